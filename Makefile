@@ -1,0 +1,82 @@
+# Qiangji build. `make` builds build/qiangji; `make check` installs what is
+# missing, builds, and runs every test (also under ASan+UBSan); `make demo`
+# builds a demo county and serves it on http://127.0.0.1:8080.
+
+CC      ?= cc
+PKGS    := sqlite3 libmicrohttpd jansson libsodium xlsxwriter icu-uc icu-i18n
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -pthread \
+           $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
+
+SRC      := $(sort $(wildcard src/*.c))
+LIBSRC   := $(filter-out src/main.c,$(SRC))
+OBJ      := $(SRC:src/%.c=build/obj/%.o)
+LIBOBJ   := $(LIBSRC:src/%.c=build/obj/%.o)
+ASANOBJ  := $(SRC:src/%.c=build/asan/obj/%.o)
+ASANLIB  := $(LIBSRC:src/%.c=build/asan/obj/%.o)
+UNITS    := $(sort $(wildcard tests/unit/test_*.c))
+UNITBIN  := $(UNITS:tests/unit/%.c=build/asan/%)
+FUZZERS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZBIN  := $(FUZZERS:tests/fuzz/%.c=build/fuzz/%)
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+ASSETS   := $(wildcard src/assets/*)
+
+.PHONY: all deps check unit api fuzz demo bench clean
+all: build/qiangji
+
+deps:
+	@scripts/install-deps.sh
+
+build/obj/%.o: src/%.c $(wildcard src/*.h) | build/obj
+	$(CC) $(CFLAGS) -c -o $@ $<
+build/asan/obj/%.o: src/%.c $(wildcard src/*.h) | build/asan/obj
+	$(CC) $(CFLAGS) -O1 $(SANFLAGS) -c -o $@ $<
+build/obj build/asan/obj build/fuzz:
+	mkdir -p $@
+
+# Files built into the binary.
+build/obj/assets.o build/asan/obj/assets.o: src/openapi.json
+
+build/qiangji: $(OBJ)
+	$(CC) $(CFLAGS) -o $@ $(OBJ) $(LDLIBS)
+build/asan/qiangji: $(ASANOBJ)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $(ASANOBJ) $(LDLIBS)
+build/asan/test_%: tests/unit/test_%.c $(ASANLIB) tests/unit/unit.h
+	$(CC) $(CFLAGS) -O1 $(SANFLAGS) -Isrc -o $@ $< $(ASANLIB) $(LDLIBS) -lcmocka
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIBSRC) $(wildcard src/*.h) | build/fuzz
+	clang $(filter-out -Werror,$(CFLAGS)) -O1 -Isrc -fsanitize=fuzzer,address,undefined \
+	  -o $@ $< $(LIBSRC) $(LDLIBS)
+
+# Unit tests (cmocka) under ASan+UBSan.
+unit: $(UNITBIN)
+	@set -e; for t in $(UNITBIN); do echo "== $$t"; $$t; done
+
+# Black-box tests: the real server, on a free loopback port, under ASan+UBSan
+# and in the normal build.
+api: build/qiangji build/asan/qiangji
+	QIANGJI_BIN=$(CURDIR)/build/asan/qiangji node --test --test-concurrency=1 tests/api/
+	QIANGJI_BIN=$(CURDIR)/build/qiangji node --test --test-concurrency=1 tests/api/
+
+# Each fuzz target: a short run from its seed corpus (longer: FUZZ_SECONDS=600).
+FUZZ_SECONDS ?= 15
+fuzz: $(FUZZBIN)
+	@set -e; for f in $(FUZZBIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
+	  echo "== $$n"; $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=0 \
+	    build/fuzz/corpus-$$n tests/fuzz/corpus/$$n 2>&1 | tail -n 2; done
+
+check: deps
+	$(MAKE) all build/asan/qiangji
+	$(MAKE) unit
+	$(MAKE) fuzz
+	$(MAKE) api
+	@echo "make check: all passed"
+
+DEMO_DB ?= build/demo.db
+demo: deps
+	$(MAKE) all
+	@test -f $(DEMO_DB) || ./build/qiangji demo --db $(DEMO_DB) --scale county --seed 1
+	./build/qiangji serve --db $(DEMO_DB) --listen 127.0.0.1:8080
+
+clean:
+	rm -rf build

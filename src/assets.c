@@ -1,0 +1,14 @@
+/* assets.c: embeds files with the assembler's .incbin, so the one binary
+ * carries them; the Makefile rebuilds this file when they change. Paths are
+ * relative to the project root, where make runs. */
+#include "assets.h"
+
+__asm__(".section .rodata\n"
+        ".global assets_openapi_json\n"
+        ".global assets_openapi_json_end\n"
+        ".balign 16\n"
+        "assets_openapi_json:\n"
+        ".incbin \"src/openapi.json\"\n"
+        "assets_openapi_json_end:\n"
+        ".byte 0\n"
+        ".previous\n");

@@ -1,0 +1,7 @@
+/* assets.h: files built into the binary (the OpenAPI document; later the UI). */
+#ifndef QJ_ASSETS_H
+#define QJ_ASSETS_H
+#include <stddef.h>
+extern const char assets_openapi_json[];
+extern const char assets_openapi_json_end[];
+#endif

@@ -1,0 +1,179 @@
+/* audit.c: the hash-chained, append-only audit log; its API and CLI. */
+#include "audit.h"
+#include "auth.h"
+#include "db.h"
+#include "text.h"
+#include "util.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define AUDIT_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+
+static char *json_text(json_t *p) {
+  return p ? json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS) : 0;
+}
+
+static void entry_hash(const char *zPrev, long long id, const char *zAt, const char *zActor, const char *zAction,
+                       const char *zEntity, const char *zKey, long long orgId, const char *zBefore,
+                       const char *zAfter, char zOut[65]) {
+  Buf b = BUF_INIT;
+  /* Fields are joined with a separator that cannot occur in them (0x1f). */
+  buf_printf(&b, "%s\x1f%lld\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%lld\x1f%s\x1f%s", zPrev, id, zAt, zActor, zAction,
+             zEntity, zKey ? zKey : "", orgId, zBefore ? zBefore : "", zAfter ? zAfter : "");
+  auth_sha256_hex(b.z, b.n, zOut);
+  buf_free(&b);
+}
+
+int audit_append(const char *zActor, const char *zAction, const char *zEntity, const char *zKey, long long orgId,
+                 json_t *pBefore, json_t *pAfter) {
+  char zAt[32], zHash[65];
+  util_timestamp(zAt);
+  DbStmt *s = db_stmt("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", "");
+  if (!s) return -1;
+  long long id = 1;
+  char zPrev[65] = AUDIT_GENESIS;
+  if (db_step(s) == 1) {
+    id = db_col_int(s, 0) + 1;
+    snprintf(zPrev, sizeof zPrev, "%s", db_col_text(s, 1));
+    db_step(s);
+  }
+  char *zBefore = json_text(pBefore), *zAfter = json_text(pAfter);
+  entry_hash(zPrev, id, zAt, zActor, zAction, zEntity, zKey, orgId, zBefore, zAfter, zHash);
+  int rc = db_exec("INSERT INTO audit(id, at, actor, action, entity, entity_key, org_id, before, after, prev_hash, hash)"
+                   " VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                   "ItttttItttt", id, zAt, zActor, zAction, zEntity, zKey,
+                   orgId, zBefore, zAfter, zPrev, zHash);
+  free(zBefore);
+  free(zAfter);
+  return rc;
+}
+
+int audit_verify(long long *pnEntry, long long *pBadId, const char **pzWhy) {
+  DbStmt *s = db_stmt("SELECT id, at, actor, action, entity, entity_key, org_id, before, after, prev_hash, hash"
+                      " FROM audit ORDER BY id", "");
+  if (!s) return -1;
+  char zPrev[65] = AUDIT_GENESIS, zHash[65];
+  long long n = 0, idWant = 1;
+  *pBadId = 0;
+  *pzWhy = 0;
+  int rc;
+  while ((rc = db_step(s)) == 1) {
+    long long id = db_col_int(s, 0);
+    if (id != idWant) {
+      *pBadId = idWant;
+      *pzWhy = "entry missing (ids must run 1, 2, 3, ...)";
+      break;
+    }
+    if (strcmp(db_col_text(s, 9), zPrev) != 0) {
+      *pBadId = id;
+      *pzWhy = "prev_hash does not match the previous entry's hash";
+      break;
+    }
+    entry_hash(zPrev, id, db_col_text(s, 1), db_col_text(s, 2), db_col_text(s, 3), db_col_text(s, 4),
+               db_col_isnull(s, 5) ? 0 : db_col_text(s, 5), db_col_int(s, 6),
+               db_col_isnull(s, 7) ? 0 : db_col_text(s, 7), db_col_isnull(s, 8) ? 0 : db_col_text(s, 8), zHash);
+    if (strcmp(zHash, db_col_text(s, 10)) != 0) {
+      *pBadId = id;
+      *pzWhy = "content does not match its hash (the entry was changed)";
+      break;
+    }
+    memcpy(zPrev, zHash, sizeof zPrev);
+    idWant++;
+    n++;
+  }
+  if (*pBadId) {
+    db_step(s);
+    while (db_step(s) == 1) {}
+  }
+  *pnEntry = n;
+  if (rc < 0) return -1;
+  return *pBadId ? -1 : 0;
+}
+
+/* Masks personal data inside a stored before/after object for viewing. */
+static json_t *audit_masked(const char *zJson) {
+  if (!zJson || !zJson[0]) return json_null();
+  json_t *p = json_loads(zJson, 0, 0);
+  if (!p) return json_null();
+  json_t *v;
+  if ((v = json_object_get(p, "id_number")) && json_is_string(v)) {
+    char *z = text_mask_id(json_string_value(v));
+    json_object_set_new(p, "id_number", json_string(z));
+    free(z);
+  }
+  if ((v = json_object_get(p, "phone")) && json_is_string(v)) {
+    char *z = text_mask_phone(json_string_value(v));
+    json_object_set_new(p, "phone", json_string(z));
+    free(z);
+  }
+  return p;
+}
+
+/* GET /api/v1/audit?org=&limit=&offset= : newest first, within the subtree. */
+static void audit_list(Req *r) {
+  char zHi[256];
+  scope_range(r->scope.zPath, zHi);
+  long long limit = api_query_int(r, "limit", 50), offset = api_query_int(r, "offset", 0);
+  /* Entries with no organization (user accounts of the whole system) are
+   * shown to admins at the root only. */
+  int bAll = r->user.role == ROLE_ADMIN && r->scope.zPath[0] && strcmp(r->scope.zPath, r->user.zOrgPath) == 0 &&
+             db_int(0, "SELECT parent_id IS NULL FROM org WHERE id=?", "I", r->scope.id);
+  const char *zWhere =
+      " FROM audit a LEFT JOIN org o ON o.id=a.org_id"
+      " WHERE (o.path >= ?1 AND o.path < ?2) OR (?3 AND a.org_id=0)";
+  char *zCount = xprintf("SELECT count(*)%s", zWhere);
+  char *zSel = xprintf("SELECT a.id, a.at, a.actor, a.action, a.entity, a.entity_key, o.code, a.before, a.after"
+                       "%s ORDER BY a.id DESC LIMIT ?4 OFFSET ?5", zWhere);
+  long long total = db_int(0, zCount, "tti", r->scope.zPath, zHi, bAll);
+  DbStmt *s = db_stmt(zSel, "ttiII", r->scope.zPath, zHi, bAll, limit, offset);
+  json_t *aItem = json_array();
+  while (s && db_step(s) == 1) {
+    json_array_append_new(aItem, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}",
+        "id", (json_int_t)db_col_int(s, 0), "at", db_col_text(s, 1), "actor", db_col_text(s, 2),
+        "action", db_col_text(s, 3), "entity", db_col_text(s, 4),
+        "key", db_col_isnull(s, 5) ? json_null() : json_string(db_col_text(s, 5)),
+        "org_code", db_col_isnull(s, 6) ? json_null() : json_string(db_col_text(s, 6)),
+        "before", audit_masked(db_col_isnull(s, 7) ? 0 : db_col_text(s, 7)),
+        "after", audit_masked(db_col_isnull(s, 8) ? 0 : db_col_text(s, 8))));
+  }
+  free(zCount);
+  free(zSel);
+  api_json(r, 200, json_pack("{s:o, s:I}", "items", aItem, "total", (json_int_t)total));
+}
+
+static const QParam aAuditQuery[] = {
+  {"org", Q_ORG, 0, 32, 0},
+  {"limit", Q_INT, 1, 500, 0},
+  {"offset", Q_INT, 0, 1000000000, 0},
+  {0, 0, 0, 0, 0},
+};
+
+const Route audit_aRoute[] = {
+  {"GET", "/api/v1/audit", audit_list, R_STAFF | R_QORG, aAuditQuery, "audit log of a subtree, newest first", 0, 0},
+};
+const int audit_nRoute = (int)ARRAY_LEN(audit_aRoute);
+
+static int cmd_audit_verify(const CliArgs *p) {
+  if (cli_open_db(p, 0)) return 1;
+  long long n, bad;
+  const char *zWhy;
+  if (audit_verify(&n, &bad, &zWhy) == 0) {
+    printf("ok: %lld entries, chain intact\n", n);
+    return 0;
+  }
+  if (bad) printf("BROKEN at entry %lld: %s (%lld entries before it are intact)\n", bad, zWhy, n);
+  else printf("could not read the audit log\n");
+  return 1;
+}
+
+static const CliOpt aVerifyOpt[] = {
+  {"db", 1, 1, "the database"},
+  {0, 0, 0, 0},
+};
+
+const Command audit_aCommand[] = {
+  {"audit", "verify", cmd_audit_verify, aVerifyOpt, 0, 0, "",
+   "Checks the audit log's hash chain from the first entry on and names the first entry that breaks it."},
+};
+const int audit_nCommand = (int)ARRAY_LEN(audit_aCommand);

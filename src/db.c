@@ -1,0 +1,276 @@
+/* db.c: SQLite behind the db.h interface: per-thread connections, a
+ * statement cache, bound parameters, transactions and migrations. */
+#include "db.h"
+#include "schema.h"
+#include "util.h"
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DB_BUSY_MS 10000   /* the one place the busy timeout is set */
+#define DB_CACHE 160       /* statements cached per thread */
+
+static char *zDbPath;      /* set once by db_open, read by every thread */
+
+typedef struct CacheEntry {
+  const char *zSql;        /* the caller's SQL text (usually a literal) */
+  sqlite3_stmt *pStmt;
+} CacheEntry;
+
+/* Per-thread state: owned by its thread only, so no lock. */
+static _Thread_local sqlite3 *tDb;
+static _Thread_local CacheEntry tCache[DB_CACHE];
+static _Thread_local int tnCache;
+
+static int db_connect(void) {
+  if (tDb) return 0;
+  if (!zDbPath) {
+    util_die_msg("internal: database used before db_open");
+    return -1;
+  }
+  if (sqlite3_open_v2(zDbPath, &tDb, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, 0) != SQLITE_OK) {
+    util_die_msg("cannot open database %s: %s", zDbPath, tDb ? sqlite3_errmsg(tDb) : "out of memory");
+    sqlite3_close(tDb);
+    tDb = 0;
+    return -1;
+  }
+  sqlite3_busy_timeout(tDb, DB_BUSY_MS);
+  sqlite3_exec(tDb, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;"
+                    "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;", 0, 0, 0);
+  return 0;
+}
+
+static void db_log(const char *zWhat, const char *zSql) {
+  fprintf(stderr, "qiangji: database error in %s: %s [%.200s]\n", zWhat,
+          tDb ? sqlite3_errmsg(tDb) : "no connection", zSql ? zSql : "");
+}
+
+int db_open(const char *zPath, int bCreate) {
+  if (!bCreate) {
+    FILE *f = fopen(zPath, "rb");
+    if (!f) {
+      util_die_msg("no database at %s (create one with: qiangji init --db %s)", zPath, zPath);
+      return -1;
+    }
+    fclose(f);
+  }
+  db_close();
+  free(zDbPath);
+  zDbPath = xstrdup(zPath);
+  if (bCreate) {
+    sqlite3 *p = 0;
+    int rc = sqlite3_open_v2(zPath, &p, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, 0);
+    sqlite3_close(p);
+    if (rc != SQLITE_OK) {
+      util_die_msg("cannot create database %s", zPath);
+      return -1;
+    }
+  }
+  if (db_connect()) return -1;
+  int v = db_schema_version();
+  if (v < 0) return -1;
+  if (v > 0) {
+    char *zApp = db_text("SELECT value FROM qj_meta WHERE key='application'", "");
+    int ok = zApp && strcmp(zApp, "qiangji") == 0;
+    free(zApp);
+    if (!ok) {
+      util_die_msg("%s is not a Qiangji database", zPath);
+      return -1;
+    }
+  } else if (!bCreate) {
+    if (db_exists("SELECT 1 FROM sqlite_schema", "") != 0) {
+      util_die_msg("%s is not a Qiangji database", zPath);
+      return -1;
+    }
+  }
+  if (v > schema_nMigration) {
+    util_die_msg("%s has schema version %d, newer than this program (%d)", zPath, v, schema_nMigration);
+    return -1;
+  }
+  if (v < schema_nMigration) {
+    if (db_begin()) return -1;
+    for (int i = v; i < schema_nMigration; i++) {
+      if (db_script(schema_aMigration[i])) {
+        db_rollback();
+        util_die_msg("migration %d failed", i + 1);
+        return -1;
+      }
+    }
+    char zSql[64];
+    snprintf(zSql, sizeof zSql, "PRAGMA user_version=%d", schema_nMigration);
+    if (db_script(zSql) || db_commit()) {
+      db_rollback();
+      return -1;
+    }
+  }
+  return 0;
+}
+
+void db_close(void) {
+  for (int i = 0; i < tnCache; i++) sqlite3_finalize(tCache[i].pStmt);
+  tnCache = 0;
+  if (tDb) sqlite3_close(tDb);
+  tDb = 0;
+}
+
+const char *db_path(void) { return zDbPath ? zDbPath : ""; }
+
+static sqlite3_stmt *db_cached(const char *zSql) {
+  if (db_connect()) return 0;
+  for (int i = 0; i < tnCache; i++) {
+    if (tCache[i].zSql == zSql || strcmp(tCache[i].zSql, zSql) == 0) {
+      sqlite3_reset(tCache[i].pStmt);
+      sqlite3_clear_bindings(tCache[i].pStmt);
+      return tCache[i].pStmt;
+    }
+  }
+  sqlite3_stmt *p = 0;
+  if (sqlite3_prepare_v3(tDb, zSql, -1, SQLITE_PREPARE_PERSISTENT, &p, 0) != SQLITE_OK) {
+    db_log("prepare", zSql);
+    return 0;
+  }
+  if (tnCache == DB_CACHE) {  /* full: drop the oldest */
+    sqlite3_finalize(tCache[0].pStmt);
+    memmove(tCache, tCache + 1, sizeof(tCache[0]) * (DB_CACHE - 1));
+    tnCache--;
+  }
+  tCache[tnCache].zSql = sqlite3_sql(p);
+  tCache[tnCache].pStmt = p;
+  tnCache++;
+  return p;
+}
+
+static DbStmt *db_vstmt(const char *zSql, const char *zTypes, va_list ap) {
+  sqlite3_stmt *p = db_cached(zSql);
+  if (!p) return 0;
+  for (int i = 0; zTypes[i]; i++) {
+    int rc = SQLITE_OK;
+    switch (zTypes[i]) {
+      case 't': {
+        const char *z = va_arg(ap, const char *);
+        rc = z ? sqlite3_bind_text(p, i + 1, z, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(p, i + 1);
+        break;
+      }
+      case 'T': {
+        const char *z = va_arg(ap, const char *);
+        rc = z && z[0] ? sqlite3_bind_text(p, i + 1, z, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(p, i + 1);
+        break;
+      }
+      case 'i': rc = sqlite3_bind_int(p, i + 1, va_arg(ap, int)); break;
+      case 'I': rc = sqlite3_bind_int64(p, i + 1, va_arg(ap, long long)); break;
+      case 'n': rc = sqlite3_bind_null(p, i + 1); break;
+      default:
+        fprintf(stderr, "qiangji: internal: bad bind type '%c' for [%s]\n", zTypes[i], zSql);
+        return 0;
+    }
+    if (rc != SQLITE_OK) {
+      db_log("bind", zSql);
+      return 0;
+    }
+  }
+  return p;
+}
+
+DbStmt *db_stmt(const char *zSql, const char *zTypes, ...) {
+  va_list ap;
+  va_start(ap, zTypes);
+  DbStmt *p = db_vstmt(zSql, zTypes, ap);
+  va_end(ap);
+  return p;
+}
+
+int db_step(DbStmt *p) {
+  if (!p) return -1;
+  int rc = sqlite3_step(p);
+  if (rc == SQLITE_ROW) return 1;
+  if (rc == SQLITE_DONE) return 0;
+  db_log("step", sqlite3_sql(p));
+  sqlite3_reset(p);
+  return -1;
+}
+
+const char *db_col_text(DbStmt *p, int i) {
+  const unsigned char *z = sqlite3_column_text(p, i);
+  return z ? (const char *)z : "";
+}
+
+int db_col_isnull(DbStmt *p, int i) { return sqlite3_column_type(p, i) == SQLITE_NULL; }
+
+long long db_col_int(DbStmt *p, int i) { return sqlite3_column_int64(p, i); }
+
+char *db_col_dup(DbStmt *p, int i) {
+  if (db_col_isnull(p, i)) return 0;
+  return xstrdup(db_col_text(p, i));
+}
+
+int db_exec(const char *zSql, const char *zTypes, ...) {
+  va_list ap;
+  va_start(ap, zTypes);
+  DbStmt *p = db_vstmt(zSql, zTypes, ap);
+  va_end(ap);
+  if (!p) return -1;
+  int rc;
+  while ((rc = db_step(p)) == 1) {}
+  sqlite3_reset(p);
+  return rc;
+}
+
+long long db_int(long long dflt, const char *zSql, const char *zTypes, ...) {
+  va_list ap;
+  va_start(ap, zTypes);
+  DbStmt *p = db_vstmt(zSql, zTypes, ap);
+  va_end(ap);
+  if (!p) return dflt;
+  long long v = db_step(p) == 1 && !db_col_isnull(p, 0) ? db_col_int(p, 0) : dflt;
+  sqlite3_reset(p);
+  return v;
+}
+
+char *db_text(const char *zSql, const char *zTypes, ...) {
+  va_list ap;
+  va_start(ap, zTypes);
+  DbStmt *p = db_vstmt(zSql, zTypes, ap);
+  va_end(ap);
+  if (!p) return 0;
+  char *z = db_step(p) == 1 ? db_col_dup(p, 0) : 0;
+  sqlite3_reset(p);
+  return z;
+}
+
+int db_exists(const char *zSql, const char *zTypes, ...) {
+  va_list ap;
+  va_start(ap, zTypes);
+  DbStmt *p = db_vstmt(zSql, zTypes, ap);
+  va_end(ap);
+  if (!p) return -1;
+  int rc = db_step(p);
+  sqlite3_reset(p);
+  return rc;
+}
+
+int db_changes(void) { return tDb ? sqlite3_changes(tDb) : 0; }
+long long db_last_rowid(void) { return tDb ? sqlite3_last_insert_rowid(tDb) : 0; }
+
+int db_script(const char *zSql) {
+  if (db_connect()) return -1;
+  char *zErr = 0;
+  if (sqlite3_exec(tDb, zSql, 0, 0, &zErr) != SQLITE_OK) {
+    fprintf(stderr, "qiangji: database error: %s [%.200s]\n", zErr ? zErr : "?", zSql);
+    sqlite3_free(zErr);
+    return -1;
+  }
+  return 0;
+}
+
+int db_begin(void) { return db_script("BEGIN IMMEDIATE"); }
+int db_commit(void) { return db_script("COMMIT"); }
+void db_rollback(void) {
+  if (tDb && !sqlite3_get_autocommit(tDb)) sqlite3_exec(tDb, "ROLLBACK", 0, 0, 0);
+}
+int db_in_transaction(void) { return tDb && !sqlite3_get_autocommit(tDb); }
+
+int db_schema_version(void) {
+  return (int)db_int(-1, "PRAGMA user_version", "");
+}

@@ -1,0 +1,65 @@
+/* db.h: the one layer that talks SQL. Every module goes through it.
+ *
+ * Each thread has its own SQLite connection (WAL mode, busy timeout, foreign
+ * keys off), opened on first use from the path given to db_open(), with a
+ * cache of prepared statements keyed by SQL text, so a statement is prepared
+ * once per thread and reused. Parameters are always bound, never pasted:
+ * the zTypes string names one argument per character:
+ *   't' const char* text (NULL binds NULL)   'i' int   'I' long long
+ *   'n' NULL (no argument)                   'T' const char* text, "" binds NULL
+ * A statement returned by db_stmt() belongs to the cache: step it, read it,
+ * and leave it (the next db_stmt() of the same SQL resets it).
+ * Errors are logged to stderr with the SQL and SQLite's message; functions
+ * return -1 (or the documented default) and the caller rolls back.
+ *
+ * The PostgreSQL back end will replace this file's body; the interface is
+ * kept free of SQLite types for that reason, except DbStmt below which
+ * wraps sqlite3_stmt. */
+#ifndef QJ_DB_H
+#define QJ_DB_H
+#include <stddef.h>
+
+typedef struct sqlite3_stmt DbStmt;
+
+/* Opens (bCreate: creates) the database at zPath for this process: checks it
+ * is a Qiangji database, runs pending migrations. Returns 0, or -1 with a
+ * message on stderr. */
+int db_open(const char *zPath, int bCreate);
+/* Closes this thread's connection (statement cache included). */
+void db_close(void);
+const char *db_path(void);
+
+/* A cached, reset statement with parameters bound; NULL on error. */
+DbStmt *db_stmt(const char *zSql, const char *zTypes, ...);
+/* sqlite3_step: 1 for a row, 0 when done, -1 on error (logged). */
+int db_step(DbStmt *p);
+/* Column readers; db_col_text never returns NULL ("" for NULL). */
+const char *db_col_text(DbStmt *p, int i);
+int db_col_isnull(DbStmt *p, int i);
+long long db_col_int(DbStmt *p, int i);
+/* Copy of a text column, or NULL for NULL; caller frees. */
+char *db_col_dup(DbStmt *p, int i);
+
+/* Runs a statement to completion. Returns 0 or -1. */
+int db_exec(const char *zSql, const char *zTypes, ...);
+/* First column of the first row as an integer, or dflt when no row. */
+long long db_int(long long dflt, const char *zSql, const char *zTypes, ...);
+/* First column of the first row as a new string (caller frees), or NULL. */
+char *db_text(const char *zSql, const char *zTypes, ...);
+/* 1 if the query returns a row, 0 if not, -1 on error. */
+int db_exists(const char *zSql, const char *zTypes, ...);
+/* Rows changed by the last statement, and the last inserted rowid. */
+int db_changes(void);
+long long db_last_rowid(void);
+/* Runs a script of several statements with no parameters. 0 or -1. */
+int db_script(const char *zSql);
+
+/* Transactions. db_begin takes the write lock at once (BEGIN IMMEDIATE). */
+int db_begin(void);
+int db_commit(void);
+void db_rollback(void);
+int db_in_transaction(void);
+
+/* Schema version after migrations (PRAGMA user_version). */
+int db_schema_version(void);
+#endif

@@ -1,0 +1,37 @@
+/* member.h: Party members (党员): fields, rules, storage, search, API. */
+#ifndef QJ_MEMBER_H
+#define QJ_MEMBER_H
+#include "api.h"
+#include "record.h"
+
+enum {
+  M_NAME, M_IDNUM, M_GENDER, M_BIRTH, M_ETHNIC, M_EDU, M_CATEGORY, M_JOINED, M_FULL, M_ORG, M_OCC, M_PHONE,
+  M_MOBILE, M_MOBLOC, M_INCOME, M_NFIELD
+};
+extern const Field member_aField[M_NFIELD];
+
+/* Loads member id into p (shaped for member_aField). 0, or -1 if none. */
+int member_load(long long id, Rec *p);
+/* The id of the member with this ID number, or 0. */
+long long member_find(const char *zIdNumber);
+
+/* Checks one member's values together: required fields, gender and birth
+ * date against the ID number (filled in from it when empty), category and
+ * dates, age at joining, the organization is a branch. selfId: the row being
+ * changed, 0 for a new one. May fill p's gender and birth date. Returns 0, or
+ * -1 with *pErr. orgIdOut receives the branch's id. */
+int member_validate(Rec *p, long long selfId, FieldErr *pErr, long long *pOrgId);
+
+/* Writes p inside the caller's transaction (insert when pOld is NULL, else
+ * update member oldId) and appends the audit entry (none when zActor is NULL:
+ * the caller then audits the bulk change as a whole). Returns 0 (*pId set),
+ * -1 with *pErr (conflict), -2 on a database failure. */
+int member_save(const Rec *p, const Rec *pOld, long long oldId, long long orgId, const char *zActor, FieldErr *pErr,
+                long long *pId);
+
+/* JSON of a member: its fields, id, org_name, updated_at. bReveal=0 masks. */
+json_t *member_json(long long id, const Rec *p, int bReveal);
+
+extern const Route member_aRoute[];
+extern const int member_nRoute;
+#endif

@@ -1,0 +1,33 @@
+/* modules.c: the registry. A new module declares its route table and its
+ * command table here, adds one line to each list, and nothing else outside
+ * its own file changes. Order here is the order of `qiangji --help` and
+ * `qiangji routes`. */
+#include "api.h"
+#include "cli.h"
+#include "http.h"
+#include "util.h"
+
+#define ROUTES(m) extern const Route m##_aRoute[]; extern const int m##_nRoute;
+#define COMMANDS(m) extern const Command m##_aCommand[]; extern const int m##_nCommand;
+
+ROUTES(server) ROUTES(auth) ROUTES(org) ROUTES(member) ROUTES(port) ROUTES(audit)
+COMMANDS(server) COMMANDS(port) COMMANDS(auth) COMMANDS(demo) COMMANDS(audit)
+
+const RouteSet http_aRouteSet[] = {
+  {server_aRoute, &server_nRoute},
+  {auth_aRoute, &auth_nRoute},
+  {org_aRoute, &org_nRoute},
+  {member_aRoute, &member_nRoute},
+  {port_aRoute, &port_nRoute},
+  {audit_aRoute, &audit_nRoute},
+};
+const int http_nRouteSet = (int)ARRAY_LEN(http_aRouteSet);
+
+const CommandSet cli_aCommandSet[] = {
+  {server_aCommand, &server_nCommand},
+  {port_aCommand, &port_nCommand},
+  {auth_aCommand, &auth_nCommand},
+  {demo_aCommand, &demo_nCommand},
+  {audit_aCommand, &audit_nCommand},
+};
+const int cli_nCommandSet = (int)ARRAY_LEN(cli_aCommandSet);

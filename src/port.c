@@ -1,0 +1,884 @@
+/* port.c: importing and exporting the files of formats.md.
+ *
+ * Import reads a CSV (any encoding csv.c knows), maps its header to the
+ * declared fields (Chinese or English names, any order), checks every cell
+ * with field_check and every row with the module's own validator, and
+ * writes all rows in one transaction. A bad row never half-enters: by
+ * default one bad row refuses the whole file (every error listed); with
+ * keep-good the good rows go in and the bad ones go to a rejects file in the
+ * same format, with the reason in a last column 错误原因 that a re-import
+ * ignores. Re-importing a file changes nothing; a changed row updates the
+ * record its key names (组织编码, 公民身份号码).
+ *
+ * Audit: every updated record gets its own entry with before and after; new
+ * records are recorded as one entry per import with the file's name, its
+ * BLAKE2b digest and the counts, so a 3.8-million-row first load does not
+ * double the database. */
+#include "port.h"
+#include "audit.h"
+#include "csv.h"
+#include "db.h"
+#include "member.h"
+#include "org.h"
+#include "text.h"
+#include "util.h"
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xlsxwriter.h>
+
+#define REJECT_COLUMN "错误原因"
+
+/* ---- errors ----------------------------------------------------------------- */
+
+/* Records an error. Values of personal-data columns (ID numbers, phones) are
+ * masked, so an error list shown or kept never carries them whole. */
+static void add_error(ImportResult *pRes, long long iRow, const char *zColumn, const char *zValue, const char *zReason) {
+  pRes->nError++;
+  if (json_array_size(pRes->aError) >= PORT_MAX_ERRORS) return;
+  char zVal[160];
+  int bPii = zColumn && (strcmp(zColumn, member_aField[M_IDNUM].zHeader) == 0 ||
+                         strcmp(zColumn, member_aField[M_PHONE].zHeader) == 0 ||
+                         strcasecmp(zColumn, "id_number") == 0 || strcasecmp(zColumn, "phone") == 0);
+  if (bPii && zValue && text_utf8_valid(zValue, strlen(zValue))) {
+    char *zM = strstr(zColumn, "电话") || strcasecmp(zColumn, "phone") == 0 ? text_mask_phone(zValue) : text_mask_id(zValue);
+    snprintf(zVal, sizeof zVal, "%s", zM);
+    free(zM);
+  } else {
+    snprintf(zVal, sizeof zVal, "%s", zValue ? zValue : "");
+  }
+  /* Never cut a UTF-8 character in half. */
+  size_t n = strlen(zVal);
+  while (n > 0 && !text_utf8_valid(zVal, n)) zVal[--n] = 0;
+  json_array_append_new(pRes->aError, json_pack("{s:I, s:s, s:s, s:s}", "row", (json_int_t)iRow, "column",
+                                                zColumn ? zColumn : "", "value", zVal, "reason", zReason));
+}
+
+void port_result_free(ImportResult *pRes) {
+  if (pRes->aError) json_decref(pRes->aError);
+  if (pRes->aWarning) json_decref(pRes->aWarning);
+  pRes->aError = pRes->aWarning = 0;
+}
+
+/* ---- a small open-addressing set of 64-bit keys (duplicate detection) ---- */
+
+typedef struct KeySet {
+  unsigned long long *a;
+  size_t nAlloc, n;
+} KeySet;
+
+static unsigned long long key_hash(const char *z) {
+  unsigned long long h = 1469598103934665603ULL;
+  for (; *z; z++) h = (h ^ (unsigned char)*z) * 1099511628211ULL;
+  return h ? h : 1;
+}
+
+/* Adds the key; returns 1 if it was there already. */
+static int keyset_add(KeySet *p, const char *z) {
+  if (2 * (p->n + 1) > p->nAlloc) {
+    size_t nNew = p->nAlloc ? p->nAlloc * 2 : 1024;
+    unsigned long long *aNew = xcalloc(nNew, sizeof *aNew);
+    for (size_t i = 0; i < p->nAlloc; i++) {
+      if (!p->a[i]) continue;
+      size_t j = p->a[i] & (nNew - 1);
+      while (aNew[j]) j = (j + 1) & (nNew - 1);
+      aNew[j] = p->a[i];
+    }
+    free(p->a);
+    p->a = aNew;
+    p->nAlloc = nNew;
+  }
+  unsigned long long h = key_hash(z);
+  size_t j = h & (p->nAlloc - 1);
+  while (p->a[j]) {
+    if (p->a[j] == h) return 1;
+    j = (j + 1) & (p->nAlloc - 1);
+  }
+  p->a[j] = h;
+  p->n++;
+  return 0;
+}
+
+/* ---- the header ----------------------------------------------------------- */
+
+typedef struct Header {
+  int nCol;
+  int *aField;      /* field index per column, -1 ignored */
+  char **azName;    /* the header cells as written */
+} Header;
+
+static void header_free(Header *h) {
+  for (int i = 0; i < h->nCol; i++) free(h->azName[i]);
+  free(h->azName);
+  free(h->aField);
+  memset(h, 0, sizeof *h);
+}
+
+/* Maps the header row to fields. -1 with zFatal on a missing required
+ * column or a column named twice. */
+static int header_read(Header *h, char **az, int n, const Field *aField, int nField, ImportResult *pRes) {
+  h->nCol = n;
+  h->aField = xcalloc((size_t)n, sizeof(int));
+  h->azName = xcalloc((size_t)n, sizeof(char *));
+  for (int c = 0; c < n; c++) {
+    char *z = text_utf8_valid(az[c], strlen(az[c])) ? text_normalize(az[c]) : xstrdup("?");
+    h->azName[c] = z;
+    h->aField[c] = -1;
+    if (!z[0] || strcmp(z, REJECT_COLUMN) == 0) continue;
+    for (int i = 0; i < nField; i++)
+      if (strcmp(z, aField[i].zHeader) == 0 || strcasecmp(z, aField[i].zJson) == 0) h->aField[c] = i;
+    if (h->aField[c] < 0) {
+      char *zW = xprintf("未知列“%s”已忽略", z);
+      json_array_append_new(pRes->aWarning, json_string(zW));
+      free(zW);
+      continue;
+    }
+    for (int d = 0; d < c; d++)
+      if (h->aField[d] == h->aField[c]) {
+        snprintf(pRes->zFatal, sizeof pRes->zFatal, "第1行：列“%s”出现了两次（第%d列和第%d列）",
+                 aField[h->aField[c]].zHeader, d + 1, c + 1);
+        return -1;
+      }
+  }
+  for (int i = 0; i < nField; i++) {
+    if (!(aField[i].flags & F_REQUIRED)) continue;
+    int bFound = 0;
+    for (int c = 0; c < n; c++) bFound |= h->aField[c] == i;
+    if (!bFound) {
+      snprintf(pRes->zFatal, sizeof pRes->zFatal, "第1行：缺少必需的列“%s”（%s）", aField[i].zHeader, aField[i].zJson);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* Writes the rejects file's header (once) and one bad row with its reasons. */
+static void reject_row(const ImportOpts *o, const Header *h, char **az, int n, const char *zWhy, int *pbHeader) {
+  if (!o->fRejects) return;
+  Buf b = BUF_INIT;
+  if (!*pbHeader) {
+    buf_puts(&b, CSV_BOM);
+    const char **azH = xcalloc((size_t)h->nCol + 1, sizeof(char *));
+    for (int c = 0; c < h->nCol; c++) azH[c] = h->azName[c];
+    azH[h->nCol] = REJECT_COLUMN;
+    csv_write_row(&b, azH, h->nCol + 1, 0);
+    free(azH);
+    *pbHeader = 1;
+  }
+  const char **azR = xcalloc((size_t)h->nCol + 1, sizeof(char *));
+  for (int c = 0; c < h->nCol; c++) azR[c] = c < n ? az[c] : "";
+  azR[h->nCol] = zWhy;
+  csv_write_row(&b, azR, h->nCol + 1, 0);
+  free(azR);
+  fwrite(b.z, 1, b.n, o->fRejects);
+  buf_free(&b);
+}
+
+/* Checks each cell of a row into rec; records every cell error. Returns
+ * the number of errors. zWhy collects them for the rejects file. */
+static int row_cells(const Header *h, char **az, int n, Rec *pRec, long long iRow, ImportResult *pRes, Buf *pWhy) {
+  int nErr = 0;
+  if (n > h->nCol) {
+    add_error(pRes, iRow, "", az[h->nCol], "这一行的列比表头多");
+    buf_printf(pWhy, "%s这一行的列比表头多", pWhy->n ? "；" : "");
+    nErr++;
+  }
+  for (int c = 0; c < h->nCol && c < n; c++) {
+    int i = h->aField[c];
+    if (i < 0) continue;
+    char *zOut;
+    const char *zReason;
+    if (field_check(&pRec->aField[i], az[c], &zOut, &zReason)) {
+      add_error(pRes, iRow, h->azName[c], az[c], zReason);
+      buf_printf(pWhy, "%s%s：%s", pWhy->n ? "；" : "", h->azName[c], zReason);
+      nErr++;
+    } else {
+      rec_set(pRec, i, zOut);
+    }
+  }
+  return nErr;
+}
+
+static void row_error(const FieldErr *fe, const Rec *pRec, long long iRow, ImportResult *pRes, Buf *pWhy) {
+  const char *zCol = fe->iField >= 0 ? pRec->aField[fe->iField].zHeader : "";
+  const char *zVal = fe->iField >= 0 && pRec->az[fe->iField] ? pRec->az[fe->iField] : "";
+  add_error(pRes, iRow, zCol, zVal, fe->zMessage);
+  buf_printf(pWhy, "%s%s", pWhy->n ? "；" : "", fe->zMessage);
+}
+
+/* 1 if the organization zCode (or, with bParentOk, its parent) is inside the
+ * importer's subtree. */
+static int in_scope(const ImportOpts *o, const char *zCode) {
+  if (!o->pUser) return 1;
+  Scope sc;
+  return zCode && scope_lookup(zCode, &sc) == 0 && scope_within(o->pUser->zOrgPath, sc.zPath);
+}
+
+static int audit_summary(const ImportOpts *o, const ImportResult *pRes) {
+  if (o->bDryRun || (pRes->nInserted == 0 && pRes->nUpdated == 0)) return 0;
+  json_t *pAfter = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I}", "file", o->zName ? o->zName : "", "blake2b",
+                             o->zDigest ? o->zDigest : "", "encoding", pRes->zEncoding, "inserted",
+                             (json_int_t)pRes->nInserted, "updated", (json_int_t)pRes->nUpdated, "unchanged",
+                             (json_int_t)pRes->nUnchanged, "rejected", (json_int_t)pRes->nRejected);
+  long long orgId = o->pUser ? o->pUser->orgId : db_int(0, "SELECT id FROM org WHERE parent_id IS NULL", "");
+  int rc = audit_append(o->zActor, "import", o->bMembers ? "member" : "org", o->zName, orgId, 0, pAfter);
+  json_decref(pAfter);
+  return rc;
+}
+
+/* 1 if every cell of the row is empty (Excel leaves such rows after deletes). */
+static int row_blank(char **az, int n) {
+  for (int c = 0; c < n; c++)
+    for (const char *z = az[c]; *z; z++)
+      if (*z != ' ' && *z != '\t') return 0;
+  return 1;
+}
+
+static int import_members(Csv *pCsv, const Header *h, const ImportOpts *o, ImportResult *pRes) {
+  Rec rec, old;
+  rec_init(&rec, member_aField, M_NFIELD);
+  rec_init(&old, member_aField, M_NFIELD);
+  KeySet seen = {0, 0, 0};
+  Buf why = BUF_INIT;
+  int bRejHeader = 0, rc, rcOut = 0;
+  char **az;
+  int n;
+  long long iRow = 1;
+  while ((rc = csv_next(pCsv, &az, &n)) == 1) {
+    iRow++;
+    if (row_blank(az, n)) continue;
+    pRes->nRow++;
+    util_progress("importing members", pRes->nRow, 0);
+    rec_clear(&rec);
+    buf_reset(&why);
+    int nErr = row_cells(h, az, n, &rec, iRow, pRes, &why);
+    long long selfId = 0, orgId = 0;
+    FieldErr fe;
+    if (!nErr && rec.az[M_IDNUM]) {
+      if (keyset_add(&seen, rec.az[M_IDNUM])) {
+        add_error(pRes, iRow, member_aField[M_IDNUM].zHeader, rec.az[M_IDNUM], "与文件中前面的一行重复");
+        buf_printf(&why, "%s公民身份号码在文件中重复", why.n ? "；" : "");
+        nErr++;
+      } else if ((selfId = member_find(rec.az[M_IDNUM])) != 0) {
+        rec_clear(&old);
+        member_load(selfId, &old);
+        if (!in_scope(o, old.az[M_ORG])) {
+          add_error(pRes, iRow, member_aField[M_IDNUM].zHeader, rec.az[M_IDNUM], "该党员不在你管理的组织范围内");
+          buf_printf(&why, "%s该党员不在你管理的组织范围内", why.n ? "；" : "");
+          nErr++;
+        }
+        for (int i = 0; i < M_NFIELD; i++)
+          if (!rec.aSet[i]) rec_set(&rec, i, old.az[i] ? xstrdup(old.az[i]) : 0);
+      }
+    }
+    if (!nErr && rec.az[M_ORG] && !in_scope(o, rec.az[M_ORG])) {
+      add_error(pRes, iRow, member_aField[M_ORG].zHeader, rec.az[M_ORG], "所在党组织编码不存在");
+      buf_printf(&why, "%s所在党组织编码不存在", why.n ? "；" : "");
+      nErr++;
+    }
+    if (!nErr && member_validate(&rec, selfId, &fe, &orgId)) {
+      row_error(&fe, &rec, iRow, pRes, &why);
+      nErr++;
+    }
+    if (nErr) {
+      pRes->nRejected++;
+      reject_row(o, h, az, n, buf_str(&why), &bRejHeader);
+      continue;
+    }
+    if (selfId && rec_same(&old, &rec)) {
+      pRes->nUnchanged++;
+      continue;
+    }
+    long long id;
+    int rcSave = member_save(&rec, selfId ? &old : 0, selfId, orgId, selfId ? o->zActor : 0, &fe, &id);
+    if (rcSave == -1) {
+      row_error(&fe, &rec, iRow, pRes, &why);
+      pRes->nRejected++;
+      reject_row(o, h, az, n, buf_str(&why), &bRejHeader);
+      continue;
+    }
+    if (rcSave) {
+      snprintf(pRes->zFatal, sizeof pRes->zFatal, "第%lld行：写入数据库失败", iRow);
+      rcOut = -1;
+      break;
+    }
+    if (selfId) pRes->nUpdated++;
+    else pRes->nInserted++;
+  }
+  util_progress_done("importing members", pRes->nRow);
+  if (rc < 0) {
+    snprintf(pRes->zFatal, sizeof pRes->zFatal, "%s", csv_error(pCsv));
+    rcOut = -1;
+  }
+  rec_free(&rec);
+  rec_free(&old);
+  free(seen.a);
+  buf_free(&why);
+  return rcOut;
+}
+
+/* One organization row held in memory until its parent is in place. */
+typedef struct OrgRow {
+  long long iRow;
+  char **azCell;
+  int nCell;
+  Rec rec;
+  int state;        /* 0 waiting, 1 done, 2 bad */
+  Buf why;
+} OrgRow;
+
+static int import_orgs(Csv *pCsv, const Header *h, const ImportOpts *o, ImportResult *pRes) {
+  OrgRow *a = 0;
+  size_t nRow = 0, nAlloc = 0;
+  char **az;
+  int n, rc, rcOut = 0;
+  long long iRow = 1;
+  KeySet seen = {0, 0, 0};
+  while ((rc = csv_next(pCsv, &az, &n)) == 1) {
+    iRow++;
+    if (row_blank(az, n)) continue;
+    if (nRow == nAlloc) a = xrealloc(a, (nAlloc = nAlloc ? nAlloc * 2 : 256) * sizeof *a);
+    OrgRow *p = &a[nRow++];
+    memset(p, 0, sizeof *p);
+    p->iRow = iRow;
+    p->nCell = n;
+    p->azCell = xcalloc((size_t)n, sizeof(char *));
+    for (int c = 0; c < n; c++) p->azCell[c] = xstrdup(az[c]);
+    rec_init(&p->rec, org_aField, ORG_NFIELD);
+    if (row_cells(h, az, n, &p->rec, iRow, pRes, &p->why)) p->state = 2;
+    else if (p->rec.az[ORG_CODE] && keyset_add(&seen, p->rec.az[ORG_CODE])) {
+      add_error(pRes, iRow, org_aField[ORG_CODE].zHeader, p->rec.az[ORG_CODE], "与文件中前面的一行重复");
+      buf_puts(&p->why, "组织编码在文件中重复");
+      p->state = 2;
+    }
+  }
+  pRes->nRow = (long long)nRow;
+  if (rc < 0) {
+    snprintf(pRes->zFatal, sizeof pRes->zFatal, "%s", csv_error(pCsv));
+    rcOut = -1;
+    goto done;
+  }
+  /* Codes of the file's rows, to tell "parent later in the file" from "no such parent". */
+  Rec old;
+  rec_init(&old, org_aField, ORG_NFIELD);
+  for (int bProgress = 1; bProgress && rcOut == 0;) {
+    bProgress = 0;
+    for (size_t i = 0; i < nRow && rcOut == 0; i++) {
+      OrgRow *p = &a[i];
+      if (p->state != 0) continue;
+      Rec *r = &p->rec;
+      rec_clear(&old);
+      long long selfId = r->az[ORG_CODE] ? org_load(r->az[ORG_CODE], &old) : 0;
+      const char *zParent = r->aSet[ORG_PARENT] ? r->az[ORG_PARENT] : (selfId ? old.az[ORG_PARENT] : 0);
+      if (zParent && db_exists("SELECT 1 FROM org WHERE code=?", "t", zParent) != 1) continue;  /* wait */
+      FieldErr fe;
+      int bad = 0;
+      if (selfId && !in_scope(o, r->az[ORG_CODE])) {
+        add_error(pRes, p->iRow, org_aField[ORG_CODE].zHeader, r->az[ORG_CODE], "该组织不在你管理的范围内");
+        buf_printf(&p->why, "%s该组织不在你管理的范围内", p->why.n ? "；" : "");
+        bad = 1;
+      } else if (o->pUser && (!zParent || !in_scope(o, zParent))) {
+        add_error(pRes, p->iRow, org_aField[ORG_PARENT].zHeader, zParent ? zParent : "",
+                  zParent ? "上级组织编码不存在" : "只能在你管理的组织之下建立组织");
+        buf_printf(&p->why, "%s上级组织不在你管理的范围内", p->why.n ? "；" : "");
+        bad = 1;
+      }
+      if (!bad && selfId)
+        for (int k = 0; k < ORG_NFIELD; k++)
+          if (!r->aSet[k]) rec_set(r, k, old.az[k] ? xstrdup(old.az[k]) : 0);
+      if (!bad && org_validate(r, selfId, &fe)) {
+        row_error(&fe, r, p->iRow, pRes, &p->why);
+        bad = 1;
+      }
+      bProgress = 1;
+      if (bad) {
+        p->state = 2;
+        continue;
+      }
+      p->state = 1;
+      if (selfId && rec_same(&old, r)) {
+        pRes->nUnchanged++;
+        continue;
+      }
+      long long id;
+      int rcSave = org_save(r, selfId ? &old : 0, selfId, selfId ? o->zActor : 0, &fe, &id);
+      if (rcSave == -1) {
+        row_error(&fe, r, p->iRow, pRes, &p->why);
+        p->state = 2;
+      } else if (rcSave) {
+        snprintf(pRes->zFatal, sizeof pRes->zFatal, "第%lld行：写入数据库失败", p->iRow);
+        rcOut = -1;
+      } else if (selfId) {
+        pRes->nUpdated++;
+      } else {
+        pRes->nInserted++;
+      }
+      util_progress("importing organizations", pRes->nInserted + pRes->nUpdated + pRes->nUnchanged, (long long)nRow);
+    }
+  }
+  rec_free(&old);
+  util_progress_done("importing organizations", (long long)nRow);
+  /* What still waits has a parent that is neither in the database nor good in the file. */
+  for (size_t i = 0; i < nRow; i++) {
+    OrgRow *p = &a[i];
+    if (p->state == 0) {
+      const char *zParent = p->rec.az[ORG_PARENT];
+      add_error(pRes, p->iRow, org_aField[ORG_PARENT].zHeader, zParent ? zParent : "",
+                "上级组织编码不存在（或它所在的行有错误，或组织互为上级）");
+      buf_printf(&p->why, "%s上级组织编码不存在", p->why.n ? "；" : "");
+      p->state = 2;
+    }
+  }
+  int bRejHeader = 0;
+  for (size_t i = 0; i < nRow; i++)
+    if (a[i].state == 2) {
+      pRes->nRejected++;
+      reject_row(o, h, a[i].azCell, a[i].nCell, buf_str(&a[i].why), &bRejHeader);
+    }
+done:
+  for (size_t i = 0; i < nRow; i++) {
+    for (int c = 0; c < a[i].nCell; c++) free(a[i].azCell[c]);
+    free(a[i].azCell);
+    rec_free(&a[i].rec);
+    buf_free(&a[i].why);
+  }
+  free(a);
+  free(seen.a);
+  return rcOut;
+}
+
+int port_import(FILE *f, const ImportOpts *o, ImportResult *pRes) {
+  memset(pRes, 0, sizeof *pRes);
+  pRes->aError = json_array();
+  pRes->aWarning = json_array();
+  Csv *pCsv = csv_open(f);
+  char **az;
+  int n;
+  int rc = csv_next(pCsv, &az, &n);
+  snprintf(pRes->zEncoding, sizeof pRes->zEncoding, "%s", csv_encoding(pCsv));
+  if (rc != 1) {
+    snprintf(pRes->zFatal, sizeof pRes->zFatal, "%s", rc == 0 ? "文件是空的（没有表头）" : csv_error(pCsv));
+    csv_close(pCsv);
+    return -1;
+  }
+  Header h;
+  memset(&h, 0, sizeof h);
+  const Field *aField = o->bMembers ? member_aField : org_aField;
+  int nField = o->bMembers ? M_NFIELD : ORG_NFIELD;
+  if (header_read(&h, az, n, aField, nField, pRes) || db_begin()) {
+    if (!pRes->zFatal[0]) snprintf(pRes->zFatal, sizeof pRes->zFatal, "数据库忙或不可写");
+    header_free(&h);
+    csv_close(pCsv);
+    return -1;
+  }
+  rc = o->bMembers ? import_members(pCsv, &h, o, pRes) : import_orgs(pCsv, &h, o, pRes);
+  header_free(&h);
+  csv_close(pCsv);
+  if (rc == 0 && pRes->nError && !o->bKeepGood) rc = 1;
+  if (rc == 0 && !o->bDryRun && (audit_summary(o, pRes) || db_commit())) {
+    snprintf(pRes->zFatal, sizeof pRes->zFatal, "写入数据库失败");
+    rc = -1;
+  }
+  db_rollback();  /* a no-op after a commit; undoes a refused file or a dry run */
+  return rc;
+}
+
+/* ---- export ------------------------------------------------------------------ */
+
+#define XLSX_MAX_ROWS 1048576   /* Excel's limit per sheet, header included */
+
+typedef struct Sink {
+  int bXlsx;
+  FILE *f;                       /* CSV */
+  Buf b;
+  lxw_workbook *pWb;             /* xlsx */
+  lxw_worksheet *pWs;
+  lxw_format *pBold, *pDate;
+  const char *zSheet;
+  int nSheet;
+  long long iRow;                /* row within the current sheet */
+  const Field *aField;
+  int nField;
+} Sink;
+
+static void sink_header(Sink *s) {
+  if (!s->bXlsx) {
+    const char *az[32];
+    for (int i = 0; i < s->nField; i++) az[i] = s->aField[i].zHeader;
+    csv_write_row(&s->b, az, s->nField, 0);
+    return;
+  }
+  char zName[32];
+  snprintf(zName, sizeof zName, s->nSheet ? "%s%d" : "%s", s->zSheet, s->nSheet + 1);
+  s->pWs = workbook_add_worksheet(s->pWb, zName);
+  s->nSheet++;
+  for (int i = 0; i < s->nField; i++) {
+    worksheet_write_string(s->pWs, 0, (lxw_col_t)i, s->aField[i].zHeader, s->pBold);
+    double w = s->aField[i].type == FT_IDNUM ? 21 : s->aField[i].type == FT_DATE ? 12 : s->aField[i].nMax > 50 ? 30 : 14;
+    worksheet_set_column(s->pWs, (lxw_col_t)i, (lxw_col_t)i, w, NULL);
+  }
+  worksheet_freeze_panes(s->pWs, 1, 0);
+  s->iRow = 1;
+}
+
+static void sink_row(Sink *s, const Rec *pRec, int bReveal) {
+  if (!s->bXlsx) {
+    char *az[32];
+    for (int i = 0; i < s->nField; i++) az[i] = rec_cell(pRec, i, bReveal);
+    const char *azC[32];
+    for (int i = 0; i < s->nField; i++) azC[i] = az[i] ? az[i] : "";
+    csv_write_row(&s->b, azC, s->nField, 1);
+    for (int i = 0; i < s->nField; i++) free(az[i]);
+    if (s->b.n > (1 << 20)) {
+      fwrite(s->b.z, 1, s->b.n, s->f);
+      buf_reset(&s->b);
+    }
+    return;
+  }
+  if (s->iRow == XLSX_MAX_ROWS) sink_header(s);
+  for (int i = 0; i < s->nField; i++) {
+    const Field *pF = &s->aField[i];
+    const char *z = pRec->az[i];
+    if (!z) continue;
+    lxw_row_t r = (lxw_row_t)s->iRow;
+    lxw_col_t c = (lxw_col_t)i;
+    if (pF->type == FT_DATE) {
+      lxw_datetime dt = {atoi(z), atoi(z + 5), atoi(z + 8), 0, 0, 0};
+      worksheet_write_datetime(s->pWs, r, c, &dt, s->pDate);
+    } else if (pF->type == FT_MONEY) {
+      worksheet_write_number(s->pWs, r, c, (double)atoll(z) / 100.0, NULL);
+    } else {
+      char *zCell = rec_cell(pRec, i, bReveal);
+      worksheet_write_string(s->pWs, r, c, zCell, NULL);
+      free(zCell);
+    }
+  }
+  s->iRow++;
+}
+
+int port_export(int bMembers, const char *zPath, int bXlsx, int bReveal, const char *zOut, long long *pnRow) {
+  Sink s;
+  memset(&s, 0, sizeof s);
+  s.bXlsx = bXlsx;
+  s.aField = bMembers ? member_aField : org_aField;
+  s.nField = bMembers ? M_NFIELD : ORG_NFIELD;
+  s.zSheet = bMembers ? "党员信息" : "组织信息";
+  if (bXlsx) {
+    lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_TRUE};
+    s.pWb = workbook_new_opt(zOut, &opt);
+    if (!s.pWb) {
+      util_die_msg("cannot write %s", zOut);
+      return -1;
+    }
+    s.pBold = workbook_add_format(s.pWb);
+    format_set_bold(s.pBold);
+    s.pDate = workbook_add_format(s.pWb);
+    format_set_num_format(s.pDate, "yyyy-mm-dd");
+  } else {
+    s.f = fopen(zOut, "wb");
+    if (!s.f) {
+      util_die_msg("cannot write %s", zOut);
+      return -1;
+    }
+    buf_puts(&s.b, CSV_BOM);
+  }
+  sink_header(&s);
+  char zHi[256];
+  scope_range(zPath, zHi);
+  DbStmt *st = bMembers
+      ? db_stmt("SELECT " "m.name, m.id_number, m.gender, m.birth_date, m.ethnicity, m.education, m.category,"
+                " m.joined_on, m.full_on, o.code, m.occupation, m.phone, m.mobile, m.mobile_location, m.monthly_income"
+                " FROM org o JOIN member m ON m.org_id=o.id WHERE o.path >= ? AND o.path < ? ORDER BY o.path, m.id",
+                "tt", zPath, zHi)
+      : db_stmt("SELECT o.code, o.name, p.code, o.kind, o.domain, o.formation, o.established_on, o.region_code,"
+                " o.term_started_on, o.ended_on FROM org o LEFT JOIN org p ON p.id=o.parent_id"
+                " WHERE o.path >= ? AND o.path < ? ORDER BY o.path", "tt", zPath, zHi);
+  Rec rec;
+  rec_init(&rec, s.aField, s.nField);
+  long long nRow = 0;
+  int rc;
+  while ((rc = db_step(st)) == 1) {
+    rec_clear(&rec);
+    for (int i = 0; i < s.nField; i++) rec_set(&rec, i, db_col_dup(st, i));
+    /* A subtree's root keeps its parent's code, so the file shows where it hangs. */
+    sink_row(&s, &rec, bReveal);
+    nRow++;
+    util_progress(bMembers ? "exporting members" : "exporting organizations", nRow, 0);
+  }
+  util_progress_done(bMembers ? "exporting members" : "exporting organizations", nRow);
+  rec_free(&rec);
+  int bad = rc < 0;
+  if (bXlsx) {
+    lxw_error e = workbook_close(s.pWb);
+    if (e != LXW_NO_ERROR) {
+      util_die_msg("writing %s failed: %s", zOut, lxw_strerror(e));
+      bad = 1;
+    }
+  } else {
+    if (s.b.n) fwrite(s.b.z, 1, s.b.n, s.f);
+    if (fclose(s.f)) bad = 1;
+    buf_free(&s.b);
+  }
+  *pnRow = nRow;
+  return bad ? -1 : 0;
+}
+
+int port_digest_file(const char *zPath, char zHex[65]) {
+  FILE *f = fopen(zPath, "rb");
+  if (!f) return -1;
+  crypto_generichash_state st;
+  crypto_generichash_init(&st, 0, 0, 32);
+  unsigned char a[1 << 16], h[32];
+  size_t n;
+  while ((n = fread(a, 1, sizeof a, f)) > 0) crypto_generichash_update(&st, a, n);
+  fclose(f);
+  crypto_generichash_final(&st, h, sizeof h);
+  sodium_bin2hex(zHex, 65, h, sizeof h);
+  return 0;
+}
+
+void port_digest_buf(const void *p, size_t n, char zHex[65]) {
+  unsigned char h[32];
+  crypto_generichash(h, sizeof h, p, n, 0, 0);
+  sodium_bin2hex(zHex, 65, h, sizeof h);
+}
+
+/* ---- CLI ------------------------------------------------------------------------ */
+
+static void print_result(const char *zFile, const ImportResult *pRes, int rc, int bDryRun) {
+  size_t i;
+  json_t *v;
+  json_array_foreach(pRes->aWarning, i, v) fprintf(stderr, "%s: warning: %s\n", zFile, json_string_value(v));
+  json_array_foreach(pRes->aError, i, v) {
+    fprintf(stderr, "%s:%lld: %s: '%s': %s\n", zFile, (long long)json_integer_value(json_object_get(v, "row")),
+            json_string_value(json_object_get(v, "column")), json_string_value(json_object_get(v, "value")),
+            json_string_value(json_object_get(v, "reason")));
+  }
+  if (pRes->nError > (long long)json_array_size(pRes->aError))
+    fprintf(stderr, "%s: ... and %lld more errors\n", zFile, pRes->nError - (long long)json_array_size(pRes->aError));
+  if (rc < 0) {
+    fprintf(stderr, "%s: %s; nothing was imported\n", zFile, pRes->zFatal);
+    return;
+  }
+  if (rc == 1) {
+    fprintf(stderr, "%s: %lld of %lld rows have errors; nothing was imported (fix them, or use --keep-good)\n", zFile,
+            pRes->nRejected, pRes->nRow);
+    return;
+  }
+  printf("%s: %lld rows (%s): %lld inserted, %lld updated, %lld unchanged, %lld rejected%s\n", zFile, pRes->nRow,
+         pRes->zEncoding, pRes->nInserted, pRes->nUpdated, pRes->nUnchanged, pRes->nRejected,
+         bDryRun ? " (dry run: nothing written)" : "");
+}
+
+static int cmd_import(const CliArgs *p, int bMembers) {
+  const char *zFile = p->azArg[0], *zRejects = cli_opt(p, "rejects");
+  int bKeep = cli_opt(p, "keep-good") != 0;
+  if (zRejects && !bKeep) {
+    util_die_msg("--rejects goes with --keep-good");
+    return 2;
+  }
+  FILE *f = fopen(zFile, "rb");
+  if (!f) {
+    util_die_msg("cannot read %s", zFile);
+    return 1;
+  }
+  if (cli_open_db(p, 0)) {
+    fclose(f);
+    return 1;
+  }
+  FILE *fRej = 0;
+  if (zRejects && !(fRej = fopen(zRejects, "wb"))) {
+    util_die_msg("cannot write %s", zRejects);
+    fclose(f);
+    return 1;
+  }
+  char zDigest[65] = "";
+  port_digest_file(zFile, zDigest);
+  const char *zBase = strrchr(zFile, '/') ? strrchr(zFile, '/') + 1 : zFile;
+  ImportOpts o = {bMembers, bKeep, cli_opt(p, "dry-run") != 0, zBase, zDigest, 0, cli_actor(), fRej};
+  ImportResult res;
+  double t0 = util_now();
+  int rc = port_import(f, &o, &res);
+  fclose(f);
+  if (fRej && fclose(fRej)) util_die_msg("writing %s failed", zRejects);
+  print_result(zFile, &res, rc, o.bDryRun);
+  if (rc == 0 && res.nRejected && zRejects) printf("%s: %lld bad rows written to %s\n", zFile, res.nRejected, zRejects);
+  if (getenv("QIANGJI_TIMING")) fprintf(stderr, "import took %.2f s\n", util_now() - t0);
+  port_result_free(&res);
+  return rc == 0 ? 0 : 1;
+}
+
+static int cmd_import_orgs(const CliArgs *p) { return cmd_import(p, 0); }
+static int cmd_import_members(const CliArgs *p) { return cmd_import(p, 1); }
+
+static int cmd_export(const CliArgs *p, int bMembers) {
+  const char *zFormat = cli_opt(p, "format"), *zOrg = cli_opt(p, "org"), *zOut = cli_opt(p, "out");
+  if (zFormat && strcmp(zFormat, "csv") && strcmp(zFormat, "xlsx")) {
+    util_die_msg("--format is csv or xlsx (got '%s')", zFormat);
+    return 2;
+  }
+  int bXlsx = zFormat ? strcmp(zFormat, "xlsx") == 0 : (strlen(zOut) > 5 && strcmp(zOut + strlen(zOut) - 5, ".xlsx") == 0);
+  if (cli_open_db(p, 0)) return 1;
+  Scope sc;
+  char *zRoot = zOrg ? 0 : db_text("SELECT code FROM org WHERE parent_id IS NULL", "");
+  if (!zOrg) zOrg = zRoot;
+  if (!zOrg || scope_lookup(zOrg, &sc)) {
+    util_die_msg(zOrg ? "no organization with code '%s'" : "the database has no organizations yet%s", zOrg ? zOrg : "");
+    free(zRoot);
+    return 1;
+  }
+  free(zRoot);
+  int bReveal = cli_opt(p, "reveal") != 0;
+  if (bReveal) {
+    json_t *pAfter = json_pack("{s:s, s:s, s:s}", "file", zOut, "org", sc.zCode, "what", bMembers ? "members" : "orgs");
+    int rc = db_begin() || audit_append(cli_actor(), "reveal", "export", sc.zCode, sc.id, 0, pAfter) || db_commit();
+    json_decref(pAfter);
+    if (rc) {
+      db_rollback();
+      return 1;
+    }
+  }
+  long long n;
+  if (port_export(bMembers, sc.zPath, bXlsx, bReveal, zOut, &n)) return 1;
+  printf("%s: %lld %s of %s%s\n", zOut, n, bMembers ? "members" : "organizations", sc.zCode,
+         bReveal ? " (ID numbers and phones unmasked; recorded in the audit log)" : "");
+  return 0;
+}
+
+static int cmd_export_orgs(const CliArgs *p) { return cmd_export(p, 0); }
+static int cmd_export_members(const CliArgs *p) { return cmd_export(p, 1); }
+
+static const CliOpt aImportOpt[] = {
+  {"db", 1, 1, "the database"},
+  {"keep-good", 0, 0, "import the good rows even if some are bad"},
+  {"rejects", 1, 0, "with --keep-good: write the bad rows here (same format, plus 错误原因)"},
+  {"dry-run", 0, 0, "check the file only; write nothing"},
+  {0, 0, 0, 0},
+};
+static const CliOpt aExportOpt[] = {
+  {"db", 1, 1, "the database"},
+  {"org", 1, 0, "code of the organization whose subtree to export (default: the root)"},
+  {"format", 1, 0, "csv or xlsx (default: from --out's ending, else csv)"},
+  {"reveal", 0, 0, "write ID numbers and phones unmasked (recorded in the audit log)"},
+  {"out", 1, 1, "the file to write"},
+  {0, 0, 0, 0},
+};
+
+const Command port_aCommand[] = {
+  {"import", "orgs", cmd_import_orgs, aImportOpt, 1, 1, "FILE",
+   "Imports organizations from CSV (UTF-8, GBK/GB18030 or UTF-16; 组织信息 columns of formats.md). All or nothing "
+   "unless --keep-good; every error is listed as FILE:ROW: COLUMN: VALUE: REASON."},
+  {"import", "members", cmd_import_members, aImportOpt, 1, 1, "FILE",
+   "Imports members from CSV (党员信息 columns of formats.md); a known ID number updates its member. All or nothing "
+   "unless --keep-good."},
+  {"export", "orgs", cmd_export_orgs, aExportOpt, 0, 0, "",
+   "Exports a subtree's organizations as CSV (UTF-8 with BOM) or .xlsx, in the import format."},
+  {"export", "members", cmd_export_members, aExportOpt, 0, 0, "",
+   "Exports a subtree's members as CSV or .xlsx; ID numbers and phones masked unless --reveal."},
+};
+const int port_nCommand = (int)ARRAY_LEN(port_aCommand);
+
+/* ---- API ----------------------------------------------------------------------- */
+
+static void api_import(Req *r) {
+  int bMembers = strstr(r->zPath, "/members") != 0;
+  FILE *f = fmemopen(r->body.z ? r->body.z : (char *)"", r->body.n, "rb");
+  if (!f) {
+    api_internal(r);
+    return;
+  }
+  char zDigest[65];
+  port_digest_buf(r->body.z ? r->body.z : "", r->body.n, zDigest);
+  ImportOpts o = {bMembers, api_query_bool(r, "keep_good"), api_query_bool(r, "dry_run"),
+                  bMembers ? "members (upload)" : "orgs (upload)", zDigest, &r->user, api_actor(r), 0};
+  ImportResult res;
+  int rc = port_import(f, &o, &res);
+  fclose(f);
+  if (rc < 0) {
+    api_error(r, 400, "invalid_file", 0, "%s；未导入任何数据", res.zFatal);
+  } else if (rc == 1) {
+    json_t *pErr = json_pack("{s:s, s:s, s:n, s:O, s:I}", "code", "invalid_rows", "message", "", "field", "rows",
+                             res.aError, "total", (json_int_t)res.nError);
+    char *zMsg = xprintf("%lld 行有错误（共 %lld 处），未导入任何数据", res.nRejected, res.nError);
+    json_object_set_new(pErr, "message", json_string(zMsg));
+    free(zMsg);
+    api_json(r, 422, json_pack("{s:o}", "error", pErr));
+  } else {
+    api_json(r, 200, json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:O, s:O, s:b}", "rows", (json_int_t)res.nRow,
+                               "inserted", (json_int_t)res.nInserted, "updated", (json_int_t)res.nUpdated,
+                               "unchanged", (json_int_t)res.nUnchanged, "rejected", (json_int_t)res.nRejected,
+                               "encoding", res.zEncoding, "errors", res.aError, "warnings", res.aWarning, "dry_run",
+                               o.bDryRun));
+  }
+  port_result_free(&res);
+}
+
+static void api_export(Req *r) {
+  int bMembers = strstr(r->zPath, "/members") != 0;
+  const char *zFormat = api_query(r, "format");
+  int bXlsx = zFormat && strcmp(zFormat, "xlsx") == 0;
+  int bReveal = api_query_bool(r, "reveal") && (r->user.role == ROLE_ADMIN || r->user.role == ROLE_ORG_ADMIN);
+  char zTmp[] = "/tmp/qiangji-export-XXXXXX";
+  int fd = mkstemp(zTmp);
+  if (fd < 0) {
+    fprintf(stderr, "qiangji: cannot create a temporary file for an export\n");
+    api_internal(r);
+    return;
+  }
+  close(fd);
+  long long n;
+  if (bReveal) {
+    json_t *pAfter = json_pack("{s:s, s:s}", "org", r->scope.zCode, "what", bMembers ? "members" : "orgs");
+    int rc = db_begin() || audit_append(api_actor(r), "reveal", "export", r->scope.zCode, r->scope.id, 0, pAfter) ||
+             db_commit();
+    json_decref(pAfter);
+    if (rc) {
+      unlink(zTmp);
+      api_internal(r);
+      return;
+    }
+  }
+  if (port_export(bMembers, r->scope.zPath, bXlsx, bReveal, zTmp, &n)) {
+    unlink(zTmp);
+    api_internal(r);
+    return;
+  }
+  fd = open(zTmp, O_RDONLY);
+  unlink(zTmp);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st)) {
+    if (fd >= 0) close(fd);
+    api_internal(r);
+    return;
+  }
+  char *zName = xprintf("%s-%s.%s", bMembers ? "党员信息" : "组织信息", r->scope.zCode, bXlsx ? "xlsx" : "csv");
+  api_file(r, fd, (long long)st.st_size, bXlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                                               : "text/csv; charset=utf-8", zName);
+  free(zName);
+}
+
+static const QParam aImportQuery[] = {
+  {"keep_good", Q_BOOL, 0, 0, 0},
+  {"dry_run", Q_BOOL, 0, 0, 0},
+  {0, 0, 0, 0, 0},
+};
+static const char *const azFormat[] = {"csv", "xlsx", 0};
+static const QParam aExportQuery[] = {
+  {"org", Q_ORG, 0, 32, 0},
+  {"format", Q_ENUM, 0, 0, azFormat},
+  {"reveal", Q_BOOL, 0, 0, 0},
+  {0, 0, 0, 0, 0},
+};
+
+const Route port_aRoute[] = {
+  {"POST", "/api/v1/import/orgs", api_import, R_WRITE | R_RAWBODY, aImportQuery,
+   "import an organizations CSV (the body is the file)", 0, 0},
+  {"POST", "/api/v1/import/members", api_import, R_WRITE | R_RAWBODY, aImportQuery,
+   "import a members CSV (the body is the file)", 0, 0},
+  {"GET", "/api/v1/export/orgs", api_export, R_STAFF | R_QORG, aExportQuery, "a subtree's organizations as CSV or xlsx", 0, 0},
+  {"GET", "/api/v1/export/members", api_export, R_STAFF | R_QORG, aExportQuery, "a subtree's members as CSV or xlsx", 0, 0},
+};
+const int port_nRoute = (int)ARRAY_LEN(port_aRoute);

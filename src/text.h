@@ -1,0 +1,57 @@
+/* text.h: the text rules every import, API field and export shares:
+ * UTF-8 checks, full-width folding, trimming, dates, masking of personal data. */
+#ifndef QJ_TEXT_H
+#define QJ_TEXT_H
+#include <stddef.h>
+
+/* Returns 1 if z[0..n) is valid UTF-8 (no overlong forms, no surrogates,
+ * nothing above U+10FFFF), else 0. */
+int text_utf8_valid(const char *z, size_t n);
+/* Number of code points in the NUL-terminated valid UTF-8 string z. */
+size_t text_utf8_len(const char *z);
+
+/* A cell or field value as a person meant it: full-width ASCII forms
+ * U+FF01..U+FF5E folded to ASCII, U+3000 (ideographic space) and U+00A0 to a
+ * space, then leading and trailing white space (ASCII and those) removed.
+ * Returns a new string (caller frees). Input must be valid UTF-8. */
+char *text_normalize(const char *z);
+
+/* Dates. A date is "YYYY-MM-DD" in storage and JSON.
+ * text_parse_date accepts (after text_normalize) 2020-01-05, 2020/1/5,
+ * 2020.01.05, 2020年1月5日, 20200105, and an Excel serial day number
+ * (1900 date system, e.g. "43835" = 2020-01-05, accepted 1..2958465) so
+ * dates from .xlsx date cells survive a CSV round trip. Writes the
+ * canonical form into out (11 bytes). Returns 0, or -1 when z is not a
+ * real calendar date between 1900-01-01 and 2999-12-31. */
+int text_parse_date(const char *z, char out[11]);
+/* 1 if y-m-d is a real calendar date (Gregorian). */
+int text_date_valid(int y, int m, int d);
+/* Days since 1970-01-01 of a canonical date string; no validation. */
+long text_date_days(const char *zDate);
+/* zDate plus nMonths months (negative allowed), day clamped to the end of
+ * the target month (2020-02-29 + 12 months = 2021-02-28). out: 11 bytes. */
+void text_date_add_months(const char *zDate, int nMonths, char out[11]);
+/* Whole years from zFrom to zTo (age on zTo of someone born zFrom). */
+int text_years_between(const char *zFrom, const char *zTo);
+
+/* Masking. ID number: first 4 and last 4 kept, the rest '*'
+ * ("340104199001011234" -> "3401**********1234"). Phone: a mobile
+ * keeps the first 3 and last 4 ("138****5678"); any other string keeps
+ * its last 4 with every earlier digit starred. Returns a new string. */
+char *text_mask_id(const char *z);
+char *text_mask_phone(const char *z);
+/* 1 if z looks masked (contains '*'), so a masked value sent back is refused
+ * rather than stored. */
+int text_is_masked(const char *z);
+
+/* Phone numbers: an 11-digit mobile starting with 1, or a landline of
+ * digits with an optional area code and '-' (e.g. 0551-62345678,
+ * 62345678, 0551-6234567-801), 7 to 20 characters. Returns 0 or -1. */
+int text_phone_valid(const char *z);
+
+/* Money in yuan: "5000", "5000.5", "5,000.00" -> cents (500050...).
+ * At most 2 decimals, 0 <= value < 10^9 yuan. Returns 0 or -1. */
+int text_parse_money(const char *z, long long *pCents);
+/* cents -> "5000" or "5000.50" into out (32 bytes). */
+void text_format_money(long long cents, char out[32]);
+#endif

@@ -1,0 +1,130 @@
+/* util.c: allocation wrappers, clocks, file reading, CLI messages. */
+#include "util.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static void oom(size_t n) {
+  fprintf(stderr, "qiangji: out of memory (%zu bytes)\n", n);
+  abort();
+}
+
+void *xmalloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (!p) oom(n);
+  return p;
+}
+
+void *xcalloc(size_t n, size_t m) {
+  void *p = calloc(n ? n : 1, m ? m : 1);
+  if (!p) oom(n * m);
+  return p;
+}
+
+void *xrealloc(void *p, size_t n) {
+  void *q = realloc(p, n ? n : 1);
+  if (!q) oom(n);
+  return q;
+}
+
+char *xstrdup(const char *z) { return xstrndup(z, strlen(z)); }
+
+char *xstrndup(const char *z, size_t n) {
+  char *p = xmalloc(n + 1);
+  memcpy(p, z, n);
+  p[n] = 0;
+  return p;
+}
+
+char *xprintf(const char *zFmt, ...) {
+  va_list ap;
+  va_start(ap, zFmt);
+  int n = vsnprintf(NULL, 0, zFmt, ap);
+  va_end(ap);
+  if (n < 0) n = 0;
+  char *z = xmalloc((size_t)n + 1);
+  va_start(ap, zFmt);
+  vsnprintf(z, (size_t)n + 1, zFmt, ap);
+  va_end(ap);
+  return z;
+}
+
+double util_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void util_timestamp(char *z) {
+  struct timespec ts;
+  struct tm tm;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  gmtime_r(&ts.tv_sec, &tm);
+  strftime(z, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void util_today(char *z) {
+  const char *zEnv = getenv("QIANGJI_TODAY");
+  if (zEnv && strlen(zEnv) == 10) {
+    memcpy(z, zEnv, 11);
+    return;
+  }
+  time_t t = time(0);
+  struct tm tm;
+  localtime_r(&t, &tm);
+  strftime(z, 11, "%Y-%m-%d", &tm);
+}
+
+char *util_read_file(const char *zPath, size_t *pn) {
+  FILE *f = fopen(zPath, "rb");
+  if (!f) return 0;
+  size_t nAlloc = 1 << 16, n = 0;
+  char *z = xmalloc(nAlloc);
+  for (;;) {
+    if (n + 1 >= nAlloc) z = xrealloc(z, nAlloc *= 2);
+    size_t got = fread(z + n, 1, nAlloc - n - 1, f);
+    if (got == 0) break;
+    n += got;
+  }
+  int err = ferror(f);
+  fclose(f);
+  if (err) {
+    free(z);
+    errno = EIO;
+    return 0;
+  }
+  z[n] = 0;
+  if (pn) *pn = n;
+  return z;
+}
+
+void util_die_msg(const char *zFmt, ...) {
+  va_list ap;
+  va_start(ap, zFmt);
+  fputs("qiangji: ", stderr);
+  vfprintf(stderr, zFmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+static double lastProgress;
+
+void util_progress(const char *zLabel, long long n, long long nTotal) {
+  if (!isatty(2)) return;
+  double t = util_now();
+  if (t - lastProgress < 0.2) return;
+  lastProgress = t;
+  if (nTotal > 0)
+    fprintf(stderr, "\r%s %lld/%lld (%d%%)   ", zLabel, n, nTotal, (int)(100.0 * (double)n / (double)nTotal));
+  else
+    fprintf(stderr, "\r%s %lld   ", zLabel, n);
+}
+
+void util_progress_done(const char *zLabel, long long n) {
+  if (!isatty(2)) return;
+  fprintf(stderr, "\r%s %lld done          \n", zLabel, n);
+  lastProgress = 0;
+}
