@@ -3,6 +3,7 @@
 #include "db.h"
 #include "schema.h"
 #include "util.h"
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,8 +25,19 @@ static _Thread_local sqlite3 *tDb;
 static _Thread_local CacheEntry tCache[DB_CACHE];
 static _Thread_local int tnCache;
 
+/* Closes a thread's connection when the thread ends (server workers). */
+static pthread_key_t closeKey;
+static pthread_once_t closeOnce = PTHREAD_ONCE_INIT;
+static void close_at_exit(void *p) {
+  (void)p;
+  db_close();
+}
+static void make_close_key(void) { pthread_key_create(&closeKey, close_at_exit); }
+
 static int db_connect(void) {
   if (tDb) return 0;
+  pthread_once(&closeOnce, make_close_key);
+  pthread_setspecific(closeKey, (void *)1);
   if (!zDbPath) {
     util_die_msg("internal: database used before db_open");
     return -1;
