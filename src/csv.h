@@ -4,7 +4,10 @@
  * flat. The encoding is found once at the start: a UTF-8 BOM means UTF-8; a
  * UTF-16 LE/BE BOM means UTF-16 (Excel's "Unicode text"); otherwise the first
  * 64 KiB are tested, and valid UTF-8 means UTF-8, anything else GB18030 (a
- * superset of GBK and GB2312, what Excel on Chinese Windows saves).
+ * superset of GBK and GB2312, what Excel on Chinese Windows saves). When
+ * those 64 KiB are pure ASCII the choice waits for the first non-ASCII byte
+ * and the 64 KiB from there are tested; an all-ASCII file reads as "UTF-8".
+ * Invalid bytes later in the file are an error naming their line.
  * Conversion is by iconv. Fields: RFC 4180 quoting (commas, doubled quotes
  * and line breaks inside quotes), LF or CRLF line ends, a trailing line end
  * or none. Empty lines (no bytes at all) are skipped. */
@@ -22,7 +25,8 @@ typedef struct Csv Csv;
 /* Starts reading f (not closed by csv_close). Never NULL. */
 Csv *csv_open(FILE *f);
 /* Reads the next row. Returns 1 with a row, 0 at the end, -1 on an error
- * (bad encoding, unterminated quote, row too long); csv_error() says what.
+ * (bad encoding, unterminated quote, row too long, NUL byte); csv_error()
+ * says what, and every later call returns -1 again.
  * The fields stay valid until the next call. Field text is UTF-8, not yet
  * normalized (see text_normalize). */
 int csv_next(Csv *p, char ***pazField, int *pnField);

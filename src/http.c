@@ -276,7 +276,7 @@ static void dispatch(Conn *pC) {
     api_error(r, 403, "forbidden", 0, "当前角色（%s）无权进行此操作", role_name(r->user.role));
     return;
   }
-  if (r->bAuthed && strcmp(r->zMethod, "GET") != 0 && strcmp(r->zMethod, "HEAD") != 0) {
+  if (r->bAuthed && !(pR->flags & R_PUBLIC) && strcmp(r->zMethod, "GET") != 0 && strcmp(r->zMethod, "HEAD") != 0) {
     const char *zTok = MHD_lookup_connection_value(r->pConn, MHD_HEADER_KIND, "X-CSRF-Token");
     if (!zTok || !auth_csrf_ok(&r->user, zTok)) {
       api_error(r, 403, "csrf", 0, "缺少或错误的 X-CSRF-Token");

@@ -16,7 +16,10 @@ char idcard_check_char(const char *z17);
  * (uppercase X) into zOut (19 bytes), the birth date "YYYY-MM-DD" into
  * zBirth (11 bytes) and *pbFemale (1 woman, 0 man). On failure returns -1
  * and points *pzReason at a short static Chinese reason
- * ("应为18位", "出生日期无效", "校验位错误", "地区码无效"). */
+ * ("应为18位", "出生日期无效", "校验位错误", "地区码无效"; a non-digit among
+ * the first 17 characters counts as "应为18位"). Checked in this order:
+ * length and characters, region, birth date, check character; "today" is
+ * util_today(). */
 int idcard_parse(const char *z, char zOut[19], char zBirth[11], int *pbFemale,
                  const char **pzReason);
 

@@ -2,7 +2,11 @@
  * The table of pinyin per Han character is built once, on first use, by ICU's
  * "Han-Latin; Latin-ASCII" transliterator over the CJK Unified Ideographs
  * block and Extension A; thread-safe (pthread_once). Characters that are not
- * Han are kept if ASCII letters or digits (lowercased), dropped otherwise. */
+ * Han are kept if ASCII letters or digits (lowercased; also their full-width
+ * forms), in both the full pinyin and the initials, and dropped otherwise.
+ * A name's first character, if it is one of a few surnames ICU reads by
+ * another reading (单 shan, 曾 zeng, 解 xie, 仇 qiu, 翟 zhai, ...), gets its
+ * surname reading. */
 #ifndef QJ_PINYIN_H
 #define QJ_PINYIN_H
 #include <stddef.h>

@@ -12,7 +12,8 @@ size_t text_utf8_len(const char *z);
 
 /* A cell or field value as a person meant it: full-width ASCII forms
  * U+FF01..U+FF5E folded to ASCII, U+3000 (ideographic space) and U+00A0 to a
- * space, then leading and trailing white space (ASCII and those) removed.
+ * space, then leading and trailing white space (ASCII and those) removed;
+ * a U+FEFF (stray byte-order mark) at either end is removed too.
  * Returns a new string (caller frees). Input must be valid UTF-8. */
 char *text_normalize(const char *z);
 
@@ -22,7 +23,13 @@ char *text_normalize(const char *z);
  * (1900 date system, e.g. "43835" = 2020-01-05, accepted 1..2958465) so
  * dates from .xlsx date cells survive a CSV round trip. Writes the
  * canonical form into out (11 bytes). Returns 0, or -1 when z is not a
- * real calendar date between 1900-01-01 and 2999-12-31. */
+ * real calendar date between 1900-01-01 and 2999-12-31.
+ * Details: one separator throughout (2020-1/5 is refused); month and day
+ * one or two digits; the 日 of 2020年1月5日 may be left off; a time of day
+ * after the date (" 0:00", " 13:45:10", "T08:30:00") is accepted and
+ * dropped. Serials are whole numbers (no fraction); 1..59 are 1900-01-01..
+ * 1900-02-28, 60 (Excel's non-existent 1900-02-29) is refused, and 61 on is
+ * 1900-03-01 on; so only serials up to 401768 (2999-12-31) pass. */
 int text_parse_date(const char *z, char out[11]);
 /* 1 if y-m-d is a real calendar date (Gregorian). */
 int text_date_valid(int y, int m, int d);
@@ -35,7 +42,8 @@ void text_date_add_months(const char *zDate, int nMonths, char out[11]);
 int text_years_between(const char *zFrom, const char *zTo);
 
 /* Masking. ID number: first 4 and last 4 kept, the rest '*'
- * ("340104199001011234" -> "3401**********1234"). Phone: a mobile
+ * ("340104199001011234" -> "3401**********1234"; a value of 8 characters
+ * or fewer is starred entirely). Phone: a mobile
  * keeps the first 3 and last 4 ("138****5678"); any other string keeps
  * its last 4 with every earlier digit starred. Returns a new string. */
 char *text_mask_id(const char *z);
@@ -50,7 +58,9 @@ int text_is_masked(const char *z);
 int text_phone_valid(const char *z);
 
 /* Money in yuan: "5000", "5000.5", "5,000.00" -> cents (500050...).
- * At most 2 decimals, 0 <= value < 10^9 yuan. Returns 0 or -1. */
+ * At most 2 decimals, 0 <= value < 10^9 yuan. Returns 0 or -1. The value
+ * is normalized first; a leading ¥ or ￥ and a trailing 元 are allowed;
+ * commas must group by thousands. */
 int text_parse_money(const char *z, long long *pCents);
 /* cents -> "5000" or "5000.50" into out (32 bytes). */
 void text_format_money(long long cents, char out[32]);
