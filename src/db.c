@@ -16,7 +16,8 @@
 static char *zDbPath;      /* set once by db_open, read by every thread */
 
 typedef struct CacheEntry {
-  const char *zSql;        /* the caller's SQL text (usually a literal) */
+  const char *zKey;        /* the caller's pointer (usually a literal): a fast first guess */
+  const char *zSql;        /* SQLite's own copy of the text, compared to be sure */
   sqlite3_stmt *pStmt;
 } CacheEntry;
 
@@ -131,12 +132,16 @@ const char *db_path(void) { return zDbPath ? zDbPath : ""; }
 
 static sqlite3_stmt *db_cached(const char *zSql) {
   if (db_connect()) return 0;
-  for (int i = 0; i < tnCache; i++) {
-    if (tCache[i].zSql == zSql || strcmp(tCache[i].zSql, zSql) == 0) {
-      sqlite3_reset(tCache[i].pStmt);
-      sqlite3_clear_bindings(tCache[i].pStmt);
-      return tCache[i].pStmt;
-    }
+  int iHit = -1;
+  for (int i = 0; i < tnCache && iHit < 0; i++)
+    if (tCache[i].zKey == zSql && strcmp(tCache[i].zSql, zSql) == 0) iHit = i;
+  for (int i = 0; i < tnCache && iHit < 0; i++)
+    if (strcmp(tCache[i].zSql, zSql) == 0) iHit = i;
+  if (iHit >= 0) {
+    tCache[iHit].zKey = zSql;
+    sqlite3_reset(tCache[iHit].pStmt);
+    sqlite3_clear_bindings(tCache[iHit].pStmt);
+    return tCache[iHit].pStmt;
   }
   sqlite3_stmt *p = 0;
   if (sqlite3_prepare_v3(tDb, zSql, -1, SQLITE_PREPARE_PERSISTENT, &p, 0) != SQLITE_OK) {
@@ -148,6 +153,7 @@ static sqlite3_stmt *db_cached(const char *zSql) {
     memmove(tCache, tCache + 1, sizeof(tCache[0]) * (DB_CACHE - 1));
     tnCache--;
   }
+  tCache[tnCache].zKey = zSql;
   tCache[tnCache].zSql = sqlite3_sql(p);
   tCache[tnCache].pStmt = p;
   tnCache++;

@@ -330,6 +330,27 @@ typedef struct OrgRow {
   Buf why;
 } OrgRow;
 
+static OrgRow *qsortRows;  /* for cmp_row_code: qsort has no context argument in C17 */
+
+static int cmp_row_code(const void *x, const void *y) {
+  const char *a = qsortRows[*(const size_t *)x].rec.az[ORG_CODE], *b = qsortRows[*(const size_t *)y].rec.az[ORG_CODE];
+  return strcmp(a ? a : "", b ? b : "");
+}
+
+/* The row of the file whose code is zCode, or -1. */
+static long long find_row(const OrgRow *a, const size_t *aByCode, size_t n, const char *zCode) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    const char *z = a[aByCode[mid]].rec.az[ORG_CODE];
+    int c = strcmp(z ? z : "", zCode);
+    if (c == 0) return (long long)aByCode[mid];
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return -1;
+}
+
 static int import_orgs(Csv *pCsv, const Header *h, const ImportOpts *o, ImportResult *pRes) {
   OrgRow *a = 0;
   size_t nRow = 0, nAlloc = 0;
@@ -361,19 +382,40 @@ static int import_orgs(Csv *pCsv, const Header *h, const ImportOpts *o, ImportRe
     rcOut = -1;
     goto done;
   }
-  /* Codes of the file's rows, to tell "parent later in the file" from "no such parent". */
+  /* Order: a row goes after the row of its parent when that parent is in
+   * the file, whatever their order there. Rows are sorted by code to find
+   * parents, children are chained to their parent row, and the rows whose
+   * parent is not in the file start a breadth-first walk: O(n log n). */
+  size_t *aByCode = xcalloc(nRow + 1, sizeof(size_t));
+  size_t nByCode = 0;
+  for (size_t i = 0; i < nRow; i++)
+    if (a[i].state == 0) aByCode[nByCode++] = i;
+  qsortRows = a;
+  qsort(aByCode, nByCode, sizeof(size_t), cmp_row_code);
+  long long *aHead = xmalloc((nRow + 1) * sizeof(long long)), *aNext = xmalloc((nRow + 1) * sizeof(long long));
+  size_t *aQueue = xmalloc((nRow + 1) * sizeof(size_t)), nQueue = 0, iQueue = 0;
+  for (size_t i = 0; i < nRow; i++) aHead[i] = aNext[i] = -1;
+  for (size_t k = 0; k < nByCode; k++) {
+    size_t i = aByCode[k];
+    const char *zParent = a[i].rec.az[ORG_PARENT];
+    long long j = zParent ? find_row(a, aByCode, nByCode, zParent) : -1;
+    if (j >= 0 && (size_t)j != i) {
+      aNext[i] = aHead[j];
+      aHead[j] = (long long)i;
+    } else {
+      aQueue[nQueue++] = i;
+    }
+  }
   Rec old;
   rec_init(&old, org_aField, ORG_NFIELD);
-  for (int bProgress = 1; bProgress && rcOut == 0;) {
-    bProgress = 0;
-    for (size_t i = 0; i < nRow && rcOut == 0; i++) {
-      OrgRow *p = &a[i];
-      if (p->state != 0) continue;
+  while (iQueue < nQueue && rcOut == 0) {
+    OrgRow *p = &a[aQueue[iQueue++]];
+    {
       Rec *r = &p->rec;
       rec_clear(&old);
       long long selfId = r->az[ORG_CODE] ? org_load(r->az[ORG_CODE], &old) : 0;
       const char *zParent = r->aSet[ORG_PARENT] ? r->az[ORG_PARENT] : (selfId ? old.az[ORG_PARENT] : 0);
-      if (zParent && db_exists("SELECT 1 FROM org WHERE code=?", "t", zParent) != 1) continue;  /* wait */
+      if (zParent && db_exists("SELECT 1 FROM org WHERE code=?", "t", zParent) != 1) continue;  /* reported below */
       FieldErr fe;
       int bad = 0;
       if (selfId && !in_scope(o, r->az[ORG_CODE])) {
@@ -393,12 +435,12 @@ static int import_orgs(Csv *pCsv, const Header *h, const ImportOpts *o, ImportRe
         row_error(&fe, r, p->iRow, pRes, &p->why);
         bad = 1;
       }
-      bProgress = 1;
       if (bad) {
         p->state = 2;
         continue;
       }
       p->state = 1;
+      for (long long c = aHead[p - a]; c >= 0; c = aNext[c]) aQueue[nQueue++] = (size_t)c;
       if (selfId && rec_same(&old, r)) {
         pRes->nUnchanged++;
         continue;
@@ -419,6 +461,10 @@ static int import_orgs(Csv *pCsv, const Header *h, const ImportOpts *o, ImportRe
       util_progress("importing organizations", pRes->nInserted + pRes->nUpdated + pRes->nUnchanged, (long long)nRow);
     }
   }
+  free(aByCode);
+  free(aHead);
+  free(aNext);
+  free(aQueue);
   rec_free(&old);
   util_progress_done("importing organizations", (long long)nRow);
   /* What still waits has a parent that is neither in the database nor good in the file. */
