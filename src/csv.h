@@ -32,11 +32,19 @@ Csv *csv_open(FILE *f);
 int csv_next(Csv *p, char ***pazField, int *pnField);
 /* Line number (1-based, physical lines) where the last row returned starts. */
 long csv_line(const Csv *p);
+/* Row number of the last row returned as a spreadsheet counts it: empty lines
+ * count, a quoted line break inside a cell does not (the header is row 1). */
+long csv_row(const Csv *p);
 /* "UTF-8", "UTF-8 BOM", "GB18030", "UTF-16LE", "UTF-16BE". */
 const char *csv_encoding(const Csv *p);
 /* English description of the last error, with its line; "" if none. */
 const char *csv_error(const Csv *p);
 void csv_close(Csv *p);
+/* For tests and fuzzing only (not thread-safe): readers opened after this
+ * call read in chunks of nChunk bytes (4..64 KiB; 0 restores 64 KiB), and
+ * also sniff the encoding in that smaller window, so that small inputs
+ * cross many chunk boundaries. */
+void csv_test_chunk(size_t nChunk);
 
 /* Appends one row to b: fields that hold a comma, quote, CR, LF, or leading
  * or trailing space are quoted with inner quotes doubled; also a field
