@@ -121,7 +121,9 @@ static void session_create(Req *r) {
     return;
   }
   const char *zLogin = json_string_value(pLogin), *zPw = json_string_value(pPw);
-  DbStmt *s = db_stmt("SELECT id, pw_hash, disabled, failed, failed_at FROM user WHERE login=?", "t", zLogin);
+  DbStmt *s = db_stmt("SELECT u.id, u.pw_hash, u.disabled, coalesce(t.failed,0), coalesce(t.failed_at,0)"
+                      " FROM (SELECT ?1 AS login) q LEFT JOIN user u ON u.login=q.login"
+                      " LEFT JOIN login_throttle t ON t.login=q.login", "t", zLogin);
   if (!s) {
     api_internal(r);
     return;
@@ -130,7 +132,7 @@ static void session_create(Req *r) {
   int bDisabled = 0;
   char zHash[crypto_pwhash_STRBYTES] = "";
   if (db_step(s) == 1) {
-    userId = db_col_int(s, 0);
+    userId = db_col_int(s, 0);  /* 0 when there is no such login */
     snprintf(zHash, sizeof zHash, "%s", db_col_text(s, 1));
     bDisabled = (int)db_col_int(s, 2);
     nFail = db_col_int(s, 3);
@@ -139,7 +141,7 @@ static void session_create(Req *r) {
   }
   pthread_once(&dummyOnce, make_dummy);
   long long now = (long long)time(0);
-  if (userId && nFail >= AUTH_MAX_FAILS) {
+  if (nFail >= AUTH_MAX_FAILS) {
     long long wait = 60LL << (nFail - AUTH_MAX_FAILS > 10 ? 10 : nFail - AUTH_MAX_FAILS);
     if (now < failedAt + wait) {
       api_error(r, 429, "too_many_attempts", 0, "失败次数过多，请 %lld 秒后再试", failedAt + wait - now);
@@ -148,7 +150,10 @@ static void session_create(Req *r) {
   }
   int ok = crypto_pwhash_str_verify(userId ? zHash : zDummyHash, zPw, strlen(zPw)) == 0 && userId && !bDisabled;
   if (!ok) {
-    if (userId) db_exec("UPDATE user SET failed=failed+1, failed_at=? WHERE id=?", "II", now, userId);
+    db_exec("INSERT INTO login_throttle VALUES(?1, 1, ?2) ON CONFLICT(login) DO UPDATE SET failed=failed+1,"
+            " failed_at=?2", "tI", zLogin, now);
+    /* Forget old failures, so the table cannot grow without bound. */
+    db_exec("DELETE FROM login_throttle WHERE failed_at < ?", "I", now - 86400);
     /* Slow the guesser down a little more, whatever the login. */
     usleep(200 * 1000);
     api_error(r, 401, "bad_credentials", 0, "登录名或密码错误");
@@ -162,7 +167,7 @@ static void session_create(Req *r) {
       db_exec("DELETE FROM session WHERE expires_at<=?", "I", now) ||
       db_exec("INSERT INTO session(token_hash, user_id, csrf, expires_at) VALUES(?,?,?,?)", "tItI", zTokHash, userId,
               zCsrf, now + AUTH_SESSION_SECONDS) ||
-      db_exec("UPDATE user SET failed=0 WHERE id=?", "I", userId) || db_commit()) {
+      db_exec("DELETE FROM login_throttle WHERE login=?", "t", zLogin) || db_commit()) {
     api_internal(r);
     return;
   }
@@ -342,7 +347,8 @@ static int cmd_user_passwd(const CliArgs *p) {
   if (read_password(zPw, sizeof zPw)) return 1;
   if (hash_password(zPw, zHash)) return 1;
   sodium_memzero(zPw, sizeof zPw);
-  return user_change(p, "passwd", "UPDATE user SET pw_hash=?, failed=0 WHERE id=?", zHash);
+  db_exec("DELETE FROM login_throttle WHERE login=?", "t", cli_opt(p, "login"));
+  return user_change(p, "passwd", "UPDATE user SET pw_hash=? WHERE id=?", zHash);
 }
 
 static int cmd_user_disable(const CliArgs *p) {
@@ -352,7 +358,7 @@ static int cmd_user_disable(const CliArgs *p) {
 
 static int cmd_user_enable(const CliArgs *p) {
   if (cli_open_db(p, 0)) return 1;
-  return user_change(p, "enable", "UPDATE user SET disabled=0, failed=0 WHERE id=?", 0);
+  return user_change(p, "enable", "UPDATE user SET disabled=0 WHERE id=?", 0);
 }
 
 static const CliOpt aAddOpt[] = {

@@ -248,7 +248,7 @@ static int import_members(Csv *pCsv, const Header *h, const ImportOpts *o, Impor
   int n;
   long long iRow = 1;
   while ((rc = csv_next(pCsv, &az, &n)) == 1) {
-    iRow++;
+    iRow = csv_row(pCsv);
     if (row_blank(az, n)) continue;
     pRes->nRow++;
     util_progress("importing members", pRes->nRow, 0);
@@ -330,6 +330,8 @@ typedef struct OrgRow {
   Buf why;
 } OrgRow;
 
+static int same_text(const char *a, const char *b) { return (!a && !b) || (a && b && strcmp(a, b) == 0); }
+
 static OrgRow *qsortRows;  /* for cmp_row_code: qsort has no context argument in C17 */
 
 static int cmp_row_code(const void *x, const void *y) {
@@ -359,7 +361,7 @@ static int import_orgs(Csv *pCsv, const Header *h, const ImportOpts *o, ImportRe
   long long iRow = 1;
   KeySet seen = {0, 0, 0};
   while ((rc = csv_next(pCsv, &az, &n)) == 1) {
-    iRow++;
+    iRow = csv_row(pCsv);
     if (row_blank(az, n)) continue;
     if (nRow == nAlloc) a = xrealloc(a, (nAlloc = nAlloc ? nAlloc * 2 : 256) * sizeof *a);
     OrgRow *p = &a[nRow++];
@@ -422,7 +424,9 @@ static int import_orgs(Csv *pCsv, const Header *h, const ImportOpts *o, ImportRe
         add_error(pRes, p->iRow, org_aField[ORG_CODE].zHeader, r->az[ORG_CODE], "该组织不在你管理的范围内");
         buf_printf(&p->why, "%s该组织不在你管理的范围内", p->why.n ? "；" : "");
         bad = 1;
-      } else if (o->pUser && (!zParent || !in_scope(o, zParent))) {
+      } else if (o->pUser && (!selfId || !same_text(zParent, old.az[ORG_PARENT])) &&
+                 (!zParent || !in_scope(o, zParent))) {
+        /* A new organization, or a move: the parent must be the importer's too. */
         add_error(pRes, p->iRow, org_aField[ORG_PARENT].zHeader, zParent ? zParent : "",
                   zParent ? "上级组织编码不存在" : "只能在你管理的组织之下建立组织");
         buf_printf(&p->why, "%s上级组织不在你管理的范围内", p->why.n ? "；" : "");

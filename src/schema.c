@@ -54,9 +54,14 @@ const char *const schema_aMigration[] = {
   "  org_id INTEGER NOT NULL REFERENCES org(id),\n"
   "  member_id INTEGER REFERENCES member(id),\n"
   "  disabled INTEGER NOT NULL DEFAULT 0,\n"
-  "  failed INTEGER NOT NULL DEFAULT 0,\n"   /* failed logins in a row */
-  "  failed_at INTEGER NOT NULL DEFAULT 0,\n" /* unix time of the last one */
   "  created_at TEXT NOT NULL\n"
+  ");\n"
+  /* Failed sign-ins in a row per login name, existing or not, so that a
+   * lockout does not tell which logins exist. */
+  "CREATE TABLE login_throttle(\n"
+  "  login TEXT PRIMARY KEY,\n"
+  "  failed INTEGER NOT NULL,\n"
+  "  failed_at INTEGER NOT NULL\n"
   ");\n"
   "CREATE TABLE session(\n"
   "  token_hash TEXT PRIMARY KEY,\n"          /* SHA-256 of the cookie value */
