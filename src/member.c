@@ -71,7 +71,7 @@ static int fail(FieldErr *pErr, int iField, const char *zCode, const char *zFmt,
   return -1;
 }
 
-int member_validate(Rec *p, long long selfId, FieldErr *pErr, long long *pOrgId) {
+int member_validate(Rec *p, FieldErr *pErr, long long *pOrgId) {
   for (int i = 0; i < M_NFIELD; i++)
     if ((member_aField[i].flags & F_REQUIRED) && !p->az[i])
       return fail(pErr, i, "required", "缺少%s", member_aField[i].zHeader);
@@ -112,8 +112,8 @@ int member_validate(Rec *p, long long selfId, FieldErr *pErr, long long *pOrgId)
   db_step(s);
   if (!org_is_branch(zKind))
     return fail(pErr, M_ORG, "invalid", "%s 是%s，党员只能编入党支部", p->az[M_ORG], zKind);
-  long long other = member_find(zId);
-  if (other && other != selfId) return fail(pErr, M_IDNUM, "conflict", "公民身份号码已登记在另一名党员名下");
+  /* A duplicate ID number is found by member_save, inside the write
+   * transaction, where no other writer can slip in between. */
   *pOrgId = orgId;
   return 0;
 }
@@ -139,6 +139,8 @@ int member_save(const Rec *p, const Rec *pOld, long long oldId, long long orgId,
     *pId = db_last_rowid();
   } else {
     *pId = oldId;
+    long long other = member_find(a[M_IDNUM]);
+    if (other && other != oldId) return fail(pErr, M_IDNUM, "conflict", "公民身份号码已登记在另一名党员名下");
     rc = db_exec("UPDATE member SET org_id=?, name=?, id_number=?, gender=?, birth_date=?, ethnicity=?, education=?,"
                  " category=?, joined_on=?, full_on=?, occupation=?, phone=?, mobile=?, mobile_location=?,"
                  " monthly_income=nullif(?,-1), pinyin=?, initials=?, updated_at=? WHERE id=?",
@@ -277,7 +279,7 @@ static void member_get(Req *r) {
 static void member_write(Req *r, const Rec *pOld, long long oldId, int status) {
   FieldErr fe;
   long long orgId, id;
-  if (member_validate(&r->rec, oldId, &fe, &orgId)) {
+  if (member_validate(&r->rec, &fe, &orgId)) {
     api_field_error(r, &r->rec, &fe);
     return;
   }

@@ -17,10 +17,10 @@ long long member_find(const char *zIdNumber);
 
 /* Checks one member's values together: required fields, gender and birth
  * date against the ID number (filled in from it when empty), category and
- * dates, age at joining, the organization is a branch. selfId: the row being
- * changed, 0 for a new one. May fill p's gender and birth date. Returns 0, or
+ * dates, age at joining, the organization is a branch (a duplicate ID number
+ * is member_save's to find). selfId: the row being changed, 0 for a new one. May fill p's gender and birth date. Returns 0, or
  * -1 with *pErr. orgIdOut receives the branch's id. */
-int member_validate(Rec *p, long long selfId, FieldErr *pErr, long long *pOrgId);
+int member_validate(Rec *p, FieldErr *pErr, long long *pOrgId);
 
 /* Writes p inside the caller's transaction (insert when pOld is NULL, else
  * update member oldId) and appends the audit entry (none when zActor is NULL:

@@ -279,7 +279,7 @@ static int import_members(Csv *pCsv, const Header *h, const ImportOpts *o, Impor
       buf_printf(&why, "%s所在党组织编码不存在", why.n ? "；" : "");
       nErr++;
     }
-    if (!nErr && member_validate(&rec, selfId, &fe, &orgId)) {
+    if (!nErr && member_validate(&rec, &fe, &orgId)) {
       row_error(&fe, &rec, iRow, pRes, &why);
       nErr++;
     }

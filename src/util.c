@@ -59,11 +59,17 @@ double util_now(void) {
 }
 
 void util_timestamp(char *z) {
-  struct timespec ts;
-  struct tm tm;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  gmtime_r(&ts.tv_sec, &tm);
-  strftime(z, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  /* Formatted once a second per thread: bulk imports stamp every row. */
+  static _Thread_local time_t tLast = -1;
+  static _Thread_local char zLast[21];
+  time_t t = time(0);
+  if (t != tLast) {
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(zLast, sizeof zLast, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    tLast = t;
+  }
+  memcpy(z, zLast, sizeof zLast);
 }
 
 void util_today(char *z) {

@@ -116,53 +116,57 @@ static void test_member_rules(void **state) {
   long long orgId;
   /* 11010519491231002X: a woman born 1949-12-31. */
   Rec r = new_member("11010519491231002X", "1970-01-01", "1971-01-01", "正式党员");
-  assert_int_equal(member_validate(&r, 0, &fe, &orgId), 0);
+  assert_int_equal(member_validate(&r, &fe, &orgId), 0);
   assert_string_equal(r.az[M_GENDER], "女");               /* filled from the ID number */
   assert_string_equal(r.az[M_BIRTH], "1949-12-31");
   rec_free(&r);
   /* full_on one day short of a year */
   r = new_member("11010519491231002X", "1970-01-01", "1970-12-31", "正式党员");
-  assert_int_equal(member_validate(&r, 0, &fe, &orgId), -1);
+  assert_int_equal(member_validate(&r, &fe, &orgId), -1);
   assert_int_equal(fe.iField, M_FULL);
   rec_free(&r);
   /* joined the day before the 18th birthday, and on it */
   r = new_member("11010519491231002X", "1967-12-30", "1969-01-01", "正式党员");
-  assert_int_equal(member_validate(&r, 0, &fe, &orgId), -1);
+  assert_int_equal(member_validate(&r, &fe, &orgId), -1);
   assert_int_equal(fe.iField, M_JOINED);
   rec_free(&r);
   r = new_member("11010519491231002X", "1967-12-31", "1969-01-01", "正式党员");
-  assert_int_equal(member_validate(&r, 0, &fe, &orgId), 0);
+  assert_int_equal(member_validate(&r, &fe, &orgId), 0);
   rec_free(&r);
   /* a probationary member has no full_on; a full member needs one */
   r = new_member("11010519491231002X", "2026-01-01", "2026-02-01", "预备党员");
-  assert_int_equal(member_validate(&r, 0, &fe, &orgId), -1);
+  assert_int_equal(member_validate(&r, &fe, &orgId), -1);
   rec_free(&r);
   r = new_member("11010519491231002X", "2000-01-01", 0, "正式党员");
-  assert_int_equal(member_validate(&r, 0, &fe, &orgId), -1);
+  assert_int_equal(member_validate(&r, &fe, &orgId), -1);
   assert_string_equal(fe.zCode, "required");
   rec_free(&r);
   /* gender against the ID number */
   r = new_member("11010519491231002X", "1970-01-01", "1971-01-01", "正式党员");
   rec_set(&r, M_GENDER, strdup("男"));
-  assert_int_equal(member_validate(&r, 0, &fe, &orgId), -1);
+  assert_int_equal(member_validate(&r, &fe, &orgId), -1);
   assert_int_equal(fe.iField, M_GENDER);
   rec_free(&r);
   /* members live in branches only */
   r = new_member("11010519491231002X", "1970-01-01", "1971-01-01", "正式党员");
   rec_set(&r, M_ORG, strdup("A"));
-  assert_int_equal(member_validate(&r, 0, &fe, &orgId), -1);
+  assert_int_equal(member_validate(&r, &fe, &orgId), -1);
   assert_int_equal(fe.iField, M_ORG);
   rec_free(&r);
   /* saved once, a second one with the same ID number conflicts */
   r = new_member("11010519491231002X", "1970-01-01", "1971-01-01", "正式党员");
-  assert_int_equal(member_validate(&r, 0, &fe, &orgId), 0);
+  assert_int_equal(member_validate(&r, &fe, &orgId), 0);
   long long id;
   db_begin();
   assert_int_equal(member_save(&r, 0, 0, orgId, "test", &fe, &id), 0);
   db_commit();
-  assert_int_equal(member_validate(&r, 0, &fe, &orgId), -1);
+  long long id2;
+  db_begin();
+  assert_int_equal(member_save(&r, 0, 0, orgId, "test", &fe, &id2), -1);
+  db_rollback();
   assert_string_equal(fe.zCode, "conflict");
-  assert_int_equal(member_validate(&r, id, &fe, &orgId), 0);   /* itself is no conflict */
+  assert_int_equal(fe.iField, M_IDNUM);
+  assert_int_equal(member_validate(&r, &fe, &orgId), 0);   /* itself is no conflict */
   char *zPy = db_text("SELECT pinyin || ' ' || initials FROM member WHERE id=?", "I", id);
   assert_string_equal(zPy, "zhangsanfeng zsf");
   free(zPy);
