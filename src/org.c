@@ -201,6 +201,11 @@ static json_t *org_api_json(long long id, const Rec *p) {
   char *zAt = db_text("SELECT updated_at FROM org WHERE id=?", "I", id);
   json_object_set_new(o, "updated_at", zAt ? json_string(zAt) : json_null());
   free(zAt);
+  /* The kind also says whether a branch is joint, temporary or a project's. */
+  const char *zKind = p->az[ORG_KIND] ? p->az[ORG_KIND] : "";
+  json_object_set_new(o, "joint", json_boolean(strcmp(zKind, "联合党支部") == 0));
+  json_object_set_new(o, "temporary", json_boolean(strcmp(zKind, "临时党支部") == 0));
+  json_object_set_new(o, "project", json_boolean(strcmp(zKind, "项目党支部") == 0));
   json_object_set_new(o, "children_count", json_integer(db_int(0, "SELECT count(*) FROM org WHERE parent_id=?", "I", id)));
   json_object_set_new(o, "member_count",
                       json_integer(db_int(0, "SELECT count(*) FROM org o JOIN member m ON m.org_id=o.id"
