@@ -1,6 +1,7 @@
 /* db.c: SQLite behind the db.h interface: per-thread connections, a
  * statement cache, bound parameters, transactions and migrations. */
 #include "db.h"
+#include "events.h"
 #include "schema.h"
 #include "util.h"
 #include <pthread.h>
@@ -98,26 +99,7 @@ int db_open(const char *zPath, int bCreate) {
       return -1;
     }
   }
-  if (v > schema_nMigration) {
-    util_die_msg("%s has schema version %d, newer than this program (%d)", zPath, v, schema_nMigration);
-    return -1;
-  }
-  if (v < schema_nMigration) {
-    if (db_begin()) return -1;
-    for (int i = v; i < schema_nMigration; i++) {
-      if (db_script(schema_aMigration[i])) {
-        db_rollback();
-        util_die_msg("migration %d failed", i + 1);
-        return -1;
-      }
-    }
-    char zSql[64];
-    snprintf(zSql, sizeof zSql, "PRAGMA user_version=%d", schema_nMigration);
-    if (db_script(zSql) || db_commit()) {
-      db_rollback();
-      return -1;
-    }
-  }
+  if (schema_migrate(v)) return -1;
   return 0;
 }
 
@@ -282,10 +264,18 @@ int db_script(const char *zSql) {
   return 0;
 }
 
-int db_begin(void) { return db_script("BEGIN IMMEDIATE"); }
-int db_commit(void) { return db_script("COMMIT"); }
+int db_begin(void) {
+  events_rollback();  /* notes of an earlier transaction that was never ended */
+  return db_script("BEGIN IMMEDIATE");
+}
+int db_commit(void) {
+  if (db_script("COMMIT")) return -1;
+  events_commit();
+  return 0;
+}
 void db_rollback(void) {
   if (tDb && !sqlite3_get_autocommit(tDb)) sqlite3_exec(tDb, "ROLLBACK", 0, 0, 0);
+  events_rollback();
 }
 int db_in_transaction(void) { return tDb && !sqlite3_get_autocommit(tDb); }
 

@@ -24,4 +24,11 @@ typedef struct DemoResult {
  * project branches). Parents always come before children. Returns 0, or -1
  * on a bad scale (message on stderr). Shows progress on a terminal. */
 int demo_generate(const DemoOpts *pOpts, FILE *fOrg, FILE *fMem, DemoResult *pRes);
+/* A module's own demo data (a year of meetings, dues, ...), added after the
+ * organizations, members and logins are in. It runs in its own transaction
+ * inside the new database and must be deterministic for a seed. Returns 0
+ * or -1 (message on stderr). Listed in modules.c. */
+typedef int (*DemoHook)(const DemoOpts *pOpts, const DemoResult *pRes);
+extern const DemoHook demo_aHook[];
+extern const int demo_nHook;
 #endif

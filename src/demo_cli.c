@@ -127,6 +127,8 @@ static int cmd_demo(const CliArgs *p) {
       return 1;
     }
   if (db_commit()) return 1;
+  for (int i = 0; i < demo_nHook; i++)
+    if (demo_aHook[i](&opts, &res)) return 1;
   printf("demo %s: %lld organizations, %lld members in %s (%.1f s)\n", opts.zScale, res.nOrg, res.nMember, zDb,
          util_now() - t0);
   printf("logins (password):\n");

@@ -4,6 +4,7 @@
 #include "member.h"
 #include "audit.h"
 #include "db.h"
+#include "events.h"
 #include "idcard.h"
 #include "org.h"
 #include "pinyin.h"
@@ -149,6 +150,7 @@ int member_save(const Rec *p, const Rec *pOld, long long oldId, long long orgId,
                  zFull, zInit, zAt, oldId);
     if (rc) return -2;
   }
+  events_note(EV_MEMBER, *pId);
   if (!zActor) return 0;  /* the caller audits a bulk change as a whole */
   json_t *pBefore = pOld ? member_json(0, pOld, 1) : 0, *pAfter = member_json(0, p, 1);
   char zKey[32];
@@ -325,7 +327,9 @@ static void member_delete(Req *r) {
   char zKey[32];
   snprintf(zKey, sizeof zKey, "%lld", r->memberId);
   json_t *pBefore = member_json(0, &old, 1);
-  int rc = db_begin() || db_exec("DELETE FROM member WHERE id=?", "I", r->memberId) ||
+  int rc = db_begin() || db_exec("DELETE FROM member WHERE id=?", "I", r->memberId);
+  if (!rc) events_note(EV_MEMBER, r->memberId);
+  rc = rc ||
            db_exec("UPDATE user SET disabled=1, member_id=NULL WHERE member_id=?", "I", r->memberId) ||
            audit_append(api_actor(r), "delete", "member", zKey, orgId, pBefore, 0) || db_commit();
   json_decref(pBefore);

@@ -5,6 +5,9 @@
 #include "api.h"
 #include "cli.h"
 #include "http.h"
+#include "demo.h"
+#include "events.h"
+#include "schema.h"
 #include "util.h"
 
 #define ROUTES(m) extern const Route m##_aRoute[]; extern const int m##_nRoute;
@@ -31,3 +34,22 @@ const CommandSet cli_aCommandSet[] = {
   {audit_aCommand, &audit_nCommand},
 };
 const int cli_nCommandSet = (int)ARRAY_LEN(cli_aCommandSet);
+
+/* Modules with tables of their own: {name, migrations, &count}. The core
+ * tables (orgs, members, users, audit) are schema.c's. */
+const SchemaModule schema_aModule[] = {
+  {0, 0, 0},  /* C has no empty arrays: schema_nModule says how many are real */
+};
+const int schema_nModule = 0;
+
+/* Who follows committed changes (events.h). */
+const EventListener events_aListener[] = {
+  0,
+};
+const int events_nListener = 0;
+
+/* Modules that add their own demo data to `qiangji demo`. */
+const DemoHook demo_aHook[] = {
+  0,
+};
+const int demo_nHook = 0;

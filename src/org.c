@@ -3,6 +3,7 @@
 #include "org.h"
 #include "audit.h"
 #include "db.h"
+#include "events.h"
 #include "text.h"
 #include "util.h"
 #include <stdio.h>
@@ -153,6 +154,7 @@ int org_save(const Rec *p, const Rec *pOld, long long oldId, const char *zActor,
     int n = snprintf(zPath, sizeof zPath, "%s%lld/", zParentPath, *pId);
     if (n >= (int)sizeof zPath) return fail(pErr, ORG_PARENT, "invalid", "组织层级太深");
     if (db_exec("UPDATE org SET path=?, parent_id=nullif(parent_id,0) WHERE id=?", "tI", zPath, *pId)) return -2;
+    events_note(EV_ORG, *pId);
     if (!zActor) return 0;  /* the caller audits a bulk insert as a whole */
     json_t *pAfter = org_rec_json(p);
     int rc = audit_append(zActor, "create", "org", p->az[ORG_CODE], *pId, 0, pAfter);
@@ -165,6 +167,7 @@ int org_save(const Rec *p, const Rec *pOld, long long oldId, const char *zActor,
               "tttttttttI", p->az[ORG_NAME], p->az[ORG_KIND], p->az[ORG_DOMAIN], p->az[ORG_FORMATION],
               p->az[ORG_ESTABLISHED], p->az[ORG_REGION], p->az[ORG_TERM], p->az[ORG_ENDED], zAt, oldId))
     return -2;
+  events_note(EV_ORG, oldId);
   const char *zOldParent = pOld->az[ORG_PARENT], *zNewParent = p->az[ORG_PARENT];
   if ((zOldParent == 0) != (zNewParent == 0) || (zOldParent && strcmp(zOldParent, zNewParent))) {
     /* A move: every path in the subtree gets the new prefix. */
@@ -182,6 +185,7 @@ int org_save(const Rec *p, const Rec *pOld, long long oldId, const char *zActor,
     if (!rc && db_int(0, "SELECT max(length(path)) FROM org", "") > 255) rc = -1;
     free(zOldPath);
     if (rc) return fail(pErr, ORG_PARENT, "invalid", "组织层级太深");
+    events_note(EV_TREE, oldId);
   }
   json_t *pBefore = org_rec_json(pOld), *pAfter = org_rec_json(p);
   int rc = audit_append(zActor, "update", "org", p->az[ORG_CODE], oldId, pBefore, pAfter);

@@ -1,11 +1,14 @@
 /* schema.c: every table, in migrations. Append; never edit a shipped one. */
 #include "schema.h"
+#include "db.h"
 #include "util.h"
+#include <stdio.h>
 
 const char *const schema_aMigration[] = {
   /* 1: the foundation: organizations, members, users, sessions, audit. */
   "CREATE TABLE qj_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
   "INSERT INTO qj_meta VALUES('application','qiangji');\n"
+  "CREATE TABLE qj_module(name TEXT PRIMARY KEY, version INTEGER NOT NULL);\n"
   /* org.path is the chain of ids from the root, '/1/5/23/': a subtree is
    * the range path >= P AND path < P with its final '/' replaced by '0'. */
   "CREATE TABLE org(\n"
@@ -89,3 +92,47 @@ const char *const schema_aMigration[] = {
   "  BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;\n",
 };
 const int schema_nMigration = (int)ARRAY_LEN(schema_aMigration);
+
+int schema_migrate(int v) {
+  if (v > schema_nMigration) {
+    util_die_msg("%s has schema version %d, newer than this program (%d)", db_path(), v, schema_nMigration);
+    return -1;
+  }
+  if (db_begin()) return -1;
+  for (int i = v; i < schema_nMigration; i++) {
+    if (db_script(schema_aMigration[i])) {
+      db_rollback();
+      util_die_msg("core migration %d failed", i + 1);
+      return -1;
+    }
+  }
+  char zSql[64];
+  snprintf(zSql, sizeof zSql, "PRAGMA user_version=%d", schema_nMigration);
+  if (v < schema_nMigration && db_script(zSql)) goto fail;
+  for (int m = 0; m < schema_nModule; m++) {
+    const SchemaModule *p = &schema_aModule[m];
+    int mv = (int)db_int(0, "SELECT version FROM qj_module WHERE name=?", "t", p->zName);
+    if (mv > *p->pnMigration) {
+      db_rollback();
+      util_die_msg("%s: module %s has schema version %d, newer than this program (%d)", db_path(), p->zName, mv,
+                   *p->pnMigration);
+      return -1;
+    }
+    for (int i = mv; i < *p->pnMigration; i++) {
+      if (db_script(p->azMigration[i])) {
+        db_rollback();
+        util_die_msg("migration %d of module %s failed", i + 1, p->zName);
+        return -1;
+      }
+    }
+    if (mv < *p->pnMigration &&
+        db_exec("INSERT INTO qj_module(name, version) VALUES(?1, ?2)"
+                " ON CONFLICT(name) DO UPDATE SET version=?2", "ti", p->zName, *p->pnMigration))
+      goto fail;
+  }
+  if (db_commit()) goto fail;
+  return 0;
+fail:
+  db_rollback();
+  return -1;
+}

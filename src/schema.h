@@ -5,4 +5,19 @@
 #define QJ_SCHEMA_H
 extern const char *const schema_aMigration[];
 extern const int schema_nMigration;
+
+/* A module's own migrations, numbered from 1 within the module; the version
+ * each module has reached is kept in the table qj_module. Modules are
+ * listed in modules.c and migrated after the core, in that order. */
+typedef struct SchemaModule {
+  const char *zName;
+  const char *const *azMigration;
+  const int *pnMigration;
+} SchemaModule;
+extern const SchemaModule schema_aModule[];
+extern const int schema_nModule;
+
+/* Brings a database at core version v up to date, core and modules, in one
+ * transaction. 0, or -1 with a message on stderr (nothing changed). */
+int schema_migrate(int v);
 #endif
