@@ -28,24 +28,36 @@ all: build/qiangji
 deps:
 	@scripts/install-deps.sh
 
+# Quiet unless V=1.
+Q := $(if $(V),,@)
 build/obj/%.o: src/%.c $(wildcard src/*.h) | build/obj
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 build/asan/obj/%.o: src/%.c $(wildcard src/*.h) | build/asan/obj
-	$(CC) $(CFLAGS) -O1 $(SANFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CC asan $<")
+	$(Q)$(CC) $(CFLAGS) -O1 $(SANFLAGS) -c -o $@ $<
 build/obj build/asan/obj build/fuzz:
 	mkdir -p $@
 
-# Files built into the binary.
-build/obj/assets.o build/asan/obj/assets.o: src/openapi.json
+# Files built into the binary. The OpenAPI document is src/openapi.json plus
+# one fragment per module in src/openapi/, merged by the server at start.
+OPENAPI := src/openapi.json $(sort $(wildcard src/openapi/*.json))
+build/openapi-parts.json: $(OPENAPI) | build/obj
+	@{ printf '['; sep=''; for f in $(OPENAPI); do printf '%s' "$$sep"; cat $$f; sep=','; done; printf ']'; } > $@
+build/obj/assets.o build/asan/obj/assets.o $(FUZZBIN): build/openapi-parts.json
 
 build/qiangji: $(OBJ)
-	$(CC) $(CFLAGS) -o $@ $(OBJ) $(LDLIBS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) -o $@ $(OBJ) $(LDLIBS)
 build/asan/qiangji: $(ASANOBJ)
-	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $(ASANOBJ) $(LDLIBS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $(ASANOBJ) $(LDLIBS)
 build/asan/test_%: tests/unit/test_%.c $(ASANLIB) tests/unit/unit.h
-	$(CC) $(CFLAGS) -O1 $(SANFLAGS) -Isrc -o $@ $< $(ASANLIB) $(LDLIBS) -lcmocka
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(CFLAGS) -O1 $(SANFLAGS) -Isrc -o $@ $< $(ASANLIB) $(LDLIBS) -lcmocka
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIBSRC) $(wildcard src/*.h) | build/fuzz
-	clang $(filter-out -Werror,$(CFLAGS)) -O1 -Isrc -fsanitize=fuzzer,address,undefined \
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)clang $(filter-out -Werror,$(CFLAGS)) -O1 -Isrc -fsanitize=fuzzer,address,undefined \
 	  -o $@ $< $(LIBSRC) $(LDLIBS)
 
 # Unit tests (cmocka) under ASan+UBSan.
@@ -62,8 +74,11 @@ api: build/qiangji build/asan/qiangji
 FUZZ_SECONDS ?= 15
 fuzz: $(FUZZBIN)
 	@set -e; for f in $(FUZZBIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
-	  echo "== $$n"; $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=0 \
-	    build/fuzz/corpus-$$n tests/fuzz/corpus/$$n 2>&1 | tail -n 2; done
+	  echo "== $$n ($(FUZZ_SECONDS) s)"; \
+	  if ! $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=0 -artifact_prefix=build/fuzz/$$n- \
+	       build/fuzz/corpus-$$n tests/fuzz/corpus/$$n > build/fuzz/$$n.log 2>&1; then \
+	    tail -n 40 build/fuzz/$$n.log; echo "$$n FAILED (input saved as build/fuzz/$$n-*)"; exit 1; fi; \
+	  tail -n 1 build/fuzz/$$n.log; done
 
 check: deps
 	$(MAKE) all build/asan/qiangji

@@ -1,6 +1,7 @@
 /* assets.c: embeds files with the assembler's .incbin, so the one binary
  * carries them; the Makefile rebuilds this file when they change. Paths are
- * relative to the project root, where make runs. */
+ * relative to the project root, where make runs. build/openapi-parts.json is
+ * a JSON array: src/openapi.json and each module's src/openapi/NAME.json. */
 #include "assets.h"
 
 __asm__(".section .rodata\n"
@@ -8,7 +9,7 @@ __asm__(".section .rodata\n"
         ".global assets_openapi_json_end\n"
         ".balign 16\n"
         "assets_openapi_json:\n"
-        ".incbin \"src/openapi.json\"\n"
+        ".incbin \"build/openapi-parts.json\"\n"
         "assets_openapi_json_end:\n"
         ".byte 0\n"
         ".previous\n");

@@ -7,14 +7,36 @@
 #include "http.h"
 #include "pinyin.h"
 #include "util.h"
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* The OpenAPI document: the base part with every module's part merged in,
+ * built once (read-only afterwards). */
+static pthread_once_t openapiOnce = PTHREAD_ONCE_INIT;
+static char *zOpenapi;
+
+static void openapi_build(void) {
+  json_error_t err;
+  json_t *aPart = json_loadb(assets_openapi_json, (size_t)(assets_openapi_json_end - assets_openapi_json), 0, &err);
+  json_t *pDoc = json_array_get(aPart, 0);
+  if (!json_is_object(pDoc)) {
+    fprintf(stderr, "qiangji: internal: the built-in OpenAPI document does not parse: %s\n", err.text);
+    zOpenapi = xstrdup("{}");
+    json_decref(aPart);
+    return;
+  }
+  for (size_t i = 1; i < json_array_size(aPart); i++) json_object_update_recursive(pDoc, json_array_get(aPart, i));
+  zOpenapi = json_dumps(pDoc, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+  json_decref(aPart);
+}
+
 static void openapi_get(Req *r) {
+  pthread_once(&openapiOnce, openapi_build);
   r->status = 200;
   r->zContentType = "application/json; charset=utf-8";
-  buf_append(&r->out, assets_openapi_json, (size_t)(assets_openapi_json_end - assets_openapi_json));
+  buf_puts(&r->out, zOpenapi);
 }
 
 const Route server_aRoute[] = {
