@@ -166,10 +166,12 @@ json_t *member_json(long long id, const Rec *p, int bReveal) {
   if (id) json_object_set_new(o, "id", json_integer(id));
   for (int i = 0; i < p->nField; i++) json_object_set_new(o, p->aField[i].zJson, rec_json_value(p, i, bReveal));
   if (id) {
-    DbStmt *s = db_stmt("SELECT o.name, m.updated_at FROM member m JOIN org o ON o.id=m.org_id WHERE m.id=?", "I", id);
+    DbStmt *s = db_stmt("SELECT o.name, m.updated_at, m.status FROM member m JOIN org o ON o.id=m.org_id WHERE m.id=?",
+                        "I", id);
     if (s && db_step(s) == 1) {
       json_object_set_new(o, "org_name", json_string(db_col_text(s, 0)));
       json_object_set_new(o, "updated_at", json_string(db_col_text(s, 1)));
+      json_object_set_new(o, "status", json_string(db_col_text(s, 2)));
       db_step(s);
     }
   }
@@ -206,6 +208,7 @@ static void member_list(Req *r) {
   scope_range(r->scope.zPath, zHi);
   long long limit = api_query_int(r, "limit", 20), offset = api_query_int(r, "offset", 0);
   const char *zQ0 = api_query(r, "q");
+  const char *zStatus = api_query(r, "status") ? api_query(r, "status") : "active";
   char *zQ = zQ0 ? text_normalize(zQ0) : 0;
   Buf name = BUF_INIT, py = BUF_INIT, idp = BUF_INIT;
   int bQ = zQ && zQ[0];
@@ -224,14 +227,14 @@ static void member_list(Req *r) {
     }
   }
   long long total = db_int(0, "SELECT count(*)" " FROM member m JOIN org o ON o.id=m.org_id WHERE o.path >= ?1"
-                              " AND o.path < ?2 AND (?3 = 0 OR m.name LIKE ?4 ESCAPE '\\' OR m.pinyin LIKE ?5"
+                              " AND o.path < ?2 AND (?7 = 'all' OR m.status = ?7) AND (?3 = 0 OR m.name LIKE ?4 ESCAPE '\\' OR m.pinyin LIKE ?5"
                               " OR m.initials LIKE ?5 OR m.id_number LIKE ?6)",
-                           "ttiTTT", r->scope.zPath, zHi, bQ, buf_str(&name), buf_str(&py), buf_str(&idp));
+                           "ttiTTTt", r->scope.zPath, zHi, bQ, buf_str(&name), buf_str(&py), buf_str(&idp), zStatus);
   DbStmt *s = db_stmt("SELECT m.id FROM member m JOIN org o ON o.id=m.org_id WHERE o.path >= ?1 AND o.path < ?2"
-                      " AND (?3 = 0 OR m.name LIKE ?4 ESCAPE '\\' OR m.pinyin LIKE ?5 OR m.initials LIKE ?5"
+                      " AND (?9 = 'all' OR m.status = ?9) AND (?3 = 0 OR m.name LIKE ?4 ESCAPE '\\' OR m.pinyin LIKE ?5 OR m.initials LIKE ?5"
                       " OR m.id_number LIKE ?6) ORDER BY o.path, m.id LIMIT ?7 OFFSET ?8",
-                      "ttiTTTII", r->scope.zPath, zHi, bQ, buf_str(&name), buf_str(&py), buf_str(&idp), limit,
-                      offset);
+                      "ttiTTTIIt", r->scope.zPath, zHi, bQ, buf_str(&name), buf_str(&py), buf_str(&idp), limit,
+                      offset, zStatus);
   json_t *aId = json_array();
   while (s && db_step(s) == 1) json_array_append_new(aId, json_integer(db_col_int(s, 0)));
   int bReveal = may_reveal(r);
@@ -341,8 +344,10 @@ static void member_delete(Req *r) {
   api_json(r, 200, json_pack("{s:b}", "ok", 1));
 }
 
+static const char *const azStatus[] = {"active", "suspended", "left", "deceased", "expelled", "all", 0};
 static const QParam aListQuery[] = {
   {"q", Q_TEXT, 0, 50, 0},
+  {"status", Q_ENUM, 0, 0, azStatus},
   {"limit", Q_INT, 1, 200, 0},
   {"offset", Q_INT, 0, 100000000, 0},
   {"reveal", Q_BOOL, 0, 0, 0},

@@ -213,7 +213,7 @@ static json_t *org_api_json(long long id, const Rec *p) {
   json_object_set_new(o, "children_count", json_integer(db_int(0, "SELECT count(*) FROM org WHERE parent_id=?", "I", id)));
   json_object_set_new(o, "member_count",
                       json_integer(db_int(0, "SELECT count(*) FROM org o JOIN member m ON m.org_id=o.id"
-                                             " WHERE o.path >= ? AND o.path < ?", "tt", zPath ? zPath : "", zHi)));
+                                             " WHERE o.path >= ? AND o.path < ? AND m.status='active'", "tt", zPath ? zPath : "", zHi)));
   free(zPath);
   return o;
 }

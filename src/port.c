@@ -641,7 +641,8 @@ int port_export(int bMembers, const char *zPath, int bXlsx, int bReveal, const c
   DbStmt *st = bMembers
       ? db_stmt("SELECT " "m.name, m.id_number, m.gender, m.birth_date, m.ethnicity, m.education, m.category,"
                 " m.joined_on, m.full_on, o.code, m.occupation, m.phone, m.mobile, m.mobile_location, m.monthly_income"
-                " FROM org o JOIN member m ON m.org_id=o.id WHERE o.path >= ? AND o.path < ? ORDER BY o.path, m.id",
+                " FROM org o JOIN member m ON m.org_id=o.id WHERE o.path >= ? AND o.path < ? AND m.status='active'"
+                " ORDER BY o.path, m.id",
                 "tt", zPath, zHi)
       : db_stmt("SELECT o.code, o.name, p.code, o.kind, o.domain, o.formation, o.established_on, o.region_code,"
                 " o.term_started_on, o.ended_on FROM org o LEFT JOIN org p ON p.id=o.parent_id"

@@ -44,6 +44,11 @@ const char *const schema_aMigration[] = {
   "  mobile INTEGER NOT NULL DEFAULT 0,\n"
   "  mobile_location TEXT,\n"
   "  monthly_income INTEGER,\n"            /* cents (fen) */
+  /* On the roster (active) or off it, and why: suspended 停止党籍, left
+   * 出党/退党, deceased 去世, expelled 开除党籍. Lists, counts and exports
+   * show active members; the member-lifecycle module records the changes. */
+  "  status TEXT NOT NULL DEFAULT 'active'\n"
+  "    CHECK(status IN ('active','suspended','left','deceased','expelled')),\n"
   "  pinyin TEXT NOT NULL,\n"
   "  initials TEXT NOT NULL,\n"
   "  updated_at TEXT NOT NULL\n"
