@@ -248,6 +248,18 @@ static void dispatch(Conn *pC) {
     return;
   }
   r->pRoute = route_find(r->zMethod, r->zPath, azParam, &bOther, &allow);
+  if (!r->pRoute && !bOther && http_xStatic && strncmp(r->zPath, "/api/", 5) != 0 &&
+      (strcmp(r->zMethod, "GET") == 0 || strcmp(r->zMethod, "HEAD") == 0)) {
+    /* Everything outside /api/ is the browser UI's static files. */
+    static const Route staticRoute = {"GET", "/*", 0, R_PUBLIC, 0, "the browser UI", 0, 0};
+    buf_free(&allow);
+    r->pRoute = &staticRoute;
+    const char *zCookie = MHD_lookup_connection_value(r->pConn, MHD_COOKIE_KIND, AUTH_COOKIE);
+    if (zCookie && auth_session_user(zCookie, &r->user) == 0) r->bAuthed = 1;
+    http_xStatic(r);
+    if (!r->status) api_internal(r);
+    return;
+  }
   if (!r->pRoute) {
     if (bOther) {
       api_error(r, 405, "method_not_allowed", 0, "%s 不支持 %s，可用：%s", r->zPath, r->zMethod, buf_str(&allow));

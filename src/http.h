@@ -6,6 +6,8 @@
 /* Every module's routes, in one list (modules.c). */
 extern const RouteSet http_aRouteSet[];
 extern const int http_nRouteSet;
+/* Serves GET requests outside /api/ (the browser UI's files), or NULL. */
+extern const Handler http_xStatic;
 
 /* Serves until SIGINT or SIGTERM. zListen is "host:port" (port 0: any free
  * one); prints "listening on http://HOST:PORT" on stdout once ready.

@@ -26,6 +26,9 @@ const RouteSet http_aRouteSet[] = {
 };
 const int http_nRouteSet = (int)ARRAY_LEN(http_aRouteSet);
 
+/* The browser UI's static files (GET outside /api/), when a UI module exists. */
+const Handler http_xStatic = 0;
+
 const CommandSet cli_aCommandSet[] = {
   {server_aCommand, &server_nCommand},
   {port_aCommand, &port_nCommand},
