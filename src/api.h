@@ -49,6 +49,7 @@ typedef struct Scope {
 #define R_QORG     0x080  /* query ?org=CODE (default: the user's own) in the subtree */
 #define R_RAWBODY  0x100  /* the body is a file (up to API_MAX_UPLOAD), not JSON */
 #define R_JSONBODY 0x200  /* the body must be a JSON object (up to API_MAX_JSON) */
+#define R_OBJECT   0x400  /* path {x} names an object of a module: Route.xOrgOf finds its organization, which must be in the subtree */
 
 #define API_MAX_JSON   (1 << 20)          /* 1 MiB */
 #define API_MAX_UPLOAD (64 << 20)         /* 64 MiB */
@@ -74,6 +75,13 @@ typedef struct Route {
   const char *zSummary;        /* one line, for `qiangji routes` */
   const Field *aBody;          /* with R_JSONBODY: the declared fields, checked */
   int nBody;                   /*   into Req.rec before the handler runs */
+  /* With R_OBJECT: finds the organization that owns the object named by the
+   * route's first path parameter (a meeting id, say): sets *pOrgId and
+   * returns 0, or -1 when there is no such object. The dispatcher then
+   * answers 404 unless that organization is in the user's subtree, and
+   * fills Req.scope with it and Req.objectId with the parameter as a
+   * number (0 if it is not one). */
+  int (*xOrgOf)(const char *zParam, long long *pOrgId);
 } Route;
 
 typedef struct RouteSet {
@@ -92,6 +100,7 @@ struct Req {
   int bAuthed;
   Scope scope;                 /* for R_ORG and R_QORG */
   long long memberId;          /* for R_MEMBER */
+  long long objectId;          /* for R_OBJECT */
   Buf body;                    /* raw body */
   json_t *pJson;               /* the parsed body for R_JSONBODY */
   Rec rec;                     /* its checked values, when the route declares aBody */

@@ -150,7 +150,7 @@ static const QParam aAuditQuery[] = {
 };
 
 const Route audit_aRoute[] = {
-  {"GET", "/api/v1/audit", audit_list, R_STAFF | R_QORG, aAuditQuery, "audit log of a subtree, newest first", 0, 0},
+  {"GET", "/api/v1/audit", audit_list, R_STAFF | R_QORG, aAuditQuery, "audit log of a subtree, newest first", 0, 0, 0},
 };
 const int audit_nRoute = (int)ARRAY_LEN(audit_aRoute);
 

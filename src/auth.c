@@ -195,9 +195,9 @@ static void session_delete(Req *r) {
 }
 
 const Route auth_aRoute[] = {
-  {"POST", "/api/v1/session", session_create, R_PUBLIC | R_JSONBODY, 0, "sign in: login and password -> cookie and CSRF token", 0, 0},
-  {"GET", "/api/v1/session", session_get, 0, 0, "who is signed in, and the CSRF token again", 0, 0},
-  {"DELETE", "/api/v1/session", session_delete, R_SELF, 0, "sign out", 0, 0},
+  {"POST", "/api/v1/session", session_create, R_PUBLIC | R_JSONBODY, 0, "sign in: login and password -> cookie and CSRF token", 0, 0, 0},
+  {"GET", "/api/v1/session", session_get, 0, 0, "who is signed in, and the CSRF token again", 0, 0, 0},
+  {"DELETE", "/api/v1/session", session_delete, R_SELF, 0, "sign out", 0, 0, 0},
 };
 const int auth_nRoute = (int)ARRAY_LEN(auth_aRoute);
 

@@ -251,7 +251,7 @@ static void dispatch(Conn *pC) {
   if (!r->pRoute && !bOther && http_xStatic && strncmp(r->zPath, "/api/", 5) != 0 &&
       (strcmp(r->zMethod, "GET") == 0 || strcmp(r->zMethod, "HEAD") == 0)) {
     /* Everything outside /api/ is the browser UI's static files. */
-    static const Route staticRoute = {"GET", "/*", 0, R_PUBLIC, 0, "the browser UI", 0, 0};
+    static const Route staticRoute = {"GET", "/*", 0, R_PUBLIC, 0, "the browser UI", 0, 0, 0};
     buf_free(&allow);
     r->pRoute = &staticRoute;
     const char *zCookie = MHD_lookup_connection_value(r->pConn, MHD_COOKIE_KIND, AUTH_COOKIE);
@@ -340,6 +340,29 @@ static void dispatch(Conn *pC) {
       return;
     }
     r->memberId = id;
+  }
+  if (pR->flags & R_OBJECT) {
+    long long orgId = 0;
+    char *zPath = 0;
+    if (pR->xOrgOf(r->azParam[0], &orgId) == 0)
+      zPath = db_text("SELECT path FROM org WHERE id=?", "I", orgId);
+    int ok = zPath && scope_within(r->user.zOrgPath, zPath);
+    if (ok) {
+      DbStmt *s = db_stmt("SELECT id, code, path, kind FROM org WHERE id=?", "I", orgId);
+      if (s && db_step(s) == 1) {
+        r->scope.id = db_col_int(s, 0);
+        snprintf(r->scope.zCode, sizeof r->scope.zCode, "%s", db_col_text(s, 1));
+        snprintf(r->scope.zPath, sizeof r->scope.zPath, "%s", db_col_text(s, 2));
+        snprintf(r->scope.zKind, sizeof r->scope.zKind, "%s", db_col_text(s, 3));
+        db_step(s);
+      }
+      r->objectId = strtoll(r->azParam[0], 0, 10);
+    }
+    free(zPath);
+    if (!ok) {
+      api_error(r, 404, "not_found", 0, "没有这个对象：%s", r->azParam[0]);
+      return;
+    }
   }
   if (pR->flags & R_JSONBODY) {
     json_error_t err;

@@ -360,12 +360,12 @@ static const QParam aRevealQuery[] = {
 
 const Route member_aRoute[] = {
   {"GET", "/api/v1/orgs/{code}/members", member_list, R_STAFF | R_ORG, aListQuery,
-   "members of the whole subtree; q searches name, pinyin, initials, ID number", 0, 0},
-  {"GET", "/api/v1/members/{id}", member_get, R_SELF | R_MEMBER, aRevealQuery, "one member", 0, 0},
+   "members of the whole subtree; q searches name, pinyin, initials, ID number", 0, 0, 0},
+  {"GET", "/api/v1/members/{id}", member_get, R_SELF | R_MEMBER, aRevealQuery, "one member", 0, 0, 0},
   {"POST", "/api/v1/members", member_create, R_WRITE | R_JSONBODY, aRevealQuery, "add a member to a branch",
-   member_aField, M_NFIELD},
+   member_aField, M_NFIELD, 0},
   {"PATCH", "/api/v1/members/{id}", member_patch, R_WRITE | R_SELF | R_MEMBER | R_JSONBODY, aRevealQuery,
-   "change a member (a member: own phone and mobile_location only)", member_aField, M_NFIELD},
-  {"DELETE", "/api/v1/members/{id}", member_delete, R_WRITE | R_MEMBER, 0, "remove a member entered in error", 0, 0},
+   "change a member (a member: own phone and mobile_location only)", member_aField, M_NFIELD, 0},
+  {"DELETE", "/api/v1/members/{id}", member_delete, R_WRITE | R_MEMBER, 0, "remove a member entered in error", 0, 0, 0},
 };
 const int member_nRoute = (int)ARRAY_LEN(member_aRoute);

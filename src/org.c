@@ -292,11 +292,11 @@ static void org_patch(Req *r) {
 }
 
 const Route org_aRoute[] = {
-  {"GET", "/api/v1/orgs/{code}", org_get, R_STAFF | R_ORG, 0, "one organization with its counts", 0, 0},
-  {"GET", "/api/v1/orgs/{code}/children", org_children, R_STAFF | R_ORG, 0, "the organizations directly under it", 0, 0},
+  {"GET", "/api/v1/orgs/{code}", org_get, R_STAFF | R_ORG, 0, "one organization with its counts", 0, 0, 0},
+  {"GET", "/api/v1/orgs/{code}/children", org_children, R_STAFF | R_ORG, 0, "the organizations directly under it", 0, 0, 0},
   {"POST", "/api/v1/orgs", org_create, R_WRITE | R_JSONBODY, 0, "create an organization under parent_code",
-   org_aField, ORG_NFIELD},
+   org_aField, ORG_NFIELD, 0},
   {"PATCH", "/api/v1/orgs/{code}", org_patch, R_WRITE | R_ORG | R_JSONBODY, 0,
-   "change an organization; parent_code moves it with its subtree", org_aField, ORG_NFIELD},
+   "change an organization; parent_code moves it with its subtree", org_aField, ORG_NFIELD, 0},
 };
 const int org_nRoute = (int)ARRAY_LEN(org_aRoute);

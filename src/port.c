@@ -926,10 +926,10 @@ static const QParam aExportQuery[] = {
 
 const Route port_aRoute[] = {
   {"POST", "/api/v1/import/orgs", api_import, R_WRITE | R_RAWBODY, aImportQuery,
-   "import an organizations CSV (the body is the file)", 0, 0},
+   "import an organizations CSV (the body is the file)", 0, 0, 0},
   {"POST", "/api/v1/import/members", api_import, R_WRITE | R_RAWBODY, aImportQuery,
-   "import a members CSV (the body is the file)", 0, 0},
-  {"GET", "/api/v1/export/orgs", api_export, R_STAFF | R_QORG, aExportQuery, "a subtree's organizations as CSV or xlsx", 0, 0},
-  {"GET", "/api/v1/export/members", api_export, R_STAFF | R_QORG, aExportQuery, "a subtree's members as CSV or xlsx", 0, 0},
+   "import a members CSV (the body is the file)", 0, 0, 0},
+  {"GET", "/api/v1/export/orgs", api_export, R_STAFF | R_QORG, aExportQuery, "a subtree's organizations as CSV or xlsx", 0, 0, 0},
+  {"GET", "/api/v1/export/members", api_export, R_STAFF | R_QORG, aExportQuery, "a subtree's members as CSV or xlsx", 0, 0, 0},
 };
 const int port_nRoute = (int)ARRAY_LEN(port_aRoute);

@@ -40,7 +40,7 @@ static void openapi_get(Req *r) {
 }
 
 const Route server_aRoute[] = {
-  {"GET", "/api/v1/openapi.json", openapi_get, R_PUBLIC, 0, "this API described in OpenAPI 3", 0, 0},
+  {"GET", "/api/v1/openapi.json", openapi_get, R_PUBLIC, 0, "this API described in OpenAPI 3", 0, 0, 0},
 };
 const int server_nRoute = (int)ARRAY_LEN(server_aRoute);
 

@@ -20,6 +20,9 @@ export * from '../fixtures/make-ids.mjs';
 export const BIN = process.env.QIANGJI_BIN
   ? path.resolve(process.env.QIANGJI_BIN)
   : path.resolve(FIXTURES, '../../build/qiangji');
+if (!fs.existsSync(BIN)) {
+  throw new Error(`qiangji binary not found at ${BIN}: build it (make) or set QIANGJI_BIN`);
+}
 export const ENV = { ...process.env, QIANGJI_TODAY: TODAY };
 export const fixture = (name) => path.join(FIXTURES, name);
 
@@ -73,13 +76,21 @@ export function addUser(db, login, { role, org, member }) {
 export async function startServer({ members = true, users = USERS } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qiangji-api-'));
   const db = path.join(dir, 'qj.db');
-  cliOk(['init', '--db', db]);
-  cliOk(['import', 'orgs', '--db', db, fixture('orgs.csv')]);
-  if (members) cliOk(['import', 'members', '--db', db, fixture('members.csv')]);
-  for (const [login, u] of Object.entries(users)) addUser(db, login, u);
   const srv = new Server(dir, db);
-  await srv.start();
   after(() => srv.stop());
+  try {
+    cliOk(['init', '--db', db]);
+    cliOk(['import', 'orgs', '--db', db, fixture('orgs.csv')]);
+    if (members) cliOk(['import', 'members', '--db', db, fixture('members.csv')]);
+    for (const [login, u] of Object.entries(users)) addUser(db, login, u);
+    await srv.start();
+  } catch (e) {
+    // A failed setup ends the file before after() hooks run: clean up here.
+    if (srv.proc && srv.proc.exitCode === null) srv.proc.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+    srv.stopped = true;
+    throw e;
+  }
   return srv;
 }
 
@@ -131,6 +142,10 @@ export class Server {
     if (this.stopped) return;
     this.stopped = true;
     const proc = this.proc;
+    if (!proc) {   // the setup failed before the server started
+      fs.rmSync(this.dir, { recursive: true, force: true });
+      return;
+    }
     const died = proc.exitCode !== null || proc.signalCode !== null;
     if (!died) {
       const gone = new Promise((r) => proc.once('exit', r));
