@@ -114,6 +114,7 @@ struct Req {
   long long nFd;
   char *zDisposition;          /* Content-Disposition for downloads */
   char *zSetCookie;
+  char *zAllow;                /* Allow header of a 405 */
 };
 
 /* Answer with JSON (takes the reference to pBody). */

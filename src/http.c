@@ -97,7 +97,7 @@ void api_field_error(Req *r, const Rec *pRec, const FieldErr *pErr) {
   if (strcmp(pErr->zCode, "not_found") == 0) status = 404;
   else if (strcmp(pErr->zCode, "conflict") == 0) status = 409;
   else if (strcmp(pErr->zCode, "forbidden") == 0) status = 403;
-  const char *zField = pErr->iField >= 0 ? pRec->aField[pErr->iField].zJson : 0;
+  const char *zField = pErr->iField >= 0 ? pRec->aField[pErr->iField].zJson : pErr->zName[0] ? pErr->zName : 0;
   api_error(r, status, pErr->zCode, zField, "%s", pErr->zMessage);
 }
 
@@ -263,6 +263,7 @@ static void dispatch(Conn *pC) {
   if (!r->pRoute) {
     if (bOther) {
       api_error(r, 405, "method_not_allowed", 0, "%s 不支持 %s，可用：%s", r->zPath, r->zMethod, buf_str(&allow));
+      r->zAllow = xstrdup(buf_str(&allow));
     } else {
       api_error(r, 404, "not_found", 0, "没有这个地址：%s", r->zPath);
     }
@@ -432,6 +433,7 @@ static enum MHD_Result send_response(struct MHD_Connection *c, Conn *pC) {
   MHD_add_response_header(pResp, "X-Content-Type-Options", "nosniff");
   MHD_add_response_header(pResp, "Referrer-Policy", "same-origin");
   if (r->zSetCookie) MHD_add_response_header(pResp, "Set-Cookie", r->zSetCookie);
+  if (r->zAllow) MHD_add_response_header(pResp, "Allow", r->zAllow);
   enum MHD_Result rc = MHD_queue_response(c, (unsigned)r->status, pResp);
   MHD_destroy_response(pResp);
   if (!bQuiet) {
@@ -498,6 +500,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **ppCls, enum
   if (r->fd >= 0) close(r->fd);
   free(r->zDisposition);
   free(r->zSetCookie);
+  free(r->zAllow);
   free(pC);
   *ppCls = 0;
 }

@@ -221,9 +221,13 @@ static void member_list(Req *r) {
       for (size_t i = 0; i < n; i++) buf_putc(&py, (char)(zQ[i] | 0x20));
       buf_putc(&py, '%');
     }
-    if (n >= 6 && n <= 18 && strspn(zQ, "0123456789Xx") == n) {
+    /* By ID number: a prefix for those who may see numbers whole; others
+     * only the whole number, so a masked number cannot be rebuilt digit by
+     * digit from search results. */
+    int bMayReveal = r->user.role == ROLE_ADMIN || r->user.role == ROLE_ORG_ADMIN;
+    if ((bMayReveal ? n >= 6 : n == 18) && n <= 18 && strspn(zQ, "0123456789Xx") == n) {
       for (size_t i = 0; i < n; i++) buf_putc(&idp, zQ[i] == 'x' ? 'X' : zQ[i]);
-      buf_putc(&idp, '%');
+      if (n < 18) buf_putc(&idp, '%');
     }
   }
   long long total = db_int(0, "SELECT count(*)" " FROM member m JOIN org o ON o.id=m.org_id WHERE o.path >= ?1"

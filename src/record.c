@@ -21,7 +21,8 @@ int field_check(const Field *pF, const char *zIn, char **pzOut, const char **pzR
     *pzReason = "不是有效的 UTF-8 文本";
     return -1;
   }
-  char *z = text_normalize(zIn);
+  /* Free text keeps its full-width punctuation; values that are parsed fold it. */
+  char *z = pF->type == FT_TEXT || pF->type == FT_ENUM ? text_normalize(zIn) : text_normalize_all(zIn);
   /* A leading ' is what our own CSV export adds before = + - @ to stop
    * formula injection: take it off again. */
   if (z[0] == '\'' && strchr("=+-@", z[1]) && z[1]) memmove(z, z + 1, strlen(z));
@@ -148,7 +149,14 @@ int rec_from_json(Rec *p, json_t *pObj, FieldErr *pErr) {
   json_object_foreach(pObj, zKey, pVal) {
     int i = rec_find(p->aField, p->nField, zKey);
     pErr->iField = i;
+    pErr->zName[0] = 0;
     if (i < 0) {
+      static const char *const azOutput[] = {"id", "updated_at", "org_name", "status", "children_count",
+                                             "member_count", "joint", "temporary", "project", 0};
+      int bOutput = 0;
+      for (int k = 0; azOutput[k]; k++) bOutput |= strcmp(zKey, azOutput[k]) == 0;
+      if (bOutput) continue;
+      snprintf(pErr->zName, sizeof pErr->zName, "%s", zKey);
       pErr->zCode = "unknown_field";
       snprintf(pErr->zMessage, sizeof pErr->zMessage, "未知字段 %.100s", zKey);
       return -1;

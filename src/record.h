@@ -58,14 +58,17 @@ const char *rec_get(const Rec *p, int i);
 /* One validation error, for a JSON reply or an import's error list. */
 typedef struct FieldErr {
   int iField;                 /* index of the field, or -1 */
+  char zName[64];             /* with iField -1: the unknown key, if any */
   const char *zCode;          /* "invalid", "required", "unknown_field", "not_found", "conflict" */
   char zMessage[256];
 } FieldErr;
 
 /* Fills p from a JSON object of field values. Strings are checked with
  * field_check; FT_BOOL takes true/false, FT_MONEY a number or numeric string,
- * null clears an optional field. Unknown keys are an error, F_READONLY keys
- * are skipped. Returns 0, or -1 with *pErr filled (first error). */
+ * null clears an optional field. Unknown keys are an error; F_READONLY keys
+ * and the read-only keys the API adds to its answers (id, updated_at,
+ * org_name, status, counts and flags) are skipped, so a record read, edited
+ * and sent back works. Returns 0, or -1 with *pErr filled (first error). */
 int rec_from_json(Rec *p, json_t *pObj, FieldErr *pErr);
 /* The JSON value of field i of p (string, bool, number or null); new ref.
  * bReveal=0 masks F_PII fields. */

@@ -11,8 +11,9 @@ const char *const schema_aMigration[] = {
   "CREATE TABLE qj_module(name TEXT PRIMARY KEY, version INTEGER NOT NULL);\n"
   /* org.path is the chain of ids from the root, '/1/5/23/': a subtree is
    * the range path >= P AND path < P with its final '/' replaced by '0'. */
+  /* AUTOINCREMENT: an id is never reused, so audit keys name one record forever. */
   "CREATE TABLE org(\n"
-  "  id INTEGER PRIMARY KEY,\n"
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
   "  code TEXT NOT NULL UNIQUE,\n"
   "  name TEXT NOT NULL,\n"
   "  parent_id INTEGER REFERENCES org(id),\n"
@@ -28,7 +29,7 @@ const char *const schema_aMigration[] = {
   ");\n"
   "CREATE INDEX org_parent ON org(parent_id);\n"
   "CREATE TABLE member(\n"
-  "  id INTEGER PRIMARY KEY,\n"
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
   "  org_id INTEGER NOT NULL REFERENCES org(id),\n"
   "  name TEXT NOT NULL,\n"
   "  id_number TEXT NOT NULL UNIQUE,\n"

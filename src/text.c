@@ -78,17 +78,23 @@ static int is_ascii_space(unsigned char c) {
 /* Besides the documented folding, U+FEFF (a byte-order mark left inside a
  * cell, e.g. by a file saved with two BOMs) is trimmed at either end like
  * white space. */
-char *text_normalize(const char *zIn) {
+static int is_alnum(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static char *normalize(const char *zIn, int bAll) {
   const unsigned char *z = (const unsigned char *)zIn;
   size_t n = strlen(zIn);
   unsigned char *zOut = xmalloc(n + 1);
   size_t j = 0;
   for (size_t i = 0; i < n;) {
     unsigned char c = z[i];
-    if (c == 0xEF && i + 2 < n && z[i + 1] == 0xBC && z[i + 2] >= 0x81 && z[i + 2] <= 0xBF) {
+    if (c == 0xEF && i + 2 < n && z[i + 1] == 0xBC && z[i + 2] >= 0x81 && z[i + 2] <= 0xBF &&
+        (bAll || is_alnum((unsigned char)(z[i + 2] - 0x60)))) {
       zOut[j++] = (unsigned char)(z[i + 2] - 0x60); /* U+FF01..U+FF3F */
       i += 3;
-    } else if (c == 0xEF && i + 2 < n && z[i + 1] == 0xBD && z[i + 2] >= 0x80 && z[i + 2] <= 0x9E) {
+    } else if (c == 0xEF && i + 2 < n && z[i + 1] == 0xBD && z[i + 2] >= 0x80 && z[i + 2] <= 0x9E &&
+               (bAll || is_alnum((unsigned char)(z[i + 2] - 0x20)))) {
       zOut[j++] = (unsigned char)(z[i + 2] - 0x20); /* U+FF40..U+FF5E */
       i += 3;
     } else if (c == 0xE3 && i + 2 < n && z[i + 1] == 0x80 && z[i + 2] == 0x80) {
@@ -127,6 +133,9 @@ char *text_normalize(const char *zIn) {
   zOut[iEnd - iStart] = 0;
   return (char *)zOut;
 }
+
+char *text_normalize(const char *zIn) { return normalize(zIn, 0); }
+char *text_normalize_all(const char *zIn) { return normalize(zIn, 1); }
 
 /* ---- dates ---------------------------------------------------------- */
 
@@ -246,7 +255,7 @@ static int excel_serial(long n, int *py, int *pm, int *pd) {
  * time of day (see time_suffix_ok), which is dropped. */
 int text_parse_date(const char *zIn, char out[11]) {
   if (!zIn || !text_utf8_valid(zIn, strlen(zIn))) return -1;
-  char *zNorm = text_normalize(zIn);
+  char *zNorm = text_normalize_all(zIn);
   const char *z = zNorm;
   long y = 0, m = 0, d = 0, v;
   int yy, mm, dd;
@@ -451,7 +460,7 @@ int text_phone_valid(const char *z) {
 /* Also accepted around the number: a leading ¥ or ￥ and a trailing 元. */
 int text_parse_money(const char *zIn, long long *pCents) {
   if (!zIn || !text_utf8_valid(zIn, strlen(zIn))) return -1;
-  char *zNorm = text_normalize(zIn);
+  char *zNorm = text_normalize_all(zIn);
   const char *z = zNorm;
   size_t n = strlen(z);
   int rc = -1;

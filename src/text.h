@@ -10,15 +10,19 @@ int text_utf8_valid(const char *z, size_t n);
 /* Number of code points in the NUL-terminated valid UTF-8 string z. */
 size_t text_utf8_len(const char *z);
 
-/* A cell or field value as a person meant it: full-width ASCII forms
- * U+FF01..U+FF5E folded to ASCII, U+3000 (ideographic space) and U+00A0 to a
+/* A cell or field value as a person meant it: full-width digits and Latin
+ * letters folded to ASCII, U+3000 (ideographic space) and U+00A0 to a
  * space, then leading and trailing white space (ASCII and those) removed;
  * a U+FEFF (stray byte-order mark) at either end is removed too.
+ * Full-width punctuation stays: Chinese names are written with （）、，.
  * Returns a new string (caller frees). Input must be valid UTF-8. */
 char *text_normalize(const char *z);
+/* The same, but every full-width ASCII form U+FF01..U+FF5E is folded, for
+ * values that are parsed (dates, numbers, ID numbers, phones, codes). */
+char *text_normalize_all(const char *z);
 
 /* Dates. A date is "YYYY-MM-DD" in storage and JSON.
- * text_parse_date accepts (after text_normalize) 2020-01-05, 2020/1/5,
+ * text_parse_date accepts (after text_normalize_all) 2020-01-05, 2020/1/5,
  * 2020.01.05, 2020年1月5日, 20200105, and an Excel serial day number
  * (1900 date system, e.g. "43835" = 2020-01-05, accepted 1..2958465) so
  * dates from .xlsx date cells survive a CSV round trip. Writes the

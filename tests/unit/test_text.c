@@ -33,15 +33,19 @@ static void test_normalize(void **state) {
   check_norm("  abc \t\r\n", "abc");
   check_norm("\xE3\x80\x80张三\xE3\x80\x80", "张三");          /* U+3000 */
   check_norm("\xC2\xA0x\xC2\xA0", "x");                       /* U+00A0 */
-  check_norm("ＡＢＣ１２３ａｂｃ！～", "ABC123abc!~");
+  check_norm("ＡＢＣ１２３ａｂｃ！～", "ABC123abc！～");            /* letters and digits only */
   check_norm("ａ\xE3\x80\x80ｂ", "a b");                       /* inner space kept */
   check_norm("\xEF\xBB\xBF姓名", "姓名");                       /* stray BOM */
   check_norm("", "");
   check_norm("   ", "");
-  check_norm("全角：不变，（中文）", "全角:不变,(中文)");
+  check_norm("全角：不变，（中文）", "全角：不变，（中文）");       /* names keep their punctuation */
+  char *z = text_normalize_all("ＡＢＣ１２３ａｂｃ！～（）／");
+  assert_string_equal(z, "ABC123abc!~()/");                    /* parsed values fold all */
+  free(z);
 }
 
 static void check_date(const char *zIn, const char *zWant) {
+  /* Dates fold full-width punctuation: ２０２０／１／５ is a date. */
   char out[11];
   if (zWant) {
     assert_int_equal(text_parse_date(zIn, out), 0);
