@@ -1402,6 +1402,16 @@ static void sec_temp(Gen *g, const char *zRoot, int n) {
   }
 }
 
+/* A branch directly under zCode (a township's or street's own office,
+ * retirees', or joint branch): code zCode-Bnn, name zBase + zWhat. */
+static void side_branch(Gen *g, const char *zCode, int iSeq, const char *zBase, const char *zWhat, int eKind,
+                        int eDomain, int eForm, int eFlavor, double w) {
+  char zKid[64], zName[256];
+  snprintf(zKid, sizeof zKid, "%.32s-B%02d", zCode, iSeq);
+  scat(zName, sizeof zName, zBase, zWhat, 0, 0);
+  emit(g, zKid, zName, zCode, eKind, eDomain, eForm, R_NORMAL, eFlavor, w);
+}
+
 /* A township committee with its own office branch and village branches
  * (large villages: a general branch or committee with branches). */
 static void township(Gen *g, const char *zParent, const char *zCode, const char *zTown, int n) {
@@ -1416,21 +1426,15 @@ static void township(Gen *g, const char *zParent, const char *zCode, const char 
   if (!g->zTownship[0]) memcpy(g->zTownship, zCode, strlen(zCode) + 1);
   int t = n - 1, seq = 0;
   if (t > 0) {
-    snprintf(zKid, sizeof zKid, "%.32s-B%02d", zCode, ++seq);
-    scat(zName, sizeof zName, zBase, "机关党支部", 0, 0);
-    emit(g, zKid, zName, zCode, K_BR, D_AGENCY, F_NONE, R_NORMAL, FL_AGENCY, 20);
+    side_branch(g, zCode, ++seq, zBase, "机关党支部", K_BR, D_AGENCY, F_NONE, FL_AGENCY, 20);
     t--;
   }
   if (t > 8 && below(r, 100) < 35) {
-    snprintf(zKid, sizeof zKid, "%.32s-B%02d", zCode, ++seq);
-    scat(zName, sizeof zName, zBase, "离退休干部党支部", 0, 0);
-    emit(g, zKid, zName, zCode, K_BR, D_AGENCY, F_NONE, R_NORMAL, FL_RETIREE, 24);
+    side_branch(g, zCode, ++seq, zBase, "离退休干部党支部", K_BR, D_AGENCY, F_NONE, FL_RETIREE, 24);
     t--;
   }
   if (t > 10 && below(r, 100) < 30) {
-    snprintf(zKid, sizeof zKid, "%.32s-B%02d", zCode, ++seq);
-    scat(zName, sizeof zName, zBase, "非公企业联合党支部", 0, 0);
-    emit(g, zKid, zName, zCode, K_JOINT, D_NONPUB, F_JOINT, R_NORMAL, FL_NONPUB, 10);
+    side_branch(g, zCode, ++seq, zBase, "非公企业联合党支部", K_JOINT, D_NONPUB, F_JOINT, FL_NONPUB, 10);
     t--;
   }
   for (int iv = 1; t > 0; iv++) {
@@ -1478,15 +1482,11 @@ static void street(Gen *g, const char *zParent, const char *zCode, const char *z
   emit(g, zCode, zName, zParent, K_WORK, D_COMM, F_NONE, R_NORMAL, FL_COMMUNITY, 0);
   int t = n - 1, seq = 0;
   if (t > 0) {
-    snprintf(zKid, sizeof zKid, "%.32s-B%02d", zCode, ++seq);
-    scat(zName, sizeof zName, zBase, "机关党支部", 0, 0);
-    emit(g, zKid, zName, zCode, K_BR, D_AGENCY, F_NONE, R_NORMAL, FL_AGENCY, 20);
+    side_branch(g, zCode, ++seq, zBase, "机关党支部", K_BR, D_AGENCY, F_NONE, FL_AGENCY, 20);
     t--;
   }
   if (t > 6 && below(r, 100) < 50) {
-    snprintf(zKid, sizeof zKid, "%.32s-B%02d", zCode, ++seq);
-    scat(zName, sizeof zName, zBase, "商务楼宇联合党支部", 0, 0);
-    emit(g, zKid, zName, zCode, K_JOINT, D_NONPUB, F_JOINT, R_NORMAL, FL_NONPUB, 10);
+    side_branch(g, zCode, ++seq, zBase, "商务楼宇联合党支部", K_JOINT, D_NONPUB, F_JOINT, FL_NONPUB, 10);
     t--;
   }
   for (int ic = 1; t > 0; ic++) {
