@@ -60,59 +60,45 @@ long long member_find(const char *zIdNumber) {
   return db_int(0, "SELECT id FROM member WHERE id_number=?", "t", zIdNumber);
 }
 
-static int fail(FieldErr *pErr, int iField, const char *zCode, const char *zFmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail(FieldErr *pErr, int iField, const char *zCode, const char *zFmt, ...) {
-  va_list ap;
-  va_start(ap, zFmt);
-  pErr->iField = iField;
-  pErr->zCode = zCode;
-  vsnprintf(pErr->zMessage, sizeof pErr->zMessage, zFmt, ap);
-  va_end(ap);
-  return -1;
-}
-
 int member_validate(Rec *p, FieldErr *pErr, long long *pOrgId) {
-  for (int i = 0; i < M_NFIELD; i++)
-    if ((member_aField[i].flags & F_REQUIRED) && !p->az[i])
-      return fail(pErr, i, "required", "缺少%s", member_aField[i].zHeader);
+  if (rec_require(p, pErr)) return -1;
   char zId[19], zBirth[11];
   int bFemale;
   const char *zWhy;
   if (idcard_parse(p->az[M_IDNUM], zId, zBirth, &bFemale, &zWhy))
-    return fail(pErr, M_IDNUM, "invalid", "公民身份号码：%s", zWhy);
+    return field_err(pErr, M_IDNUM, "invalid", "公民身份号码：%s", zWhy);
   const char *zSex = bFemale ? "女" : "男";
   if (!p->az[M_GENDER]) rec_set(p, M_GENDER, xstrdup(zSex));
   else if (strcmp(p->az[M_GENDER], zSex) != 0)
-    return fail(pErr, M_GENDER, "invalid", "性别“%s”与公民身份号码（%s）不符", p->az[M_GENDER], zSex);
+    return field_err(pErr, M_GENDER, "invalid", "性别“%s”与公民身份号码（%s）不符", p->az[M_GENDER], zSex);
   if (!p->az[M_BIRTH]) rec_set(p, M_BIRTH, xstrdup(zBirth));
   else if (strcmp(p->az[M_BIRTH], zBirth) != 0)
-    return fail(pErr, M_BIRTH, "invalid", "出生日期 %s 与公民身份号码（%s）不符", p->az[M_BIRTH], zBirth);
+    return field_err(pErr, M_BIRTH, "invalid", "出生日期 %s 与公民身份号码（%s）不符", p->az[M_BIRTH], zBirth);
   char zToday[11], z18[11], zYear[11];
   util_today(zToday);
   const char *zJoined = p->az[M_JOINED], *zFull = p->az[M_FULL];
-  if (strcmp(zJoined, zToday) > 0) return fail(pErr, M_JOINED, "invalid", "入党日期 %s 在今天之后", zJoined);
+  if (strcmp(zJoined, zToday) > 0) return field_err(pErr, M_JOINED, "invalid", "入党日期 %s 在今天之后", zJoined);
   text_date_add_months(zBirth, 18 * 12, z18);
   if (strcmp(zJoined, z18) < 0)
-    return fail(pErr, M_JOINED, "invalid", "入党日期 %s 时未满18岁（%s 满18岁）", zJoined, z18);
+    return field_err(pErr, M_JOINED, "invalid", "入党日期 %s 时未满18岁（%s 满18岁）", zJoined, z18);
   if (strcmp(p->az[M_CATEGORY], "正式党员") == 0) {
-    if (!zFull) return fail(pErr, M_FULL, "required", "正式党员须填转正日期");
+    if (!zFull) return field_err(pErr, M_FULL, "required", "正式党员须填转正日期");
     text_date_add_months(zJoined, 12, zYear);
     if (strcmp(zFull, zYear) < 0)
-      return fail(pErr, M_FULL, "invalid", "转正日期 %s 早于入党满一年（%s）", zFull, zYear);
-    if (strcmp(zFull, zToday) > 0) return fail(pErr, M_FULL, "invalid", "转正日期 %s 在今天之后", zFull);
+      return field_err(pErr, M_FULL, "invalid", "转正日期 %s 早于入党满一年（%s）", zFull, zYear);
+    if (strcmp(zFull, zToday) > 0) return field_err(pErr, M_FULL, "invalid", "转正日期 %s 在今天之后", zFull);
   } else if (zFull) {
-    return fail(pErr, M_FULL, "invalid", "预备党员不应有转正日期");
+    return field_err(pErr, M_FULL, "invalid", "预备党员不应有转正日期");
   }
   if (!p->az[M_MOBILE]) rec_set(p, M_MOBILE, xstrdup("0"));
   DbStmt *s = db_stmt("SELECT id, kind FROM org WHERE code=?", "t", p->az[M_ORG]);
-  if (!s || db_step(s) != 1) return fail(pErr, M_ORG, "not_found", "所在党组织编码不存在：%s", p->az[M_ORG]);
+  if (!s || db_step(s) != 1) return field_err(pErr, M_ORG, "not_found", "所在党组织编码不存在：%s", p->az[M_ORG]);
   long long orgId = db_col_int(s, 0);
   char zKind[32];
   snprintf(zKind, sizeof zKind, "%s", db_col_text(s, 1));
   db_step(s);
   if (!org_is_branch(zKind))
-    return fail(pErr, M_ORG, "invalid", "%s 是%s，党员只能编入党支部", p->az[M_ORG], zKind);
+    return field_err(pErr, M_ORG, "invalid", "%s 是%s，党员只能编入党支部", p->az[M_ORG], zKind);
   /* A duplicate ID number is found by member_save, inside the write
    * transaction, where no other writer can slip in between. */
   *pOrgId = orgId;
@@ -129,7 +115,7 @@ int member_save(const Rec *p, const Rec *pOld, long long oldId, long long orgId,
   int mobile = a[M_MOBILE] && strcmp(a[M_MOBILE], "1") == 0;
   int rc;
   if (!pOld) {
-    if (member_find(a[M_IDNUM])) return fail(pErr, M_IDNUM, "conflict", "公民身份号码已登记在另一名党员名下");
+    if (member_find(a[M_IDNUM])) return field_err(pErr, M_IDNUM, "conflict", "公民身份号码已登记在另一名党员名下");
     rc = db_exec("INSERT INTO member(org_id, name, id_number, gender, birth_date, ethnicity, education, category,"
                  " joined_on, full_on, occupation, phone, mobile, mobile_location, monthly_income, pinyin, initials,"
                  " updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,nullif(?,-1),?,?,?)",
@@ -141,7 +127,7 @@ int member_save(const Rec *p, const Rec *pOld, long long oldId, long long orgId,
   } else {
     *pId = oldId;
     long long other = member_find(a[M_IDNUM]);
-    if (other && other != oldId) return fail(pErr, M_IDNUM, "conflict", "公民身份号码已登记在另一名党员名下");
+    if (other && other != oldId) return field_err(pErr, M_IDNUM, "conflict", "公民身份号码已登记在另一名党员名下");
     rc = db_exec("UPDATE member SET org_id=?, name=?, id_number=?, gender=?, birth_date=?, ethnicity=?, education=?,"
                  " category=?, joined_on=?, full_on=?, occupation=?, phone=?, mobile=?, mobile_location=?,"
                  " monthly_income=nullif(?,-1), pinyin=?, initials=?, updated_at=? WHERE id=?",

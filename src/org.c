@@ -69,61 +69,47 @@ int rec_same(const Rec *a, const Rec *b) {
   return 1;
 }
 
-static int fail(FieldErr *pErr, int iField, const char *zCode, const char *zFmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail(FieldErr *pErr, int iField, const char *zCode, const char *zFmt, ...) {
-  va_list ap;
-  va_start(ap, zFmt);
-  pErr->iField = iField;
-  pErr->zCode = zCode;
-  vsnprintf(pErr->zMessage, sizeof pErr->zMessage, zFmt, ap);
-  va_end(ap);
-  return -1;
-}
-
 int org_validate(const Rec *p, long long selfId, FieldErr *pErr) {
-  for (int i = 0; i < ORG_NFIELD; i++)
-    if ((org_aField[i].flags & F_REQUIRED) && !p->az[i])
-      return fail(pErr, i, "required", "缺少%s", org_aField[i].zHeader);
+  if (rec_require(p, pErr)) return -1;
   const char *zKind = p->az[ORG_KIND], *zParent = p->az[ORG_PARENT];
   if (zParent) {
-    if (strcmp(zParent, p->az[ORG_CODE]) == 0) return fail(pErr, ORG_PARENT, "invalid", "上级组织不能是自己");
+    if (strcmp(zParent, p->az[ORG_CODE]) == 0) return field_err(pErr, ORG_PARENT, "invalid", "上级组织不能是自己");
     DbStmt *s = db_stmt("SELECT id, kind, path FROM org WHERE code=?", "t", zParent);
-    if (!s || db_step(s) != 1) return fail(pErr, ORG_PARENT, "not_found", "上级组织编码不存在：%s", zParent);
+    if (!s || db_step(s) != 1) return field_err(pErr, ORG_PARENT, "not_found", "上级组织编码不存在：%s", zParent);
     char zPKind[32], zPPath[256];
     snprintf(zPKind, sizeof zPKind, "%s", db_col_text(s, 1));
     snprintf(zPPath, sizeof zPPath, "%s", db_col_text(s, 2));
     db_step(s);
     if (!org_may_have_children(zPKind))
-      return fail(pErr, ORG_PARENT, "invalid", "上级组织是%s，%s下不能再设组织", zPKind, zPKind);
+      return field_err(pErr, ORG_PARENT, "invalid", "上级组织是%s，%s下不能再设组织", zPKind, zPKind);
     if (selfId) {
       char zSelf[32];
       snprintf(zSelf, sizeof zSelf, "/%lld/", selfId);
-      if (strstr(zPPath, zSelf)) return fail(pErr, ORG_PARENT, "invalid", "不能移到自己的下级组织之下");
+      if (strstr(zPPath, zSelf)) return field_err(pErr, ORG_PARENT, "invalid", "不能移到自己的下级组织之下");
     }
   } else {
     long long rootId = db_int(0, "SELECT id FROM org WHERE parent_id IS NULL", "");
     if (rootId && rootId != selfId)
-      return fail(pErr, ORG_PARENT, "required", "缺少上级组织编码（只有根组织可以没有上级）");
+      return field_err(pErr, ORG_PARENT, "required", "缺少上级组织编码（只有根组织可以没有上级）");
   }
   if (selfId && org_is_branch(zKind) &&
       db_exists("SELECT 1 FROM org WHERE parent_id=?", "I", selfId) == 1)
-    return fail(pErr, ORG_KIND, "invalid", "该组织有下级组织，不能改为%s", zKind);
+    return field_err(pErr, ORG_KIND, "invalid", "该组织有下级组织，不能改为%s", zKind);
   if (selfId && !org_is_branch(zKind) && db_exists("SELECT 1 FROM member WHERE org_id=?", "I", selfId) == 1)
-    return fail(pErr, ORG_KIND, "invalid", "该组织有党员，只能是党支部类（党员只属于党支部）");
+    return field_err(pErr, ORG_KIND, "invalid", "该组织有党员，只能是党支部类（党员只属于党支部）");
   const char *zEnded = p->az[ORG_ENDED];
   if (zEnded && strcmp(zKind, "临时党支部") && strcmp(zKind, "项目党支部"))
-    return fail(pErr, ORG_ENDED, "invalid", "只有临时党支部和项目党支部有结束日期");
+    return field_err(pErr, ORG_ENDED, "invalid", "只有临时党支部和项目党支部有结束日期");
   if (zEnded && p->az[ORG_ESTABLISHED] && strcmp(zEnded, p->az[ORG_ESTABLISHED]) < 0)
-    return fail(pErr, ORG_ENDED, "invalid", "结束日期早于成立日期");
+    return field_err(pErr, ORG_ENDED, "invalid", "结束日期早于成立日期");
   char zToday[11];
   util_today(zToday);
   if (p->az[ORG_ESTABLISHED] && strcmp(p->az[ORG_ESTABLISHED], zToday) > 0)
-    return fail(pErr, ORG_ESTABLISHED, "invalid", "成立日期在今天之后");
+    return field_err(pErr, ORG_ESTABLISHED, "invalid", "成立日期在今天之后");
   if (p->az[ORG_TERM] && strcmp(p->az[ORG_TERM], zToday) > 0)
-    return fail(pErr, ORG_TERM, "invalid", "本届任期开始在今天之后");
+    return field_err(pErr, ORG_TERM, "invalid", "本届任期开始在今天之后");
   if (p->az[ORG_FORMATION] && !org_is_branch(zKind) && strcmp(zKind, "党总支") && strcmp(zKind, "党委"))
-    return fail(pErr, ORG_FORMATION, "invalid", "%s不填组建方式", zKind);
+    return field_err(pErr, ORG_FORMATION, "invalid", "%s不填组建方式", zKind);
   return 0;
 }
 
@@ -134,14 +120,14 @@ int org_save(const Rec *p, const Rec *pOld, long long oldId, const char *zActor,
   char zParentPath[256] = "/";
   if (p->az[ORG_PARENT]) {
     DbStmt *s = db_stmt("SELECT id, path FROM org WHERE code=?", "t", p->az[ORG_PARENT]);
-    if (!s || db_step(s) != 1) return fail(pErr, ORG_PARENT, "not_found", "上级组织编码不存在：%s", p->az[ORG_PARENT]);
+    if (!s || db_step(s) != 1) return field_err(pErr, ORG_PARENT, "not_found", "上级组织编码不存在：%s", p->az[ORG_PARENT]);
     parentId = db_col_int(s, 0);
     snprintf(zParentPath, sizeof zParentPath, "%s", db_col_text(s, 1));
     db_step(s);
   }
   if (!pOld) {
     if (db_exists("SELECT 1 FROM org WHERE code=?", "t", p->az[ORG_CODE]) == 1)
-      return fail(pErr, ORG_CODE, "conflict", "组织编码已存在：%s", p->az[ORG_CODE]);
+      return field_err(pErr, ORG_CODE, "conflict", "组织编码已存在：%s", p->az[ORG_CODE]);
     /* The path needs the new id: insert with a placeholder, then set it. */
     if (db_exec("INSERT INTO org(code, name, parent_id, path, kind, domain, formation, established_on, region_code,"
                 " term_started_on, ended_on, updated_at) VALUES(?,?,?,'?'||?,?,?,?,?,?,?,?,?)",
@@ -152,7 +138,7 @@ int org_save(const Rec *p, const Rec *pOld, long long oldId, const char *zActor,
     *pId = db_last_rowid();
     char zPath[256];
     int n = snprintf(zPath, sizeof zPath, "%s%lld/", zParentPath, *pId);
-    if (n >= (int)sizeof zPath) return fail(pErr, ORG_PARENT, "invalid", "组织层级太深");
+    if (n >= (int)sizeof zPath) return field_err(pErr, ORG_PARENT, "invalid", "组织层级太深");
     if (db_exec("UPDATE org SET path=?, parent_id=nullif(parent_id,0) WHERE id=?", "tI", zPath, *pId)) return -2;
     events_note(EV_ORG, *pId);
     if (!zActor) return 0;  /* the caller audits a bulk insert as a whole */
@@ -176,7 +162,7 @@ int org_save(const Rec *p, const Rec *pOld, long long oldId, const char *zActor,
     int n = snprintf(zNewPath, sizeof zNewPath, "%s%lld/", zParentPath, oldId);
     if (!zOldPath || n >= (int)sizeof zNewPath) {
       free(zOldPath);
-      return fail(pErr, ORG_PARENT, "invalid", "组织层级太深");
+      return field_err(pErr, ORG_PARENT, "invalid", "组织层级太深");
     }
     scope_range(zOldPath, zHi);
     int rc = db_exec("UPDATE org SET path = ? || substr(path, ?) WHERE path >= ? AND path < ?", "titt", zNewPath,
@@ -184,7 +170,7 @@ int org_save(const Rec *p, const Rec *pOld, long long oldId, const char *zActor,
     if (!rc) rc = db_exec("UPDATE org SET parent_id=? WHERE id=?", "II", parentId, oldId);
     if (!rc && db_int(0, "SELECT max(length(path)) FROM org", "") > 255) rc = -1;
     free(zOldPath);
-    if (rc) return fail(pErr, ORG_PARENT, "invalid", "组织层级太深");
+    if (rc) return field_err(pErr, ORG_PARENT, "invalid", "组织层级太深");
     events_note(EV_TREE, oldId);
   }
   json_t *pBefore = org_rec_json(pOld), *pAfter = org_rec_json(p);

@@ -3,6 +3,7 @@
 #include "idcard.h"
 #include "text.h"
 #include "util.h"
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,4 +237,22 @@ char *rec_cell(const Rec *p, int i, int bReveal) {
   }
   if ((pF->flags & F_PII) && !bReveal) return pF->type == FT_IDNUM ? text_mask_id(z) : text_mask_phone(z);
   return xstrdup(z);
+}
+
+int field_err(FieldErr *pErr, int iField, const char *zCode, const char *zFmt, ...) {
+  va_list ap;
+  va_start(ap, zFmt);
+  pErr->iField = iField;
+  pErr->zName[0] = 0;
+  pErr->zCode = zCode;
+  vsnprintf(pErr->zMessage, sizeof pErr->zMessage, zFmt, ap);
+  va_end(ap);
+  return -1;
+}
+
+int rec_require(const Rec *p, FieldErr *pErr) {
+  for (int i = 0; i < p->nField; i++)
+    if ((p->aField[i].flags & F_REQUIRED) && !p->az[i])
+      return field_err(pErr, i, "required", "缺少%s", p->aField[i].zHeader);
+  return 0;
 }

@@ -63,6 +63,14 @@ typedef struct FieldErr {
   char zMessage[256];
 } FieldErr;
 
+/* Fills *pErr (field index or -1, code, printf-style message) and returns -1,
+ * so a validator can say `return field_err(pErr, i, "invalid", "...", ...)`. */
+int field_err(FieldErr *pErr, int iField, const char *zCode, const char *zFmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* -1 with a "required" error for the first F_REQUIRED field of p that is
+ * empty; 0 when all are there. */
+int rec_require(const Rec *p, FieldErr *pErr);
+
 /* Fills p from a JSON object of field values. Strings are checked with
  * field_check; FT_BOOL takes true/false, FT_MONEY a number or numeric string,
  * null clears an optional field. Unknown keys are an error; F_READONLY keys
