@@ -56,3 +56,9 @@ const DemoHook demo_aHook[] = {
   0,
 };
 const int demo_nHook = 0;
+
+/* Modules that build in-memory state before the server listens (serve). */
+const ServerStart server_aStart[] = {
+  0,
+};
+const int server_nStart = 0;
