@@ -651,6 +651,9 @@ int stats_index_sync(void) {
       else note_pending(&aO, &nO, &nOAlloc, &id, 1);
     }
     if (nRow > SYNC_MAX_ENTRIES || rc < 0) bFull = 1;
+    /* Run it to its end: a statement left mid-way keeps this thread's read
+     * snapshot, and the thread's next write transaction would fail busy. */
+    while (rc == 1) rc = db_step(s);
     if (!bFull) {
       for (int i = 0; i < nO; i++) apply_org(pIdx, aO[i]);
       for (int i = 0; i < nM; i++) apply_member(pIdx, aM[i]);
