@@ -93,5 +93,12 @@ demo: deps
 	@test -f $(DEMO_DB) || ./build/qiangji demo --db $(DEMO_DB) --scale county --seed 1
 	./build/qiangji serve --db $(DEMO_DB) --listen 127.0.0.1:8080
 
+# The benchmark table (never part of check): builds the province demo once
+# into ${XDG_CACHE_HOME:-~/.cache}/qiangji-bench, then runs bench/rows/*.sh.
+# See bench/README.md.
+bench: all
+	@scripts/install-deps.sh --bench
+	bench/run.sh
+
 clean:
 	rm -rf build

@@ -8,13 +8,16 @@
 #include "demo.h"
 #include "events.h"
 #include "schema.h"
+#include "stats.h"
 #include "util.h"
 
 #define ROUTES(m) extern const Route m##_aRoute[]; extern const int m##_nRoute;
 #define COMMANDS(m) extern const Command m##_aCommand[]; extern const int m##_nCommand;
 
 ROUTES(server) ROUTES(auth) ROUTES(org) ROUTES(member) ROUTES(port) ROUTES(audit)
+ROUTES(stats) ROUTES(annual)
 COMMANDS(server) COMMANDS(port) COMMANDS(auth) COMMANDS(demo) COMMANDS(audit)
+COMMANDS(stats) COMMANDS(annual)
 
 const RouteSet http_aRouteSet[] = {
   {server_aRoute, &server_nRoute},
@@ -23,6 +26,8 @@ const RouteSet http_aRouteSet[] = {
   {member_aRoute, &member_nRoute},
   {port_aRoute, &port_nRoute},
   {audit_aRoute, &audit_nRoute},
+  {stats_aRoute, &stats_nRoute},
+  {annual_aRoute, &annual_nRoute},
 };
 const int http_nRouteSet = (int)ARRAY_LEN(http_aRouteSet);
 
@@ -35,6 +40,8 @@ const CommandSet cli_aCommandSet[] = {
   {auth_aCommand, &auth_nCommand},
   {demo_aCommand, &demo_nCommand},
   {audit_aCommand, &audit_nCommand},
+  {stats_aCommand, &stats_nCommand},
+  {annual_aCommand, &annual_nCommand},
 };
 const int cli_nCommandSet = (int)ARRAY_LEN(cli_aCommandSet);
 
@@ -47,12 +54,24 @@ const int schema_nModule = 0;
 
 /* Who follows committed changes (events.h). */
 const EventListener events_aListener[] = {
-  0,
+  stats_index_listener,
 };
-const int events_nListener = 0;
+const int events_nListener = 1;
 
 /* Modules that add their own demo data to `qiangji demo`. */
 const DemoHook demo_aHook[] = {
   0,
 };
 const int demo_nHook = 0;
+
+/* Modules that build in-memory state before the server listens (serve). */
+const ServerStart server_aStart[] = {
+  stats_index_start,
+};
+const int server_nStart = 1;
+
+/* Figures of other modules in GET /api/v1/orgs/{code}/stats (stats.h). */
+const StatsPart stats_aPart[] = {
+  0,
+};
+const int stats_nPart = 0;

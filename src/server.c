@@ -62,6 +62,8 @@ static int cmd_serve(const CliArgs *p) {
   /* Build the pinyin table now rather than on the first request that needs it. */
   char zPy[8], zIn[8];
   pinyin_of("强基", zPy, sizeof zPy, zIn, sizeof zIn);
+  for (int i = 0; i < server_nStart; i++)
+    if (server_aStart[i]()) return 1;
   const char *zListen = cli_opt(p, "listen");
   const char *zThreads = cli_opt(p, "threads");
   return http_serve(zListen ? zListen : "127.0.0.1:8080", zThreads ? atoi(zThreads) : 0);

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# bench/p1.sh DB LEVEL: P1, statistics of one subtree (LEVEL root, city,
+# county or branch): GET /api/v1/orgs/{code}/stats through HTTP (p50 of
+# wrk's latency over P1_SECONDS on one keep-alive connection) against the
+# same figures by plain SQL (bench/p1-stats.sql) in the sqlite3 command-line
+# tool on the same database (median of up to 3 runs). The two answers are
+# compared figure by figure. Prints one table row.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+db=$1 level=$2
+q() { sqlite3 "$db" "$1"; }
+root=$(q "SELECT id FROM org WHERE parent_id IS NULL")
+city=$(q "SELECT id FROM org WHERE parent_id=$root AND kind='党委' AND length(code)=6 ORDER BY code LIMIT 1")
+county=$(q "SELECT id FROM org WHERE parent_id=$city AND kind='党委' AND length(code)=6 ORDER BY code LIMIT 1")
+case $level in
+  root) id=$root ;;
+  city) id=$city ;;
+  county) id=$county ;;
+  branch)
+    cpath=$(q "SELECT path FROM org WHERE id=$county")
+    id=$(q "SELECT o.id FROM org o JOIN member m ON m.org_id=o.id WHERE o.path >= '$cpath'
+            AND o.path < substr('$cpath', 1, length('$cpath') - 1) || '0' GROUP BY o.id ORDER BY count(*) DESC, o.code LIMIT 1") ;;
+  *) echo "level: root, city, county or branch" >&2; exit 2 ;;
+esac
+code=$(q "SELECT code FROM org WHERE id=$id")
+lo=$(q "SELECT path FROM org WHERE id=$id")
+hi="${lo%/}0"
+tmp=$(mktemp -d /tmp/qiangji-bench-p1.XXXXXX)
+trap 'stop_server; rm -rf "$tmp"' EXIT
+
+# The baseline: sqlite3 on the same file.
+sed -e "s|:LO|$lo|g" -e "s|:HI|$hi|g" -e "s|:TODAY|$QIANGJI_TODAY|g" "$BENCH_DIR/p1-stats.sql" >"$tmp/q.sql"
+sqlite3 "$db" <"$tmp/q.sql" >"$tmp/sql.out"
+sql_s=$(median_seconds 3 sqlite3 "$db" ".read $tmp/q.sql")
+
+# Qiangji through HTTP.
+start_server "$db"
+curl -sf -H "Cookie: $QJ_COOKIE" "$QJ_URL/api/v1/orgs/$code/stats" >"$tmp/api.json"
+out=$(wrk -t1 -c1 -d"${P1_SECONDS:-5}s" --latency -H "Cookie: $QJ_COOKIE" "$QJ_URL/api/v1/orgs/$code/stats")
+p50=$(wrk_ms "$out" 50%)
+errors=$(wrk_errors "$out")
+stop_server
+
+# Identical figures?
+same=$(python3 - "$tmp/api.json" "$tmp/sql.out" <<'EOF'
+import json, sys
+api = json.load(open(sys.argv[1]))
+got = {}
+for line in open(sys.argv[2], encoding='utf-8'):
+    bd, label, n = line.rstrip('\n').split('|')
+    got[(bd, label)] = int(n)
+def section(bd):
+    return api['orgs'] if bd in ('orgs', 'by_kind', 'by_domain', 'by_formation') else api['members']
+bad = []
+for (bd, label), n in got.items():
+    v = section(bd)['total'] if label == 'total' else section(bd).get(bd, {}).get(label)
+    if v != n: bad.append(f'{bd}/{label}: api {v} sql {n}')
+for part in ('orgs', 'members'):
+    for bd, o in api[part].items():
+        if bd == 'total': continue
+        for label, v in o.items():
+            if v and (bd, label) not in got: bad.append(f'{bd}/{label}: api {v}, not in sql')
+print('yes' if not bad else 'no: ' + '; '.join(bad[:3]))
+EOF
+)
+ratio=$(echo "$sql_s * 1000 / $p50" | bc -l)
+if [ "$level" = root ]; then goal="≥ 10,000×, < 1 ms, same figures"; ok=$(echo "$ratio >= 10000 && $p50 < 1" | bc -l)
+else goal="< 1 ms p50, same figures"; ok=$(echo "$p50 < 1" | bc -l); fi
+met=no; [ "$ok" = 1 ] && [ "$same" = yes ] && [ "$errors" = 0 ] && met=yes
+[ "$same" = yes ] || met="no (figures differ: ${same#no: })"
+[ "$errors" = 0 ] || met="no ($errors HTTP errors)"
+printf 'P1 stats %-6s %-14s | %.3f ms p50 (HTTP) | %.3f s sqlite3 | %s× | %s | %s\n' \
+  "$level" "$code" "$p50" "$sql_s" "$(fmt_int "$ratio")" "$goal" "$met"

@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+# P1 at the city level: see bench/p1.sh.
+exec "$(dirname "$0")/../p1.sh" "$1" city

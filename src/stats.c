@@ -1,0 +1,439 @@
+/* stats.c: statistics of a subtree: the breakdowns and their labels, the
+ * reference answer by plain SQL GROUP BY queries, the JSON answer, the route
+ * GET /api/v1/orgs/{code}/stats (answered from the index of stats_index.c,
+ * cached by its generation) and `qiangji report stats`.
+ *
+ * What counts: organizations of the subtree, its root included (every kind,
+ * ended temporary and project branches too); members with status='active'
+ * in the subtree. Ages and Party standing are in full years as of today
+ * (util_today): age from birth_date, standing from full_on (转正日期, as the
+ * Party counts it; a probationary member has none). Occupation counts under
+ * the eight categories of the annual statistics when the text is one of
+ * them, else 其他填写, and 未填 when empty. Secretaries: there is no record of
+ * who is a branch's secretary yet, so "secretaries" says so and gives no
+ * figures; the module that records secretaries fills it. */
+#include "stats.h"
+#include "api.h"
+#include "cli.h"
+#include "csv.h"
+#include "db.h"
+#include "util.h"
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xlsxwriter.h>
+
+/* Labels. Those of kind, domain, formation, education and ethnicity are the
+ * enumerations of org.c and member.c (test_stats checks they agree). */
+static const char *const azKind[] = {"党委", "党工委", "党总支", "党支部", "联合党支部", "临时党支部", "项目党支部", 0};
+static const char *const azDomain[] = {"农村", "城市社区", "机关", "国有企业", "学校", "公立医院", "非公有制企业",
+                                       "社会组织", "新就业群体", "其他", 0};
+static const char *const azForm[] = {"单独组建", "联合组建", "挂靠组建", "未填", 0};
+static const char *const azCat[] = {"正式党员", "预备党员", 0};
+static const char *const azSex[] = {"男", "女", 0};
+static const char *const azAge[] = {"30岁及以下", "31至35岁", "36至40岁", "41至45岁", "46至50岁",
+                                    "51至55岁", "56至60岁", "61至70岁", "71岁及以上", 0};
+static const char *const azEdu[] = {"研究生", "大学本科", "大学专科", "中等专科", "高中", "初中及以下", "未填", 0};
+static const char *const azEth[] = {
+  "汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族", "满族", "侗族",
+  "瑶族", "白族", "土家族", "哈尼族", "哈萨克族", "傣族", "黎族", "傈僳族", "佤族", "畲族", "高山族", "拉祜族",
+  "水族", "东乡族", "纳西族", "景颇族", "柯尔克孜族", "土族", "达斡尔族", "仫佬族", "羌族", "布朗族", "撒拉族",
+  "毛南族", "仡佬族", "锡伯族", "阿昌族", "普米族", "塔吉克族", "怒族", "乌孜别克族", "俄罗斯族", "鄂温克族",
+  "德昂族", "保安族", "裕固族", "京族", "塔塔尔族", "独龙族", "鄂伦春族", "赫哲族", "门巴族", "珞巴族", "基诺族",
+  "未填", 0};
+/* The occupation categories of the annual statistics (as the demo writes them). */
+static const char *const azOcc[] = {"工人", "农牧渔民", "专业技术人员", "企事业单位管理人员", "党政机关工作人员",
+                                    "学生", "离退休人员", "其他职业人员", "其他填写", "未填", 0};
+static const char *const azMob[] = {"流动党员", "非流动党员", 0};
+static const char *const azStand[] = {"5年及以下", "6至10年", "11至20年", "21至30年", "31至40年",
+                                      "41至50年", "51年及以上", "预备党员", 0};
+
+const StatsBreakdown stats_aBreakdown[] = {
+  [STATS_BD_KIND] = {"by_kind", "组织类别", 0, STATS_B_KIND, 7, azKind, -1},
+  [STATS_BD_DOMAIN] = {"by_domain", "所属领域", 0, STATS_B_DOMAIN, 10, azDomain, -1},
+  [STATS_BD_FORM] = {"by_formation", "组建方式", 0, STATS_B_FORM, 4, azForm, 3},
+  [STATS_BD_CAT] = {"by_category", "人员类别", 1, STATS_B_CAT, 2, azCat, 0},
+  [STATS_BD_SEX] = {"by_sex", "性别", 1, STATS_B_SEX, 2, azSex, 0},
+  [STATS_BD_AGE] = {"by_age", "年龄", 1, STATS_B_AGE, 9, azAge, -1},
+  [STATS_BD_EDU] = {"by_education", "学历", 1, STATS_B_EDU, 7, azEdu, 6},
+  [STATS_BD_ETH] = {"by_ethnicity", "民族", 1, STATS_B_ETH, 57, azEth, 56},
+  [STATS_BD_OCC] = {"by_occupation", "工作岗位", 1, STATS_B_OCC, 10, azOcc, 8},
+  [STATS_BD_MOB] = {"by_mobile", "流动党员", 1, STATS_B_MOB, 2, azMob, 1},
+  [STATS_BD_STAND] = {"by_standing", "党龄", 1, STATS_B_STAND, 8, azStand, -1},
+};
+const int stats_nBreakdown = (int)ARRAY_LEN(stats_aBreakdown);
+
+int stats_label(int iBd, const char *zLabel) {
+  const StatsBreakdown *p = &stats_aBreakdown[iBd];
+  if (zLabel && zLabel[0]) {
+    /* 未填 and 其他填写 are ours, not values: a stored value never matches them. */
+    for (int i = 0; i < p->n; i++)
+      if (i != p->iFallback && strcmp(p->azLabel[i], zLabel) == 0) return i;
+  }
+  return p->iFallback;
+}
+
+int stats_occupation(const char *z) {
+  if (!z || !z[0]) return 9;
+  for (int i = 0; i < 8; i++)
+    if (strcmp(azOcc[i], z) == 0) return i;
+  return 8;
+}
+
+int stats_age_band(int y) {
+  static const int aTop[] = {30, 35, 40, 45, 50, 55, 60, 70};
+  for (int i = 0; i < 8; i++)
+    if (y <= aTop[i]) return i;
+  return 8;
+}
+
+int stats_standing_band(int y) {
+  static const int aTop[] = {5, 10, 20, 30, 40, 50};
+  if (y < 0) return 7;
+  for (int i = 0; i < 6; i++)
+    if (y <= aTop[i]) return i;
+  return 6;
+}
+
+/* ---- the reference: plain SQL ------------------------------------------------ */
+
+/* Full years from date column zCol to ?3 (today), as SQL. */
+#define SQL_YEARS(zCol) \
+  "(CAST(substr(?3,1,4) AS INTEGER) - CAST(substr(" zCol ",1,4) AS INTEGER) - (substr(?3,6,5) < substr(" zCol ",6,5)))"
+#define SQL_MEMBERS \
+  " FROM member m JOIN org o ON o.id=m.org_id WHERE o.path >= ?1 AND o.path < ?2 AND m.status='active'" \
+  " AND (?4 = 0 OR m.joined_on <= ?3)"
+
+/* Adds the (label, count) rows of a GROUP BY to breakdown iBd; a label
+ * column that is an integer is the offset itself (the bands). */
+static int add_groups(DbStmt *s, int iBd, int32_t *a) {
+  int rc;
+  const StatsBreakdown *p = &stats_aBreakdown[iBd];
+  while ((rc = db_step(s)) == 1) {
+    int i;
+    if (iBd == STATS_BD_AGE || iBd == STATS_BD_STAND || iBd == STATS_BD_MOB) i = (int)db_col_int(s, 0);
+    else if (iBd == STATS_BD_OCC) i = stats_occupation(db_col_isnull(s, 0) ? 0 : db_col_text(s, 0));
+    else i = stats_label(iBd, db_col_isnull(s, 0) ? 0 : db_col_text(s, 0));
+    if (i >= 0 && i < p->n) a[p->iFirst + i] += (int32_t)db_col_int(s, 1);
+  }
+  return rc;
+}
+
+int stats_sql_counts(const char *zPath, const char *zToday, int32_t *a) { return stats_sql_counts_as_of(zPath, zToday, 0, a); }
+
+int stats_sql_counts_as_of(const char *zPath, const char *zToday, int bJoinedBy, int32_t *a) {
+  char zHi[256];
+  scope_range(zPath, zHi);
+  memset(a, 0, STATS_NBUCKET * sizeof(int32_t));
+  a[STATS_B_ORGS] = (int32_t)db_int(0, "SELECT count(*) FROM org WHERE path >= ?1 AND path < ?2", "tt", zPath, zHi);
+  a[STATS_B_MEMBERS] = (int32_t)db_int(0, "SELECT count(*)" SQL_MEMBERS, "ttti", zPath, zHi, zToday, bJoinedBy);
+  static const struct {
+    int iBd;
+    const char *zSql;
+  } aQ[] = {
+    {STATS_BD_KIND, "SELECT kind, count(*) FROM org WHERE path >= ?1 AND path < ?2 GROUP BY 1"},
+    {STATS_BD_DOMAIN, "SELECT domain, count(*) FROM org WHERE path >= ?1 AND path < ?2 GROUP BY 1"},
+    {STATS_BD_FORM, "SELECT formation, count(*) FROM org WHERE path >= ?1 AND path < ?2 GROUP BY 1"},
+    {STATS_BD_CAT, "SELECT m.category, count(*)" SQL_MEMBERS " GROUP BY 1"},
+    {STATS_BD_SEX, "SELECT m.gender, count(*)" SQL_MEMBERS " GROUP BY 1"},
+    {STATS_BD_AGE, "SELECT CASE WHEN y <= 30 THEN 0 WHEN y <= 35 THEN 1 WHEN y <= 40 THEN 2 WHEN y <= 45 THEN 3"
+                   " WHEN y <= 50 THEN 4 WHEN y <= 55 THEN 5 WHEN y <= 60 THEN 6 WHEN y <= 70 THEN 7 ELSE 8 END,"
+                   " count(*) FROM (SELECT " SQL_YEARS("m.birth_date") " AS y" SQL_MEMBERS ") GROUP BY 1"},
+    {STATS_BD_EDU, "SELECT m.education, count(*)" SQL_MEMBERS " GROUP BY 1"},
+    {STATS_BD_ETH, "SELECT m.ethnicity, count(*)" SQL_MEMBERS " GROUP BY 1"},
+    {STATS_BD_OCC, "SELECT m.occupation, count(*)" SQL_MEMBERS " GROUP BY 1"},
+    {STATS_BD_MOB, "SELECT CASE WHEN m.mobile THEN 0 ELSE 1 END, count(*)" SQL_MEMBERS " GROUP BY 1"},
+    {STATS_BD_STAND, "SELECT CASE WHEN f IS NULL THEN 7 WHEN y <= 5 THEN 0 WHEN y <= 10 THEN 1 WHEN y <= 20 THEN 2"
+                     " WHEN y <= 30 THEN 3 WHEN y <= 40 THEN 4 WHEN y <= 50 THEN 5 ELSE 6 END, count(*)"
+                     " FROM (SELECT m.full_on AS f, " SQL_YEARS("m.full_on") " AS y" SQL_MEMBERS ") GROUP BY 1"},
+  };
+  for (int q = 0; q < (int)ARRAY_LEN(aQ); q++) {
+    int bOrg = !stats_aBreakdown[aQ[q].iBd].bMember;
+    DbStmt *s = bOrg ? db_stmt(aQ[q].zSql, "tt", zPath, zHi) : db_stmt(aQ[q].zSql, "ttti", zPath, zHi, zToday, bJoinedBy);
+    if (!s || add_groups(s, aQ[q].iBd, a) < 0) return -1;
+  }
+  return 0;
+}
+
+/* ---- the answer ------------------------------------------------------------------ */
+
+json_t *stats_json(const char *zCode, const char *zName, const char *zToday, const int32_t *a) {
+  json_t *pOrgs = json_object(), *pMem = json_object();
+  json_object_set_new(pOrgs, "total", json_integer(a[STATS_B_ORGS]));
+  json_object_set_new(pMem, "total", json_integer(a[STATS_B_MEMBERS]));
+  for (int b = 0; b < stats_nBreakdown; b++) {
+    const StatsBreakdown *p = &stats_aBreakdown[b];
+    json_t *o = json_object();
+    for (int i = 0; i < p->n; i++) json_object_set_new(o, p->azLabel[i], json_integer(a[p->iFirst + i]));
+    json_object_set_new(p->bMember ? pMem : pOrgs, p->zKey, o);
+  }
+  /* No record says who a branch's secretary is yet: no figures, rather than made-up ones. */
+  json_t *pSec = json_pack("{s:b, s:n, s:n, s:n, s:s}", "available", 0, "count", "average_age",
+                           "high_school_or_above_share", "note", "尚无书记任职记录，书记人数、平均年龄和高中及以上学历占比待书记任职数据录入后提供");
+  return json_pack("{s:{s:s, s:s}, s:s, s:o, s:o, s:o, s:o}", "org", "code", zCode, "name", zName ? zName : "",
+                   "as_of", zToday, "orgs", pOrgs, "members", pMem, "secretaries", pSec, "modules", json_object());
+}
+
+/* Fills the "modules" object from the parts of modules.c. */
+static void add_parts(json_t *pStats, long long orgId, const char *zPath) {
+  json_t *pMod = json_object_get(pStats, "modules");
+  for (int i = 0; i < stats_nPart; i++) stats_aPart[i](orgId, zPath, pMod);
+}
+
+/* ---- the route ------------------------------------------------------------------ */
+
+/* Answers cached by organization and the index's generation: a small
+ * direct-mapped table, so its memory is bounded (CACHE_N answers of a few
+ * KB). Guarded by cacheMutex; the string is copied out under it. */
+#define CACHE_N 4096
+typedef struct CacheSlot {
+  long long orgId;
+  uint64_t gen;
+  char *z;
+  size_t n;
+} CacheSlot;
+static CacheSlot aCache[CACHE_N];
+static pthread_mutex_t cacheMutex = PTHREAD_MUTEX_INITIALIZER;
+
+static int cache_get(long long orgId, uint64_t gen, Buf *pOut) {
+  int bHit = 0;
+  pthread_mutex_lock(&cacheMutex);
+  CacheSlot *c = &aCache[(unsigned long long)orgId % CACHE_N];
+  if (c->z && c->orgId == orgId && c->gen == gen) {
+    buf_append(pOut, c->z, c->n);
+    bHit = 1;
+  }
+  pthread_mutex_unlock(&cacheMutex);
+  return bHit;
+}
+
+static void cache_put(long long orgId, uint64_t gen, const char *z, size_t n) {
+  pthread_mutex_lock(&cacheMutex);
+  CacheSlot *c = &aCache[(unsigned long long)orgId % CACHE_N];
+  free(c->z);
+  c->orgId = orgId;
+  c->gen = gen;
+  c->z = xstrndup(z, n);
+  c->n = n;
+  pthread_mutex_unlock(&cacheMutex);
+}
+
+/* GET /api/v1/orgs/{code}/stats */
+static void stats_get(Req *r) {
+  char zToday[11];
+  util_today(zToday);
+  int32_t a[STATS_NBUCKET];
+  uint64_t gen = 0;
+  int bIndex = stats_index_sync() == 0 && stats_index_counts(r->scope.id, a, &gen) == 0;
+  if (bIndex && cache_get(r->scope.id, gen, &r->out)) {
+    r->status = 200;
+    r->zContentType = "application/json; charset=utf-8";
+    return;
+  }
+  if (!bIndex && stats_sql_counts(r->scope.zPath, zToday, a)) {
+    api_internal(r);
+    return;
+  }
+  char *zName = db_text("SELECT name FROM org WHERE id=?", "I", r->scope.id);
+  json_t *p = stats_json(r->scope.zCode, zName, zToday, a);
+  free(zName);
+  add_parts(p, r->scope.id, r->scope.zPath);
+  char *z = json_dumps(p, JSON_COMPACT);
+  json_decref(p);
+  if (bIndex) cache_put(r->scope.id, gen, z, strlen(z));
+  r->status = 200;
+  r->zContentType = "application/json; charset=utf-8";
+  buf_puts(&r->out, z);
+  free(z);
+}
+
+const Route stats_aRoute[] = {
+  {"GET", "/api/v1/orgs/{code}/stats", stats_get, R_STAFF | R_ORG, 0,
+   "statistics of the subtree: organizations and active members by every breakdown", 0, 0, 0},
+};
+const int stats_nRoute = (int)ARRAY_LEN(stats_aRoute);
+
+/* ---- tables as CSV or xlsx (shared with annual.c) ------------------------------ */
+
+int stats_write_tables(json_t *aTable, const char *zFormat, const char *zOut) {
+  size_t i, j, k;
+  json_t *t, *row, *cell;
+  if (strcmp(zFormat, "json") == 0) {
+    char *z = json_dumps(aTable, JSON_INDENT(1) | JSON_REAL_PRECISION(6));
+    FILE *f = zOut ? fopen(zOut, "wb") : stdout;
+    if (!f) {
+      util_die_msg("cannot write %s", zOut);
+      free(z);
+      return -1;
+    }
+    fprintf(f, "%s\n", z);
+    free(z);
+    return zOut ? (fclose(f) ? -1 : 0) : 0;
+  }
+  if (strcmp(zFormat, "csv") == 0) {
+    Buf b = BUF_INIT;
+    buf_puts(&b, CSV_BOM);
+    json_array_foreach(aTable, i, t) {
+      if (i) buf_puts(&b, "\r\n");
+      const char *azTitle[1] = {json_string_value(json_object_get(t, "title"))};
+      csv_write_row(&b, azTitle, 1, 1);
+      json_t *aCol = json_object_get(t, "columns");
+      const char *az[64];
+      int n = 0;
+      json_array_foreach(aCol, j, cell) if (n < 64) az[n++] = json_string_value(cell);
+      csv_write_row(&b, az, n, 1);
+      json_array_foreach(json_object_get(t, "rows"), j, row) {
+        char *azOwn[64];
+        n = 0;
+        json_array_foreach(row, k, cell) {
+          if (n == 64) break;
+          azOwn[n++] = json_is_string(cell) ? xstrdup(json_string_value(cell))
+                       : json_is_integer(cell) ? xprintf("%lld", (long long)json_integer_value(cell))
+                       : json_is_real(cell) ? xprintf("%.1f", json_real_value(cell)) : xstrdup("");
+        }
+        csv_write_row(&b, (const char *const *)azOwn, n, 1);
+        for (int c = 0; c < n; c++) free(azOwn[c]);
+      }
+    }
+    FILE *f = zOut ? fopen(zOut, "wb") : stdout;
+    if (!f) {
+      util_die_msg("cannot write %s", zOut);
+      buf_free(&b);
+      return -1;
+    }
+    fwrite(b.z, 1, b.n, f);
+    buf_free(&b);
+    return zOut ? (fclose(f) ? -1 : 0) : 0;
+  }
+  /* xlsx: one sheet per table, the title above the header. */
+  lxw_workbook *pWb = workbook_new(zOut);
+  if (!pWb) {
+    util_die_msg("cannot write %s", zOut);
+    return -1;
+  }
+  lxw_format *pBold = workbook_add_format(pWb);
+  format_set_bold(pBold);
+  lxw_format *pPct = workbook_add_format(pWb);
+  format_set_num_format(pPct, "0.0");
+  json_array_foreach(aTable, i, t) {
+    const char *zSheet = json_string_value(json_object_get(t, "sheet"));
+    char zName[32];
+    snprintf(zName, sizeof zName, "表%d", (int)i + 1);
+    lxw_worksheet *pWs = workbook_add_worksheet(pWb, zSheet ? zSheet : zName);
+    if (!pWs) pWs = workbook_add_worksheet(pWb, zName);
+    worksheet_write_string(pWs, 0, 0, json_string_value(json_object_get(t, "title")), pBold);
+    json_array_foreach(json_object_get(t, "columns"), j, cell) {
+      worksheet_write_string(pWs, 1, (lxw_col_t)j, json_string_value(cell), pBold);
+      worksheet_set_column(pWs, (lxw_col_t)j, (lxw_col_t)j, j == 0 ? 22 : 12, NULL);
+    }
+    json_array_foreach(json_object_get(t, "rows"), j, row) {
+      json_array_foreach(row, k, cell) {
+        lxw_row_t rr = (lxw_row_t)(j + 2);
+        lxw_col_t cc = (lxw_col_t)k;
+        if (json_is_string(cell)) worksheet_write_string(pWs, rr, cc, json_string_value(cell), NULL);
+        else if (json_is_integer(cell)) worksheet_write_number(pWs, rr, cc, (double)json_integer_value(cell), NULL);
+        else if (json_is_real(cell)) worksheet_write_number(pWs, rr, cc, json_real_value(cell), pPct);
+      }
+    }
+    worksheet_freeze_panes(pWs, 2, 0);
+  }
+  lxw_error e = workbook_close(pWb);
+  if (e != LXW_NO_ERROR) {
+    util_die_msg("writing %s failed: %s", zOut, lxw_strerror(e));
+    return -1;
+  }
+  return 0;
+}
+
+/* The statistics as one table: group, item, count. */
+static json_t *stats_table(const char *zCode, const char *zName, const char *zToday, const int32_t *a) {
+  json_t *aRow = json_array();
+  json_array_append_new(aRow, json_pack("[s, s, i]", "党组织", "合计", a[STATS_B_ORGS]));
+  for (int b = 0; b < stats_nBreakdown; b++) {
+    const StatsBreakdown *p = &stats_aBreakdown[b];
+    if (b == STATS_BD_CAT) json_array_append_new(aRow, json_pack("[s, s, i]", "党员", "合计", a[STATS_B_MEMBERS]));
+    for (int i = 0; i < p->n; i++)
+      json_array_append_new(aRow, json_pack("[s, s, i]", p->zTitle, p->azLabel[i], a[p->iFirst + i]));
+  }
+  char *zTitle = xprintf("%s（%s）党组织和党员统计，截至 %s", zName ? zName : "", zCode, zToday);
+  json_t *t = json_pack("{s:s, s:s, s:[s, s, s], s:o}", "title", zTitle, "sheet", "统计", "columns", "分组", "项目",
+                        "数量", "rows", aRow);
+  free(zTitle);
+  return t;
+}
+
+/* ---- CLI ------------------------------------------------------------------------- */
+
+static int cmd_report_stats(const CliArgs *p) {
+  const char *zFormat = cli_opt(p, "format") ? cli_opt(p, "format") : "json", *zOut = cli_opt(p, "out");
+  const char *zVia = cli_opt(p, "via") ? cli_opt(p, "via") : "sql";
+  if (strcmp(zFormat, "json") && strcmp(zFormat, "csv") && strcmp(zFormat, "xlsx")) {
+    util_die_msg("--format is json, csv or xlsx (got '%s')", zFormat);
+    return 2;
+  }
+  if (strcmp(zVia, "sql") && strcmp(zVia, "index")) {
+    util_die_msg("--via is sql or index (got '%s')", zVia);
+    return 2;
+  }
+  if (strcmp(zFormat, "xlsx") == 0 && !zOut) {
+    util_die_msg("--format xlsx needs --out FILE");
+    return 2;
+  }
+  if (cli_open_db(p, 0)) return 1;
+  Scope sc;
+  if (scope_lookup(cli_opt(p, "org"), &sc)) {
+    util_die_msg("no organization with code '%s'", cli_opt(p, "org"));
+    return 1;
+  }
+  char zToday[11];
+  util_today(zToday);
+  int32_t a[STATS_NBUCKET];
+  uint64_t gen;
+  if (strcmp(zVia, "index") == 0) {
+    if (stats_index_start() || stats_index_counts(sc.id, a, &gen)) return 1;
+    stats_index_stop();
+  } else if (stats_sql_counts(sc.zPath, zToday, a)) {
+    return 1;
+  }
+  char *zName = db_text("SELECT name FROM org WHERE id=?", "I", sc.id);
+  int rc;
+  if (strcmp(zFormat, "json") == 0) {
+    json_t *pStats = stats_json(sc.zCode, zName, zToday, a);
+    add_parts(pStats, sc.id, sc.zPath);
+    char *z = json_dumps(pStats, JSON_INDENT(1));
+    json_decref(pStats);
+    FILE *f = zOut ? fopen(zOut, "wb") : stdout;
+    rc = f ? 0 : -1;
+    if (f) {
+      fprintf(f, "%s\n", z);
+      if (zOut && fclose(f)) rc = -1;
+    } else {
+      util_die_msg("cannot write %s", zOut);
+    }
+    free(z);
+  } else {
+    json_t *aT = json_array();
+    json_array_append_new(aT, stats_table(sc.zCode, zName, zToday, a));
+    rc = stats_write_tables(aT, zFormat, zOut);
+    json_decref(aT);
+  }
+  free(zName);
+  return rc ? 1 : 0;
+}
+
+static const CliOpt aStatsOpt[] = {
+  {"db", 1, 1, "the database"},
+  {"org", 1, 1, "code of the organization whose subtree to count"},
+  {"format", 1, 0, "json (default), csv or xlsx"},
+  {"out", 1, 0, "the file to write (default: standard output; xlsx needs one)"},
+  {"via", 1, 0, "sql (default: GROUP BY queries) or index (build the in-memory index, as the server does)"},
+  {0, 0, 0, 0},
+};
+
+const Command stats_aCommand[] = {
+  {"report", "stats", cmd_report_stats, aStatsOpt, 0, 0, "",
+   "Statistics of a subtree: organizations by kind, domain and formation; active members by category, sex, age, "
+   "education, ethnicity, occupation, mobile and Party standing (as GET /api/v1/orgs/{code}/stats answers)."},
+};
+const int stats_nCommand = (int)ARRAY_LEN(stats_aCommand);
