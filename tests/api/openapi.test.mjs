@@ -9,7 +9,19 @@ import { startServer, assertStatus, cliOk, FIXTURES, MEMBERS } from './lib.mjs';
 
 const srv = await startServer();
 const admin = await srv.as('admin');
-const SRC = JSON.parse(fs.readFileSync(path.resolve(FIXTURES, '../../src/openapi.json'), 'utf8'));
+// The served document is src/openapi.json with every module's fragment
+// (src/openapi/*.json) merged in, objects recursively, as the server does.
+const merge = (a, b) => {
+  for (const [k, v] of Object.entries(b)) {
+    if (v && typeof v === 'object' && !Array.isArray(v) && a[k] && typeof a[k] === 'object' && !Array.isArray(a[k])) merge(a[k], v);
+    else a[k] = v;
+  }
+  return a;
+};
+const SRCDIR = path.resolve(FIXTURES, '../../src');
+const SRC = fs.readdirSync(path.join(SRCDIR, 'openapi')).filter((f) => f.endsWith('.json')).sort()
+  .reduce((doc, f) => merge(doc, JSON.parse(fs.readFileSync(path.join(SRCDIR, 'openapi', f), 'utf8'))),
+    JSON.parse(fs.readFileSync(path.join(SRCDIR, 'openapi.json'), 'utf8')));
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
 
 /** Follows a local $ref. */
@@ -63,7 +75,7 @@ async function conforms(res, tpl, method) {
   assert.deepEqual(errs, [], `${method.toUpperCase()} ${tpl} ${res.status}: ${res.text.slice(0, 300)}`);
 }
 
-test('GET /api/v1/openapi.json is public JSON and equals src/openapi.json', async () => {
+test('GET /api/v1/openapi.json is public JSON and equals src/openapi.json with the module fragments', async () => {
   const r = await srv.request('GET', '/api/v1/openapi.json');
   assertStatus(r, 200);
   assert.match(r.headers.get('content-type') || '', /application\/json/);
