@@ -15,9 +15,10 @@
 #define COMMANDS(m) extern const Command m##_aCommand[]; extern const int m##_nCommand;
 
 ROUTES(server) ROUTES(auth) ROUTES(org) ROUTES(member) ROUTES(port) ROUTES(audit)
-ROUTES(stats) ROUTES(annual)
+ROUTES(stats) ROUTES(annual) ROUTES(develop) ROUTES(transfer) ROUTES(dues) ROUTES(lifecycle)
 COMMANDS(server) COMMANDS(port) COMMANDS(auth) COMMANDS(demo) COMMANDS(audit)
-COMMANDS(stats) COMMANDS(annual)
+COMMANDS(stats) COMMANDS(annual) COMMANDS(develop) COMMANDS(transfer) COMMANDS(dues)
+#include "lifecycle.h"
 
 const RouteSet http_aRouteSet[] = {
   {server_aRoute, &server_nRoute},
@@ -28,6 +29,10 @@ const RouteSet http_aRouteSet[] = {
   {audit_aRoute, &audit_nRoute},
   {stats_aRoute, &stats_nRoute},
   {annual_aRoute, &annual_nRoute},
+  {develop_aRoute, &develop_nRoute},
+  {transfer_aRoute, &transfer_nRoute},
+  {dues_aRoute, &dues_nRoute},
+  {lifecycle_aRoute, &lifecycle_nRoute},
 };
 const int http_nRouteSet = (int)ARRAY_LEN(http_aRouteSet);
 
@@ -42,15 +47,18 @@ const CommandSet cli_aCommandSet[] = {
   {audit_aCommand, &audit_nCommand},
   {stats_aCommand, &stats_nCommand},
   {annual_aCommand, &annual_nCommand},
+  {develop_aCommand, &develop_nCommand},
+  {transfer_aCommand, &transfer_nCommand},
+  {dues_aCommand, &dues_nCommand},
 };
 const int cli_nCommandSet = (int)ARRAY_LEN(cli_aCommandSet);
 
 /* Modules with tables of their own: {name, migrations, &count}. The core
  * tables (orgs, members, users, audit) are schema.c's. */
 const SchemaModule schema_aModule[] = {
-  {0, 0, 0},  /* C has no empty arrays: schema_nModule says how many are real */
+  {"lifecycle", lifecycle_aMigration, &lifecycle_nMigration},
 };
-const int schema_nModule = 0;
+const int schema_nModule = 1;
 
 /* Who follows committed changes (events.h). */
 const EventListener events_aListener[] = {
@@ -60,9 +68,9 @@ const int events_nListener = 1;
 
 /* Modules that add their own demo data to `qiangji demo`. */
 const DemoHook demo_aHook[] = {
-  0,
+  lifecycle_demo,
 };
-const int demo_nHook = 0;
+const int demo_nHook = 1;
 
 /* Modules that build in-memory state before the server listens (serve). */
 const ServerStart server_aStart[] = {

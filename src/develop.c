@@ -1,0 +1,891 @@
+/* develop.c: the member-development pipeline (发展党员): applicant 入党申请人
+ * -> activist 入党积极分子 -> candidate 发展对象 -> probationary 预备党员 ->
+ * full 正式党员, every step with its date, who, and documents (references
+ * only); the interval rules of domain.md "Development" checked when a step
+ * is recorded (absolute ones refuse with the rule named, customary ones
+ * warn) and reported for a subtree; pools per stage, the yearly plan, and
+ * the negative list. Applicants are not members: at the branch vote the
+ * person becomes a probationary member through member_save. */
+#include "audit.h"
+#include "db.h"
+#include "idcard.h"
+#include "lifecycle.h"
+#include "member.h"
+#include "org.h"
+#include "text.h"
+#include "util.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *cn(DbStmt *s, int i) { return db_col_isnull(s, i) ? 0 : db_col_text(s, i); }
+
+static const char *const azStage[] = {"applicant", "activist", "candidate", "probationary", "full", 0};
+
+/* ---- applicants ---------------------------------------------------------------- */
+
+enum { AP_NAME, AP_IDNUM, AP_APPLIED, AP_OCC, AP_PHONE, AP_DOCS, AP_NFIELD };
+static const Field aApplicantField[AP_NFIELD] = {
+  [AP_NAME] = {"name", "姓名", FT_TEXT, F_REQUIRED, 50, 0},
+  [AP_IDNUM] = {"id_number", "公民身份号码", FT_IDNUM, F_REQUIRED | F_PII, 18, 0},
+  [AP_APPLIED] = {"applied_on", "递交入党申请书日期", FT_DATE, F_REQUIRED, 0, 0},
+  [AP_OCC] = {"occupation", "工作岗位", FT_TEXT, 0, 50, 0},
+  [AP_PHONE] = {"phone", "联系电话", FT_PHONE, F_PII, 20, 0},
+  [AP_DOCS] = {"documents", "材料（编号或存放位置）", FT_TEXT, 0, 500, 0},
+};
+
+static int need(Req *r) {
+  for (int i = 0; i < r->rec.nField; i++)
+    if ((r->rec.aField[i].flags & F_REQUIRED) && !r->rec.az[i]) {
+      api_error(r, 400, "required", r->rec.aField[i].zJson, "缺少%s", r->rec.aField[i].zHeader);
+      return -1;
+    }
+  return 0;
+}
+
+/* The person as JSON, with their steps. */
+static json_t *person_json(long long id) {
+  DbStmt *s = db_stmt("SELECT p.name, p.id_number, p.gender, p.birth_date, o.code, o.name, p.stage, p.applied_on,"
+                      " p.member_id, p.occupation, p.phone, p.updated_at FROM dev_person p JOIN org o ON o.id=p.org_id"
+                      " WHERE p.id=?", "I", id);
+  if (!s || db_step(s) != 1) return 0;
+  char *zId = text_mask_id(db_col_text(s, 1));
+  char *zPhone = db_col_isnull(s, 10) ? 0 : text_mask_phone(db_col_text(s, 10));
+  json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s?, s:s?, s:s}", "id", (json_int_t)id,
+                        "name", db_col_text(s, 0), "id_number", zId, "gender", db_col_text(s, 2), "birth_date",
+                        db_col_text(s, 3), "org_code", db_col_text(s, 4), "org_name", db_col_text(s, 5), "stage",
+                        db_col_text(s, 6), "applied_on", db_col_text(s, 7), "member_id",
+                        db_col_isnull(s, 8) ? json_null() : json_integer(db_col_int(s, 8)), "occupation", cn(s, 9),
+                        "phone", zPhone, "updated_at", db_col_text(s, 11));
+  db_step(s);
+  free(zId);
+  free(zPhone);
+  json_t *aStep = json_array();
+  s = db_stmt("SELECT id, kind, done_on, by_whom, hours, days, months, contacts, introducer1, introducer2, documents,"
+              " note, warnings, recorded_by, recorded_at FROM dev_step WHERE person_id=? ORDER BY done_on, id", "I",
+              id);
+  while (s && db_step(s) == 1) {
+    json_t *st = json_pack("{s:I, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s, s:s}", "id", (json_int_t)db_col_int(s, 0),
+                           "kind", db_col_text(s, 1), "on", db_col_text(s, 2), "by", cn(s, 3), "contacts", cn(s, 7),
+                           "documents", cn(s, 10), "note", cn(s, 11), "recorded_by", db_col_text(s, 13),
+                           "recorded_at", db_col_text(s, 14));
+    if (!db_col_isnull(s, 4)) json_object_set_new(st, "hours", json_real((double)db_col_int(s, 4) / 100.0));
+    if (!db_col_isnull(s, 5)) json_object_set_new(st, "days", json_real((double)db_col_int(s, 5) / 100.0));
+    if (!db_col_isnull(s, 6)) json_object_set_new(st, "months", json_integer(db_col_int(s, 6)));
+    if (!db_col_isnull(s, 8)) json_object_set_new(st, "introducer1", json_integer(db_col_int(s, 8)));
+    if (!db_col_isnull(s, 9)) json_object_set_new(st, "introducer2", json_integer(db_col_int(s, 9)));
+    json_t *w = db_col_isnull(s, 12) ? 0 : json_loads(db_col_text(s, 12), 0, 0);
+    json_object_set_new(st, "warnings", w ? w : json_array());
+    json_array_append_new(aStep, st);
+  }
+  json_object_set_new(o, "steps", aStep);
+  return o;
+}
+
+/* 1 if zIdNumber is on the negative list (anywhere in the system). */
+static int on_negative_list(const char *zIdNumber) {
+  return db_exists("SELECT 1 FROM dev_negative WHERE id_number=?", "t", zIdNumber) == 1;
+}
+
+/* POST /api/v1/orgs/{code}/applicants: an application for membership
+ * received by a branch (入党申请). Rules: dev.min_age (18 on the day of
+ * application), dev.negative_list. */
+static void applicant_create(Req *r) {
+  if (need(r)) return;
+  if (!org_is_branch(r->scope.zKind)) {
+    api_error(r, 400, "invalid", "code", "%s 是%s，入党申请由党支部受理", r->scope.zCode, r->scope.zKind);
+    return;
+  }
+  const char *zId = r->rec.az[AP_IDNUM], *zOn = r->rec.az[AP_APPLIED];
+  char zNorm[19], zBirth[11], zToday[11], z18[11];
+  int bFemale;
+  const char *zWhy;
+  if (idcard_parse(zId, zNorm, zBirth, &bFemale, &zWhy)) {
+    api_error(r, 400, "invalid", "id_number", "公民身份号码：%s", zWhy);
+    return;
+  }
+  util_today(zToday);
+  if (strcmp(zOn, zToday) > 0) {
+    api_error(r, 400, "invalid", "applied_on", "申请日期 %s 在今天之后", zOn);
+    return;
+  }
+  int nAge = (int)lc_rule("dev.min_age_months", zOn, 216, 0);
+  text_date_add_months(zBirth, nAge, z18);
+  if (strcmp(zOn, z18) < 0) {
+    lc_rule_error(r, "dev.min_age", "applied_on", "申请入党须年满%d岁：出生于 %s，%s 起方可申请（申请日期 %s）",
+                  nAge / 12, zBirth, z18, zOn);
+    return;
+  }
+  if (on_negative_list(zNorm)) {
+    lc_rule_error(r, "dev.negative_list", "id_number", "此人在不得发展的人员名单中，不能受理入党申请");
+    return;
+  }
+  if (member_find(zNorm)) {
+    api_error(r, 409, "conflict", "id_number", "此人已是党员");
+    return;
+  }
+  if (db_exists("SELECT 1 FROM dev_person WHERE id_number=?", "t", zNorm) == 1) {
+    api_error(r, 409, "conflict", "id_number", "此人已在发展党员工作中登记");
+    return;
+  }
+  char zAt[32];
+  util_timestamp(zAt);
+  int rc = db_begin() ||
+           db_exec("INSERT INTO dev_person(org_id, name, id_number, gender, birth_date, occupation, phone, stage,"
+                   " applied_on, created_at, updated_at) VALUES(?,?,?,?,?,?,?,'applicant',?,?,?)", "Ittttttttt",
+                   r->scope.id, r->rec.az[AP_NAME], zNorm, bFemale ? "女" : "男", zBirth, r->rec.az[AP_OCC],
+                   r->rec.az[AP_PHONE], zOn, zAt, zAt);
+  long long id = rc ? 0 : db_last_rowid();
+  rc = rc ||
+       db_exec("INSERT INTO dev_step(person_id, kind, done_on, documents, recorded_by, recorded_at)"
+               " VALUES(?,'application',?,?,?,?)", "Itttt", id, zOn, r->rec.az[AP_DOCS], api_actor(r), zAt);
+  char zKey[32];
+  snprintf(zKey, sizeof zKey, "%lld", id);
+  json_t *pAfter = rc ? 0 : person_json(id);
+  rc = rc || audit_append(api_actor(r), "create", "applicant", zKey, r->scope.id, 0, pAfter) || db_commit();
+  if (rc) {
+    json_decref(pAfter);
+    db_rollback();
+    api_internal(r);
+    return;
+  }
+  api_json(r, 201, pAfter);
+}
+
+static int person_org(const char *zParam, long long *pOrgId) {
+  char *e;
+  long long id = strtoll(zParam, &e, 10);
+  if (*e || id <= 0 || zParam[0] < '1' || zParam[0] > '9') return -1;
+  long long org = db_int(0, "SELECT org_id FROM dev_person WHERE id=?", "I", id);
+  if (!org) return -1;
+  *pOrgId = org;
+  return 0;
+}
+
+static void applicant_get(Req *r) {
+  json_t *o = person_json(r->objectId);
+  if (!o) {
+    api_error(r, 404, "not_found", 0, "没有这个对象");
+    return;
+  }
+  api_json(r, 200, o);
+}
+
+/* GET /api/v1/orgs/{code}/applicants?stage=: the pools of the subtree. */
+static void applicant_list(Req *r) {
+  char zHi[256];
+  scope_range(r->scope.zPath, zHi);
+  const char *zStage = api_query(r, "stage");
+  long long limit = api_query_int(r, "limit", 50), offset = api_query_int(r, "offset", 0);
+  long long total = db_int(0, "SELECT count(*) FROM dev_person p JOIN org o ON o.id=p.org_id WHERE o.path>=?"
+                              " AND o.path<? AND (?3 IS NULL OR p.stage=?3)", "ttT", r->scope.zPath, zHi, zStage);
+  DbStmt *s = db_stmt("SELECT p.id FROM dev_person p JOIN org o ON o.id=p.org_id WHERE o.path>=? AND o.path<?"
+                      " AND (?3 IS NULL OR p.stage=?3) ORDER BY o.path, p.id LIMIT ?4 OFFSET ?5",
+                      "ttTII", r->scope.zPath, zHi, zStage, limit, offset);
+  json_t *aId = json_array();
+  while (s && db_step(s) == 1) json_array_append_new(aId, json_integer(db_col_int(s, 0)));
+  json_t *aOut = json_array();
+  size_t i;
+  json_t *v;
+  json_array_foreach(aId, i, v) {
+    json_t *o = person_json(json_integer_value(v));
+    if (o) json_array_append_new(aOut, o);
+  }
+  json_decref(aId);
+  api_json(r, 200, json_pack("{s:o, s:I}", "items", aOut, "total", (json_int_t)total));
+}
+
+/* ---- steps ---------------------------------------------------------------------- */
+
+enum { ST_KIND, ST_ON, ST_BY, ST_HOURS, ST_DAYS, ST_MONTHS, ST_CONTACTS, ST_INTRO1, ST_INTRO2, ST_DOCS, ST_NOTE,
+       ST_NFIELD };
+static const char *const azStepKind[] = {"talk", "designation", "contacts", "training", "candidate",
+                                         "political_review", "short_training", "committee_review", "pre_approval",
+                                         "vote", "approval", "probation", "extension", "conversion", 0};
+static const Field aStepField[ST_NFIELD] = {
+  [ST_KIND] = {"kind", "环节", FT_ENUM, F_REQUIRED, 0, azStepKind},
+  [ST_ON] = {"on", "日期", FT_DATE, F_REQUIRED, 0, 0},
+  [ST_BY] = {"by", "经办人或机构", FT_TEXT, 0, 50, 0},
+  [ST_HOURS] = {"hours", "学时", FT_MONEY, 0, 0, 0},
+  [ST_DAYS] = {"days", "天数", FT_MONEY, 0, 0, 0},
+  [ST_MONTHS] = {"months", "延长月数", FT_MONEY, 0, 0, 0},
+  [ST_CONTACTS] = {"contacts", "培养联系人", FT_TEXT, 0, 100, 0},
+  [ST_INTRO1] = {"introducer1", "入党介绍人一（党员编号）", FT_TEXT, 0, 18, 0},
+  [ST_INTRO2] = {"introducer2", "入党介绍人二（党员编号）", FT_TEXT, 0, 18, 0},
+  [ST_DOCS] = {"documents", "材料（编号或存放位置）", FT_TEXT, 0, 500, 0},
+  [ST_NOTE] = {"note", "说明", FT_TEXT, 0, 200, 0},
+};
+
+/* The date of the person's first step of this kind, or "" (11 bytes). */
+static void step_date(long long personId, const char *zKind, char z[11]) {
+  char *zD = db_text("SELECT min(done_on) FROM dev_step WHERE person_id=? AND kind=?", "It", personId, zKind);
+  snprintf(z, 11, "%s", zD ? zD : "");
+  free(zD);
+}
+
+/* Number of names in a list separated by , ， 、 ; ； or spaces. */
+static int count_names(const char *z) {
+  int n = 0, bIn = 0;
+  while (*z) {
+    int sep = 0, len = 1;
+    if (*z == ',' || *z == ';' || *z == ' ') sep = 1;
+    else if (strncmp(z, "，", 3) == 0 || strncmp(z, "、", 3) == 0 || strncmp(z, "；", 3) == 0) sep = 1, len = 3;
+    if (sep) bIn = 0;
+    else if (!bIn) bIn = 1, n++;
+    z += len;
+  }
+  return n;
+}
+
+/* Checks an introducer: an active full member (正式党员 on zOn). Returns
+ * NULL, or a static reason. */
+static const char *introducer_bad(const char *z, long long *pId) {
+  char *e;
+  long long id = z ? strtoll(z, &e, 10) : 0;
+  if (!z || *e || id <= 0) return "须填写两名入党介绍人的党员编号";
+  DbStmt *s = db_stmt("SELECT category, full_on, status FROM member WHERE id=?", "I", id);
+  if (!s || db_step(s) != 1) return "入党介绍人不是本系统登记的党员";
+  int ok = strcmp(db_col_text(s, 0), "正式党员") == 0 && strcmp(db_col_text(s, 2), "active") == 0;
+  char zFull[11];
+  snprintf(zFull, sizeof zFull, "%s", db_col_text(s, 1));
+  db_step(s);
+  if (!ok) return "入党介绍人须是正式党员（党籍正常）";
+  *pId = id;
+  (void)zFull;
+  return 0;
+}
+
+typedef struct Person {
+  long long id, orgId, memberId;
+  char zStage[16], zApplied[11], zName[64], zIdNum[19], zGender[4], zBirth[11], zOrgCode[33];
+  char *zOcc, *zPhone;
+} Person;
+
+static int person_load(long long id, Person *p) {
+  DbStmt *s = db_stmt("SELECT p.org_id, coalesce(p.member_id,0), p.stage, p.applied_on, p.name, p.id_number,"
+                      " p.gender, p.birth_date, o.code, p.occupation, p.phone FROM dev_person p JOIN org o"
+                      " ON o.id=p.org_id WHERE p.id=?", "I", id);
+  if (!s || db_step(s) != 1) return -1;
+  p->id = id;
+  p->orgId = db_col_int(s, 0);
+  p->memberId = db_col_int(s, 1);
+  snprintf(p->zStage, sizeof p->zStage, "%s", db_col_text(s, 2));
+  snprintf(p->zApplied, sizeof p->zApplied, "%s", db_col_text(s, 3));
+  snprintf(p->zName, sizeof p->zName, "%s", db_col_text(s, 4));
+  snprintf(p->zIdNum, sizeof p->zIdNum, "%s", db_col_text(s, 5));
+  snprintf(p->zGender, sizeof p->zGender, "%s", db_col_text(s, 6));
+  snprintf(p->zBirth, sizeof p->zBirth, "%s", db_col_text(s, 7));
+  snprintf(p->zOrgCode, sizeof p->zOrgCode, "%s", db_col_text(s, 8));
+  p->zOcc = db_col_dup(s, 9);
+  p->zPhone = db_col_dup(s, 10);
+  db_step(s);
+  return 0;
+}
+
+static const char *stage_cn(const char *z) {
+  if (strcmp(z, "applicant") == 0) return "入党申请人";
+  if (strcmp(z, "activist") == 0) return "入党积极分子";
+  if (strcmp(z, "candidate") == 0) return "发展对象";
+  if (strcmp(z, "probationary") == 0) return "预备党员";
+  return "正式党员";
+}
+
+/* Requires the person to be at stage zWant (rule dev.order). 0 or -1 (answered). */
+static int at_stage(Req *r, const Person *p, const char *zWant, const char *zKind) {
+  if (strcmp(p->zStage, zWant) == 0) return 0;
+  lc_rule_error(r, "dev.order", "kind", "“%s”须在%s阶段进行，此人现为%s", zKind, stage_cn(zWant), stage_cn(p->zStage));
+  return -1;
+}
+/* Requires an earlier step (rule dev.order); fills zDate. 0 or -1 (answered). */
+static int after_step(Req *r, const Person *p, const char *zKind, const char *zOn, const char *zPrev,
+                      const char *zPrevCn, char zDate[11]) {
+  step_date(p->id, zPrev, zDate);
+  if (!zDate[0]) {
+    lc_rule_error(r, "dev.order", "kind", "“%s”之前须先完成“%s”", zKind, zPrevCn);
+    return -1;
+  }
+  if (strcmp(zOn, zDate) < 0) {
+    lc_rule_error(r, "dev.order", "on", "“%s”的日期 %s 早于“%s”（%s）", zKind, zOn, zPrevCn, zDate);
+    return -1;
+  }
+  return 0;
+}
+
+/* Whole number from a declared FT_MONEY value (cents), or -1 if fractional. */
+static long long whole(const char *z) {
+  long long c = atoll(z);
+  return c % 100 ? -1 : c / 100;
+}
+
+/* The end of probation for a person voted in on zVote: vote + probation
+ * months + any extension. */
+static void probation_end(long long personId, const char *zVote, char zEnd[11]) {
+  int n = (int)lc_rule("dev.probation_months", zVote, 12, 0);
+  n += (int)db_int(0, "SELECT coalesce(sum(months),0) FROM dev_step WHERE person_id=? AND kind='extension'", "I",
+                   personId);
+  text_date_add_months(zVote, n, zEnd);
+}
+
+/* POST /api/v1/applicants/{id}/steps: records one step of the pipeline. */
+static void step_record(Req *r) {
+  if (need(r)) return;
+  Person p;
+  memset(&p, 0, sizeof p);
+  if (person_load(r->objectId, &p)) {
+    api_error(r, 404, "not_found", 0, "没有这个对象");
+    return;
+  }
+  const char *zKind = r->rec.az[ST_KIND], *zOn = r->rec.az[ST_ON];
+  const char **a = (const char **)r->rec.az;
+  char zToday[11], zD[11], zDue[11];
+  util_today(zToday);
+  json_t *aWarn = json_array();
+  long long intro1 = 0, intro2 = 0, months = -1;
+  int bStage = 0;
+  const char *zNewStage = 0;
+  Rec m, old;
+  rec_init(&m, member_aField, M_NFIELD);
+  rec_init(&old, member_aField, M_NFIELD);
+  long long memberOrg = 0;
+#define REFUSE goto done
+  if (strcmp(zOn, zToday) > 0) {
+    api_error(r, 400, "invalid", "on", "日期 %s 在今天之后", zOn);
+    REFUSE;
+  }
+  if (strcmp(zOn, p.zApplied) < 0) {
+    lc_rule_error(r, "dev.order", "on", "日期 %s 早于递交入党申请书（%s）", zOn, p.zApplied);
+    REFUSE;
+  }
+  if (strcmp(p.zStage, "full") == 0) {
+    lc_rule_error(r, "dev.order", "kind", "此人已转为正式党员，发展程序已完成");
+    REFUSE;
+  }
+  if (p.memberId && db_exists("SELECT 1 FROM member WHERE id=? AND status='active'", "I", p.memberId) != 1) {
+    api_error(r, 409, "conflict", "kind", "此人的党籍状态不是正常，不能继续记录发展环节");
+    REFUSE;
+  }
+  if (!p.memberId && on_negative_list(p.zIdNum)) {
+    lc_rule_error(r, "dev.negative_list", "kind", "此人已列入不得发展的人员名单");
+    REFUSE;
+  }
+  if (strcmp(zKind, "talk") == 0) {
+    step_date(p.id, "talk", zD);
+    int nM = (int)lc_rule("dev.talk_months", p.zApplied, 1, 0);
+    text_date_add_months(p.zApplied, nM, zDue);
+    if (!zD[0] && strcmp(zOn, zDue) > 0)
+      json_array_append_new(aWarn, lc_warning("dev.talk_1m", "谈话应在收到入党申请书后%d个月内（%s 前）进行，实际为 %s",
+                                              nM, zDue, zOn));
+  } else if (strcmp(zKind, "designation") == 0) {
+    if (at_stage(r, &p, "applicant", "确定为入党积极分子") ||
+        after_step(r, &p, "确定为入党积极分子", zOn, "talk", "谈话", zD))
+      REFUSE;
+    zNewStage = "activist";
+  } else if (strcmp(zKind, "contacts") == 0) {
+    if (strcmp(p.zStage, "activist") && strcmp(p.zStage, "candidate")) {
+      lc_rule_error(r, "dev.order", "kind", "培养联系人在入党积极分子或发展对象阶段确定，此人现为%s", stage_cn(p.zStage));
+      REFUSE;
+    }
+    int n = a[ST_CONTACTS] ? count_names(a[ST_CONTACTS]) : 0;
+    int nMin = (int)lc_rule("dev.contacts_min", zOn, 1, 0), nMax = (int)lc_rule("dev.contacts_max", zOn, 2, 0);
+    if (n < nMin || n > nMax) {
+      lc_rule_error(r, "dev.contacts", "contacts", "培养联系人应为%d至%d名正式党员，填写了%d名", nMin, nMax, n);
+      REFUSE;
+    }
+  } else if (strcmp(zKind, "training") == 0) {
+    if (strcmp(p.zStage, "applicant") == 0) {
+      lc_rule_error(r, "dev.order", "kind", "培养教育从确定为入党积极分子后开始记录");
+      REFUSE;
+    }
+    if (!a[ST_HOURS] || atoll(a[ST_HOURS]) <= 0) {
+      api_error(r, 400, "required", "hours", "培养教育须填写学时");
+      REFUSE;
+    }
+  } else if (strcmp(zKind, "candidate") == 0) {
+    if (at_stage(r, &p, "activist", "确定为发展对象") ||
+        after_step(r, &p, "确定为发展对象", zOn, "designation", "确定为入党积极分子", zD))
+      REFUSE;
+    int nM = (int)lc_rule("dev.activist_months", zD, 12, 0);
+    text_date_add_months(zD, nM, zDue);
+    if (strcmp(zOn, zDue) < 0) {
+      lc_rule_error(r, "dev.activist_1y", "on",
+                    "入党积极分子须经%d个月以上培养教育方可列为发展对象：%s 确定为积极分子，%s 起方可确定（填写 %s）",
+                    nM, zD, zDue, zOn);
+      REFUSE;
+    }
+    step_date(p.id, "contacts", zD);
+    if (!zD[0]) {
+      lc_rule_error(r, "dev.contacts", "kind", "确定为发展对象前须有一至两名培养联系人");
+      REFUSE;
+    }
+    zNewStage = "candidate";
+  } else if (strcmp(zKind, "political_review") == 0 || strcmp(zKind, "short_training") == 0) {
+    int bShort = zKind[0] == 's';
+    if (at_stage(r, &p, "candidate", bShort ? "短期集中培训" : "政治审查") ||
+        after_step(r, &p, bShort ? "短期集中培训" : "政治审查", zOn, "candidate", "确定为发展对象", zD))
+      REFUSE;
+    if (bShort) {
+      long long days = a[ST_DAYS] ? atoll(a[ST_DAYS]) : 0, hours = a[ST_HOURS] ? atoll(a[ST_HOURS]) : 0;
+      long long nDays = lc_rule("dev.short_days", zOn, 3, 0), nHours = lc_rule("dev.short_hours", zOn, 24, 0);
+      if (days < nDays * 100 && hours < nHours * 100) {
+        lc_rule_error(r, "dev.short_training", "days", "短期集中培训须不少于%lld天或%lld学时", nDays, nHours);
+        REFUSE;
+      }
+    }
+  } else if (strcmp(zKind, "committee_review") == 0) {
+    if (at_stage(r, &p, "candidate", "支委会审查") ||
+        after_step(r, &p, "支委会审查", zOn, "political_review", "政治审查", zD) ||
+        after_step(r, &p, "支委会审查", zOn, "short_training", "短期集中培训", zD))
+      REFUSE;
+  } else if (strcmp(zKind, "pre_approval") == 0) {
+    if (at_stage(r, &p, "candidate", "上级党委预审") ||
+        after_step(r, &p, "上级党委预审", zOn, "committee_review", "支委会审查", zD))
+      REFUSE;
+  } else if (strcmp(zKind, "vote") == 0) {
+    if (at_stage(r, &p, "candidate", "支部大会讨论") ||
+        after_step(r, &p, "支部大会讨论", zOn, "pre_approval", "上级党委预审", zD))
+      REFUSE;
+    const char *zBad = introducer_bad(a[ST_INTRO1], &intro1);
+    if (!zBad) zBad = introducer_bad(a[ST_INTRO2], &intro2);
+    if (!zBad && intro1 == intro2) zBad = "两名入党介绍人不能是同一人";
+    if (zBad) {
+      lc_rule_error(r, "dev.introducers", a[ST_INTRO1] && !intro1 ? "introducer1" : "introducer2", "%s", zBad);
+      REFUSE;
+    }
+    int nAge = (int)lc_rule("dev.min_age_months", zOn, 216, 0);
+    text_date_add_months(p.zBirth, nAge, zDue);
+    if (strcmp(zOn, zDue) < 0) {
+      lc_rule_error(r, "dev.min_age", "on", "接收为预备党员须年满%d岁（%s 满）", nAge / 12, zDue);
+      REFUSE;
+    }
+    if (member_find(p.zIdNum)) {
+      api_error(r, 409, "conflict", "kind", "此人已是党员");
+      REFUSE;
+    }
+    rec_set(&m, M_NAME, xstrdup(p.zName));
+    rec_set(&m, M_IDNUM, xstrdup(p.zIdNum));
+    rec_set(&m, M_GENDER, xstrdup(p.zGender));
+    rec_set(&m, M_BIRTH, xstrdup(p.zBirth));
+    rec_set(&m, M_CATEGORY, xstrdup("预备党员"));
+    rec_set(&m, M_JOINED, xstrdup(zOn));
+    rec_set(&m, M_ORG, xstrdup(p.zOrgCode));
+    if (p.zOcc) rec_set(&m, M_OCC, xstrdup(p.zOcc));
+    if (p.zPhone) rec_set(&m, M_PHONE, xstrdup(p.zPhone));
+    FieldErr fe;
+    if (member_validate(&m, &fe, &memberOrg)) {
+      api_field_error(r, &m, &fe);
+      REFUSE;
+    }
+    zNewStage = "probationary";
+  } else if (strcmp(zKind, "approval") == 0) {
+    if (at_stage(r, &p, "probationary", "上级党委审批") ||
+        after_step(r, &p, "上级党委审批", zOn, "vote", "支部大会讨论", zD))
+      REFUSE;
+    step_date(p.id, "approval", zDue);
+    if (zDue[0]) {
+      lc_rule_error(r, "dev.order", "kind", "上级党委已于 %s 审批", zDue);
+      REFUSE;
+    }
+    int nM = (int)lc_rule("dev.approval_months", zD, 3, 0);
+    text_date_add_months(zD, nM, zDue);
+    if (strcmp(zOn, zDue) > 0)
+      json_array_append_new(aWarn, lc_warning("dev.approval_3m", "上级党委应在支部大会通过后%d个月内（%s 前）审批，实际为 %s",
+                                              nM, zDue, zOn));
+  } else if (strcmp(zKind, "probation") == 0) {
+    if (at_stage(r, &p, "probationary", "预备期考察") ||
+        after_step(r, &p, "预备期考察", zOn, "vote", "支部大会讨论", zD))
+      REFUSE;
+  } else if (strcmp(zKind, "extension") == 0) {
+    if (at_stage(r, &p, "probationary", "延长预备期") ||
+        after_step(r, &p, "延长预备期", zOn, "approval", "上级党委审批", zD))
+      REFUSE;
+    step_date(p.id, "extension", zD);
+    if (zD[0]) {
+      lc_rule_error(r, "dev.extension_once", "kind", "预备期只能延长一次（已于 %s 延长）", zD);
+      REFUSE;
+    }
+    months = a[ST_MONTHS] ? whole(a[ST_MONTHS]) : -1;
+    step_date(p.id, "vote", zD);
+    int nMin = (int)lc_rule("dev.extension_min", zD, 6, 0), nMax = (int)lc_rule("dev.extension_max", zD, 12, 0);
+    if (months < nMin || months > nMax) {
+      lc_rule_error(r, "dev.extension_months", "months", "延长预备期为%d至%d个月（整月）", nMin, nMax);
+      REFUSE;
+    }
+  } else if (strcmp(zKind, "conversion") == 0) {
+    if (at_stage(r, &p, "probationary", "转为正式党员") ||
+        after_step(r, &p, "转为正式党员", zOn, "approval", "上级党委审批", zD))
+      REFUSE;
+    step_date(p.id, "vote", zD);
+    probation_end(p.id, zD, zDue);
+    if (strcmp(zOn, zDue) < 0) {
+      lc_rule_error(r, "dev.probation_1y", "on", "预备期自支部大会通过（%s）起算，%s 期满方可转正（填写 %s）", zD, zDue,
+                    zOn);
+      REFUSE;
+    }
+    if (member_load(p.memberId, &m)) {
+      api_error(r, 409, "conflict", "kind", "此人的党员记录已不在");
+      REFUSE;
+    }
+    member_load(p.memberId, &old);
+    rec_set(&m, M_CATEGORY, xstrdup("正式党员"));
+    rec_set(&m, M_FULL, xstrdup(zOn));
+    FieldErr fe;
+    if (member_validate(&m, &fe, &memberOrg)) {
+      api_field_error(r, &m, &fe);
+      REFUSE;
+    }
+    zNewStage = "full";
+  }
+  bStage = zNewStage != 0;
+  {
+    char zAt[32], zKey[32];
+    util_timestamp(zAt);
+    snprintf(zKey, sizeof zKey, "%lld", p.id);
+    char *zWarn = json_array_size(aWarn) ? json_dumps(aWarn, JSON_COMPACT) : 0;
+    long long hours = a[ST_HOURS] ? atoll(a[ST_HOURS]) : -1, days = a[ST_DAYS] ? atoll(a[ST_DAYS]) : -1;
+    int rc = db_begin() ||
+             db_exec("INSERT INTO dev_step(person_id, kind, done_on, by_whom, hours, days, months, contacts,"
+                     " introducer1, introducer2, documents, note, warnings, recorded_by, recorded_at)"
+                     " VALUES(?,?,?,?,nullif(?,-1),nullif(?,-1),nullif(?,-1),?,nullif(?,0),nullif(?,0),?,?,?,?,?)",
+                     "ItttIIItIIttttt", p.id, zKind, zOn, a[ST_BY], hours, days,
+                     months, a[ST_CONTACTS], intro1, intro2, a[ST_DOCS], a[ST_NOTE], zWarn, api_actor(r), zAt);
+    long long stepId = rc ? 0 : db_last_rowid();
+    long long newMember = 0;
+    FieldErr fe;
+    if (!rc && strcmp(zKind, "vote") == 0) {
+      int x = member_save(&m, 0, 0, memberOrg, api_actor(r), &fe, &newMember);
+      rc = x != 0;
+      rc = rc || lc_membership_start(newMember, memberOrg, zOn, "vote");
+    } else if (!rc && strcmp(zKind, "conversion") == 0) {
+      rc = member_save(&m, &old, p.memberId, memberOrg, api_actor(r), &fe, &newMember) != 0;
+      newMember = 0;
+    }
+    if (!rc && bStage)
+      rc = db_exec("UPDATE dev_person SET stage=?, member_id=coalesce(nullif(?,0), member_id), updated_at=? WHERE id=?",
+                   "tItI", zNewStage, newMember, zAt, p.id);
+    else if (!rc)
+      rc = db_exec("UPDATE dev_person SET updated_at=? WHERE id=?", "tI", zAt, p.id);
+    json_t *pAfter = json_pack("{s:s, s:s, s:s?, s:O}", "kind", zKind, "on", zOn, "stage", zNewStage, "warnings",
+                               aWarn);
+    rc = rc || audit_append(api_actor(r), "step", "applicant", zKey, p.orgId, 0, pAfter) || db_commit();
+    json_decref(pAfter);
+    free(zWarn);
+    if (rc) {
+      db_rollback();
+      api_internal(r);
+      goto done;
+    }
+    api_json(r, 201, json_pack("{s:I, s:s, s:s, s:O, s:o}", "id", (json_int_t)stepId, "kind", zKind, "on", zOn,
+                               "warnings", aWarn, "person", person_json(p.id)));
+  }
+done:
+#undef REFUSE
+  json_decref(aWarn);
+  rec_free(&m);
+  rec_free(&old);
+  free(p.zOcc);
+  free(p.zPhone);
+}
+
+/* ---- reports: pools, alerts, plan, negative list ---------------------------------- */
+
+/* Counts per stage in the subtree at zPath, and the negative list's size. */
+static json_t *pools_json(const char *zPath) {
+  char zHi[256];
+  scope_range(zPath, zHi);
+  json_t *o = json_object();
+  for (int i = 0; azStage[i]; i++) json_object_set_new(o, azStage[i], json_integer(0));
+  DbStmt *s = db_stmt("SELECT p.stage, count(*) FROM dev_person p JOIN org o ON o.id=p.org_id WHERE o.path>=?"
+                      " AND o.path<? GROUP BY p.stage", "tt", zPath, zHi);
+  while (s && db_step(s) == 1) json_object_set_new(o, db_col_text(s, 0), json_integer(db_col_int(s, 1)));
+  json_object_set_new(o, "negative", json_integer(db_int(0, "SELECT count(*) FROM dev_negative n JOIN org o"
+                                                            " ON o.id=n.org_id WHERE o.path>=? AND o.path<?",
+                                                         "tt", zPath, zHi)));
+  return o;
+}
+
+static json_t *alert_row(DbStmt *s, const char *zRule, const char *zDate, const char *zDue) {
+  return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)db_col_int(s, 0), "name",
+                   db_col_text(s, 1), "org_code", db_col_text(s, 2), "stage", db_col_text(s, 3), "rule", zRule,
+                   "since", zDate, "due_on", zDue);
+}
+
+/* The development findings of a subtree on today's date: applicants
+ * overdue for their talk (dev.talk_1m), probation ending this month
+ * (dev.probation_1y) or already past without conversion, and approvals
+ * waiting past 3 months from the branch vote (dev.approval_3m). */
+static json_t *alerts_json(const char *zPath) {
+  char zHi[256], zToday[11], zDue[11];
+  scope_range(zPath, zHi);
+  util_today(zToday);
+  json_t *aTalk = json_array(), *aEnd = json_array(), *aLate = json_array(), *aWait = json_array();
+  DbStmt *s = db_stmt(
+      "SELECT p.id, p.name, o.code, p.stage, p.applied_on,"
+      " (SELECT min(done_on) FROM dev_step WHERE person_id=p.id AND kind='talk'),"
+      " (SELECT min(done_on) FROM dev_step WHERE person_id=p.id AND kind='vote'),"
+      " (SELECT min(done_on) FROM dev_step WHERE person_id=p.id AND kind='approval')"
+      " FROM dev_person p JOIN org o ON o.id=p.org_id WHERE o.path>=? AND o.path<?"
+      " AND p.stage IN ('applicant','probationary') ORDER BY o.path, p.id", "tt", zPath, zHi);
+  while (s && db_step(s) == 1) {
+    const char *zStage = db_col_text(s, 3);
+    if (strcmp(zStage, "applicant") == 0) {
+      if (!db_col_isnull(s, 5)) continue;
+      char zApplied[11];
+      snprintf(zApplied, sizeof zApplied, "%s", db_col_text(s, 4));
+      text_date_add_months(zApplied, (int)lc_rule("dev.talk_months", zApplied, 1, 0), zDue);
+      if (strcmp(zToday, zDue) > 0) json_array_append_new(aTalk, alert_row(s, "dev.talk_1m", zApplied, zDue));
+      continue;
+    }
+    if (db_col_isnull(s, 6)) continue;
+    char zVote[11];
+    snprintf(zVote, sizeof zVote, "%s", db_col_text(s, 6));
+    long long id = db_col_int(s, 0);
+    int bApproved = !db_col_isnull(s, 7);
+    /* The findings below read other rows: copy this row first. */
+    json_t *pRowEnd = 0, *pRowWait = 0;
+    probation_end(id, zVote, zDue);
+    if (strncmp(zDue, zToday, 7) == 0) pRowEnd = alert_row(s, "dev.probation_1y", zVote, zDue);
+    else if (strcmp(zDue, zToday) < 0) pRowEnd = alert_row(s, "dev.probation_1y", zVote, zDue);
+    int bLate = strcmp(zDue, zToday) < 0 && strncmp(zDue, zToday, 7) != 0;
+    if (!bApproved) {
+      char zApp[11];
+      text_date_add_months(zVote, (int)lc_rule("dev.approval_months", zVote, 3, 0), zApp);
+      if (strcmp(zToday, zApp) > 0) pRowWait = alert_row(s, "dev.approval_3m", zVote, zApp);
+    }
+    if (pRowEnd) json_array_append_new(bLate ? aLate : aEnd, pRowEnd);
+    if (pRowWait) json_array_append_new(aWait, pRowWait);
+  }
+  return json_pack("{s:s, s:o, s:o, s:o, s:o}", "today", zToday, "talk_overdue", aTalk, "probation_ending", aEnd,
+                   "conversion_overdue", aLate, "approval_waiting", aWait);
+}
+
+static void pools_get(Req *r) { api_json(r, 200, pools_json(r->scope.zPath)); }
+static void alerts_get(Req *r) { api_json(r, 200, alerts_json(r->scope.zPath)); }
+
+enum { PL_YEAR, PL_ACT, PL_CAND, PL_MEM, PL_NFIELD };
+static const Field aPlanField[PL_NFIELD] = {
+  [PL_YEAR] = {"year", "年度", FT_MONEY, F_REQUIRED, 0, 0},
+  [PL_ACT] = {"activists", "确定入党积极分子计划数", FT_MONEY, F_REQUIRED, 0, 0},
+  [PL_CAND] = {"candidates", "确定发展对象计划数", FT_MONEY, F_REQUIRED, 0, 0},
+  [PL_MEM] = {"members", "发展党员计划数", FT_MONEY, F_REQUIRED, 0, 0},
+};
+
+/* The plan of an organization for a year, with progress in its subtree:
+ * designations, candidates and votes recorded with dates in that year. */
+static json_t *plan_json(const Scope *pS, int year) {
+  char zHi[256], zFrom[11], zTo[11];
+  scope_range(pS->zPath, zHi);
+  snprintf(zFrom, sizeof zFrom, "%04d-01-01", year);
+  snprintf(zTo, sizeof zTo, "%04d-12-31", year);
+  json_t *pQuota = json_null();
+  DbStmt *s = db_stmt("SELECT activists, candidates, members, updated_by, updated_at FROM dev_plan WHERE org_id=?"
+                      " AND year=?", "Ii", pS->id, year);
+  if (s && db_step(s) == 1) {
+    pQuota = json_pack("{s:I, s:I, s:I, s:s, s:s}", "activists", (json_int_t)db_col_int(s, 0), "candidates",
+                       (json_int_t)db_col_int(s, 1), "members", (json_int_t)db_col_int(s, 2), "updated_by",
+                       db_col_text(s, 3), "updated_at", db_col_text(s, 4));
+    db_step(s);
+  }
+  json_t *pDone = json_object();
+  const char *az[][2] = {{"activists", "designation"}, {"candidates", "candidate"}, {"members", "vote"}};
+  for (int i = 0; i < 3; i++)
+    json_object_set_new(pDone, az[i][0],
+                        json_integer(db_int(0, "SELECT count(*) FROM dev_step st JOIN dev_person p ON p.id=st.person_id"
+                                               " JOIN org o ON o.id=p.org_id WHERE st.kind=? AND st.done_on>=?"
+                                               " AND st.done_on<=? AND o.path>=? AND o.path<?",
+                                            "ttttt", az[i][1], zFrom, zTo, pS->zPath, zHi)));
+  return json_pack("{s:s, s:i, s:o, s:o}", "org_code", pS->zCode, "year", year, "quota", pQuota, "done", pDone);
+}
+
+static void plan_get(Req *r) {
+  char zToday[11];
+  util_today(zToday);
+  api_json(r, 200, plan_json(&r->scope, (int)api_query_int(r, "year", atoi(zToday))));
+}
+
+/* PUT /api/v1/orgs/{code}/development/plan: sets the year's quotas. */
+static void plan_put(Req *r) {
+  if (need(r)) return;
+  long long y = whole(r->rec.az[PL_YEAR]), q[3];
+  if (y < 2000 || y > 2100) {
+    api_error(r, 400, "invalid", "year", "年度应在 2000 到 2100 之间");
+    return;
+  }
+  for (int i = 0; i < 3; i++) {
+    q[i] = whole(r->rec.az[PL_ACT + i]);
+    if (q[i] < 0 || q[i] > 1000000) {
+      api_error(r, 400, "invalid", aPlanField[PL_ACT + i].zJson, "%s应为非负整数", aPlanField[PL_ACT + i].zHeader);
+      return;
+    }
+  }
+  char zAt[32], zKey[48];
+  util_timestamp(zAt);
+  snprintf(zKey, sizeof zKey, "%s/%lld", r->scope.zCode, y);
+  json_t *pAfter = json_pack("{s:I, s:I, s:I, s:I}", "year", (json_int_t)y, "activists", (json_int_t)q[0],
+                             "candidates", (json_int_t)q[1], "members", (json_int_t)q[2]);
+  int rc = db_begin() ||
+           db_exec("INSERT INTO dev_plan VALUES(?,?,?,?,?,?,?) ON CONFLICT(org_id, year) DO UPDATE SET"
+                   " activists=excluded.activists, candidates=excluded.candidates, members=excluded.members,"
+                   " updated_by=excluded.updated_by, updated_at=excluded.updated_at", "IIIIItt", r->scope.id, y,
+                   q[0], q[1], q[2], api_actor(r), zAt) ||
+           audit_append(api_actor(r), "plan", "development_plan", zKey, r->scope.id, 0, pAfter) || db_commit();
+  json_decref(pAfter);
+  if (rc) {
+    db_rollback();
+    api_internal(r);
+    return;
+  }
+  api_json(r, 200, plan_json(&r->scope, (int)y));
+}
+
+enum { NG_NAME, NG_IDNUM, NG_REASON, NG_ON, NG_NFIELD };
+static const Field aNegField[NG_NFIELD] = {
+  [NG_NAME] = {"name", "姓名", FT_TEXT, F_REQUIRED, 50, 0},
+  [NG_IDNUM] = {"id_number", "公民身份号码", FT_IDNUM, F_REQUIRED | F_PII, 18, 0},
+  [NG_REASON] = {"reason", "原因", FT_TEXT, F_REQUIRED, 200, 0},
+  [NG_ON] = {"listed_on", "列入日期", FT_DATE, F_REQUIRED, 0, 0},
+};
+
+static void negative_add(Req *r) {
+  if (need(r)) return;
+  char zToday[11];
+  util_today(zToday);
+  if (strcmp(r->rec.az[NG_ON], zToday) > 0) {
+    api_error(r, 400, "invalid", "listed_on", "日期在今天之后");
+    return;
+  }
+  if (on_negative_list(r->rec.az[NG_IDNUM])) {
+    api_error(r, 409, "conflict", "id_number", "此人已在不得发展的人员名单中");
+    return;
+  }
+  char zAt[32];
+  util_timestamp(zAt);
+  char *zMask = text_mask_id(r->rec.az[NG_IDNUM]);
+  json_t *pAfter = json_pack("{s:s, s:s, s:s, s:s}", "name", r->rec.az[NG_NAME], "id_number", zMask, "reason",
+                             r->rec.az[NG_REASON], "listed_on", r->rec.az[NG_ON]);
+  free(zMask);
+  int rc = db_begin() ||
+           db_exec("INSERT INTO dev_negative(org_id, name, id_number, reason, listed_on, listed_by) VALUES(?,?,?,?,?,?)",
+                   "Ittttt", r->scope.id, r->rec.az[NG_NAME], r->rec.az[NG_IDNUM], r->rec.az[NG_REASON],
+                   r->rec.az[NG_ON], api_actor(r));
+  long long id = rc ? 0 : db_last_rowid();
+  char zKey[32];
+  snprintf(zKey, sizeof zKey, "%lld", id);
+  rc = rc || audit_append(api_actor(r), "create", "negative_list", zKey, r->scope.id, 0, pAfter) || db_commit();
+  if (rc) {
+    json_decref(pAfter);
+    db_rollback();
+    api_internal(r);
+    return;
+  }
+  json_object_set_new(pAfter, "id", json_integer(id));
+  json_object_set_new(pAfter, "org_code", json_string(r->scope.zCode));
+  api_json(r, 201, pAfter);
+}
+
+static void negative_list(Req *r) {
+  char zHi[256];
+  scope_range(r->scope.zPath, zHi);
+  json_t *a = json_array();
+  DbStmt *s = db_stmt("SELECT n.id, n.name, n.id_number, n.reason, n.listed_on, o.code FROM dev_negative n JOIN org o"
+                      " ON o.id=n.org_id WHERE o.path>=? AND o.path<? ORDER BY n.listed_on DESC, n.id DESC LIMIT 5000",
+                      "tt", r->scope.zPath, zHi);
+  while (s && db_step(s) == 1) {
+    char *zM = text_mask_id(db_col_text(s, 2));
+    json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)db_col_int(s, 0), "name",
+                                       db_col_text(s, 1), "id_number", zM, "reason", db_col_text(s, 3), "listed_on",
+                                       db_col_text(s, 4), "org_code", db_col_text(s, 5)));
+    free(zM);
+  }
+  api_json(r, 200, json_pack("{s:o}", "items", a));
+}
+
+static const QParam aListQuery[] = {
+  {"stage", Q_ENUM, 0, 0, azStage},
+  {"limit", Q_INT, 1, 200, 0},
+  {"offset", Q_INT, 0, 100000000, 0},
+  {0, 0, 0, 0, 0},
+};
+static const QParam aYearQuery[] = {
+  {"year", Q_INT, 2000, 2100, 0},
+  {0, 0, 0, 0, 0},
+};
+
+const Route develop_aRoute[] = {
+  {"POST", "/api/v1/orgs/{code}/applicants", applicant_create, R_WRITE | R_ORG | R_JSONBODY, 0,
+   "receive an application for membership at a branch (入党申请)", aApplicantField, AP_NFIELD, 0},
+  {"GET", "/api/v1/orgs/{code}/applicants", applicant_list, R_STAFF | R_ORG, aListQuery,
+   "people in the development pipeline of the subtree, by stage", 0, 0, 0},
+  {"GET", "/api/v1/applicants/{id}", applicant_get, R_STAFF | R_OBJECT, 0, "one person in the pipeline, with steps",
+   0, 0, person_org},
+  {"POST", "/api/v1/applicants/{id}/steps", step_record, R_WRITE | R_OBJECT | R_JSONBODY, 0,
+   "record a step of the pipeline; absolute rules refuse (422 rule_violation), customary ones warn", aStepField,
+   ST_NFIELD, person_org},
+  {"GET", "/api/v1/orgs/{code}/development/pools", pools_get, R_STAFF | R_ORG, 0,
+   "how many people at each stage in the subtree (四库) and on the negative list", 0, 0, 0},
+  {"GET", "/api/v1/orgs/{code}/development/alerts", alerts_get, R_STAFF | R_ORG, 0,
+   "overdue talks, probation ending this month or past, approvals waiting past 3 months", 0, 0, 0},
+  {"GET", "/api/v1/orgs/{code}/development/plan", plan_get, R_STAFF | R_ORG, aYearQuery,
+   "the organization's development plan for a year, with progress in its subtree", 0, 0, 0},
+  {"PUT", "/api/v1/orgs/{code}/development/plan", plan_put, R_WRITE | R_ORG | R_JSONBODY, 0,
+   "set the year's development quotas of an organization", aPlanField, PL_NFIELD, 0},
+  {"GET", "/api/v1/orgs/{code}/development/negative", negative_list, R_STAFF | R_ORG, 0,
+   "people of the subtree who must not be admitted (负面清单)", 0, 0, 0},
+  {"POST", "/api/v1/orgs/{code}/development/negative", negative_add, R_WRITE | R_ORG | R_JSONBODY, 0,
+   "put a person on the list of those who must not be admitted", aNegField, NG_NFIELD, 0},
+};
+const int develop_nRoute = (int)ARRAY_LEN(develop_aRoute);
+
+/* ---- CLI reports ------------------------------------------------------------------ */
+
+static const CliOpt aReportOpt[] = {
+  {"db", 1, 1, "the database"},
+  {"org", 1, 0, "code of the subtree's root (default: the whole tree)"},
+  {"format", 1, 0, "csv (default), xlsx or json"},
+  {"out", 1, 0, "write here instead of standard output (needed for xlsx)"},
+  {0, 0, 0, 0},
+};
+
+static int cmd_alerts(const CliArgs *pA) {
+  Scope sc;
+  if (cli_open_db(pA, 0) || lc_report_scope(pA, &sc)) return 1;
+  json_t *o = alerts_json(sc.zPath), *aRows = json_array();
+  const char *azKind[] = {"talk_overdue", "probation_ending", "conversion_overdue", "approval_waiting"};
+  for (int k = 0; k < 4; k++) {
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(o, azKind[k]), i, v) {
+      json_array_append_new(aRows, json_pack("[s, s, O, O, O, O, O]", azKind[k], json_string_value(json_object_get(v, "rule")),
+                                             json_object_get(v, "name"), json_object_get(v, "org_code"),
+                                             json_object_get(v, "stage"), json_object_get(v, "since"),
+                                             json_object_get(v, "due_on")));
+    }
+  }
+  static const char *const azHead[] = {"finding", "rule", "name", "org_code", "stage", "since", "due_on"};
+  int rc = lc_report_write(cli_opt(pA, "format"), cli_opt(pA, "out"), "发展党员预警", azHead, 7, aRows);
+  json_decref(o);
+  json_decref(aRows);
+  return rc ? 1 : 0;
+}
+
+static int cmd_pools(const CliArgs *pA) {
+  Scope sc;
+  if (cli_open_db(pA, 0) || lc_report_scope(pA, &sc)) return 1;
+  json_t *o = pools_json(sc.zPath), *aRows = json_array();
+  const char *k;
+  json_t *v;
+  json_object_foreach(o, k, v) json_array_append_new(aRows, json_pack("[s, O]", k, v));
+  static const char *const azHead[] = {"pool", "count"};
+  int rc = lc_report_write(cli_opt(pA, "format"), cli_opt(pA, "out"), "四库一单", azHead, 2, aRows);
+  json_decref(o);
+  json_decref(aRows);
+  return rc ? 1 : 0;
+}
+
+const Command develop_aCommand[] = {
+  {"report", "development-alerts", cmd_alerts, aReportOpt, 0, 0, "",
+   "Development findings of a subtree today: overdue talks, probation ending this month or past, approvals waiting "
+   "past 3 months."},
+  {"report", "development-pools", cmd_pools, aReportOpt, 0, 0, "",
+   "How many people at each stage of the development pipeline in a subtree, and on the negative list."},
+};
+const int develop_nCommand = (int)ARRAY_LEN(develop_aCommand);

@@ -1,0 +1,749 @@
+/* dues.c: Party dues (党费). The monthly amount follows the versioned rules
+ * of domain.md "Dues" (lc_rule, dated: a year's base is computed under the
+ * rules in force on 1 January of that year); the base is set per member and
+ * year; payments cover a run of months; make-up reaches at most 6 months
+ * back; probationary members pay from the month of the branch vote; arrears
+ * are aged and a member with six unpaid months in a row is flagged (domain.md
+ * "Six months", the dues half: taking part in organizational life is the
+ * meetings module's). Reports: arrears with ageing, lapsed (paid last year
+ * but not this, CiviCRM's LYBUNT) and the treasurer's export. */
+#include "dues.h"
+#include "audit.h"
+#include "db.h"
+#include "lifecycle.h"
+#include "member.h"
+#include "text.h"
+#include "util.h"
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *cn(DbStmt *s, int i) { return db_col_isnull(s, i) ? 0 : db_col_text(s, i); }
+
+static const char *const azCategory[] = {"salaried", "retiree", "farmer", "student", "unemployed", "relief",
+                                         "exempt", 0};
+
+long long dues_compute(const char *zCat, long long income, long long amount, const char *zOn, char *zRuleFrom,
+                       const char **pzWhy, const char **pzRule) {
+  char zFrom[11];
+  lc_rule("dues.r1", zOn, 50, zFrom);
+  if (zRuleFrom) snprintf(zRuleFrom, 11, "%s", zFrom[0] ? zFrom : "default");
+  *pzRule = "dues.brackets";
+  if (strcmp(zCat, "salaried") == 0 || strcmp(zCat, "retiree") == 0) {
+    if (income < 0) {
+      *pzWhy = "在职和离退休党员须填写税后月收入";
+      return -1;
+    }
+    long long rate;
+    if (zCat[0] == 's') {
+      if (income <= lc_rule("dues.b1", zOn, 300000, 0)) rate = lc_rule("dues.r1", zOn, 50, 0);
+      else if (income <= lc_rule("dues.b2", zOn, 500000, 0)) rate = lc_rule("dues.r2", zOn, 100, 0);
+      else if (income <= lc_rule("dues.b3", zOn, 1000000, 0)) rate = lc_rule("dues.r3", zOn, 150, 0);
+      else rate = lc_rule("dues.r4", zOn, 200, 0);
+    } else {
+      rate = income <= lc_rule("dues.retiree_b", zOn, 500000, 0) ? lc_rule("dues.retiree_r1", zOn, 50, 0)
+                                                                  : lc_rule("dues.retiree_r2", zOn, 100, 0);
+    }
+    return (income * rate + 5000) / 10000;
+  }
+  if (strcmp(zCat, "farmer") == 0) {
+    long long lo = lc_rule("dues.farmer_min", zOn, 20, 0), hi = lc_rule("dues.farmer_max", zOn, 100, 0);
+    if (amount < 0) return lo;
+    if (amount < lo || amount > hi) {
+      *pzRule = "dues.farmer";
+      *pzWhy = "农民党员每月交纳0.2元至1元";
+      return -1;
+    }
+    return amount;
+  }
+  if (strcmp(zCat, "student") == 0 || strcmp(zCat, "unemployed") == 0 || strcmp(zCat, "relief") == 0)
+    return lc_rule("dues.low", zOn, 20, 0);
+  if (strcmp(zCat, "exempt") == 0) return 0;
+  *pzWhy = "未知的党费类别";
+  return -1;
+}
+
+int dues_state(long long memberId, const char *zToday, DuesState *p) {
+  memset(p, 0, sizeof *p);
+  char *zJoined = db_text("SELECT joined_on FROM member WHERE id=?", "I", memberId);
+  int firstYear = (int)db_int(0, "SELECT min(year) FROM dues_base WHERE member_id=?", "I", memberId);
+  if (!zJoined || !firstYear) {
+    free(zJoined);
+    return 0;
+  }
+  p->bTracked = 1;
+  int start = lc_month(zJoined), last = lc_month(zToday) - 1;
+  free(zJoined);
+  if (start < firstYear * 12) start = firstYear * 12;
+  int six = (int)lc_rule("six.months", zToday, 6, 0);
+  /* Payments in month order; they never overlap (dues_pay refuses it). */
+  int aFrom[512], aTo[512], n = 0;
+  DbStmt *s = db_stmt("SELECT period_from, period_to FROM dues_payment WHERE member_id=? ORDER BY period_from", "I",
+                      memberId);
+  while (s && db_step(s) == 1) {
+    int f = lc_month(db_col_text(s, 0)), t = lc_month(db_col_text(s, 1));
+    if (n < 512) aFrom[n] = f, aTo[n] = t, n++;
+    if (!p->zLastPaid[0] || t > lc_month(p->zLastPaid)) lc_month_str(t, p->zLastPaid);
+  }
+  int j = 0, year = -1;
+  long long amount = 0;
+  for (int m = start; m <= last; m++) {
+    while (j < n && aTo[j] < m) j++;
+    int bPaid = j < n && aFrom[j] <= m && m <= aTo[j];
+    if (bPaid) {
+      p->nRun = 0;
+      continue;
+    }
+    p->nUnpaid++;
+    p->nRun++;
+    if (!p->zOldest[0]) lc_month_str(m, p->zOldest);
+    if (m / 12 != year) {
+      year = m / 12;
+      amount = db_int(0, "SELECT amount FROM dues_base WHERE member_id=? AND year=?", "Ii", memberId, year);
+    }
+    p->owed += amount;
+  }
+  p->bSixMonths = p->nRun >= six;
+  return 0;
+}
+
+/* ---- bases ------------------------------------------------------------------------ */
+
+enum { B_YEAR, B_CAT, B_INCOME, B_AMOUNT, B_NFIELD };
+static const Field aBaseField[B_NFIELD] = {
+  [B_YEAR] = {"year", "年度", FT_MONEY, F_REQUIRED, 0, 0},
+  [B_CAT] = {"category", "党费类别", FT_ENUM, F_REQUIRED, 0, azCategory},
+  [B_INCOME] = {"income", "税后月收入", FT_MONEY, 0, 0, 0},
+  [B_AMOUNT] = {"amount", "月交纳额（农民党员）", FT_MONEY, 0, 0, 0},
+};
+
+static int need(Req *r) {
+  for (int i = 0; i < r->rec.nField; i++)
+    if ((r->rec.aField[i].flags & F_REQUIRED) && !r->rec.az[i]) {
+      api_error(r, 400, "required", r->rec.aField[i].zJson, "缺少%s", r->rec.aField[i].zHeader);
+      return -1;
+    }
+  return 0;
+}
+
+static int year_of(const char *zCents) {
+  long long c = atoll(zCents);
+  return c % 100 ? -1 : (int)(c / 100);
+}
+
+/* Writes a member's base for a year (insert or replace), audited. 0 or -1. */
+static int base_write(const char *zActor, long long memberId, long long orgId, int year, const char *zCat,
+                      long long income, long long amount, const char *zRuleFrom) {
+  char zToday[11], zKey[48];
+  util_today(zToday);
+  snprintf(zKey, sizeof zKey, "%lld/%d", memberId, year);
+  json_t *pBefore = 0;
+  DbStmt *s = db_stmt("SELECT category, income, amount FROM dues_base WHERE member_id=? AND year=?", "Ii", memberId,
+                      year);
+  if (s && db_step(s) == 1) {
+    pBefore = json_pack("{s:s, s:o, s:I}", "category", db_col_text(s, 0), "income",
+                        db_col_isnull(s, 1) ? json_null() : json_integer(db_col_int(s, 1)), "amount",
+                        (json_int_t)db_col_int(s, 2));
+    db_step(s);
+  }
+  json_t *pAfter = json_pack("{s:s, s:o, s:I, s:s}", "category", zCat, "income",
+                             income < 0 ? json_null() : json_integer(income), "amount", (json_int_t)amount,
+                             "rule_from", zRuleFrom);
+  int rc = db_exec("INSERT OR REPLACE INTO dues_base VALUES(?,?,?,nullif(?,-1),?,?,?,?)", "IitIIttt", memberId, year,
+                   zCat, income, amount, zRuleFrom, zToday, zActor) ||
+           audit_append(zActor, "base", "dues", zKey, orgId, pBefore, pAfter);
+  json_decref(pBefore);
+  json_decref(pAfter);
+  return rc;
+}
+
+/* POST /api/v1/members/{id}/dues/base */
+static void base_set(Req *r) {
+  if (need(r)) return;
+  int year = year_of(r->rec.az[B_YEAR]);
+  char zToday[11], zOn[24], zFrom[11];
+  util_today(zToday);
+  DbStmt *s = db_stmt("SELECT joined_on, org_id, status FROM member WHERE id=?", "I", r->memberId);
+  if (!s || db_step(s) != 1) {
+    api_internal(r);
+    return;
+  }
+  int joinedYear = atoi(db_col_text(s, 0));
+  long long orgId = db_col_int(s, 1);
+  int bActive = strcmp(db_col_text(s, 2), "active") == 0;
+  db_step(s);
+  if (year < joinedYear || year > atoi(zToday) + 1) {
+    api_error(r, 400, "invalid", "year", "年度应在入党年份 %d 与明年之间", joinedYear);
+    return;
+  }
+  if (!bActive) {
+    api_error(r, 409, "conflict", 0, "该党员党籍状态不是正常");
+    return;
+  }
+  snprintf(zOn, sizeof zOn, "%04d-01-01", year);
+  long long income = r->rec.az[B_INCOME] ? atoll(r->rec.az[B_INCOME]) : -1;
+  long long asked = r->rec.az[B_AMOUNT] ? atoll(r->rec.az[B_AMOUNT]) : -1;
+  const char *zWhy = 0, *zRule = 0;
+  long long amount = dues_compute(r->rec.az[B_CAT], income, asked, zOn, zFrom, &zWhy, &zRule);
+  if (amount < 0) {
+    if (strcmp(zRule, "dues.farmer") == 0) lc_rule_error(r, zRule, "amount", "%s", zWhy);
+    else api_error(r, 400, "required", "income", "%s", zWhy);
+    return;
+  }
+  int rc = db_begin() ||
+           base_write(api_actor(r), r->memberId, orgId, year, r->rec.az[B_CAT], income, amount, zFrom) ||
+           db_commit();
+  if (rc) {
+    db_rollback();
+    api_internal(r);
+    return;
+  }
+  api_json(r, 200, json_pack("{s:I, s:i, s:s, s:o, s:f, s:s}", "member_id", (json_int_t)r->memberId, "year", year,
+                             "category", r->rec.az[B_CAT], "income",
+                             income < 0 ? json_null() : json_real((double)income / 100.0), "amount",
+                             (double)amount / 100.0, "rule_from", zFrom));
+}
+
+enum { BB_YEAR, BB_NFIELD };
+static const Field aBasesField[BB_NFIELD] = {
+  [BB_YEAR] = {"year", "年度", FT_MONEY, F_REQUIRED, 0, 0},
+};
+
+/* POST /api/v1/orgs/{code}/dues/bases: at the start of a year, sets the
+ * base of every active member of the subtree who has none for that year:
+ * the category of the member's latest earlier base (else salaried), the
+ * income on the roster (farmers and others: the same amount as before).
+ * Members whose income is unknown are skipped and listed. */
+static void bases_set(Req *r) {
+  if (need(r)) return;
+  int year = year_of(r->rec.az[BB_YEAR]);
+  char zToday[11], zOn[24], zFrom[11], zHi[256];
+  util_today(zToday);
+  if (year < 2000 || year > atoi(zToday) + 1) {
+    api_error(r, 400, "invalid", "year", "年度应在 2000 与明年之间");
+    return;
+  }
+  snprintf(zOn, sizeof zOn, "%04d-01-01", year);
+  scope_range(r->scope.zPath, zHi);
+  if (db_begin()) {
+    api_internal(r);
+    return;
+  }
+  long long nSet = 0, nSkip = 0;
+  json_t *aSkip = json_array();
+  DbStmt *s = db_stmt(
+      "SELECT m.id, m.org_id, m.name, m.monthly_income,"
+      " (SELECT category FROM dues_base b WHERE b.member_id=m.id AND b.year<?3 ORDER BY year DESC LIMIT 1),"
+      " (SELECT amount FROM dues_base b WHERE b.member_id=m.id AND b.year<?3 ORDER BY year DESC LIMIT 1)"
+      " FROM member m JOIN org o ON o.id=m.org_id WHERE o.path>=?1 AND o.path<?2 AND m.status='active'"
+      " AND CAST(substr(m.joined_on,1,4) AS INTEGER)<=?3"
+      " AND NOT EXISTS(SELECT 1 FROM dues_base b WHERE b.member_id=m.id AND b.year=?3) ORDER BY m.id",
+      "tti", r->scope.zPath, zHi, year);
+  int rc = s ? 0 : -1;
+  /* Collect first: writing while the statement runs would change its rows. */
+  json_t *aRow = json_array();
+  while (s && (rc = db_step(s)) == 1)
+    json_array_append_new(aRow, json_pack("[I, I, s, o, s?, o]", (json_int_t)db_col_int(s, 0),
+                                          (json_int_t)db_col_int(s, 1), db_col_text(s, 2),
+                                          db_col_isnull(s, 3) ? json_null() : json_integer(db_col_int(s, 3)),
+                                          cn(s, 4), db_col_isnull(s, 5) ? json_null() : json_integer(db_col_int(s, 5))));
+  rc = rc < 0 ? -1 : 0;
+  size_t i;
+  json_t *v;
+  json_array_foreach(aRow, i, v) {
+    if (rc) break;
+    const char *zCat = json_string_value(json_array_get(v, 4));
+    if (!zCat) zCat = "salaried";
+    json_t *pInc = json_array_get(v, 3), *pAmt = json_array_get(v, 5);
+    long long income = json_is_null(pInc) ? -1 : json_integer_value(pInc);
+    long long asked = strcmp(zCat, "farmer") == 0 && !json_is_null(pAmt) ? json_integer_value(pAmt) : -1;
+    const char *zWhy = 0, *zRule = 0;
+    long long amount = dues_compute(zCat, income, asked, zOn, zFrom, &zWhy, &zRule);
+    if (amount < 0) {
+      nSkip++;
+      if (json_array_size(aSkip) < 100)
+        json_array_append_new(aSkip, json_pack("{s:O, s:O, s:s}", "member_id", json_array_get(v, 0), "name",
+                                               json_array_get(v, 2), "reason", zWhy));
+      continue;
+    }
+    rc = base_write(api_actor(r), json_integer_value(json_array_get(v, 0)), json_integer_value(json_array_get(v, 1)),
+                    year, zCat, income, amount, zFrom);
+    nSet++;
+  }
+  json_decref(aRow);
+  rc = rc || db_commit();
+  if (rc) {
+    json_decref(aSkip);
+    db_rollback();
+    api_internal(r);
+    return;
+  }
+  api_json(r, 200, json_pack("{s:i, s:I, s:I, s:o}", "year", year, "set", (json_int_t)nSet, "skipped",
+                             (json_int_t)nSkip, "skipped_members", aSkip));
+}
+
+/* ---- payments ----------------------------------------------------------------------- */
+
+enum { P_ON, P_AMOUNT, P_CHANNEL, P_FROM, P_TO, P_NFIELD };
+static const char *const azChannel[] = {"cash", "bank", "wechat", "alipay", "payroll", "other", 0};
+static const Field aPayField[P_NFIELD] = {
+  [P_ON] = {"paid_on", "交纳日期", FT_DATE, F_REQUIRED, 0, 0},
+  [P_AMOUNT] = {"amount", "金额", FT_MONEY, F_REQUIRED, 0, 0},
+  [P_CHANNEL] = {"channel", "交纳方式", FT_ENUM, F_REQUIRED, 0, azChannel},
+  [P_FROM] = {"period_from", "所属月份起", FT_TEXT, F_REQUIRED, 7, 0},
+  [P_TO] = {"period_to", "所属月份止", FT_TEXT, F_REQUIRED, 7, 0},
+};
+
+/* POST /api/v1/members/{id}/dues/payments. Rules: dues.from_vote (no month
+ * before the branch vote), dues.makeup_6m (at most 6 months back from the
+ * month of payment), dues.amount (at least the base for the months). */
+static void payment_add(Req *r) {
+  if (need(r)) return;
+  const char **a = (const char **)r->rec.az;
+  char zToday[11];
+  util_today(zToday);
+  for (int i = P_FROM; i <= P_TO; i++)
+    if (!lc_month_valid(a[i])) {
+      api_error(r, 400, "invalid", aPayField[i].zJson, "%s应为 YYYY-MM 形式的月份", aPayField[i].zHeader);
+      return;
+    }
+  int from = lc_month(a[P_FROM]), to = lc_month(a[P_TO]), paid = lc_month(a[P_ON]);
+  if (to < from) {
+    api_error(r, 400, "invalid", "period_to", "所属月份止早于所属月份起");
+    return;
+  }
+  if (strcmp(a[P_ON], zToday) > 0) {
+    api_error(r, 400, "invalid", "paid_on", "交纳日期 %s 在今天之后", a[P_ON]);
+    return;
+  }
+  if (to / 12 > paid / 12) {
+    api_error(r, 400, "invalid", "period_to", "只能预交到交纳当年的12月");
+    return;
+  }
+  DbStmt *s = db_stmt("SELECT joined_on, org_id, status FROM member WHERE id=?", "I", r->memberId);
+  if (!s || db_step(s) != 1) {
+    api_internal(r);
+    return;
+  }
+  char zJoined[11];
+  snprintf(zJoined, sizeof zJoined, "%s", db_col_text(s, 0));
+  long long orgId = db_col_int(s, 1);
+  int bActive = strcmp(db_col_text(s, 2), "active") == 0;
+  db_step(s);
+  if (!bActive) {
+    api_error(r, 409, "conflict", 0, "该党员党籍状态不是正常，不能登记党费");
+    return;
+  }
+  char zM[8];
+  if (from < lc_month(zJoined)) {
+    lc_month_str(lc_month(zJoined), zM);
+    lc_rule_error(r, "dues.from_vote", "period_from", "党费自支部大会通过为预备党员之月（%s）起交纳", zM);
+    return;
+  }
+  int nBack = (int)lc_rule("dues.makeup_months", a[P_ON], 6, 0);
+  if (from < paid - nBack) {
+    lc_month_str(paid - nBack, zM);
+    lc_rule_error(r, "dues.makeup_6m", "period_from", "补交党费最多补交%d个月：%s 交纳时最早补到 %s", nBack, a[P_ON], zM);
+    return;
+  }
+  long long due = 0;
+  for (int y = from / 12; y <= to / 12; y++) {
+    long long amt = db_int(-1, "SELECT amount FROM dues_base WHERE member_id=? AND year=?", "Ii", r->memberId, y);
+    if (amt < 0) {
+      api_error(r, 409, "conflict", "period_from", "尚未核定该党员 %d 年的党费基数", y);
+      return;
+    }
+    int m0 = from > y * 12 ? from : y * 12, m1 = to < y * 12 + 11 ? to : y * 12 + 11;
+    due += amt * (m1 - m0 + 1);
+  }
+  long long amount = atoll(a[P_AMOUNT]);
+  if (amount < due) {
+    char zDue[32], zGot[32];
+    text_format_money(due, zDue);
+    text_format_money(amount, zGot);
+    lc_rule_error(r, "dues.amount", "amount", "%s 至 %s 应交 %s 元，填写 %s 元", a[P_FROM], a[P_TO], zDue, zGot);
+    return;
+  }
+  char zAt[32];
+  util_timestamp(zAt);
+  if (db_begin()) {
+    api_internal(r);
+    return;
+  }
+  if (db_exists("SELECT 1 FROM dues_payment WHERE member_id=? AND period_from<=? AND period_to>=?", "Itt",
+                r->memberId, a[P_TO], a[P_FROM]) == 1) {
+    db_rollback();
+    api_error(r, 409, "conflict", "period_from", "所属月份与已登记的交纳记录重叠");
+    return;
+  }
+  int rc = db_exec("INSERT INTO dues_payment(member_id, org_id, paid_on, amount, channel, period_from, period_to,"
+                   " recorded_by, recorded_at) VALUES(?,?,?,?,?,?,?,?,?)", "IItIttttt", r->memberId, orgId,
+                   a[P_ON], amount, a[P_CHANNEL], a[P_FROM], a[P_TO], api_actor(r), zAt);
+  long long id = rc ? 0 : db_last_rowid();
+  char zKey[32];
+  snprintf(zKey, sizeof zKey, "%lld", id);
+  json_t *pAfter = json_pack("{s:I, s:I, s:s, s:f, s:s, s:s, s:s, s:f}", "id", (json_int_t)id, "member_id",
+                             (json_int_t)r->memberId, "paid_on", a[P_ON], "amount", (double)amount / 100.0, "channel",
+                             a[P_CHANNEL], "period_from", a[P_FROM], "period_to", a[P_TO], "due",
+                             (double)due / 100.0);
+  rc = rc || audit_append(api_actor(r), "payment", "dues", zKey, orgId, 0, pAfter) || db_commit();
+  if (rc) {
+    json_decref(pAfter);
+    db_rollback();
+    api_internal(r);
+    return;
+  }
+  api_json(r, 201, pAfter);
+}
+
+static json_t *state_json(long long memberId, const char *zToday) {
+  DuesState st;
+  dues_state(memberId, zToday, &st);
+  return json_pack("{s:b, s:i, s:i, s:f, s:s?, s:s?, s:b}", "tracked", st.bTracked, "unpaid_months", st.nUnpaid,
+                   "consecutive_unpaid", st.nRun, "owed", (double)st.owed / 100.0, "oldest_unpaid",
+                   st.zOldest[0] ? st.zOldest : 0, "last_paid", st.zLastPaid[0] ? st.zLastPaid : 0, "six_month_flag",
+                   st.bSixMonths);
+}
+
+/* GET /api/v1/members/{id}/dues: bases, payments and where the member stands. */
+static void member_dues(Req *r) {
+  char zToday[11];
+  util_today(zToday);
+  json_t *aBase = json_array(), *aPay = json_array();
+  DbStmt *s = db_stmt("SELECT year, category, income, amount, rule_from, set_on FROM dues_base WHERE member_id=?"
+                      " ORDER BY year", "I", r->memberId);
+  while (s && db_step(s) == 1)
+    json_array_append_new(aBase, json_pack("{s:I, s:s, s:o, s:f, s:s, s:s}", "year", (json_int_t)db_col_int(s, 0),
+                                           "category", db_col_text(s, 1), "income",
+                                           db_col_isnull(s, 2) ? json_null() : json_real(db_col_int(s, 2) / 100.0),
+                                           "amount", db_col_int(s, 3) / 100.0, "rule_from", db_col_text(s, 4),
+                                           "set_on", db_col_text(s, 5)));
+  s = db_stmt("SELECT id, paid_on, amount, channel, period_from, period_to FROM dues_payment WHERE member_id=?"
+              " ORDER BY period_from", "I", r->memberId);
+  while (s && db_step(s) == 1)
+    json_array_append_new(aPay, json_pack("{s:I, s:s, s:f, s:s, s:s, s:s}", "id", (json_int_t)db_col_int(s, 0),
+                                          "paid_on", db_col_text(s, 1), "amount", db_col_int(s, 2) / 100.0,
+                                          "channel", db_col_text(s, 3), "period_from", db_col_text(s, 4),
+                                          "period_to", db_col_text(s, 5)));
+  api_json(r, 200, json_pack("{s:I, s:o, s:o, s:o}", "member_id", (json_int_t)r->memberId, "bases", aBase,
+                             "payments", aPay, "state", state_json(r->memberId, zToday)));
+}
+
+/* GET /api/v1/dues/amount: the calculator. */
+static void amount_get(Req *r) {
+  char zToday[11], zFrom[11];
+  util_today(zToday);
+  const char *zOn = api_query(r, "on");
+  char zDate[11];
+  if (zOn && text_parse_date(zOn, zDate)) {
+    api_error(r, 400, "invalid", "on", "不是有效日期");
+    return;
+  }
+  const char *zInc = api_query(r, "income"), *zAmt = api_query(r, "amount");
+  long long income = -1, asked = -1;
+  if ((zInc && text_parse_money(zInc, &income)) || (zAmt && text_parse_money(zAmt, &asked))) {
+    api_error(r, 400, "invalid", zInc && text_parse_money(zInc, &income) ? "income" : "amount", "不是有效金额");
+    return;
+  }
+  const char *zWhy = 0, *zRule = 0;
+  long long v = dues_compute(api_query(r, "category"), income, asked, zOn ? zDate : zToday, zFrom, &zWhy, &zRule);
+  if (v < 0) {
+    if (strcmp(zRule, "dues.farmer") == 0) lc_rule_error(r, zRule, "amount", "%s", zWhy);
+    else api_error(r, 400, "required", "income", "%s", zWhy);
+    return;
+  }
+  api_json(r, 200, json_pack("{s:s, s:f, s:s}", "category", api_query(r, "category"), "amount", (double)v / 100.0,
+                             "rule_from", zFrom));
+}
+
+/* ---- reports ------------------------------------------------------------------------ */
+
+/* Arrears of the active members of a subtree with at least nMin unpaid
+ * months, as rows [member_id, name, org_code, unpaid, consecutive, owed,
+ * oldest, last_paid, ageing, six_month_flag]; *pSummary gets counts by
+ * ageing bucket. */
+static json_t *arrears_rows(const char *zPath, int nMin, json_t **pSummary) {
+  char zHi[256], zToday[11];
+  scope_range(zPath, zHi);
+  util_today(zToday);
+  json_t *aRow = json_array();
+  long long aBucket[3] = {0, 0, 0}, nSix = 0, nTracked = 0;
+  DbStmt *s = db_stmt("SELECT m.id, m.name, o.code FROM member m JOIN org o ON o.id=m.org_id WHERE o.path>=?"
+                      " AND o.path<? AND m.status='active' ORDER BY o.path, m.id", "tt", zPath, zHi);
+  json_t *aM = json_array();
+  while (s && db_step(s) == 1)
+    json_array_append_new(aM, json_pack("[I, s, s]", (json_int_t)db_col_int(s, 0), db_col_text(s, 1), db_col_text(s, 2)));
+  size_t i;
+  json_t *v;
+  json_array_foreach(aM, i, v) {
+    DuesState st;
+    dues_state(json_integer_value(json_array_get(v, 0)), zToday, &st);
+    if (!st.bTracked) continue;
+    nTracked++;
+    if (st.nUnpaid == 0 || st.nUnpaid < nMin) continue;
+    int age = lc_month(zToday) - lc_month(st.zOldest);
+    const char *zAge = age <= 3 ? "1-3" : age <= 6 ? "4-6" : "7+";
+    aBucket[age <= 3 ? 0 : age <= 6 ? 1 : 2]++;
+    nSix += st.bSixMonths;
+    json_array_append_new(aRow, json_pack("[O, O, O, i, i, f, s, s?, s, b]", json_array_get(v, 0),
+                                          json_array_get(v, 1), json_array_get(v, 2), st.nUnpaid, st.nRun,
+                                          (double)st.owed / 100.0, st.zOldest, st.zLastPaid[0] ? st.zLastPaid : 0,
+                                          zAge, st.bSixMonths));
+  }
+  json_decref(aM);
+  if (pSummary)
+    *pSummary = json_pack("{s:s, s:I, s:I, s:{s:I, s:I, s:I}, s:I}", "today", zToday, "tracked", (json_int_t)nTracked,
+                          "in_arrears", (json_int_t)json_array_size(aRow), "ageing", "1-3", (json_int_t)aBucket[0],
+                          "4-6", (json_int_t)aBucket[1], "7+", (json_int_t)aBucket[2], "six_month_flags",
+                          (json_int_t)nSix);
+  return aRow;
+}
+static const char *const azArrearsHead[] = {"member_id", "name", "org_code", "unpaid_months", "consecutive_unpaid",
+                                            "owed", "oldest_unpaid", "last_paid", "ageing", "six_month_flag"};
+
+static void arrears_get(Req *r) {
+  json_t *pSum = 0;
+  json_t *aRow = arrears_rows(r->scope.zPath, (int)api_query_int(r, "min_months", 1), &pSum);
+  json_t *aItem = json_array();
+  size_t i;
+  json_t *v;
+  int bSix = api_query_bool(r, "six_months");
+  json_array_foreach(aRow, i, v) {
+    if (bSix && !json_is_true(json_array_get(v, 9))) continue;
+    json_t *o = json_object();
+    for (int c = 0; c < 10; c++) json_object_set(o, azArrearsHead[c], json_array_get(v, (size_t)c));
+    json_array_append_new(aItem, o);
+  }
+  json_decref(aRow);
+  json_object_set_new(pSum, "items", aItem);
+  api_json(r, 200, pSum);
+}
+
+/* Members of a subtree who paid for some month of year-1 and for no month
+ * of year (LYBUNT), rows [member_id, name, org_code, last_paid]. */
+static json_t *lapsed_rows(const char *zPath, int year) {
+  char zHi[256], zA[16], zB[16], zC[16], zD[16];
+  scope_range(zPath, zHi);
+  snprintf(zA, sizeof zA, "%04d-01", year - 1);
+  snprintf(zB, sizeof zB, "%04d-12", year - 1);
+  snprintf(zC, sizeof zC, "%04d-01", year);
+  snprintf(zD, sizeof zD, "%04d-12", year);
+  json_t *a = json_array();
+  DbStmt *s = db_stmt(
+      "SELECT m.id, m.name, o.code, (SELECT max(period_to) FROM dues_payment p WHERE p.member_id=m.id)"
+      " FROM member m JOIN org o ON o.id=m.org_id WHERE o.path>=? AND o.path<? AND m.status='active'"
+      " AND EXISTS(SELECT 1 FROM dues_payment p WHERE p.member_id=m.id AND p.period_from<=?4 AND p.period_to>=?3)"
+      " AND NOT EXISTS(SELECT 1 FROM dues_payment p WHERE p.member_id=m.id AND p.period_from<=?6 AND p.period_to>=?5)"
+      " ORDER BY o.path, m.id", "tttttt", zPath, zHi, zA, zB, zC, zD);
+  while (s && db_step(s) == 1)
+    json_array_append_new(a, json_pack("[I, s, s, s?]", (json_int_t)db_col_int(s, 0), db_col_text(s, 1),
+                                       db_col_text(s, 2), cn(s, 3)));
+  return a;
+}
+
+static void lapsed_get(Req *r) {
+  char zToday[11];
+  util_today(zToday);
+  int year = (int)api_query_int(r, "year", atoi(zToday));
+  json_t *aRow = lapsed_rows(r->scope.zPath, year), *aItem = json_array();
+  size_t i;
+  json_t *v;
+  json_array_foreach(aRow, i, v)
+    json_array_append_new(aItem, json_pack("{s:O, s:O, s:O, s:O}", "member_id", json_array_get(v, 0), "name",
+                                           json_array_get(v, 1), "org_code", json_array_get(v, 2), "last_paid",
+                                           json_array_get(v, 3)));
+  json_decref(aRow);
+  api_json(r, 200, json_pack("{s:i, s:o}", "year", year, "items", aItem));
+}
+
+/* The treasurer's sheet for a year: one row per active member of the
+ * subtree: base, months paid and amount received in the year, arrears. */
+static json_t *treasurer_rows(const char *zPath, int year) {
+  char zHi[256], zToday[11], zA[16], zB[16];
+  scope_range(zPath, zHi);
+  util_today(zToday);
+  snprintf(zA, sizeof zA, "%04d-01", year);
+  snprintf(zB, sizeof zB, "%04d-12", year);
+  json_t *aM = json_array(), *aRow = json_array();
+  DbStmt *s = db_stmt(
+      "SELECT m.id, m.name, o.code, o.name, m.category, b.category, b.income, b.amount,"
+      " (SELECT coalesce(sum(amount),0) FROM dues_payment p WHERE p.member_id=m.id AND p.paid_on>=?3 || '-01'"
+      "   AND p.paid_on<=?4 || '-31')"
+      " FROM member m JOIN org o ON o.id=m.org_id LEFT JOIN dues_base b ON b.member_id=m.id AND b.year=?5"
+      " WHERE o.path>=?1 AND o.path<?2 AND m.status='active' ORDER BY o.path, m.id",
+      "tttti", zPath, zHi, zA, zB, year);
+  while (s && db_step(s) == 1)
+    json_array_append_new(aM, json_pack("[I, s, s, s, s, s?, o, o, f]", (json_int_t)db_col_int(s, 0),
+                                        db_col_text(s, 1), db_col_text(s, 2), db_col_text(s, 3), db_col_text(s, 4),
+                                        cn(s, 5), db_col_isnull(s, 6) ? json_null() : json_real(db_col_int(s, 6) / 100.0),
+                                        db_col_isnull(s, 7) ? json_null() : json_real(db_col_int(s, 7) / 100.0),
+                                        db_col_int(s, 8) / 100.0));
+  size_t i;
+  json_t *v;
+  json_array_foreach(aM, i, v) {
+    long long id = json_integer_value(json_array_get(v, 0));
+    /* Months of the year covered by payments. */
+    long long nMonths = db_int(0, "SELECT coalesce(sum(min(?3, (CAST(substr(period_to,1,4) AS INTEGER)*12+"
+                                  "CAST(substr(period_to,6,2) AS INTEGER)-1)) - max(?2, (CAST(substr(period_from,1,4)"
+                                  " AS INTEGER)*12+CAST(substr(period_from,6,2) AS INTEGER)-1)) + 1), 0)"
+                                  " FROM dues_payment WHERE member_id=?1 AND period_from<=?5 AND period_to>=?4",
+                               "Iiitt", id, year * 12, year * 12 + 11, zA, zB);
+    DuesState st;
+    dues_state(id, zToday, &st);
+    json_t *row = json_copy(v);
+    json_array_append_new(row, json_integer(nMonths));
+    json_array_append_new(row, json_integer(st.nUnpaid));
+    json_array_append_new(row, json_real((double)st.owed / 100.0));
+    json_array_append_new(row, st.zLastPaid[0] ? json_string(st.zLastPaid) : json_null());
+    json_array_append_new(row, json_boolean(st.bSixMonths));
+    json_array_append_new(aRow, row);
+  }
+  json_decref(aM);
+  return aRow;
+}
+static const char *const azTreasurerHead[] = {"党员编号", "姓名", "所在党组织编码", "所在党组织", "人员类别", "党费类别",
+                                              "税后月收入", "月交纳额", "本年已收金额", "本年已交月数", "欠交月数",
+                                              "欠交金额", "最近交至", "连续六个月未交"};
+
+static void treasurer_export(Req *r) {
+  char zToday[11];
+  util_today(zToday);
+  int year = (int)api_query_int(r, "year", atoi(zToday));
+  const char *zFormat = api_query(r, "format");
+  int bXlsx = zFormat && strcmp(zFormat, "xlsx") == 0;
+  char zTmp[] = "/tmp/qiangji-dues-XXXXXX";
+  int fd = mkstemp(zTmp);
+  if (fd < 0) {
+    api_internal(r);
+    return;
+  }
+  close(fd);
+  json_t *aRow = treasurer_rows(r->scope.zPath, year);
+  int rc = lc_report_write(bXlsx ? "xlsx" : "csv", zTmp, "党费收缴", azTreasurerHead, 14, aRow);
+  json_decref(aRow);
+  fd = rc ? -1 : open(zTmp, O_RDONLY);
+  unlink(zTmp);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st)) {
+    if (fd >= 0) close(fd);
+    api_internal(r);
+    return;
+  }
+  char *zName = xprintf("党费收缴-%s-%d.%s", r->scope.zCode, year, bXlsx ? "xlsx" : "csv");
+  api_file(r, fd, (long long)st.st_size,
+           bXlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8",
+           zName);
+  free(zName);
+}
+
+static const QParam aAmountQuery[] = {
+  {"category", Q_ENUM, 0, 0, azCategory},
+  {"income", Q_TEXT, 0, 20, 0},
+  {"amount", Q_TEXT, 0, 20, 0},
+  {"on", Q_TEXT, 0, 20, 0},
+  {0, 0, 0, 0, 0},
+};
+static const QParam aArrearsQuery[] = {
+  {"min_months", Q_INT, 1, 1200, 0},
+  {"six_months", Q_BOOL, 0, 0, 0},
+  {0, 0, 0, 0, 0},
+};
+static const QParam aYearQuery[] = {
+  {"year", Q_INT, 2000, 2100, 0},
+  {0, 0, 0, 0, 0},
+};
+static const char *const azFormat[] = {"csv", "xlsx", 0};
+static const QParam aExportQuery[] = {
+  {"org", Q_ORG, 0, 32, 0},
+  {"year", Q_INT, 2000, 2100, 0},
+  {"format", Q_ENUM, 0, 0, azFormat},
+  {0, 0, 0, 0, 0},
+};
+
+const Route dues_aRoute[] = {
+  {"GET", "/api/v1/dues/amount", amount_get, R_STAFF, aAmountQuery,
+   "the monthly dues for a category and income under the rules in force (calculator)", 0, 0, 0},
+  {"POST", "/api/v1/members/{id}/dues/base", base_set, R_WRITE | R_MEMBER | R_JSONBODY, 0,
+   "set a member's dues base for a year (category, income; farmers: the amount)", aBaseField, B_NFIELD, 0},
+  {"POST", "/api/v1/orgs/{code}/dues/bases", bases_set, R_WRITE | R_ORG | R_JSONBODY, 0,
+   "start of year: set the base of every active member of the subtree who has none", aBasesField, BB_NFIELD, 0},
+  {"POST", "/api/v1/members/{id}/dues/payments", payment_add, R_WRITE | R_MEMBER | R_JSONBODY, 0,
+   "record a dues payment (amount, date, channel, months covered)", aPayField, P_NFIELD, 0},
+  {"GET", "/api/v1/members/{id}/dues", member_dues, R_SELF | R_MEMBER, 0,
+   "a member's bases, payments, arrears and six-month flag", 0, 0, 0},
+  {"GET", "/api/v1/orgs/{code}/dues/arrears", arrears_get, R_STAFF | R_ORG, aArrearsQuery,
+   "members of the subtree in arrears, aged, with the six-month flag", 0, 0, 0},
+  {"GET", "/api/v1/orgs/{code}/dues/lapsed", lapsed_get, R_STAFF | R_ORG, aYearQuery,
+   "members who paid last year but not this year (LYBUNT)", 0, 0, 0},
+  {"GET", "/api/v1/export/dues", treasurer_export, R_STAFF | R_QORG, aExportQuery,
+   "the treasurer's sheet of a subtree for a year, as CSV or xlsx", 0, 0, 0},
+};
+const int dues_nRoute = (int)ARRAY_LEN(dues_aRoute);
+
+/* ---- CLI ---------------------------------------------------------------------------- */
+
+static const CliOpt aReportOpt[] = {
+  {"db", 1, 1, "the database"},
+  {"org", 1, 0, "code of the subtree's root (default: the whole tree)"},
+  {"year", 1, 0, "the year (default: this year)"},
+  {"format", 1, 0, "csv (default), xlsx or json"},
+  {"out", 1, 0, "write here instead of standard output (needed for xlsx)"},
+  {0, 0, 0, 0},
+};
+
+static int report_year(const CliArgs *pA) {
+  char zToday[11];
+  util_today(zToday);
+  const char *z = cli_opt(pA, "year");
+  int y = z ? atoi(z) : atoi(zToday);
+  if (y < 2000 || y > 2100) {
+    util_die_msg("--year wants a year between 2000 and 2100 (got '%s')", z);
+    return -1;
+  }
+  return y;
+}
+
+static int cmd_arrears(const CliArgs *pA) {
+  Scope sc;
+  if (cli_open_db(pA, 0) || lc_report_scope(pA, &sc)) return 1;
+  json_t *aRow = arrears_rows(sc.zPath, 1, 0);
+  int rc = lc_report_write(cli_opt(pA, "format"), cli_opt(pA, "out"), "党费欠交", azArrearsHead, 10, aRow);
+  json_decref(aRow);
+  return rc ? 1 : 0;
+}
+
+static int cmd_lapsed(const CliArgs *pA) {
+  Scope sc;
+  int y = report_year(pA);
+  if (y < 0) return 2;
+  if (cli_open_db(pA, 0) || lc_report_scope(pA, &sc)) return 1;
+  json_t *aRow = lapsed_rows(sc.zPath, y);
+  static const char *const azHead[] = {"member_id", "name", "org_code", "last_paid"};
+  int rc = lc_report_write(cli_opt(pA, "format"), cli_opt(pA, "out"), "上年交本年未交", azHead, 4, aRow);
+  json_decref(aRow);
+  return rc ? 1 : 0;
+}
+
+static int cmd_treasurer(const CliArgs *pA) {
+  Scope sc;
+  int y = report_year(pA);
+  if (y < 0) return 2;
+  if (cli_open_db(pA, 0) || lc_report_scope(pA, &sc)) return 1;
+  json_t *aRow = treasurer_rows(sc.zPath, y);
+  int rc = lc_report_write(cli_opt(pA, "format"), cli_opt(pA, "out"), "党费收缴", azTreasurerHead, 14, aRow);
+  json_decref(aRow);
+  return rc ? 1 : 0;
+}
+
+const Command dues_aCommand[] = {
+  {"report", "dues-arrears", cmd_arrears, aReportOpt, 0, 0, "",
+   "Members of a subtree in arrears today: unpaid months, ageing (1-3, 4-6, 7+), amount owed, six-month flag."},
+  {"report", "dues-lapsed", cmd_lapsed, aReportOpt, 0, 0, "",
+   "Members who paid for some month of last year and for none of --year (LYBUNT)."},
+  {"report", "dues-treasurer", cmd_treasurer, aReportOpt, 0, 0, "",
+   "The treasurer's sheet for --year: base, received, months paid, arrears, per member."},
+};
+const int dues_nCommand = (int)ARRAY_LEN(dues_aCommand);

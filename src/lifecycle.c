@@ -1,0 +1,723 @@
+/* lifecycle.c: the member-lifecycle module's tables and shared plumbing
+ * (versioned rule parameters, rule-violation answers, month arithmetic,
+ * membership history, the CLI report writer), plus the two smaller parts of
+ * the issue: status changes (death, leaving, expulsion, suspension,
+ * restoration) and mobile members (outflow, inflow, lost contact, remote
+ * participation), and a member's whole history of changes. */
+#include "lifecycle.h"
+#include "audit.h"
+#include "csv.h"
+#include "db.h"
+#include "events.h"
+#include "member.h"
+#include "text.h"
+#include "util.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xlsxwriter.h>
+
+/* ---- tables ---------------------------------------------------------------- */
+
+const char *const lifecycle_aMigration[] = {
+  /* Rule parameters of domain.md, dated so that last year is judged by last
+   * year's rules. Rates are in 1/10000 (0.5% = 50), money in fen. */
+  "CREATE TABLE lc_rule(name TEXT NOT NULL, valid_from TEXT NOT NULL, value INTEGER NOT NULL, note TEXT,\n"
+  "  PRIMARY KEY(name, valid_from));\n"
+  "INSERT INTO lc_rule VALUES\n"
+  " ('dev.min_age_months','1900-01-01',216,'申请入党须年满18岁'),\n"
+  " ('dev.talk_months','1900-01-01',1,'收到入党申请书后一个月内谈话'),\n"
+  " ('dev.activist_months','1900-01-01',12,'入党积极分子培养教育一年以上方可列为发展对象'),\n"
+  " ('dev.contacts_min','1900-01-01',1,'培养联系人一至两名'),\n"
+  " ('dev.contacts_max','1900-01-01',2,'培养联系人一至两名'),\n"
+  " ('dev.short_days','1900-01-01',3,'短期集中培训不少于3天'),\n"
+  " ('dev.short_hours','1900-01-01',24,'或不少于24学时'),\n"
+  " ('dev.approval_months','1900-01-01',3,'上级党委三个月内审批'),\n"
+  " ('dev.probation_months','1900-01-01',12,'预备期一年，自支部大会通过之日算起'),\n"
+  " ('dev.extension_min','1900-01-01',6,'延长预备期不少于半年'),\n"
+  " ('dev.extension_max','1900-01-01',12,'延长预备期最多一年'),\n"
+  " ('dues.b1','2008-04-01',300000,'税后月收入3000元以下（含）'),\n"
+  " ('dues.r1','2008-04-01',50,'0.5%'),\n"
+  " ('dues.b2','2008-04-01',500000,'3000-5000元（含）'),\n"
+  " ('dues.r2','2008-04-01',100,'1%'),\n"
+  " ('dues.b3','2008-04-01',1000000,'5000-10000元（含）'),\n"
+  " ('dues.r3','2008-04-01',150,'1.5%'),\n"
+  " ('dues.r4','2008-04-01',200,'10000元以上2%'),\n"
+  " ('dues.retiree_b','2008-04-01',500000,'离退休：5000元以下（含）'),\n"
+  " ('dues.retiree_r1','2008-04-01',50,'0.5%'),\n"
+  " ('dues.retiree_r2','2008-04-01',100,'5000元以上1%'),\n"
+  " ('dues.farmer_min','2008-04-01',20,'农民每月0.2元'),\n"
+  " ('dues.farmer_max','2008-04-01',100,'至1元'),\n"
+  " ('dues.low','2008-04-01',20,'学生、下岗失业、领取最低生活保障金者每月0.2元'),\n"
+  " ('dues.makeup_months','2008-04-01',6,'补交党费最多补交6个月'),\n"
+  " ('six.months','1900-01-01',6,'连续6个月不交纳党费');\n"
+  /* The development pipeline: people, not members, until the branch vote. */
+  "CREATE TABLE dev_person(\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  org_id INTEGER NOT NULL REFERENCES org(id),\n"
+  "  name TEXT NOT NULL,\n"
+  "  id_number TEXT NOT NULL UNIQUE,\n"
+  "  gender TEXT NOT NULL,\n"
+  "  birth_date TEXT NOT NULL,\n"
+  "  ethnicity TEXT, education TEXT, occupation TEXT, phone TEXT,\n"
+  "  stage TEXT NOT NULL CHECK(stage IN ('applicant','activist','candidate','probationary','full')),\n"
+  "  applied_on TEXT NOT NULL,\n"
+  "  member_id INTEGER,\n"
+  "  created_at TEXT NOT NULL,\n"
+  "  updated_at TEXT NOT NULL\n"
+  ");\n"
+  "CREATE INDEX dev_person_org ON dev_person(org_id, stage);\n"
+  "CREATE TABLE dev_step(\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  person_id INTEGER NOT NULL REFERENCES dev_person(id),\n"
+  "  kind TEXT NOT NULL,\n"
+  "  done_on TEXT NOT NULL,\n"
+  "  by_whom TEXT, hours INTEGER, days INTEGER, months INTEGER, contacts TEXT,\n"
+  "  introducer1 INTEGER, introducer2 INTEGER, documents TEXT, note TEXT, warnings TEXT,\n"
+  "  recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL\n"
+  ");\n"
+  "CREATE INDEX dev_step_person ON dev_step(person_id, kind);\n"
+  "CREATE INDEX dev_step_kind ON dev_step(kind, done_on);\n"
+  "CREATE TABLE dev_plan(org_id INTEGER NOT NULL, year INTEGER NOT NULL, activists INTEGER NOT NULL,\n"
+  "  candidates INTEGER NOT NULL, members INTEGER NOT NULL, updated_by TEXT NOT NULL, updated_at TEXT NOT NULL,\n"
+  "  PRIMARY KEY(org_id, year));\n"
+  "CREATE TABLE dev_negative(id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL, name TEXT NOT NULL,\n"
+  "  id_number TEXT NOT NULL UNIQUE, reason TEXT NOT NULL, listed_on TEXT NOT NULL, listed_by TEXT NOT NULL);\n"
+  /* Transfers: at most one open (issued) transfer per member. */
+  "CREATE TABLE tr_transfer(\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  member_id INTEGER NOT NULL,\n"
+  "  member_name TEXT NOT NULL,\n"
+  "  from_org_id INTEGER NOT NULL,\n"
+  "  to_org_id INTEGER,\n"
+  "  to_outside TEXT,\n"
+  "  letter_no TEXT,\n"
+  "  issued_on TEXT NOT NULL,\n"
+  "  reason TEXT,\n"
+  "  state TEXT NOT NULL CHECK(state IN ('issued','accepted','returned')),\n"
+  "  closed_on TEXT, close_reason TEXT,\n"
+  "  issued_by TEXT NOT NULL, closed_by TEXT\n"
+  ");\n"
+  "CREATE UNIQUE INDEX tr_one_open ON tr_transfer(member_id) WHERE state='issued';\n"
+  "CREATE INDEX tr_from ON tr_transfer(from_org_id, state);\n"
+  "CREATE INDEX tr_to ON tr_transfer(to_org_id, state);\n"
+  "CREATE TABLE lc_membership(id INTEGER PRIMARY KEY, member_id INTEGER NOT NULL, org_id INTEGER, outside TEXT,\n"
+  "  started_on TEXT, ended_on TEXT, via TEXT NOT NULL, transfer_id INTEGER);\n"
+  "CREATE INDEX lc_membership_member ON lc_membership(member_id);\n"
+  /* Mobile members: outflow and return at the home branch, inflow at a host
+   * organization (member_id NULL for someone from outside the system). */
+  "CREATE TABLE mob_event(\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  member_id INTEGER,\n"
+  "  org_id INTEGER NOT NULL,\n"
+  "  kind TEXT NOT NULL CHECK(kind IN ('outflow','return','inflow','lost','found','remote')),\n"
+  "  on_date TEXT NOT NULL,\n"
+  "  location TEXT, contact TEXT, person_name TEXT, home_org TEXT, note TEXT,\n"
+  "  recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL\n"
+  ");\n"
+  "CREATE INDEX mob_member ON mob_event(member_id);\n"
+  "CREATE INDEX mob_org ON mob_event(org_id, kind);\n"
+  "CREATE TABLE st_change(id INTEGER PRIMARY KEY, member_id INTEGER NOT NULL, org_id INTEGER NOT NULL,\n"
+  "  from_status TEXT NOT NULL, to_status TEXT NOT NULL, on_date TEXT NOT NULL, reason TEXT NOT NULL,\n"
+  "  changed_by TEXT NOT NULL, changed_at TEXT NOT NULL);\n"
+  "CREATE INDEX st_member ON st_change(member_id);\n"
+  /* Dues: the yearly base (category, income, monthly amount under the rule
+   * version in force) and payments covering a run of months. */
+  "CREATE TABLE dues_base(member_id INTEGER NOT NULL, year INTEGER NOT NULL, category TEXT NOT NULL,\n"
+  "  income INTEGER, amount INTEGER NOT NULL, rule_from TEXT NOT NULL, set_on TEXT NOT NULL, set_by TEXT NOT NULL,\n"
+  "  PRIMARY KEY(member_id, year));\n"
+  "CREATE TABLE dues_payment(id INTEGER PRIMARY KEY, member_id INTEGER NOT NULL, org_id INTEGER NOT NULL,\n"
+  "  paid_on TEXT NOT NULL, amount INTEGER NOT NULL, channel TEXT NOT NULL, period_from TEXT NOT NULL,\n"
+  "  period_to TEXT NOT NULL, recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL);\n"
+  "CREATE INDEX dues_payment_member ON dues_payment(member_id, period_from);\n",
+};
+const int lifecycle_nMigration = (int)ARRAY_LEN(lifecycle_aMigration);
+
+/* ---- shared helpers ------------------------------------------------------------ */
+
+long long lc_rule(const char *zName, const char *zOn, long long dflt, char *pzFrom) {
+  DbStmt *s = db_stmt("SELECT value, valid_from FROM lc_rule WHERE name=? AND valid_from<=?"
+                      " ORDER BY valid_from DESC LIMIT 1", "tt", zName, zOn);
+  long long v = dflt;
+  if (pzFrom) snprintf(pzFrom, 11, "%s", "");
+  if (s && db_step(s) == 1) {
+    v = db_col_int(s, 0);
+    if (pzFrom) snprintf(pzFrom, 11, "%s", db_col_text(s, 1));
+    db_step(s);
+  }
+  return v;
+}
+
+void lc_rule_error(Req *r, const char *zRule, const char *zField, const char *zFmt, ...) {
+  char zMsg[400];
+  va_list ap;
+  va_start(ap, zFmt);
+  vsnprintf(zMsg, sizeof zMsg, zFmt, ap);
+  va_end(ap);
+  api_error(r, 422, "rule_violation", zField, "【%s】%s", zRule, zMsg);
+}
+
+json_t *lc_warning(const char *zRule, const char *zFmt, ...) {
+  char zMsg[400];
+  va_list ap;
+  va_start(ap, zFmt);
+  vsnprintf(zMsg, sizeof zMsg, zFmt, ap);
+  va_end(ap);
+  return json_pack("{s:s, s:s}", "rule", zRule, "message", zMsg);
+}
+
+int lc_month(const char *z) { return atoi(z) * 12 + atoi(z + 5) - 1; }
+
+void lc_month_str(int m, char z[8]) {
+  unsigned u = m < 0 ? 0u : (unsigned)m;
+  snprintf(z, 8, "%04u-%02u", (u / 12) % 10000, u % 12 + 1);
+}
+
+int lc_month_valid(const char *z) {
+  if (strlen(z) != 7 || z[4] != '-') return 0;
+  for (int i = 0; i < 7; i++)
+    if (i != 4 && (z[i] < '0' || z[i] > '9')) return 0;
+  int y = atoi(z), m = atoi(z + 5);
+  return y >= 1900 && y <= 2999 && m >= 1 && m <= 12;
+}
+
+int lc_org_visible(const User *pU, long long orgId) {
+  char *zPath = db_text("SELECT path FROM org WHERE id=?", "I", orgId);
+  int ok = zPath && scope_within(pU->zOrgPath, zPath);
+  free(zPath);
+  return ok;
+}
+
+int lc_membership_start(long long memberId, long long orgId, const char *zOn, const char *zVia) {
+  return db_exec("INSERT INTO lc_membership(member_id, org_id, started_on, via) VALUES(?,?,?,?)", "IItt", memberId,
+                 orgId, zOn, zVia);
+}
+
+int lc_membership_move(long long memberId, long long oldOrgId, long long newOrgId, const char *zOutside,
+                       const char *zOn, const char *zVia, long long transferId) {
+  if (db_exists("SELECT 1 FROM lc_membership WHERE member_id=?", "I", memberId) == 0) {
+    /* Imported before this module kept history: the old organization since
+     * the member's admission as far as the system knows it. */
+    if (db_exec("INSERT INTO lc_membership(member_id, org_id, started_on, via)"
+                " SELECT id, ?, joined_on, 'roster' FROM member WHERE id=?", "II", oldOrgId, memberId))
+      return -1;
+  }
+  if (db_exec("UPDATE lc_membership SET ended_on=? WHERE member_id=? AND ended_on IS NULL", "tI", zOn, memberId))
+    return -1;
+  return db_exec("INSERT INTO lc_membership(member_id, org_id, outside, started_on, via, transfer_id)"
+                 " VALUES(?,nullif(?,0),?,?,?,nullif(?,0))", "IIttII", memberId, newOrgId, zOutside, zOn, zVia,
+                 transferId);
+}
+
+int lc_report_scope(const CliArgs *pArgs, Scope *p) {
+  const char *zOrg = cli_opt(pArgs, "org");
+  if (!zOrg) {
+    char *zRoot = db_text("SELECT code FROM org WHERE parent_id IS NULL ORDER BY id LIMIT 1", "");
+    if (!zRoot) {
+      util_die_msg("the database has no organizations");
+      return -1;
+    }
+    int rc = scope_lookup(zRoot, p);
+    free(zRoot);
+    return rc;
+  }
+  if (scope_lookup(zOrg, p)) {
+    util_die_msg("no organization with code %s", zOrg);
+    return -1;
+  }
+  return 0;
+}
+
+static char *cell_text(json_t *v) {
+  if (json_is_string(v)) return xstrdup(json_string_value(v));
+  if (json_is_integer(v)) return xprintf("%lld", (long long)json_integer_value(v));
+  if (json_is_real(v)) return xprintf("%.2f", json_real_value(v));
+  if (json_is_true(v)) return xstrdup("是");
+  if (json_is_false(v)) return xstrdup("否");
+  return xstrdup("");
+}
+
+int lc_report_write(const char *zFormat, const char *zOut, const char *zSheet, const char *const *azHead, int nCol,
+                    json_t *aRows) {
+  if (!zFormat) zFormat = "csv";
+  size_t i;
+  json_t *row;
+  if (strcmp(zFormat, "json") == 0) {
+    json_t *aObj = json_array();
+    json_array_foreach(aRows, i, row) {
+      json_t *o = json_object();
+      for (int c = 0; c < nCol; c++) json_object_set(o, azHead[c], json_array_get(row, (size_t)c));
+      json_array_append_new(aObj, o);
+    }
+    int rc = zOut ? json_dump_file(aObj, zOut, JSON_INDENT(1)) : json_dumpf(aObj, stdout, JSON_INDENT(1));
+    if (!zOut) fputc('\n', stdout);
+    json_decref(aObj);
+    return rc ? -1 : 0;
+  }
+  if (strcmp(zFormat, "xlsx") == 0) {
+    if (!zOut) {
+      util_die_msg("--format xlsx needs --out FILE");
+      return -1;
+    }
+    lxw_workbook *pWb = workbook_new(zOut);
+    if (!pWb) {
+      util_die_msg("cannot write %s", zOut);
+      return -1;
+    }
+    lxw_worksheet *pWs = workbook_add_worksheet(pWb, zSheet);
+    lxw_format *pBold = workbook_add_format(pWb);
+    format_set_bold(pBold);
+    for (int c = 0; c < nCol; c++) worksheet_write_string(pWs, 0, (lxw_col_t)c, azHead[c], pBold);
+    worksheet_freeze_panes(pWs, 1, 0);
+    json_array_foreach(aRows, i, row) {
+      for (int c = 0; c < nCol; c++) {
+        json_t *v = json_array_get(row, (size_t)c);
+        if (json_is_number(v)) {
+          worksheet_write_number(pWs, (lxw_row_t)(i + 1), (lxw_col_t)c, json_number_value(v), NULL);
+        } else if (v && !json_is_null(v)) {
+          char *z = cell_text(v);
+          worksheet_write_string(pWs, (lxw_row_t)(i + 1), (lxw_col_t)c, z, NULL);
+          free(z);
+        }
+      }
+    }
+    lxw_error e = workbook_close(pWb);
+    if (e != LXW_NO_ERROR) {
+      util_die_msg("writing %s failed: %s", zOut, lxw_strerror(e));
+      return -1;
+    }
+    return 0;
+  }
+  if (strcmp(zFormat, "csv") != 0) {
+    util_die_msg("--format is csv, xlsx or json (got '%s')", zFormat);
+    return -1;
+  }
+  FILE *f = zOut ? fopen(zOut, "wb") : stdout;
+  if (!f) {
+    util_die_msg("cannot write %s", zOut);
+    return -1;
+  }
+  Buf b = BUF_INIT;
+  buf_puts(&b, CSV_BOM);
+  csv_write_row(&b, azHead, nCol, 0);
+  json_array_foreach(aRows, i, row) {
+    char *az[32];
+    for (int c = 0; c < nCol && c < 32; c++) az[c] = cell_text(json_array_get(row, (size_t)c));
+    csv_write_row(&b, (const char *const *)az, nCol, 1);
+    for (int c = 0; c < nCol && c < 32; c++) free(az[c]);
+    if (b.n > (1 << 20)) {
+      fwrite(b.z, 1, b.n, f);
+      buf_reset(&b);
+    }
+  }
+  fwrite(b.z, 1, b.n, f);
+  buf_free(&b);
+  if (zOut) return fclose(f) ? -1 : 0;
+  fflush(stdout);
+  return 0;
+}
+
+/* A text column, or NULL for SQL NULL (for json_pack's "s?"). */
+static const char *cn(DbStmt *s, int i) { return db_col_isnull(s, i) ? 0 : db_col_text(s, i); }
+
+/* ---- status changes ------------------------------------------------------------ */
+
+enum { S_STATUS, S_ON, S_REASON, S_NFIELD };
+static const char *const azNewStatus[] = {"active", "suspended", "left", "deceased", "expelled", 0};
+static const Field aStatusField[S_NFIELD] = {
+  [S_STATUS] = {"status", "党籍状态", FT_ENUM, F_REQUIRED, 0, azNewStatus},
+  [S_ON] = {"on", "日期", FT_DATE, F_REQUIRED, 0, 0},
+  [S_REASON] = {"reason", "原因", FT_TEXT, F_REQUIRED, 200, 0},
+};
+
+/* 1 if a member may go from status zFrom to zTo: an active member may be
+ * suspended, leave, die or be expelled; a suspended one restored (active)
+ * or leave, die, be expelled; left, deceased and expelled are final. */
+static int status_may(const char *zFrom, const char *zTo) {
+  if (strcmp(zFrom, zTo) == 0) return 0;
+  if (strcmp(zFrom, "active") == 0) return strcmp(zTo, "active") != 0;
+  if (strcmp(zFrom, "suspended") == 0) return 1;
+  return 0;
+}
+
+/* The required fields of a declared body, checked. 0 or -1 (answered). */
+static int need(Req *r) {
+  for (int i = 0; i < r->rec.nField; i++)
+    if ((r->rec.aField[i].flags & F_REQUIRED) && !r->rec.az[i]) {
+      api_error(r, 400, "required", r->rec.aField[i].zJson, "缺少%s", r->rec.aField[i].zHeader);
+      return -1;
+    }
+  return 0;
+}
+
+/* POST /api/v1/members/{id}/status */
+static void status_change(Req *r) {
+  if (need(r)) return;
+  const char *zTo = r->rec.az[S_STATUS], *zOn = r->rec.az[S_ON], *zWhy = r->rec.az[S_REASON];
+  char zToday[11];
+  util_today(zToday);
+  DbStmt *s = db_stmt("SELECT status, joined_on, org_id FROM member WHERE id=?", "I", r->memberId);
+  if (!s || db_step(s) != 1) {
+    api_internal(r);
+    return;
+  }
+  char zFrom[16], zJoined[11];
+  snprintf(zFrom, sizeof zFrom, "%s", db_col_text(s, 0));
+  snprintf(zJoined, sizeof zJoined, "%s", db_col_text(s, 1));
+  long long orgId = db_col_int(s, 2);
+  db_step(s);
+  if (strcmp(zOn, zToday) > 0) {
+    api_error(r, 400, "invalid", "on", "日期 %s 在今天之后", zOn);
+    return;
+  }
+  if (strcmp(zOn, zJoined) < 0) {
+    api_error(r, 400, "invalid", "on", "日期 %s 早于入党日期 %s", zOn, zJoined);
+    return;
+  }
+  if (!status_may(zFrom, zTo)) {
+    api_error(r, 409, "conflict", "status", "党籍状态不能从 %s 改为 %s", zFrom, zTo);
+    return;
+  }
+  if (strcmp(zTo, "active") == 0 && strcmp(zFrom, "suspended") != 0) {
+    api_error(r, 409, "conflict", "status", "只有停止党籍的党员可以恢复党籍");
+    return;
+  }
+  char *zLast = db_text("SELECT max(on_date) FROM st_change WHERE member_id=?", "I", r->memberId);
+  if (zLast && strcmp(zOn, zLast) < 0) {
+    api_error(r, 400, "invalid", "on", "日期 %s 早于上一次党籍变动（%s）", zOn, zLast);
+    free(zLast);
+    return;
+  }
+  free(zLast);
+  if (db_exists("SELECT 1 FROM tr_transfer WHERE member_id=? AND state='issued'", "I", r->memberId) == 1) {
+    api_error(r, 409, "conflict", "status", "该党员有未办结的组织关系转接，请先办结");
+    return;
+  }
+  char zAt[32], zKey[32];
+  util_timestamp(zAt);
+  snprintf(zKey, sizeof zKey, "%lld", r->memberId);
+  json_t *pBefore = json_pack("{s:s}", "status", zFrom);
+  json_t *pAfter = json_pack("{s:s, s:s, s:s}", "status", zTo, "on", zOn, "reason", zWhy);
+  int rc = db_begin();
+  if (!rc) {
+    rc = db_exec("UPDATE member SET status=?, updated_at=? WHERE id=? AND status=?", "ttIt", zTo, zAt, r->memberId,
+                 zFrom);
+    if (!rc && db_changes() != 1) {
+      db_rollback();
+      json_decref(pBefore);
+      json_decref(pAfter);
+      api_error(r, 409, "conflict", "status", "党籍状态已被他人修改，请刷新后重试");
+      return;
+    }
+  }
+  rc = rc ||
+       db_exec("INSERT INTO st_change(member_id, org_id, from_status, to_status, on_date, reason, changed_by,"
+               " changed_at) VALUES(?,?,?,?,?,?,?,?)", "IItttttt", r->memberId, orgId,
+               zFrom, zTo, zOn, zWhy, api_actor(r), zAt) ||
+       audit_append(api_actor(r), "status", "member", zKey, orgId, pBefore, pAfter);
+  if (!rc) events_note(EV_MEMBER, r->memberId);
+  rc = rc || db_commit();
+  json_decref(pBefore);
+  if (rc) {
+    json_decref(pAfter);
+    db_rollback();
+    api_internal(r);
+    return;
+  }
+  json_object_set_new(pAfter, "member_id", json_integer(r->memberId));
+  json_object_set_new(pAfter, "from", json_string(zFrom));
+  api_json(r, 200, pAfter);
+}
+
+/* ---- mobile members -------------------------------------------------------------- */
+
+enum { MB_KIND, MB_ON, MB_LOCATION, MB_CONTACT, MB_NOTE, MB_NFIELD };
+static const char *const azMobKind[] = {"outflow", "return", "lost", "found", "remote", 0};
+static const Field aMobField[MB_NFIELD] = {
+  [MB_KIND] = {"kind", "登记类别", FT_ENUM, F_REQUIRED, 0, azMobKind},
+  [MB_ON] = {"on", "日期", FT_DATE, F_REQUIRED, 0, 0},
+  [MB_LOCATION] = {"location", "流入地", FT_TEXT, 0, 100, 0},
+  [MB_CONTACT] = {"contact", "联系方式", FT_TEXT, 0, 100, 0},
+  [MB_NOTE] = {"note", "说明", FT_TEXT, 0, 200, 0},
+};
+
+/* The member's mobile state from its events: 0 at home, 1 away, 2 away and
+ * out of contact. */
+static int mobile_state(long long memberId) {
+  int st = (int)db_int(0, "SELECT mobile FROM member WHERE id=?", "I", memberId) ? 1 : 0;
+  DbStmt *s = db_stmt("SELECT kind FROM mob_event WHERE member_id=? AND kind IN ('outflow','return','lost','found')"
+                      " ORDER BY on_date DESC, id DESC LIMIT 1", "I", memberId);
+  if (s && db_step(s) == 1) {
+    const char *k = db_col_text(s, 0);
+    if (strcmp(k, "lost") == 0) st = 2;
+    db_step(s);
+  }
+  return st;
+}
+
+/* POST /api/v1/members/{id}/mobility: outflow (away from the home branch,
+ * with location and contact), return, lost (失联), found, remote (took part
+ * in organizational life remotely). Outflow and return change the member's
+ * mobile and mobile_location through member_save (audited). */
+static void mobility_record(Req *r) {
+  if (need(r)) return;
+  const char *zKind = r->rec.az[MB_KIND], *zOn = r->rec.az[MB_ON];
+  char zToday[11];
+  util_today(zToday);
+  if (strcmp(zOn, zToday) > 0) {
+    api_error(r, 400, "invalid", "on", "日期 %s 在今天之后", zOn);
+    return;
+  }
+  if (db_exists("SELECT 1 FROM member WHERE id=? AND status='active'", "I", r->memberId) != 1) {
+    api_error(r, 409, "conflict", "kind", "该党员不在册（党籍状态不是正常），不能登记流动情况");
+    return;
+  }
+  char *zLast = db_text("SELECT max(on_date) FROM mob_event WHERE member_id=? AND kind<>'remote'", "I", r->memberId);
+  int bOrder = zLast && strcmp(zKind, "remote") != 0 && strcmp(zOn, zLast) < 0;
+  free(zLast);
+  if (bOrder) {
+    api_error(r, 400, "invalid", "on", "日期早于上一次流动登记");
+    return;
+  }
+  int st = mobile_state(r->memberId);
+  const char *zWhy = 0;
+  if (strcmp(zKind, "outflow") == 0) {
+    if (st) zWhy = "该党员已登记为流动党员";
+    else if (!r->rec.az[MB_LOCATION]) {
+      api_error(r, 400, "required", "location", "外出流动须登记流入地");
+      return;
+    }
+  } else if (strcmp(zKind, "return") == 0 || strcmp(zKind, "lost") == 0 || strcmp(zKind, "remote") == 0) {
+    if (!st) zWhy = "该党员不是流动党员";
+    else if (st == 2 && strcmp(zKind, "lost") == 0) zWhy = "该党员已登记为失联";
+  } else if (strcmp(zKind, "found") == 0) {
+    if (st != 2) zWhy = "该党员没有登记为失联";
+  }
+  if (zWhy) {
+    api_error(r, 409, "conflict", "kind", "%s", zWhy);
+    return;
+  }
+  Rec m, old;
+  rec_init(&m, member_aField, M_NFIELD);
+  rec_init(&old, member_aField, M_NFIELD);
+  member_load(r->memberId, &m);
+  member_load(r->memberId, &old);
+  long long orgId = db_int(0, "SELECT org_id FROM member WHERE id=?", "I", r->memberId);
+  int bChange = strcmp(zKind, "outflow") == 0 || strcmp(zKind, "return") == 0;
+  if (strcmp(zKind, "outflow") == 0) {
+    rec_set(&m, M_MOBILE, xstrdup("1"));
+    rec_set(&m, M_MOBLOC, xstrdup(r->rec.az[MB_LOCATION]));
+  } else if (strcmp(zKind, "return") == 0) {
+    rec_set(&m, M_MOBILE, xstrdup("0"));
+    rec_set(&m, M_MOBLOC, 0);
+  }
+  char zAt[32], zKey[32];
+  util_timestamp(zAt);
+  snprintf(zKey, sizeof zKey, "%lld", r->memberId);
+  FieldErr fe;
+  long long id;
+  json_t *pAfter = json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "kind", zKind, "on", zOn, "location",
+                             r->rec.az[MB_LOCATION], "contact", r->rec.az[MB_CONTACT], "note", r->rec.az[MB_NOTE]);
+  int rc = db_begin() ||
+           db_exec("INSERT INTO mob_event(member_id, org_id, kind, on_date, location, contact, note, recorded_by,"
+                   " recorded_at) VALUES(?,?,?,?,?,?,?,?,?)", "IIttttttt", r->memberId, orgId, zKind, zOn,
+                   r->rec.az[MB_LOCATION], r->rec.az[MB_CONTACT], r->rec.az[MB_NOTE], api_actor(r), zAt);
+  long long evId = rc ? 0 : db_last_rowid();
+  rc = rc || audit_append(api_actor(r), "mobility", "member", zKey, orgId, 0, pAfter);
+  rc = rc || (bChange && member_save(&m, &old, r->memberId, orgId, api_actor(r), &fe, &id));
+  rc = rc || db_commit();
+  rec_free(&m);
+  rec_free(&old);
+  if (rc) {
+    json_decref(pAfter);
+    db_rollback();
+    api_internal(r);
+    return;
+  }
+  json_object_set_new(pAfter, "id", json_integer(evId));
+  json_object_set_new(pAfter, "member_id", json_integer(r->memberId));
+  api_json(r, 201, pAfter);
+}
+
+enum { IF_NAME, IF_HOME, IF_ON, IF_LOCATION, IF_CONTACT, IF_MEMBER, IF_NOTE, IF_NFIELD };
+static const Field aInflowField[IF_NFIELD] = {
+  [IF_NAME] = {"name", "姓名", FT_TEXT, F_REQUIRED, 50, 0},
+  [IF_HOME] = {"home_org", "组织关系所在党组织", FT_TEXT, F_REQUIRED, 100, 0},
+  [IF_ON] = {"on", "流入日期", FT_DATE, F_REQUIRED, 0, 0},
+  [IF_LOCATION] = {"location", "现居住地", FT_TEXT, 0, 100, 0},
+  [IF_CONTACT] = {"contact", "联系方式", FT_TEXT, 0, 100, 0},
+  [IF_MEMBER] = {"member_id", "党员编号（本系统内）", FT_TEXT, 0, 18, 0},
+  [IF_NOTE] = {"note", "说明", FT_TEXT, 0, 200, 0},
+};
+
+/* POST /api/v1/orgs/{code}/inflow: a mobile member from elsewhere registers
+ * with a host organization here (流入登记). */
+static void inflow_record(Req *r) {
+  if (need(r)) return;
+  char zToday[11];
+  util_today(zToday);
+  if (strcmp(r->rec.az[IF_ON], zToday) > 0) {
+    api_error(r, 400, "invalid", "on", "日期在今天之后");
+    return;
+  }
+  long long memberId = 0;
+  if (r->rec.az[IF_MEMBER]) {
+    char *e;
+    memberId = strtoll(r->rec.az[IF_MEMBER], &e, 10);
+    if (*e || memberId <= 0 || db_exists("SELECT 1 FROM member WHERE id=?", "I", memberId) != 1) {
+      api_error(r, 404, "not_found", "member_id", "没有这个党员：%s", r->rec.az[IF_MEMBER]);
+      return;
+    }
+  }
+  char zAt[32];
+  util_timestamp(zAt);
+  json_t *pAfter = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?}", "name", r->rec.az[IF_NAME], "home_org",
+                             r->rec.az[IF_HOME], "on", r->rec.az[IF_ON], "location", r->rec.az[IF_LOCATION],
+                             "contact", r->rec.az[IF_CONTACT], "note", r->rec.az[IF_NOTE]);
+  int rc = db_begin() ||
+           db_exec("INSERT INTO mob_event(member_id, org_id, kind, on_date, location, contact, person_name, home_org,"
+                   " note, recorded_by, recorded_at) VALUES(nullif(?,0),?,'inflow',?,?,?,?,?,?,?,?)",
+                   "IIttttttt" "t", memberId, r->scope.id, r->rec.az[IF_ON], r->rec.az[IF_LOCATION],
+                   r->rec.az[IF_CONTACT], r->rec.az[IF_NAME], r->rec.az[IF_HOME], r->rec.az[IF_NOTE], api_actor(r),
+                   zAt);
+  long long id = rc ? 0 : db_last_rowid();
+  char zKey[32];
+  snprintf(zKey, sizeof zKey, "%lld", id);
+  rc = rc || audit_append(api_actor(r), "create", "inflow", zKey, r->scope.id, 0, pAfter) || db_commit();
+  if (rc) {
+    json_decref(pAfter);
+    db_rollback();
+    api_internal(r);
+    return;
+  }
+  json_object_set_new(pAfter, "id", json_integer(id));
+  api_json(r, 201, pAfter);
+}
+
+/* GET /api/v1/orgs/{code}/mobile: the subtree's mobile members (outflow)
+ * with where they are, how to reach them, lost contact since when, last
+ * remote participation; and the inflow registered with its organizations. */
+static void mobile_list(Req *r) {
+  char zHi[256];
+  scope_range(r->scope.zPath, zHi);
+  int bLost = api_query_bool(r, "lost");
+  json_t *aOut = json_array();
+  DbStmt *s = db_stmt(
+      "SELECT m.id, m.name, o.code, m.mobile_location,"
+      " (SELECT contact FROM mob_event e WHERE e.member_id=m.id AND e.kind='outflow' ORDER BY on_date DESC, id DESC LIMIT 1),"
+      " (SELECT on_date FROM mob_event e WHERE e.member_id=m.id AND e.kind='outflow' ORDER BY on_date DESC, id DESC LIMIT 1),"
+      " (SELECT CASE kind WHEN 'lost' THEN on_date END FROM mob_event e WHERE e.member_id=m.id"
+      "   AND e.kind IN ('outflow','return','lost','found') ORDER BY on_date DESC, id DESC LIMIT 1),"
+      " (SELECT max(on_date) FROM mob_event e WHERE e.member_id=m.id AND e.kind='remote')"
+      " FROM member m JOIN org o ON o.id=m.org_id WHERE o.path>=? AND o.path<? AND m.mobile=1 AND m.status='active'"
+      " ORDER BY o.path, m.id LIMIT 5000", "tt", r->scope.zPath, zHi);
+  while (s && db_step(s) == 1) {
+    if (bLost && db_col_isnull(s, 6)) continue;
+    json_array_append_new(aOut, json_pack("{s:I, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?}", "member_id",
+                                          (json_int_t)db_col_int(s, 0), "name", db_col_text(s, 1), "org_code",
+                                          db_col_text(s, 2), "location", cn(s, 3), "contact",
+                                          cn(s, 4), "out_since", cn(s, 5), "lost_since",
+                                          cn(s, 6), "last_remote", cn(s, 7)));
+  }
+  json_t *aIn = json_array();
+  s = db_stmt("SELECT e.id, e.person_name, e.home_org, o.code, e.on_date, e.location, e.contact, e.member_id"
+              " FROM mob_event e JOIN org o ON o.id=e.org_id WHERE e.kind='inflow' AND o.path>=? AND o.path<?"
+              " ORDER BY e.on_date DESC, e.id DESC LIMIT 5000", "tt", r->scope.zPath, zHi);
+  while (!bLost && s && db_step(s) == 1)
+    json_array_append_new(aIn, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:s?, s:o}", "id",
+                                         (json_int_t)db_col_int(s, 0), "name", db_col_text(s, 1), "home_org",
+                                         db_col_text(s, 2), "org_code", db_col_text(s, 3), "on", db_col_text(s, 4),
+                                         "location", cn(s, 5), "contact", cn(s, 6),
+                                         "member_id", db_col_isnull(s, 7) ? json_null()
+                                                                          : json_integer(db_col_int(s, 7))));
+  api_json(r, 200, json_pack("{s:o, s:o}", "outflow", aOut, "inflow", aIn));
+}
+
+/* ---- a member's history ---------------------------------------------------------- */
+
+/* GET /api/v1/members/{id}/history: every change of one member in date
+ * order: status changes, organizations (membership history and transfers),
+ * mobility, development steps, dues payments, and the audit log's entries
+ * for the member (who changed what, when, with the values before and after). */
+static void history_get(Req *r) {
+  long long id = r->memberId;
+  json_t *aOut = json_array();
+  DbStmt *s = db_stmt(
+      "SELECT on_date, 'status', from_status || ' -> ' || to_status, reason, changed_by, changed_at FROM st_change"
+      "  WHERE member_id=?1"
+      " UNION ALL SELECT h.started_on, 'membership', coalesce(o.code || ' ' || o.name, h.outside), h.via, NULL, NULL"
+      "  FROM lc_membership h LEFT JOIN org o ON o.id=h.org_id WHERE h.member_id=?1"
+      " UNION ALL SELECT t.issued_on, 'transfer_issued', coalesce(o.code || ' ' || o.name, t.to_outside),"
+      "  t.letter_no, t.issued_by, NULL FROM tr_transfer t LEFT JOIN org o ON o.id=t.to_org_id WHERE t.member_id=?1"
+      " UNION ALL SELECT t.closed_on, 'transfer_' || t.state, coalesce(o.code || ' ' || o.name, t.to_outside),"
+      "  t.close_reason, t.closed_by, NULL FROM tr_transfer t LEFT JOIN org o ON o.id=t.to_org_id"
+      "  WHERE t.member_id=?1 AND t.state<>'issued'"
+      " UNION ALL SELECT on_date, 'mobile_' || kind, location, note, recorded_by, recorded_at FROM mob_event"
+      "  WHERE member_id=?1"
+      " UNION ALL SELECT st.done_on, 'development_' || st.kind, st.by_whom, st.note, st.recorded_by, st.recorded_at"
+      "  FROM dev_step st JOIN dev_person p ON p.id=st.person_id WHERE p.member_id=?1"
+      " UNION ALL SELECT paid_on, 'dues_payment', period_from || '..' || period_to, printf('%.2f', amount/100.0),"
+      "  recorded_by, recorded_at FROM dues_payment WHERE member_id=?1"
+      " ORDER BY 1, 6 LIMIT 2000", "I", id);
+  while (s && db_step(s) == 1)
+    json_array_append_new(aOut, json_pack("{s:s?, s:s, s:s?, s:s?, s:s?, s:s?}", "on", cn(s, 0), "kind",
+                                          db_col_text(s, 1), "what", cn(s, 2), "detail", cn(s, 3), "by", cn(s, 4),
+                                          "at", cn(s, 5)));
+  json_t *aAudit = json_array();
+  char zKey[32];
+  snprintf(zKey, sizeof zKey, "%lld", id);
+  s = db_stmt("SELECT id, at, actor, action, before, after FROM audit WHERE entity='member' AND entity_key=?"
+              " ORDER BY id LIMIT 2000", "t", zKey);
+  while (s && db_step(s) == 1) {
+    json_t *pB = db_col_isnull(s, 4) ? json_null() : json_loads(db_col_text(s, 4), 0, 0);
+    json_t *pA = db_col_isnull(s, 5) ? json_null() : json_loads(db_col_text(s, 5), 0, 0);
+    /* Personal data stays masked in a history view. */
+    json_t *apJ[2] = {pB, pA};
+    for (int k = 0; k < 2; k++) {
+      if (!json_is_object(apJ[k])) continue;
+      json_t *v = json_object_get(apJ[k], "id_number");
+      if (json_is_string(v)) {
+        char *zM = text_mask_id(json_string_value(v));
+        json_object_set_new(apJ[k], "id_number", json_string(zM));
+        free(zM);
+      }
+      v = json_object_get(apJ[k], "phone");
+      if (json_is_string(v)) {
+        char *zM = text_mask_phone(json_string_value(v));
+        json_object_set_new(apJ[k], "phone", json_string(zM));
+        free(zM);
+      }
+    }
+    json_array_append_new(aAudit, json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id", (json_int_t)db_col_int(s, 0),
+                                            "at", db_col_text(s, 1), "actor", db_col_text(s, 2), "action",
+                                            db_col_text(s, 3), "before", pB ? pB : json_null(), "after",
+                                            pA ? pA : json_null()));
+  }
+  char *zStatus = db_text("SELECT status FROM member WHERE id=?", "I", id);
+  api_json(r, 200, json_pack("{s:I, s:s, s:o, s:o}", "member_id", (json_int_t)id, "status", zStatus ? zStatus : "",
+                             "events", aOut, "audit", aAudit));
+  free(zStatus);
+}
+
+static const QParam aMobileQuery[] = {
+  {"lost", Q_BOOL, 0, 0, 0},
+  {0, 0, 0, 0, 0},
+};
+
+const Route lifecycle_aRoute[] = {
+  {"POST", "/api/v1/members/{id}/status", status_change, R_WRITE | R_MEMBER | R_JSONBODY, 0,
+   "change a member's Party standing (suspend, restore, leave, decease, expel) with date and reason", aStatusField,
+   S_NFIELD, 0},
+  {"GET", "/api/v1/members/{id}/history", history_get, R_SELF | R_MEMBER, 0,
+   "a member's full history: status, organizations, transfers, mobility, development, dues, audit entries", 0, 0,
+   0},
+  {"POST", "/api/v1/members/{id}/mobility", mobility_record, R_WRITE | R_MEMBER | R_JSONBODY, 0,
+   "record outflow, return, lost contact (失联), found, or remote participation of a member", aMobField,
+   MB_NFIELD, 0},
+  {"POST", "/api/v1/orgs/{code}/inflow", inflow_record, R_WRITE | R_ORG | R_JSONBODY, 0,
+   "register a mobile member flowing in to this organization (流入登记)", aInflowField, IF_NFIELD, 0},
+  {"GET", "/api/v1/orgs/{code}/mobile", mobile_list, R_STAFF | R_ORG, aMobileQuery,
+   "mobile members of the subtree (where, contact, lost since, last remote participation) and inflow", 0, 0, 0},
+};
+const int lifecycle_nRoute = (int)ARRAY_LEN(lifecycle_aRoute);
