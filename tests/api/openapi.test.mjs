@@ -9,7 +9,22 @@ import { startServer, assertStatus, cliOk, FIXTURES, MEMBERS } from './lib.mjs';
 
 const srv = await startServer();
 const admin = await srv.as('admin');
-const SRC = JSON.parse(fs.readFileSync(path.resolve(FIXTURES, '../../src/openapi.json'), 'utf8'));
+// The served document: src/openapi.json with every module's fragment in
+// src/openapi/ merged in recursively, as the server does (json_object_update_recursive).
+const mergeInto = (a, b) => {
+  for (const [k, v] of Object.entries(b)) {
+    if (v && typeof v === 'object' && !Array.isArray(v) && a[k] && typeof a[k] === 'object' && !Array.isArray(a[k])) mergeInto(a[k], v);
+    else a[k] = v;
+  }
+  return a;
+};
+const SRC_DIR = path.resolve(FIXTURES, '../../src');
+const SRC = JSON.parse(fs.readFileSync(path.join(SRC_DIR, 'openapi.json'), 'utf8'));
+if (fs.existsSync(path.join(SRC_DIR, 'openapi'))) {
+  for (const f of fs.readdirSync(path.join(SRC_DIR, 'openapi')).filter((n) => n.endsWith('.json')).sort()) {
+    mergeInto(SRC, JSON.parse(fs.readFileSync(path.join(SRC_DIR, 'openapi', f), 'utf8')));
+  }
+}
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
 
 /** Follows a local $ref. */
