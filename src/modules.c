@@ -15,6 +15,9 @@
 
 ROUTES(server) ROUTES(auth) ROUTES(org) ROUTES(member) ROUTES(port) ROUTES(audit)
 COMMANDS(server) COMMANDS(port) COMMANDS(auth) COMMANDS(demo) COMMANDS(audit)
+ROUTES(life) COMMANDS(life)
+extern const char *const life_aMigration[]; extern const int life_nMigration;
+extern int life_demo(const DemoOpts *pOpts, const DemoResult *pRes);
 
 const RouteSet http_aRouteSet[] = {
   {server_aRoute, &server_nRoute},
@@ -23,6 +26,7 @@ const RouteSet http_aRouteSet[] = {
   {member_aRoute, &member_nRoute},
   {port_aRoute, &port_nRoute},
   {audit_aRoute, &audit_nRoute},
+  {life_aRoute, &life_nRoute},
 };
 const int http_nRouteSet = (int)ARRAY_LEN(http_aRouteSet);
 
@@ -35,15 +39,16 @@ const CommandSet cli_aCommandSet[] = {
   {auth_aCommand, &auth_nCommand},
   {demo_aCommand, &demo_nCommand},
   {audit_aCommand, &audit_nCommand},
+  {life_aCommand, &life_nCommand},
 };
 const int cli_nCommandSet = (int)ARRAY_LEN(cli_aCommandSet);
 
 /* Modules with tables of their own: {name, migrations, &count}. The core
  * tables (orgs, members, users, audit) are schema.c's. */
 const SchemaModule schema_aModule[] = {
-  {0, 0, 0},  /* C has no empty arrays: schema_nModule says how many are real */
+  {"life", life_aMigration, &life_nMigration},
 };
-const int schema_nModule = 0;
+const int schema_nModule = (int)ARRAY_LEN(schema_aModule);
 
 /* Who follows committed changes (events.h). */
 const EventListener events_aListener[] = {
