@@ -15,8 +15,9 @@
 
 ROUTES(server) ROUTES(auth) ROUTES(org) ROUTES(member) ROUTES(port) ROUTES(audit)
 COMMANDS(server) COMMANDS(port) COMMANDS(auth) COMMANDS(demo) COMMANDS(audit)
-ROUTES(life) COMMANDS(life)
+ROUTES(life) COMMANDS(life) ROUTES(obligations) COMMANDS(obligations)
 extern const char *const life_aMigration[]; extern const int life_nMigration;
+extern const char *const obligations_aMigration[]; extern const int obligations_nMigration;
 extern int life_demo(const DemoOpts *pOpts, const DemoResult *pRes);
 
 const RouteSet http_aRouteSet[] = {
@@ -27,6 +28,7 @@ const RouteSet http_aRouteSet[] = {
   {port_aRoute, &port_nRoute},
   {audit_aRoute, &audit_nRoute},
   {life_aRoute, &life_nRoute},
+  {obligations_aRoute, &obligations_nRoute},
 };
 const int http_nRouteSet = (int)ARRAY_LEN(http_aRouteSet);
 
@@ -40,6 +42,7 @@ const CommandSet cli_aCommandSet[] = {
   {demo_aCommand, &demo_nCommand},
   {audit_aCommand, &audit_nCommand},
   {life_aCommand, &life_nCommand},
+  {obligations_aCommand, &obligations_nCommand},
 };
 const int cli_nCommandSet = (int)ARRAY_LEN(cli_aCommandSet);
 
@@ -47,6 +50,7 @@ const int cli_nCommandSet = (int)ARRAY_LEN(cli_aCommandSet);
  * tables (orgs, members, users, audit) are schema.c's. */
 const SchemaModule schema_aModule[] = {
   {"life", life_aMigration, &life_nMigration},
+  {"obligations", obligations_aMigration, &obligations_nMigration},
 };
 const int schema_nModule = (int)ARRAY_LEN(schema_aModule);
 
