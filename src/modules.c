@@ -62,6 +62,6 @@ const int events_nListener = 0;
 
 /* Modules that add their own demo data to `qiangji demo`. */
 const DemoHook demo_aHook[] = {
-  0,
+  life_demo,
 };
-const int demo_nHook = 0;
+const int demo_nHook = (int)ARRAY_LEN(demo_aHook);
