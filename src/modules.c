@@ -15,7 +15,9 @@
 
 ROUTES(server) ROUTES(auth) ROUTES(org) ROUTES(member) ROUTES(port) ROUTES(audit)
 COMMANDS(server) COMMANDS(port) COMMANDS(auth) COMMANDS(demo) COMMANDS(audit)
-ROUTES(life) COMMANDS(life) ROUTES(obligations) COMMANDS(obligations)
+ROUTES(life) COMMANDS(life) ROUTES(obligations) COMMANDS(obligations) ROUTES(training) ROUTES(points)
+extern const char *const training_aMigration[]; extern const int training_nMigration;
+extern const char *const points_aMigration[]; extern const int points_nMigration;
 extern const char *const life_aMigration[]; extern const int life_nMigration;
 extern const char *const obligations_aMigration[]; extern const int obligations_nMigration;
 extern int life_demo(const DemoOpts *pOpts, const DemoResult *pRes);
@@ -29,6 +31,8 @@ const RouteSet http_aRouteSet[] = {
   {audit_aRoute, &audit_nRoute},
   {life_aRoute, &life_nRoute},
   {obligations_aRoute, &obligations_nRoute},
+  {training_aRoute, &training_nRoute},
+  {points_aRoute, &points_nRoute},
 };
 const int http_nRouteSet = (int)ARRAY_LEN(http_aRouteSet);
 
@@ -51,6 +55,8 @@ const int cli_nCommandSet = (int)ARRAY_LEN(cli_aCommandSet);
 const SchemaModule schema_aModule[] = {
   {"life", life_aMigration, &life_nMigration},
   {"obligations", obligations_aMigration, &obligations_nMigration},
+  {"training", training_aMigration, &training_nMigration},
+  {"points", points_aMigration, &points_nMigration},
 };
 const int schema_nModule = (int)ARRAY_LEN(schema_aModule);
 
