@@ -654,17 +654,20 @@ static int stamp_norm(const char *zIn, char z[21]) {
   return 0;
 }
 
-/* Expected attendees of a meeting, as SQL over ?1 = meeting id. */
+/* Expected attendees of a meeting, as SQL over ?1 = meeting id: the active
+ * members of the branch, its committee or its group who had joined the Party
+ * by the meeting's day. */
 static const char *expected_sql(const char *zKind) {
   if (strcmp(zKind, "committee") == 0)
     return "SELECT c.member_id FROM meeting t JOIN committee_member c ON c.org_id=t.org_id"
-           " JOIN member m ON m.id=c.member_id AND m.status='active' WHERE t.id=?1";
+           " JOIN member m ON m.id=c.member_id AND m.status='active' AND m.joined_on<=t.held_on WHERE t.id=?1";
   if (strcmp(zKind, "group") == 0)
     return "SELECT g.member_id FROM meeting t JOIN party_group_member g ON g.group_id=t.group_id"
-           " JOIN member m ON m.id=g.member_id AND m.status='active' WHERE t.id=?1";
+           " JOIN member m ON m.id=g.member_id AND m.status='active' AND m.joined_on<=t.held_on WHERE t.id=?1";
   if (strcmp(zKind, "talk") == 0 || strcmp(zKind, "study_group") == 0)
     return "SELECT member_id FROM attendance WHERE meeting_id=?1 AND 0";
-  return "SELECT m.id FROM meeting t JOIN member m ON m.org_id=t.org_id AND m.status='active' WHERE t.id=?1";
+  return "SELECT m.id AS member_id FROM meeting t JOIN member m ON m.org_id=t.org_id AND m.status='active' AND m.joined_on<=t.held_on"
+         " WHERE t.id=?1";
 }
 
 /* Recomputes a meeting's expected count, how many of them came and quorum. */
@@ -674,14 +677,7 @@ static int meeting_refresh(long long id) {
   Buf b = BUF_INIT;
   buf_printf(&b, "SELECT count(*), count(a.member_id) FROM (%s) e LEFT JOIN attendance a ON a.meeting_id=?1"
                  " AND a.member_id=e.member_id AND a.state IN ('present','online')", expected_sql(zKind));
-  /* expected_sql's column is named member_id or id: alias it. */
   char *zSql = buf_take(&b);
-  char *zFix = strstr(zSql, "SELECT m.id FROM");
-  if (zFix) {
-    buf_printf(&b, "%.*sSELECT m.id AS member_id FROM%s", (int)(zFix - zSql), zSql, zFix + strlen("SELECT m.id FROM"));
-    free(zSql);
-    zSql = buf_take(&b);
-  }
   DbStmt *s = db_stmt(zSql, "I", id);
   long long nExp = 0, nCame = 0;
   int rc = -1;
@@ -1127,8 +1123,7 @@ static void meeting_checkin(Req *r) {
   /* A member checks in only to a meeting they are expected at: their own
    * branch's (and their committee's or group's). */
   Buf b = BUF_INIT;
-  buf_printf(&b, "SELECT 1 FROM (%s) e WHERE e.%s=?2", expected_sql(zKind),
-             strstr(expected_sql(zKind), "SELECT m.id FROM") ? "id" : "member_id");
+  buf_printf(&b, "SELECT 1 FROM (%s) e WHERE e.member_id=?2", expected_sql(zKind));
   int bExpected = db_exists(buf_str(&b), "II", r->objectId, mid) == 1;
   buf_free(&b);
   if (!bExpected) {

@@ -146,7 +146,7 @@ static int branch_life(Ctx *c, Branch *b, int nMonth) {
   if (nFull >= 7) {
     int nC = 3 + (nFull >= 15) + (nFull >= 30), k = 0;
     for (int i = 0; i < b->n && k < nC; i++)
-      if (b->a[i].bFull) {
+      if (b->a[i].bFull && strcmp(b->a[i].zJoined, "2024-01-01") < 0) {
         b->a[i].bCommittee = 1;
         b->a[i].bGone = 0;
         if (db_exec("INSERT INTO committee_member(org_id, member_id, post) VALUES(?,?,?)", "IIt", b->orgId, b->a[i].id,
@@ -244,42 +244,54 @@ int life_demo(const DemoOpts *pOpts, const DemoResult *pRes) {
   double t0 = util_now();
   db_script("PRAGMA synchronous=OFF");
   long long nTotal = db_int(0, "SELECT count(*) FROM org WHERE kind IN ('党支部','联合党支部','临时党支部','项目党支部')", "");
-  /* Members branch by branch: ordered by the roster index. */
-  DbStmt *s = db_stmt("SELECT m.org_id, m.id, m.category, m.mobile, m.joined_on FROM member m"
-                      " WHERE m.status='active' ORDER BY m.org_id, m.id", "");
-  /* Read everything of one branch before writing: the statement must be
-   * finished before the next db_stmt of other SQL resets nothing of it, but
-   * writes between steps are fine in SQLite within one connection. */
-  Branch b = {0, 0, 0, 0};
-  int rc = db_begin();
-  long long nSince = 0;
-  while (!rc) {
-    int st = db_step(s);
-    long long orgId = st == 1 ? db_col_int(s, 0) : -1;
-    if (b.n && orgId != b.orgId) {
-      rc = branch_life(&c, &b, nMonth);
-      b.n = 0;
-      if (!rc && ++nSince >= 4000) {
-        rc = db_commit() || db_begin();
-        nSince = 0;
-        util_progress("demo organizational life", c.nBranch, nTotal);
-      }
-    }
-    if (st != 1) {
-      if (st < 0) rc = -1;
-      break;
-    }
-    if (b.n == b.nAlloc) b.a = xrealloc(b.a, sizeof *b.a * (size_t)(b.nAlloc = b.nAlloc ? 2 * b.nAlloc : 64));
-    Mem *p = &b.a[b.n++];
-    memset(p, 0, sizeof *p);
-    b.orgId = orgId;
-    p->id = db_col_int(s, 1);
-    p->bFull = strcmp(db_col_text(s, 2), "正式党员") == 0;
-    p->bMobile = db_col_int(s, 3) != 0;
-    snprintf(p->zJoined, sizeof p->zJoined, "%s", db_col_text(s, 4));
+  /* Members branch by branch, a slice of branch ids at a time: each slice
+   * is read whole (its statement finished) before anything is written, so
+   * no read stays open across the commits and the WAL can be checkpointed. */
+  long long *aOrg = 0, nOrg = 0, nOrgAlloc = 0;
+  DbStmt *s = db_stmt("SELECT id FROM org WHERE kind IN ('党支部','联合党支部','临时党支部','项目党支部') ORDER BY id", "");
+  while (s && db_step(s) == 1) {
+    if (nOrg == nOrgAlloc) aOrg = xrealloc(aOrg, sizeof *aOrg * (size_t)(nOrgAlloc = nOrgAlloc ? 2 * nOrgAlloc : 4096));
+    aOrg[nOrg++] = db_col_int(s, 0);
   }
-  free(b.a);
-  if (rc || db_commit()) {
+  Branch *aB = 0;
+  int nBAlloc = 0, rc = s ? 0 : -1;
+  const int nSlice = 2000;
+  for (long long i0 = 0; !rc && i0 < nOrg; i0 += nSlice) {
+    long long i1 = i0 + nSlice < nOrg ? i0 + nSlice : nOrg;
+    int nB = 0;
+    s = db_stmt("SELECT m.org_id, m.id, m.category, m.mobile, m.joined_on FROM member m"
+                " WHERE m.org_id >= ? AND m.org_id <= ? AND m.status='active' ORDER BY m.org_id, m.id", "II", aOrg[i0],
+                aOrg[i1 - 1]);
+    int st;
+    while ((st = db_step(s)) == 1) {
+      long long orgId = db_col_int(s, 0);
+      if (!nB || aB[nB - 1].orgId != orgId) {
+        if (nB == nBAlloc) {
+          aB = xrealloc(aB, sizeof *aB * (size_t)(nBAlloc = nBAlloc ? 2 * nBAlloc : nSlice));
+          memset(aB + nB, 0, sizeof *aB * (size_t)(nBAlloc - nB));
+        }
+        aB[nB].orgId = orgId;
+        aB[nB++].n = 0;
+      }
+      Branch *b = &aB[nB - 1];
+      if (b->n == b->nAlloc) b->a = xrealloc(b->a, sizeof *b->a * (size_t)(b->nAlloc = b->nAlloc ? 2 * b->nAlloc : 64));
+      Mem *p = &b->a[b->n++];
+      memset(p, 0, sizeof *p);
+      p->id = db_col_int(s, 1);
+      p->bFull = strcmp(db_col_text(s, 2), "正式党员") == 0;
+      p->bMobile = db_col_int(s, 3) != 0;
+      snprintf(p->zJoined, sizeof p->zJoined, "%s", db_col_text(s, 4));
+    }
+    if (st < 0) rc = -1;
+    if (!rc) rc = db_begin();
+    for (int i = 0; !rc && i < nB; i++) rc = branch_life(&c, &aB[i], nMonth);
+    if (!rc) rc = db_commit();
+    util_progress("demo organizational life", c.nBranch, nTotal);
+  }
+  for (int i = 0; i < nBAlloc; i++) free(aB[i].a);
+  free(aB);
+  free(aOrg);
+  if (rc) {
     db_rollback();
     util_die_msg("demo organizational life failed");
     return -1;
