@@ -151,7 +151,7 @@ int life_year_of(const char *zDate) { return atoi(zDate); }
 int life_member_delta(long long memberId, const char *zHeldOn, const char *zKind, const char *zState, int nSign) {
   int m = atoi(zHeldOn + 5);
   if (m < 1 || m > 12) return -1;
-  long long d = (long long)nSign << LIFE_SHIFT(m);
+  long long d = nSign * (1LL << LIFE_SHIFT(m));
   int bLife = strcmp(zState, "present") == 0 || strcmp(zState, "online") == 0;
   int bLeave = strcmp(zState, "leave") == 0;
   int bLect = bLife && strcmp(zKind, "lecture") == 0;
@@ -617,9 +617,7 @@ static int time_ok(const char *z) {
          isdigit((unsigned char)z[3]) && isdigit((unsigned char)z[4]) && atoi(z) < 24 && atoi(z + 3) < 60;
 }
 
-/* An ISO-8601 UTC timestamp "YYYY-MM-DDTHH:MM[:SS[.fff]]Z" normalized into
- * z as "YYYY-MM-DDTHH:MM:SSZ". 0 or -1. */
-static int stamp_norm(const char *zIn, char z[21]) {
+int life_stamp_norm(const char *zIn, char z[21]) {
   char zD[11];
   size_t n = strlen(zIn);
   if (n < 17 || zIn[10] != 'T' || zIn[n - 1] != 'Z') return -1;
@@ -925,7 +923,7 @@ static void meeting_write(Req *r, long long id) {
     api_error(r, 400, "invalid", "end_time", "结束时间早于开始时间");
     goto done;
   }
-  if ((az[MT_OPENS] && stamp_norm(az[MT_OPENS], zOpens)) || (az[MT_CLOSES] && stamp_norm(az[MT_CLOSES], zCloses))) {
+  if ((az[MT_OPENS] && life_stamp_norm(az[MT_OPENS], zOpens)) || (az[MT_CLOSES] && life_stamp_norm(az[MT_CLOSES], zCloses))) {
     api_error(r, 400, "invalid", az[MT_OPENS] && !zOpens[0] ? "checkin_opens_at" : "checkin_closes_at",
               "签到时间应为 UTC 时间，如 2026-06-30T08:00:00Z");
     goto done;
@@ -1166,7 +1164,7 @@ static void meeting_checkin(Req *r) {
 
 /* ---- attachments ------------------------------------------------------------ */
 
-static const char *sniff_mime(const unsigned char *p, size_t n) {
+const char *life_sniff_mime(const unsigned char *p, size_t n) {
   if (n >= 5 && memcmp(p, "%PDF-", 5) == 0) return "application/pdf";
   if (n >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0) return "image/png";
   if (n >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF) return "image/jpeg";
@@ -1224,7 +1222,7 @@ static void attachment_add(Req *r) {
     api_error(r, 413, "too_large", 0, "附件超过 %d MiB", LIFE_MAX_ATTACH >> 20);
     return;
   }
-  const char *zMime = sniff_mime((const unsigned char *)r->body.z, r->body.n);
+  const char *zMime = life_sniff_mime((const unsigned char *)r->body.z, r->body.n);
   if (!r->body.n || !zMime) {
     api_error(r, 415, "unsupported_type", 0, "附件只能是 PDF 或图片（PNG、JPEG、GIF、WebP）");
     return;

@@ -61,6 +61,13 @@ int life_year_of(const char *zDate);
  * (11 bytes); 0, or -1 answered. */
 int life_query_period(Req *r, char *zFrom, char *zTo);
 
+/* An ISO-8601 UTC timestamp "YYYY-MM-DDTHH:MM[:SS[.fff]]Z" written into z
+ * as "YYYY-MM-DDTHH:MM:SSZ" (fractions dropped). 0, or -1 when it is not one. */
+int life_stamp_norm(const char *zIn, char z[21]);
+/* The type of an attachment by its first bytes: "application/pdf",
+ * "image/png", "image/jpeg", "image/gif", "image/webp", or NULL. */
+const char *life_sniff_mime(const unsigned char *p, size_t n);
+
 extern const Route life_aRoute[];
 extern const int life_nRoute;
 extern const char *const life_aMigration[];
