@@ -465,6 +465,7 @@ static void group_write(Req *r, long long groupId) {
     goto done;
   }
   json_t *pBefore = groupId ? group_json(groupId) : json_null();
+  int bNew = !groupId;
   char zAt[32];
   util_timestamp(zAt);
   int rc = db_begin();
@@ -486,15 +487,14 @@ static void group_write(Req *r, long long groupId) {
   char zKey[32];
   snprintf(zKey, sizeof zKey, "%lld", groupId);
   if (!rc)
-    rc = audit_append(api_actor(r), json_is_null(pBefore) ? "create" : "update", "party_group", zKey, orgId,
-                      json_is_null(pBefore) ? 0 : pBefore, pAfter);
+    rc = audit_append(api_actor(r), bNew ? "create" : "update", "party_group", zKey, orgId, bNew ? 0 : pBefore, pAfter);
   json_decref(pBefore);
   if (rc || db_commit()) {
     json_decref(pAfter);
     api_internal(r);
     goto done;
   }
-  api_json(r, json_is_null(pBefore) ? 201 : 200, pAfter);
+  api_json(r, bNew ? 201 : 200, pAfter);
 done:
   free(zName);
   free(aId);
