@@ -72,6 +72,17 @@ static const Route *route_find(const char *zMethod, const char *zPath, char **az
   return 0;
 }
 
+/* 1 if the route for this method and path takes a file body (R_RAWBODY). */
+static int route_is_raw(const char *zMethod, const char *zPath) {
+  char *azParam[HTTP_MAX_PARAMS] = {0};
+  int bOther;
+  Buf allow = BUF_INIT;
+  const Route *r = route_find(zMethod, zPath, azParam, &bOther, &allow);
+  buf_free(&allow);
+  for (int i = 0; i < HTTP_MAX_PARAMS; i++) free(azParam[i]);
+  return r && (r->flags & R_RAWBODY);
+}
+
 /* ---- answering -------------------------------------------------------- */
 
 void api_json(Req *r, int status, json_t *pBody) {
@@ -459,8 +470,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     pC->req.zPath = zUrl;
     pC->req.fd = -1;
     pC->nLimit = API_MAX_JSON;
-    /* Upload routes take bigger bodies; they are all under /api/v1/import/. */
-    if (strncmp(zUrl, "/api/v1/import/", 15) == 0) pC->nLimit = API_MAX_UPLOAD;
+    /* Upload routes take bigger bodies: those under /api/v1/import/ and any
+     * route whose body is a file (R_RAWBODY; the handler sets its own cap). */
+    if (strncmp(zUrl, "/api/v1/import/", 15) == 0 || route_is_raw(zMethod, zUrl)) pC->nLimit = API_MAX_UPLOAD;
     const char *zLen = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
     if (zLen && strtoull(zLen, 0, 10) > pC->nLimit) pC->bTooLarge = 1;
     *ppCls = pC;

@@ -19,6 +19,12 @@ ROUTES(stats) ROUTES(annual) ROUTES(develop) ROUTES(transfer) ROUTES(dues) ROUTE
 COMMANDS(server) COMMANDS(port) COMMANDS(auth) COMMANDS(demo) COMMANDS(audit)
 COMMANDS(stats) COMMANDS(annual) COMMANDS(develop) COMMANDS(transfer) COMMANDS(dues)
 #include "lifecycle.h"
+ROUTES(life) COMMANDS(life) ROUTES(obligations) COMMANDS(obligations) ROUTES(training) ROUTES(points)
+extern const char *const training_aMigration[]; extern const int training_nMigration;
+extern const char *const points_aMigration[]; extern const int points_nMigration;
+extern const char *const life_aMigration[]; extern const int life_nMigration;
+extern const char *const obligations_aMigration[]; extern const int obligations_nMigration;
+extern int life_demo(const DemoOpts *pOpts, const DemoResult *pRes);
 
 const RouteSet http_aRouteSet[] = {
   {server_aRoute, &server_nRoute},
@@ -29,6 +35,10 @@ const RouteSet http_aRouteSet[] = {
   {audit_aRoute, &audit_nRoute},
   {stats_aRoute, &stats_nRoute},
   {annual_aRoute, &annual_nRoute},
+  {life_aRoute, &life_nRoute},
+  {obligations_aRoute, &obligations_nRoute},
+  {training_aRoute, &training_nRoute},
+  {points_aRoute, &points_nRoute},
   {develop_aRoute, &develop_nRoute},
   {transfer_aRoute, &transfer_nRoute},
   {dues_aRoute, &dues_nRoute},
@@ -47,6 +57,8 @@ const CommandSet cli_aCommandSet[] = {
   {audit_aCommand, &audit_nCommand},
   {stats_aCommand, &stats_nCommand},
   {annual_aCommand, &annual_nCommand},
+  {life_aCommand, &life_nCommand},
+  {obligations_aCommand, &obligations_nCommand},
   {develop_aCommand, &develop_nCommand},
   {transfer_aCommand, &transfer_nCommand},
   {dues_aCommand, &dues_nCommand},
@@ -56,9 +68,13 @@ const int cli_nCommandSet = (int)ARRAY_LEN(cli_aCommandSet);
 /* Modules with tables of their own: {name, migrations, &count}. The core
  * tables (orgs, members, users, audit) are schema.c's. */
 const SchemaModule schema_aModule[] = {
+  {"life", life_aMigration, &life_nMigration},
+  {"obligations", obligations_aMigration, &obligations_nMigration},
+  {"training", training_aMigration, &training_nMigration},
+  {"points", points_aMigration, &points_nMigration},
   {"lifecycle", lifecycle_aMigration, &lifecycle_nMigration},
 };
-const int schema_nModule = 1;
+const int schema_nModule = (int)ARRAY_LEN(schema_aModule);
 
 /* Who follows committed changes (events.h). */
 const EventListener events_aListener[] = {
@@ -68,15 +84,16 @@ const int events_nListener = 1;
 
 /* Modules that add their own demo data to `qiangji demo`. */
 const DemoHook demo_aHook[] = {
+  life_demo,
   lifecycle_demo,
 };
-const int demo_nHook = 1;
+const int demo_nHook = (int)ARRAY_LEN(demo_aHook);
 
 /* Modules that build in-memory state before the server listens (serve). */
 const ServerStart server_aStart[] = {
   stats_index_start,
 };
-const int server_nStart = 1;
+const int server_nStart = (int)ARRAY_LEN(server_aStart);
 
 /* Figures of other modules in GET /api/v1/orgs/{code}/stats (stats.h). */
 const StatsPart stats_aPart[] = {

@@ -1,0 +1,1350 @@
+/* life.c: organizational life (组织生活): party groups (党小组), branch
+ * committees (支委), meetings of every kind with attendance, remote
+ * check-in and attachments; the yearly summaries the reports read (life.h).
+ *
+ * Attachments are stored once by content: the bytes live in a directory
+ * beside the database, DB.files/ab/abcdef... named by their SHA-256 (written
+ * to a temporary name and renamed, so a file is whole or absent); the table
+ * life_blob keeps each hash's size and type, and each meeting's attachment
+ * row names the hash. A file left behind by a rolled-back upload is
+ * harmless: the same bytes would get the same name. */
+#include "life.h"
+#include "audit.h"
+#include "auth.h"
+#include "cli.h"
+#include "db.h"
+#include "org.h"
+#include "text.h"
+#include "util.h"
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const life_azKind[LIFE_NKIND + 1] = {"assembly",  "committee",   "group",     "lecture",     "theme_day",
+                                                 "life_meeting", "appraisal", "talk",      "study_group", 0};
+const char *const life_azKindName[LIFE_NKIND + 1] = {"支部党员大会", "支委会",   "党小组会", "党课",           "主题党日",
+                                                     "组织生活会",   "民主评议党员", "谈心谈话", "理论学习中心组学习", 0};
+static const char *const azMode[] = {"onsite", "online", "mixed", 0};
+static const char *const azState[] = {"present", "online", "leave", "absent", 0};
+static const char *const azStatus[] = {"held", "planned", 0};
+static const char *const azPost[] = {"书记", "副书记", "组织委员", "宣传委员", "纪检委员", "委员", 0};
+
+#define LIFE_MAX_ATTACH (10 << 20)   /* 10 MiB a file */
+#define LIFE_MAX_ITEMS 2000          /* attendance items or group members in one body */
+
+const char *const life_aMigration[] = {
+  /* 1: groups, committees, meetings, attendance, attachments, summaries. */
+  "CREATE TABLE party_group(\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  org_id INTEGER NOT NULL REFERENCES org(id),\n"
+  "  name TEXT NOT NULL,\n"
+  "  leader_id INTEGER REFERENCES member(id),\n"
+  "  created_at TEXT NOT NULL,\n"
+  "  UNIQUE(org_id, name)\n"
+  ");\n"
+  /* A member belongs to at most one party group. */
+  "CREATE TABLE party_group_member(\n"
+  "  member_id INTEGER PRIMARY KEY REFERENCES member(id),\n"
+  "  group_id INTEGER NOT NULL REFERENCES party_group(id)\n"
+  ");\n"
+  "CREATE INDEX party_group_member_group ON party_group_member(group_id);\n"
+  /* The branch committee (支部委员会): who sits on it now, and in which post. */
+  "CREATE TABLE committee_member(\n"
+  "  org_id INTEGER NOT NULL REFERENCES org(id),\n"
+  "  member_id INTEGER NOT NULL REFERENCES member(id),\n"
+  "  post TEXT NOT NULL,\n"
+  "  PRIMARY KEY(org_id, member_id)\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE TABLE meeting(\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  org_id INTEGER NOT NULL REFERENCES org(id),\n"
+  "  kind TEXT NOT NULL CHECK(kind IN ('assembly','committee','group','lecture','theme_day','life_meeting',"
+  "'appraisal','talk','study_group')),\n"
+  "  group_id INTEGER REFERENCES party_group(id),\n"
+  "  campaign_id INTEGER,\n"
+  "  title TEXT NOT NULL,\n"
+  "  held_on TEXT NOT NULL,\n"
+  "  start_time TEXT,\n"
+  "  end_time TEXT,\n"
+  "  place TEXT,\n"
+  "  mode TEXT NOT NULL DEFAULT 'onsite' CHECK(mode IN ('onsite','online','mixed')),\n"
+  "  host_id INTEGER REFERENCES member(id),\n"
+  "  recorder_id INTEGER REFERENCES member(id),\n"
+  "  topics TEXT,\n"
+  "  minutes TEXT,\n"
+  "  checkin_opens_at TEXT,\n"
+  "  checkin_closes_at TEXT,\n"
+  /* Derived when attendance is written: expected attendees (the branch, its
+   * committee or its group at that time), how many of them came, and for a
+   * committee meeting whether more than half were present. */
+  "  n_expected INTEGER NOT NULL DEFAULT 0,\n"
+  "  n_expected_present INTEGER NOT NULL DEFAULT 0,\n"
+  "  quorate INTEGER,\n"
+  "  created_at TEXT NOT NULL,\n"
+  "  updated_at TEXT NOT NULL\n"
+  ");\n"
+  "CREATE INDEX meeting_org ON meeting(org_id, held_on);\n"
+  "CREATE INDEX meeting_campaign ON meeting(campaign_id) WHERE campaign_id IS NOT NULL;\n"
+  "CREATE TABLE attendance(\n"
+  "  meeting_id INTEGER NOT NULL REFERENCES meeting(id),\n"
+  "  member_id INTEGER NOT NULL REFERENCES member(id),\n"
+  "  state TEXT NOT NULL CHECK(state IN ('present','online','leave','absent')),\n"
+  "  reason TEXT,\n"
+  "  checked_in_at TEXT,\n"
+  "  PRIMARY KEY(meeting_id, member_id)\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE TABLE life_blob(\n"
+  "  sha256 TEXT PRIMARY KEY,\n"
+  "  size INTEGER NOT NULL,\n"
+  "  mime TEXT NOT NULL\n"
+  ");\n"
+  "CREATE TABLE meeting_attachment(\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  meeting_id INTEGER NOT NULL REFERENCES meeting(id),\n"
+  "  sha256 TEXT NOT NULL REFERENCES life_blob(sha256),\n"
+  "  name TEXT NOT NULL,\n"
+  "  created_at TEXT NOT NULL,\n"
+  "  UNIQUE(meeting_id, sha256)\n"
+  ");\n"
+  "CREATE TABLE life_org_year(\n"
+  "  year INTEGER NOT NULL,\n"
+  "  org_id INTEGER NOT NULL,\n"
+  "  kind TEXT NOT NULL,\n"
+  "  group_id INTEGER NOT NULL,\n"
+  "  cnt_a INTEGER NOT NULL,\n"
+  "  cnt_b INTEGER NOT NULL,\n"
+  "  early INTEGER NOT NULL,\n"
+  "  nonquorate INTEGER NOT NULL,\n"
+  "  PRIMARY KEY(year, org_id, kind, group_id)\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE TABLE life_member_year(\n"
+  "  year INTEGER NOT NULL,\n"
+  "  member_id INTEGER NOT NULL,\n"
+  "  life_a INTEGER NOT NULL DEFAULT 0,\n"
+  "  life_b INTEGER NOT NULL DEFAULT 0,\n"
+  "  leave_a INTEGER NOT NULL DEFAULT 0,\n"
+  "  leave_b INTEGER NOT NULL DEFAULT 0,\n"
+  "  lect_a INTEGER NOT NULL DEFAULT 0,\n"
+  "  lect_b INTEGER NOT NULL DEFAULT 0,\n"
+  "  PRIMARY KEY(year, member_id)\n"
+  ") WITHOUT ROWID;\n"
+  /* The roster of a subtree, read in one index pass by the reports. */
+  "CREATE INDEX life_member_roster ON member(org_id, status, joined_on);\n",
+};
+const int life_nMigration = (int)ARRAY_LEN(life_aMigration);
+
+int life_kind_index(const char *zKind) {
+  for (int i = 0; zKind && i < LIFE_NKIND; i++)
+    if (strcmp(zKind, life_azKind[i]) == 0) return i;
+  return -1;
+}
+
+int life_year_of(const char *zDate) { return atoi(zDate); }
+
+/* ---- summaries ----------------------------------------------------------- */
+
+int life_member_delta(long long memberId, const char *zHeldOn, const char *zKind, const char *zState, int nSign) {
+  int m = atoi(zHeldOn + 5);
+  if (m < 1 || m > 12) return -1;
+  long long d = nSign * (1LL << LIFE_SHIFT(m));
+  int bLife = strcmp(zState, "present") == 0 || strcmp(zState, "online") == 0;
+  int bLeave = strcmp(zState, "leave") == 0;
+  int bLect = bLife && strcmp(zKind, "lecture") == 0;
+  if (!bLife && !bLeave) return 0;
+  long long a[6] = {0};
+  int h = m <= 6 ? 0 : 1;
+  if (bLife) a[0 + h] = d;
+  if (bLeave) a[2 + h] = d;
+  if (bLect) a[4 + h] = d;
+  return db_exec("INSERT INTO life_member_year(year, member_id, life_a, life_b, leave_a, leave_b, lect_a, lect_b)"
+                 " VALUES(?,?,?,?,?,?,?,?) ON CONFLICT(year, member_id) DO UPDATE SET"
+                 " life_a=life_a+excluded.life_a, life_b=life_b+excluded.life_b, leave_a=leave_a+excluded.leave_a,"
+                 " leave_b=leave_b+excluded.leave_b, lect_a=lect_a+excluded.lect_a, lect_b=lect_b+excluded.lect_b",
+                 "iIIIIIII", atoi(zHeldOn), memberId, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+typedef struct OrgSum {
+  int kind;
+  long long group;
+  long long a, b, early, nonq;
+} OrgSum;
+
+int life_org_refresh(long long orgId, int year) {
+  char zLo[16], zHi[16];
+  snprintf(zLo, sizeof zLo, "%04d-01-01", year);
+  snprintf(zHi, sizeof zHi, "%04d-12-31", year);
+  if (db_exec("DELETE FROM life_org_year WHERE year=? AND org_id=?", "iI", year, orgId)) return -1;
+  DbStmt *s = db_stmt("SELECT kind, coalesce(group_id,0), held_on, quorate FROM meeting"
+                      " WHERE org_id=? AND held_on >= ? AND held_on <= ?", "Itt", orgId, zLo, zHi);
+  if (!s) return -1;
+  OrgSum *a = 0;
+  int n = 0, nAlloc = 0, rc;
+  while ((rc = db_step(s)) == 1) {
+    int k = life_kind_index(db_col_text(s, 0));
+    long long g = db_col_int(s, 1);
+    const char *zOn = db_col_text(s, 2);
+    int m = atoi(zOn + 5), d = atoi(zOn + 8);
+    int i;
+    for (i = 0; i < n && !(a[i].kind == k && a[i].group == g); i++) {}
+    if (i == n) {
+      if (n == nAlloc) a = xrealloc(a, sizeof *a * (size_t)(nAlloc = nAlloc ? 2 * nAlloc : 16));
+      memset(&a[n], 0, sizeof a[n]);
+      a[n].kind = k;
+      a[n].group = g;
+      n++;
+    }
+    if (m <= 6) a[i].a += 1LL << LIFE_SHIFT(m);
+    else a[i].b += 1LL << LIFE_SHIFT(m);
+    if (d <= LIFE_GRACE_DAYS) a[i].early |= 1LL << (m - 1);
+    if (!db_col_isnull(s, 3) && db_col_int(s, 3) == 0) a[i].nonq |= 1LL << (m - 1);
+  }
+  for (int i = 0; rc == 0 && i < n; i++)
+    if (a[i].kind >= 0 &&
+        db_exec("INSERT INTO life_org_year(year, org_id, kind, group_id, cnt_a, cnt_b, early, nonquorate)"
+                " VALUES(?,?,?,?,?,?,?,?)", "iItIIIII", year, orgId, life_azKind[a[i].kind], a[i].group, a[i].a,
+                a[i].b, a[i].early, a[i].nonq))
+      rc = -1;
+  free(a);
+  return rc;
+}
+
+int life_rebuild(void) {
+  if (db_exec("DELETE FROM life_org_year", "") || db_exec("DELETE FROM life_member_year", "")) return -1;
+  /* Per organization and year, from the meetings. */
+  DbStmt *s = db_stmt("SELECT DISTINCT org_id, CAST(substr(held_on,1,4) AS INTEGER) FROM meeting", "");
+  long long *aOrg = 0;
+  int *aYear = 0, n = 0, nAlloc = 0;
+  while (s && db_step(s) == 1) {
+    if (n == nAlloc) {
+      nAlloc = nAlloc ? 2 * nAlloc : 1024;
+      aOrg = xrealloc(aOrg, sizeof *aOrg * (size_t)nAlloc);
+      aYear = xrealloc(aYear, sizeof *aYear * (size_t)nAlloc);
+    }
+    aOrg[n] = db_col_int(s, 0);
+    aYear[n++] = (int)db_col_int(s, 1);
+  }
+  int rc = s ? 0 : -1;
+  for (int i = 0; !rc && i < n; i++) rc = life_org_refresh(aOrg[i], aYear[i]);
+  free(aOrg);
+  free(aYear);
+  if (rc) return rc;
+  /* Per member and year, from the attendance, in one statement: the packed
+   * monthly counts are sums of 1 << shift. */
+  return db_exec(
+      "INSERT INTO life_member_year(year, member_id, life_a, life_b, leave_a, leave_b, lect_a, lect_b)"
+      " SELECT y, member_id,"
+      "  sum(CASE WHEN life AND mo<=6 THEN 1<<(10*(mo-1)) ELSE 0 END),"
+      "  sum(CASE WHEN life AND mo>6 THEN 1<<(10*(mo-7)) ELSE 0 END),"
+      "  sum(CASE WHEN lv AND mo<=6 THEN 1<<(10*(mo-1)) ELSE 0 END),"
+      "  sum(CASE WHEN lv AND mo>6 THEN 1<<(10*(mo-7)) ELSE 0 END),"
+      "  sum(CASE WHEN life AND lect AND mo<=6 THEN 1<<(10*(mo-1)) ELSE 0 END),"
+      "  sum(CASE WHEN life AND lect AND mo>6 THEN 1<<(10*(mo-7)) ELSE 0 END)"
+      " FROM (SELECT a.member_id, CAST(substr(m.held_on,1,4) AS INTEGER) y, CAST(substr(m.held_on,6,2) AS INTEGER) mo,"
+      "   a.state IN ('present','online') life, a.state='leave' lv, m.kind='lecture' lect"
+      "   FROM attendance a JOIN meeting m ON m.id=a.meeting_id WHERE a.state IN ('present','online','leave'))"
+      " GROUP BY y, member_id", "");
+}
+
+/* ---- body helpers ---------------------------------------------------------- */
+
+int life_body_keys(Req *r, json_t *pObj, const char *const *azKey) {
+  const char *zKey;
+  json_t *v;
+  json_object_foreach(pObj, zKey, v) {
+    int ok = 0;
+    for (int i = 0; azKey[i] && !ok; i++) ok = strcmp(azKey[i], zKey) == 0;
+    if (!ok) {
+      api_error(r, 400, "unknown_field", zKey, "未知字段 %.100s", zKey);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+int life_body_str(Req *r, json_t *pObj, const Field *pF, char **pz) {
+  *pz = 0;
+  json_t *v = json_object_get(pObj, pF->zJson);
+  if (v && !json_is_null(v)) {
+    if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
+      api_error(r, 400, "invalid", pF->zJson, "%s：应为字符串", pF->zHeader);
+      return -1;
+    }
+    const char *zWhy;
+    if (field_check(pF, json_string_value(v), pz, &zWhy)) {
+      api_error(r, 400, "invalid", pF->zJson, "%s：%s", pF->zHeader, zWhy);
+      return -1;
+    }
+  }
+  if (!*pz && (pF->flags & F_REQUIRED)) {
+    api_error(r, 400, "required", pF->zJson, "缺少%s", pF->zHeader);
+    return -1;
+  }
+  return 0;
+}
+
+int life_body_id(Req *r, json_t *pObj, const char *zName, int bRequired, long long *pId) {
+  *pId = 0;
+  json_t *v = json_object_get(pObj, zName);
+  if (!v || json_is_null(v)) {
+    if (bRequired) {
+      api_error(r, 400, "required", zName, "缺少 %s", zName);
+      return -1;
+    }
+    return 0;
+  }
+  if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > (1LL << 53)) {
+    api_error(r, 400, "invalid", zName, "%s 应为正整数", zName);
+    return -1;
+  }
+  *pId = json_integer_value(v);
+  return 0;
+}
+
+int life_body_tenths(Req *r, json_t *pObj, const char *zName, double max, long long *p) {
+  *p = -1;
+  json_t *v = json_object_get(pObj, zName);
+  if (!v || json_is_null(v)) return 0;
+  double x = json_is_number(v) ? json_number_value(v) : -1;
+  long long t = (long long)(x * 10 + 0.5);
+  if (!json_is_number(v) || x < 0 || x > max || (x * 10 - (double)t) > 1e-6 || ((double)t - x * 10) > 1e-6) {
+    api_error(r, 400, "invalid", zName, "%s 应为 0 到 %g 之间、最多一位小数的数", zName, max);
+    return -1;
+  }
+  *p = t;
+  return 0;
+}
+
+int life_check_member(Req *r, const char *zField, long long memberId, long long orgId, int bSubtree) {
+  DbStmt *s = db_stmt("SELECT m.org_id, o.path, m.status FROM member m JOIN org o ON o.id=m.org_id WHERE m.id=?", "I",
+                      memberId);
+  if (!s || db_step(s) != 1 || !scope_within(r->user.zOrgPath, db_col_text(s, 1))) {
+    api_error(r, 404, "not_found", zField, "没有这个党员：%lld", memberId);
+    return -1;
+  }
+  long long mOrg = db_col_int(s, 0);
+  char zPath[256];
+  snprintf(zPath, sizeof zPath, "%s", db_col_text(s, 1));
+  int bActive = strcmp(db_col_text(s, 2), "active") == 0;
+  db_step(s);
+  int ok = mOrg == orgId;
+  if (!ok && bSubtree) {
+    char *zRoot = db_text("SELECT path FROM org WHERE id=?", "I", orgId);
+    ok = zRoot && scope_within(zRoot, zPath);
+    free(zRoot);
+  }
+  if (!ok) {
+    api_error(r, 400, "invalid", zField, "党员 %lld 不是%s的党员", memberId, bSubtree ? "本组织" : "本支部");
+    return -1;
+  }
+  if (!bActive) {
+    api_error(r, 400, "invalid", zField, "党员 %lld 不在册（已停止党籍、出党或去世）", memberId);
+    return -1;
+  }
+  return 0;
+}
+
+int life_query_period(Req *r, char *zFrom, char *zTo) {
+  const char *zF = api_query(r, "from"), *zT = api_query(r, "to"), *zY = api_query(r, "year");
+  char zToday[11];
+  util_today(zToday);
+  if (zY && zY[0]) {
+    int y = atoi(zY);
+    snprintf(zFrom, 11, "%04d-01-01", y);
+    snprintf(zTo, 11, "%04d-12-31", y);
+  } else {
+    snprintf(zFrom, 11, "%.4s-01-01", zToday);
+    snprintf(zTo, 11, "%.4s-12-31", zToday);
+  }
+  if (zF && zF[0] && text_parse_date(zF, zFrom)) {
+    api_error(r, 400, "invalid", "from", "from 不是有效日期");
+    return -1;
+  }
+  if (zT && zT[0] && text_parse_date(zT, zTo)) {
+    api_error(r, 400, "invalid", "to", "to 不是有效日期");
+    return -1;
+  }
+  if (strcmp(zFrom, zTo) > 0) {
+    api_error(r, 400, "invalid", "to", "to 早于 from");
+    return -1;
+  }
+  if (text_date_days(zTo) - text_date_days(zFrom) > 3 * 366) {
+    api_error(r, 400, "invalid", "to", "期间最长三年");
+    return -1;
+  }
+  return 0;
+}
+
+/* ---- groups and committees ------------------------------------------------ */
+
+static const Field aGroupName = {"name", "党小组名称", FT_TEXT, F_REQUIRED, 50, 0};
+
+static int group_org(const char *zParam, long long *pOrgId) {
+  *pOrgId = db_int(0, "SELECT org_id FROM party_group WHERE id=?", "I", atoll(zParam));
+  return *pOrgId ? 0 : -1;
+}
+
+static json_t *group_json(long long id) {
+  DbStmt *s = db_stmt("SELECT g.name, g.leader_id, o.code FROM party_group g JOIN org o ON o.id=g.org_id WHERE g.id=?",
+                      "I", id);
+  if (!s || db_step(s) != 1) return json_null();
+  json_t *o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", db_col_text(s, 0), "org_code",
+                        db_col_text(s, 2));
+  json_object_set_new(o, "leader_id", db_col_isnull(s, 1) ? json_null() : json_integer(db_col_int(s, 1)));
+  db_step(s);
+  json_t *a = json_array();
+  s = db_stmt("SELECT m.id, m.name FROM party_group_member g JOIN member m ON m.id=g.member_id WHERE g.group_id=?"
+              " ORDER BY m.id", "I", id);
+  while (s && db_step(s) == 1)
+    json_array_append_new(a, json_pack("{s:I, s:s}", "id", (json_int_t)db_col_int(s, 0), "name", db_col_text(s, 1)));
+  json_object_set_new(o, "members", a);
+  return o;
+}
+
+static int need_branch(Req *r) {
+  if (!org_is_branch(r->scope.zKind)) {
+    api_error(r, 400, "invalid", "code", "%s 是%s，此操作只适用于党支部", r->scope.zCode, r->scope.zKind);
+    return -1;
+  }
+  return 0;
+}
+
+/* Reads member_ids of a group body into *paId (caller frees), checking each. */
+static int group_members(Req *r, json_t *pBody, long long orgId, long long groupId, long long **paId, int *pn) {
+  *paId = 0;
+  *pn = -1;
+  json_t *a = json_object_get(pBody, "member_ids");
+  if (!a) return 0;
+  if (!json_is_array(a) || json_array_size(a) > LIFE_MAX_ITEMS) {
+    api_error(r, 400, "invalid", "member_ids", "member_ids 应为党员编号数组（最多 %d 个）", LIFE_MAX_ITEMS);
+    return -1;
+  }
+  *pn = (int)json_array_size(a);
+  *paId = xcalloc((size_t)*pn + 1, sizeof **paId);
+  for (int i = 0; i < *pn; i++) {
+    json_t *v = json_array_get(a, (size_t)i);
+    if (!json_is_integer(v) || json_integer_value(v) < 1) {
+      api_error(r, 400, "invalid", "member_ids", "member_ids 应为正整数");
+      return -1;
+    }
+    (*paId)[i] = json_integer_value(v);
+    for (int j = 0; j < i; j++)
+      if ((*paId)[j] == (*paId)[i]) {
+        api_error(r, 400, "invalid", "member_ids", "党员 %lld 重复", (*paId)[i]);
+        return -1;
+      }
+    if (life_check_member(r, "member_ids", (*paId)[i], orgId, 0)) return -1;
+    long long other = db_int(0, "SELECT group_id FROM party_group_member WHERE member_id=?", "I", (*paId)[i]);
+    if (other && other != groupId) {
+      api_error(r, 409, "conflict", "member_ids", "党员 %lld 已在另一个党小组", (*paId)[i]);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static void group_write(Req *r, long long groupId) {
+  static const char *const azKey[] = {"name", "leader_id", "member_ids", 0};
+  json_t *pBody = r->pJson;
+  char *zName = 0;
+  long long leader = 0, *aId = 0;
+  int nId = -1;
+  long long orgId = r->scope.id;
+  Field fName = aGroupName;
+  if (groupId) fName.flags = 0;
+  if (life_body_keys(r, pBody, azKey) || life_body_str(r, pBody, &fName, &zName) ||
+      life_body_id(r, pBody, "leader_id", 0, &leader) || (leader && life_check_member(r, "leader_id", leader, orgId, 0)) ||
+      group_members(r, pBody, orgId, groupId, &aId, &nId))
+    goto done;
+  if (zName && db_exists("SELECT 1 FROM party_group WHERE org_id=? AND name=? AND id<>?", "ItI", orgId, zName, groupId) == 1) {
+    api_error(r, 409, "conflict", "name", "本支部已有党小组“%s”", zName);
+    goto done;
+  }
+  json_t *pBefore = groupId ? group_json(groupId) : json_null();
+  int bNew = !groupId;
+  char zAt[32];
+  util_timestamp(zAt);
+  int rc = db_begin();
+  if (!rc && !groupId) {
+    rc = db_exec("INSERT INTO party_group(org_id, name, leader_id, created_at) VALUES(?,?,nullif(?,0),?)", "ItIt", orgId,
+                 zName, leader, zAt);
+    groupId = db_last_rowid();
+  } else if (!rc) {
+    if (zName) rc = db_exec("UPDATE party_group SET name=? WHERE id=?", "tI", zName, groupId);
+    if (!rc && json_object_get(pBody, "leader_id"))
+      rc = db_exec("UPDATE party_group SET leader_id=nullif(?,0) WHERE id=?", "II", leader, groupId);
+  }
+  if (!rc && nId >= 0) {
+    rc = db_exec("DELETE FROM party_group_member WHERE group_id=?", "I", groupId);
+    for (int i = 0; !rc && i < nId; i++)
+      rc = db_exec("INSERT INTO party_group_member(member_id, group_id) VALUES(?,?)", "II", aId[i], groupId);
+  }
+  json_t *pAfter = rc ? 0 : group_json(groupId);
+  char zKey[32];
+  snprintf(zKey, sizeof zKey, "%lld", groupId);
+  if (!rc)
+    rc = audit_append(api_actor(r), bNew ? "create" : "update", "party_group", zKey, orgId, bNew ? 0 : pBefore, pAfter);
+  json_decref(pBefore);
+  if (rc || db_commit()) {
+    json_decref(pAfter);
+    api_internal(r);
+    goto done;
+  }
+  api_json(r, bNew ? 201 : 200, pAfter);
+done:
+  free(zName);
+  free(aId);
+}
+
+static void group_create(Req *r) {
+  if (need_branch(r)) return;
+  group_write(r, 0);
+}
+static void group_patch(Req *r) { group_write(r, r->objectId); }
+
+static void group_list(Req *r) {
+  DbStmt *s = db_stmt("SELECT id FROM party_group WHERE org_id=? ORDER BY id", "I", r->scope.id);
+  json_t *aId = json_array(), *a = json_array();
+  while (s && db_step(s) == 1) json_array_append_new(aId, json_integer(db_col_int(s, 0)));
+  size_t i;
+  json_t *v;
+  json_array_foreach(aId, i, v) json_array_append_new(a, group_json(json_integer_value(v)));
+  json_decref(aId);
+  api_json(r, 200, json_pack("{s:o, s:I}", "items", a, "total", (json_int_t)json_array_size(a)));
+}
+
+static json_t *committee_json(long long orgId) {
+  json_t *a = json_array();
+  DbStmt *s = db_stmt("SELECT m.id, m.name, c.post FROM committee_member c JOIN member m ON m.id=c.member_id"
+                      " WHERE c.org_id=? ORDER BY CASE c.post WHEN '书记' THEN 0 WHEN '副书记' THEN 1 ELSE 2 END, m.id",
+                      "I", orgId);
+  while (s && db_step(s) == 1)
+    json_array_append_new(a, json_pack("{s:I, s:s, s:s}", "member_id", (json_int_t)db_col_int(s, 0), "name",
+                                       db_col_text(s, 1), "post", db_col_text(s, 2)));
+  return json_pack("{s:o, s:I}", "members", a, "size", (json_int_t)json_array_size(a));
+}
+
+static void committee_get(Req *r) { api_json(r, 200, committee_json(r->scope.id)); }
+
+/* PUT: the whole committee at once (an election or a by-election). */
+static void committee_put(Req *r) {
+  static const char *const azKey[] = {"members", 0}, *const azItemKey[] = {"member_id", "post", 0};
+  static const Field fPost = {"post", "职务", FT_ENUM, F_REQUIRED, 0, azPost};
+  if (need_branch(r) || life_body_keys(r, r->pJson, azKey)) return;
+  json_t *a = json_object_get(r->pJson, "members");
+  if (!json_is_array(a) || json_array_size(a) > 7) {
+    api_error(r, 400, "invalid", "members", "members 应为数组，支部委员会最多 7 人");
+    return;
+  }
+  size_t n = json_array_size(a);
+  long long aId[8];
+  char *azPostV[8] = {0};
+  int nSec = 0, bad = 0;
+  for (size_t i = 0; i < n && !bad; i++) {
+    json_t *it = json_array_get(a, i);
+    bad = !json_is_object(it) || life_body_keys(r, it, azItemKey) || life_body_id(r, it, "member_id", 1, &aId[i]) ||
+          life_body_str(r, it, &fPost, &azPostV[i]) || life_check_member(r, "members", aId[i], r->scope.id, 0);
+    if (!bad && !json_is_object(it)) api_error(r, 400, "invalid", "members", "members 的每一项应为对象");
+    if (bad && !r->status) api_error(r, 400, "invalid", "members", "members 的每一项应为对象");
+    if (bad) break;
+    for (size_t j = 0; j < i; j++)
+      if (aId[j] == aId[i]) {
+        api_error(r, 400, "invalid", "members", "党员 %lld 重复", aId[i]);
+        bad = 1;
+      }
+    if (!bad && strcmp(azPostV[i], "书记") == 0 && ++nSec > 1) {
+      api_error(r, 400, "invalid", "members", "只能有一名书记");
+      bad = 1;
+    }
+    if (!bad && db_exists("SELECT 1 FROM member WHERE id=? AND category='正式党员'", "I", aId[i]) != 1) {
+      api_error(r, 400, "invalid", "members", "党员 %lld 是预备党员，不能当选支部委员", aId[i]);
+      bad = 1;
+    }
+  }
+  if (!bad) {
+    json_t *pBefore = committee_json(r->scope.id);
+    int rc = db_begin() || db_exec("DELETE FROM committee_member WHERE org_id=?", "I", r->scope.id);
+    for (size_t i = 0; !rc && i < n; i++)
+      rc = db_exec("INSERT INTO committee_member(org_id, member_id, post) VALUES(?,?,?)", "IIt", r->scope.id, aId[i],
+                   azPostV[i]);
+    json_t *pAfter = committee_json(r->scope.id);
+    if (!rc) rc = audit_append(api_actor(r), "update", "committee", r->scope.zCode, r->scope.id, pBefore, pAfter);
+    json_decref(pBefore);
+    if (rc || db_commit()) {
+      json_decref(pAfter);
+      api_internal(r);
+    } else {
+      api_json(r, 200, pAfter);
+    }
+  }
+  for (size_t i = 0; i < n && i < 8; i++) free(azPostV[i]);
+}
+
+/* ---- meetings ------------------------------------------------------------- */
+
+enum { MT_KIND, MT_TITLE, MT_HELD, MT_START, MT_END, MT_PLACE, MT_MODE, MT_TOPICS, MT_MINUTES, MT_STATUS, MT_OPENS,
+       MT_CLOSES, MT_NFIELD };
+static const Field aMeetingField[MT_NFIELD] = {
+  [MT_KIND] = {"kind", "会议类型", FT_ENUM, F_REQUIRED, 0, life_azKind},
+  [MT_TITLE] = {"title", "会议名称", FT_TEXT, F_REQUIRED, 100, 0},
+  [MT_HELD] = {"held_on", "会议日期", FT_DATE, F_REQUIRED, 0, 0},
+  [MT_START] = {"start_time", "开始时间", FT_TEXT, 0, 5, 0},
+  [MT_END] = {"end_time", "结束时间", FT_TEXT, 0, 5, 0},
+  [MT_PLACE] = {"place", "地点", FT_TEXT, 0, 100, 0},
+  [MT_MODE] = {"mode", "方式", FT_ENUM, 0, 0, azMode},
+  [MT_TOPICS] = {"topics", "议题", FT_TEXT, 0, 2000, 0},
+  [MT_MINUTES] = {"minutes", "会议记录", FT_TEXT, 0, 20000, 0},
+  [MT_STATUS] = {"status", "状态", FT_ENUM, 0, 0, azStatus},
+  [MT_OPENS] = {"checkin_opens_at", "签到开始", FT_TEXT, 0, 40, 0},
+  [MT_CLOSES] = {"checkin_closes_at", "签到截止", FT_TEXT, 0, 40, 0},
+};
+static const char *const azMeetingKey[] = {"kind", "title", "held_on", "start_time", "end_time", "place", "mode",
+                                           "topics", "minutes", "status", "checkin_opens_at", "checkin_closes_at",
+                                           "group_id", "campaign_id", "host_id", "recorder_id", "attendance", 0};
+
+static int meeting_org(const char *zParam, long long *pOrgId) {
+  *pOrgId = db_int(0, "SELECT org_id FROM meeting WHERE id=?", "I", atoll(zParam));
+  return *pOrgId ? 0 : -1;
+}
+
+/* "HH:MM" */
+static int time_ok(const char *z) {
+  return strlen(z) == 5 && isdigit((unsigned char)z[0]) && isdigit((unsigned char)z[1]) && z[2] == ':' &&
+         isdigit((unsigned char)z[3]) && isdigit((unsigned char)z[4]) && atoi(z) < 24 && atoi(z + 3) < 60;
+}
+
+int life_stamp_norm(const char *zIn, char z[21]) {
+  char zD[11];
+  size_t n = strlen(zIn);
+  if (n < 17 || zIn[10] != 'T' || zIn[n - 1] != 'Z') return -1;
+  memcpy(zD, zIn, 10);
+  zD[10] = 0;
+  char zP[11];
+  if (text_parse_date(zD, zP) || strcmp(zP, zD)) return -1;
+  char zT[6];
+  memcpy(zT, zIn + 11, 5);
+  zT[5] = 0;
+  if (!time_ok(zT)) return -1;
+  int sec = 0;
+  const char *p = zIn + 16;
+  if (*p == ':') {
+    if (!isdigit((unsigned char)p[1]) || !isdigit((unsigned char)p[2])) return -1;
+    sec = atoi(p + 1);
+    p += 3;
+    if (*p == '.') {
+      p++;
+      while (isdigit((unsigned char)*p)) p++;
+    }
+  }
+  if (*p != 'Z' || p[1] || sec > 59) return -1;
+  memcpy(z, zD, 10);
+  z[10] = 'T';
+  memcpy(z + 11, zT, 5);
+  z[16] = ':';
+  z[17] = (char)('0' + sec / 10);
+  z[18] = (char)('0' + sec % 10);
+  z[19] = 'Z';
+  z[20] = 0;
+  return 0;
+}
+
+/* Expected attendees of a meeting, as SQL over ?1 = meeting id: the active
+ * members of the branch, its committee or its group who had joined the Party
+ * by the meeting's day. */
+static const char *expected_sql(const char *zKind) {
+  if (strcmp(zKind, "committee") == 0)
+    return "SELECT c.member_id FROM meeting t JOIN committee_member c ON c.org_id=t.org_id"
+           " JOIN member m ON m.id=c.member_id AND m.status='active' AND m.joined_on<=t.held_on WHERE t.id=?1";
+  if (strcmp(zKind, "group") == 0)
+    return "SELECT g.member_id FROM meeting t JOIN party_group_member g ON g.group_id=t.group_id"
+           " JOIN member m ON m.id=g.member_id AND m.status='active' AND m.joined_on<=t.held_on WHERE t.id=?1";
+  if (strcmp(zKind, "talk") == 0 || strcmp(zKind, "study_group") == 0)
+    return "SELECT member_id FROM attendance WHERE meeting_id=?1 AND 0";
+  return "SELECT m.id AS member_id FROM meeting t JOIN member m ON m.org_id=t.org_id AND m.status='active' AND m.joined_on<=t.held_on"
+         " WHERE t.id=?1";
+}
+
+/* Recomputes a meeting's expected count, how many of them came and quorum. */
+static int meeting_refresh(long long id) {
+  char *zKind = db_text("SELECT kind FROM meeting WHERE id=?", "I", id);
+  if (!zKind) return -1;
+  Buf b = BUF_INIT;
+  buf_printf(&b, "SELECT count(*), count(a.member_id) FROM (%s) e LEFT JOIN attendance a ON a.meeting_id=?1"
+                 " AND a.member_id=e.member_id AND a.state IN ('present','online')", expected_sql(zKind));
+  char *zSql = buf_take(&b);
+  DbStmt *s = db_stmt(zSql, "I", id);
+  long long nExp = 0, nCame = 0;
+  int rc = -1;
+  if (s && db_step(s) == 1) {
+    nExp = db_col_int(s, 0);
+    nCame = db_col_int(s, 1);
+    db_step(s);
+    rc = 0;
+  }
+  free(zSql);
+  int bCommittee = strcmp(zKind, "committee") == 0;
+  free(zKind);
+  if (rc) return -1;
+  return db_exec("UPDATE meeting SET n_expected=?, n_expected_present=?, quorate=CASE WHEN ? THEN ?*2 > ? END"
+                 " WHERE id=?", "IIiIII", nExp, nCame, bCommittee, nCame, nExp, id);
+}
+
+static json_t *meeting_json(long long id, int bFull) {
+  DbStmt *s = db_stmt(
+      "SELECT t.kind, t.title, t.held_on, t.start_time, t.end_time, t.place, t.mode, t.host_id, t.recorder_id,"
+      " t.topics, t.minutes, t.checkin_opens_at, t.checkin_closes_at, t.group_id, t.campaign_id, o.code, o.name,"
+      " t.n_expected, t.n_expected_present, t.quorate, t.created_at, t.updated_at"
+      " FROM meeting t JOIN org o ON o.id=t.org_id WHERE t.id=?", "I", id);
+  if (!s || db_step(s) != 1) return json_null();
+  char zToday[11];
+  util_today(zToday);
+  json_t *o = json_object();
+  json_object_set_new(o, "id", json_integer(id));
+  int k = life_kind_index(db_col_text(s, 0));
+  json_object_set_new(o, "kind", json_string(db_col_text(s, 0)));
+  json_object_set_new(o, "kind_name", json_string(k >= 0 ? life_azKindName[k] : ""));
+  static const char *const azCol[] = {"title", "held_on", "start_time", "end_time", "place", "mode"};
+  for (int i = 0; i < 6; i++)
+    json_object_set_new(o, azCol[i], db_col_isnull(s, 1 + i) ? json_null() : json_string(db_col_text(s, 1 + i)));
+  json_object_set_new(o, "status", json_string(strcmp(db_col_text(s, 2), zToday) <= 0 ? "held" : "planned"));
+  static const char *const azId[] = {"host_id", "recorder_id"};
+  for (int i = 0; i < 2; i++)
+    json_object_set_new(o, azId[i], db_col_isnull(s, 7 + i) ? json_null() : json_integer(db_col_int(s, 7 + i)));
+  static const char *const azCol2[] = {"topics", "minutes", "checkin_opens_at", "checkin_closes_at"};
+  for (int i = 0; i < 4; i++)
+    json_object_set_new(o, azCol2[i], db_col_isnull(s, 9 + i) ? json_null() : json_string(db_col_text(s, 9 + i)));
+  json_object_set_new(o, "group_id", db_col_isnull(s, 13) ? json_null() : json_integer(db_col_int(s, 13)));
+  json_object_set_new(o, "campaign_id", db_col_isnull(s, 14) ? json_null() : json_integer(db_col_int(s, 14)));
+  json_object_set_new(o, "org_code", json_string(db_col_text(s, 15)));
+  json_object_set_new(o, "org_name", json_string(db_col_text(s, 16)));
+  json_object_set_new(o, "expected_count", json_integer(db_col_int(s, 17)));
+  json_object_set_new(o, "expected_present", json_integer(db_col_int(s, 18)));
+  json_object_set_new(o, "quorate", db_col_isnull(s, 19) ? json_null() : json_boolean(db_col_int(s, 19)));
+  json_object_set_new(o, "created_at", json_string(db_col_text(s, 20)));
+  json_object_set_new(o, "updated_at", json_string(db_col_text(s, 21)));
+  char zKind[32];
+  snprintf(zKind, sizeof zKind, "%s", db_col_text(s, 0));
+  db_step(s);
+  if (!bFull) return o;
+  /* Attendance: every expected attendee with their state (null: not
+   * recorded), then anyone else recorded (observers, talk partners). */
+  Buf b = BUF_INIT;
+  const char *zExp = expected_sql(zKind);
+  buf_printf(&b, "WITH e(mid) AS (%s) SELECT m.id, m.name, a.state, a.reason, a.checked_in_at, m.id IN e FROM member m"
+                 " LEFT JOIN attendance a ON a.meeting_id=?1 AND a.member_id=m.id"
+                 " WHERE m.id IN e OR a.member_id IS NOT NULL ORDER BY m.id IN e DESC, m.id", zExp);
+  s = db_stmt(buf_str(&b), "I", id);
+  json_t *aAtt = json_array();
+  long long nState[4] = {0}, nNone = 0;
+  while (s && db_step(s) == 1) {
+    json_t *it = json_pack("{s:I, s:s, s:b}", "member_id", (json_int_t)db_col_int(s, 0), "name", db_col_text(s, 1),
+                           "expected", (int)db_col_int(s, 5));
+    json_object_set_new(it, "state", db_col_isnull(s, 2) ? json_null() : json_string(db_col_text(s, 2)));
+    json_object_set_new(it, "reason", db_col_isnull(s, 3) ? json_null() : json_string(db_col_text(s, 3)));
+    json_object_set_new(it, "checked_in_at", db_col_isnull(s, 4) ? json_null() : json_string(db_col_text(s, 4)));
+    for (int i = 0; i < 4; i++)
+      if (!db_col_isnull(s, 2) && strcmp(db_col_text(s, 2), azState[i]) == 0) nState[i]++;
+    if (db_col_isnull(s, 2)) nNone++;
+    json_array_append_new(aAtt, it);
+  }
+  buf_free(&b);
+  json_object_set_new(o, "attendance", aAtt);
+  json_object_set_new(o, "counts", json_pack("{s:I, s:I, s:I, s:I, s:I}", "present", (json_int_t)nState[0], "online",
+                                             (json_int_t)nState[1], "leave", (json_int_t)nState[2], "absent",
+                                             (json_int_t)nState[3], "not_recorded", (json_int_t)nNone));
+  json_t *aFile = json_array();
+  s = db_stmt("SELECT a.id, a.name, b.size, b.mime, a.sha256 FROM meeting_attachment a JOIN life_blob b"
+              " ON b.sha256=a.sha256 WHERE a.meeting_id=? ORDER BY a.id", "I", id);
+  while (s && db_step(s) == 1)
+    json_array_append_new(aFile, json_pack("{s:I, s:s, s:I, s:s, s:s}", "id", (json_int_t)db_col_int(s, 0), "name",
+                                           db_col_text(s, 1), "size", (json_int_t)db_col_int(s, 2), "mime",
+                                           db_col_text(s, 3), "sha256", db_col_text(s, 4)));
+  json_object_set_new(o, "attachments", aFile);
+  return o;
+}
+
+/* One attendance item, checked. */
+typedef struct AttItem {
+  long long memberId;
+  char *zState, *zReason;
+} AttItem;
+
+static void att_free(AttItem *a, int n) {
+  for (int i = 0; i < n; i++) {
+    free(a[i].zState);
+    free(a[i].zReason);
+  }
+  free(a);
+}
+
+/* Parses and checks an attendance array for a meeting of kind zKind in orgId. */
+static int att_parse(Req *r, json_t *pArr, const char *zKind, long long orgId, AttItem **paItem, int *pn) {
+  static const char *const azKey[] = {"member_id", "state", "reason", 0};
+  static const Field fState = {"state", "出席情况", FT_ENUM, F_REQUIRED, 0, azState};
+  static const Field fReason = {"reason", "请假事由", FT_TEXT, 0, 200, 0};
+  *paItem = 0;
+  *pn = 0;
+  if (!json_is_array(pArr) || json_array_size(pArr) > LIFE_MAX_ITEMS) {
+    api_error(r, 400, "invalid", "attendance", "attendance 应为数组（最多 %d 项）", LIFE_MAX_ITEMS);
+    return -1;
+  }
+  int n = (int)json_array_size(pArr);
+  AttItem *a = xcalloc((size_t)n + 1, sizeof *a);
+  *paItem = a;
+  int bSub = strcmp(zKind, "study_group") == 0;
+  for (int i = 0; i < n; i++) {
+    json_t *it = json_array_get(pArr, (size_t)i);
+    if (!json_is_object(it)) {
+      api_error(r, 400, "invalid", "attendance", "attendance 的每一项应为对象");
+      return -1;
+    }
+    if (life_body_keys(r, it, azKey) || life_body_id(r, it, "member_id", 1, &a[i].memberId) ||
+        life_body_str(r, it, &fState, &a[i].zState) || life_body_str(r, it, &fReason, &a[i].zReason))
+      return -1;
+    *pn = i + 1;
+    if (life_check_member(r, "member_id", a[i].memberId, orgId, bSub)) return -1;
+    for (int j = 0; j < i; j++)
+      if (a[j].memberId == a[i].memberId) {
+        api_error(r, 400, "invalid", "member_id", "党员 %lld 在出席名单中重复", a[i].memberId);
+        return -1;
+      }
+    if (strcmp(a[i].zState, "leave") == 0 && !a[i].zReason) {
+      api_error(r, 400, "required", "reason", "党员 %lld 请假须填事由", a[i].memberId);
+      return -1;
+    }
+  }
+  *pn = n;
+  return 0;
+}
+
+/* Writes attendance items of a meeting inside the caller's transaction,
+ * keeping the member summaries in step. */
+static int att_write(long long meetingId, const char *zHeldOn, const char *zKind, const AttItem *a, int n) {
+  for (int i = 0; i < n; i++) {
+    char *zOld = db_text("SELECT state FROM attendance WHERE meeting_id=? AND member_id=?", "II", meetingId, a[i].memberId);
+    int rc = (zOld && life_member_delta(a[i].memberId, zHeldOn, zKind, zOld, -1)) ||
+             db_exec("INSERT INTO attendance(meeting_id, member_id, state, reason) VALUES(?,?,?,?)"
+                     " ON CONFLICT(meeting_id, member_id) DO UPDATE SET state=excluded.state, reason=excluded.reason",
+                     "IItt", meetingId, a[i].memberId, a[i].zState, a[i].zReason) ||
+             life_member_delta(a[i].memberId, zHeldOn, zKind, a[i].zState, +1);
+    free(zOld);
+    if (rc) return -1;
+  }
+  return 0;
+}
+
+/* Applies (nSign) every attendance of a meeting to the member summaries. */
+static int att_all_delta(long long meetingId, const char *zHeldOn, const char *zKind, int nSign) {
+  DbStmt *s = db_stmt("SELECT member_id, state FROM attendance WHERE meeting_id=?", "I", meetingId);
+  long long *aId = 0;
+  char **azSt = 0;
+  int n = 0, nAlloc = 0, rc = s ? 0 : -1;
+  while (s && db_step(s) == 1) {
+    if (n == nAlloc) {
+      nAlloc = nAlloc ? 2 * nAlloc : 64;
+      aId = xrealloc(aId, sizeof *aId * (size_t)nAlloc);
+      azSt = xrealloc(azSt, sizeof *azSt * (size_t)nAlloc);
+    }
+    aId[n] = db_col_int(s, 0);
+    azSt[n++] = xstrdup(db_col_text(s, 1));
+  }
+  for (int i = 0; i < n; i++) {
+    if (!rc) rc = life_member_delta(aId[i], zHeldOn, zKind, azSt[i], nSign);
+    free(azSt[i]);
+  }
+  free(aId);
+  free(azSt);
+  return rc;
+}
+
+/* Checks and writes a meeting from the body: create (id 0) or change. */
+static void meeting_write(Req *r, long long id) {
+  json_t *pBody = r->pJson;
+  char *az[MT_NFIELD] = {0};
+  AttItem *aAtt = 0;
+  int nAtt = 0;
+  long long groupId = 0, campaignId = 0, hostId = 0, recorderId = 0, orgId = r->scope.id;
+  char zToday[11], zOpens[21] = "", zCloses[21] = "";
+  util_today(zToday);
+  json_t *pBefore = 0;
+  char zOldKind[32] = "", zOldHeld[11] = "";
+  if (id) {
+    DbStmt *s = db_stmt("SELECT kind, held_on FROM meeting WHERE id=?", "I", id);
+    if (s && db_step(s) == 1) {
+      snprintf(zOldKind, sizeof zOldKind, "%s", db_col_text(s, 0));
+      snprintf(zOldHeld, sizeof zOldHeld, "%s", db_col_text(s, 1));
+      db_step(s);
+    }
+  }
+  if (life_body_keys(r, pBody, azMeetingKey)) goto done;
+  for (int i = 0; i < MT_NFIELD; i++) {
+    Field f = aMeetingField[i];
+    if (id) f.flags &= ~(unsigned)F_REQUIRED;
+    if (life_body_str(r, pBody, &f, &az[i])) goto done;
+  }
+  if (life_body_id(r, pBody, "group_id", 0, &groupId) || life_body_id(r, pBody, "campaign_id", 0, &campaignId) ||
+      life_body_id(r, pBody, "host_id", 0, &hostId) || life_body_id(r, pBody, "recorder_id", 0, &recorderId))
+    goto done;
+  if (id && az[MT_KIND] && strcmp(az[MT_KIND], zOldKind)) {
+    api_error(r, 400, "invalid", "kind", "会议类型不能修改（可另建一次会议）");
+    goto done;
+  }
+  const char *zKind = id ? zOldKind : az[MT_KIND];
+  const char *zHeld = az[MT_HELD] ? az[MT_HELD] : zOldHeld;
+  int bSub = strcmp(zKind, "study_group") == 0;
+  if (!bSub && !org_is_branch(r->scope.zKind)) {
+    api_error(r, 400, "invalid", "kind", "%s 是%s：%s只在党支部召开", r->scope.zCode, r->scope.zKind,
+              life_azKindName[life_kind_index(zKind)]);
+    goto done;
+  }
+  const char *zStatus = az[MT_STATUS];
+  if (zStatus && strcmp(zStatus, "held") == 0 && strcmp(zHeld, zToday) > 0) {
+    api_error(r, 400, "invalid", "held_on", "已召开的会议日期 %s 不能在今天（%s）之后", zHeld, zToday);
+    goto done;
+  }
+  if (zStatus && strcmp(zStatus, "planned") == 0 && strcmp(zHeld, zToday) <= 0) {
+    api_error(r, 400, "invalid", "held_on", "计划召开的会议日期 %s 应在今天之后", zHeld);
+    goto done;
+  }
+  if (strcmp(zHeld, "1921-07-01") < 0) {
+    api_error(r, 400, "invalid", "held_on", "会议日期 %s 不合理", zHeld);
+    goto done;
+  }
+  for (int i = MT_START; i <= MT_END; i++)
+    if (az[i] && !time_ok(az[i])) {
+      api_error(r, 400, "invalid", aMeetingField[i].zJson, "%s应为 HH:MM", aMeetingField[i].zHeader);
+      goto done;
+    }
+  if (az[MT_START] && az[MT_END] && strcmp(az[MT_END], az[MT_START]) < 0) {
+    api_error(r, 400, "invalid", "end_time", "结束时间早于开始时间");
+    goto done;
+  }
+  if ((az[MT_OPENS] && life_stamp_norm(az[MT_OPENS], zOpens)) || (az[MT_CLOSES] && life_stamp_norm(az[MT_CLOSES], zCloses))) {
+    api_error(r, 400, "invalid", az[MT_OPENS] && !zOpens[0] ? "checkin_opens_at" : "checkin_closes_at",
+              "签到时间应为 UTC 时间，如 2026-06-30T08:00:00Z");
+    goto done;
+  }
+  if ((zOpens[0] != 0) != (zCloses[0] != 0) || (zOpens[0] && strcmp(zCloses, zOpens) <= 0) ||
+      (zOpens[0] && text_date_days(zCloses) - text_date_days(zOpens) > 7)) {
+    api_error(r, 400, "invalid", "checkin_closes_at", "签到须同时给出开始与截止时间，截止晚于开始，且不超过 7 天");
+    goto done;
+  }
+  if (strcmp(zKind, "group") == 0 && !id && !groupId) {
+    api_error(r, 400, "required", "group_id", "党小组会须指明党小组 group_id");
+    goto done;
+  }
+  if (groupId && strcmp(zKind, "group")) {
+    api_error(r, 400, "invalid", "group_id", "只有党小组会属于党小组");
+    goto done;
+  }
+  if (groupId && db_exists("SELECT 1 FROM party_group WHERE id=? AND org_id=?", "II", groupId, orgId) != 1) {
+    api_error(r, 404, "not_found", "group_id", "本支部没有这个党小组：%lld", groupId);
+    goto done;
+  }
+  if (campaignId && db_exists("SELECT 1 FROM campaign WHERE id=?", "I", campaignId) != 1) {
+    api_error(r, 404, "not_found", "campaign_id", "没有这个活动：%lld", campaignId);
+    goto done;
+  }
+  if ((hostId && life_check_member(r, "host_id", hostId, orgId, bSub)) ||
+      (recorderId && life_check_member(r, "recorder_id", recorderId, orgId, bSub)))
+    goto done;
+  json_t *pAtt = json_object_get(pBody, "attendance");
+  if (pAtt) {
+    if (strcmp(zHeld, zToday) > 0) {
+      api_error(r, 400, "invalid", "attendance", "会议尚未召开（%s），不能登记出席", zHeld);
+      goto done;
+    }
+    if (att_parse(r, pAtt, zKind, orgId, &aAtt, &nAtt)) goto done;
+  }
+  char zAt[32];
+  util_timestamp(zAt);
+  if (db_begin()) {
+    api_internal(r);
+    goto done;
+  }
+  int rc = 0;
+  if (id) {
+    pBefore = meeting_json(id, 0);
+    if (strcmp(zHeld, zOldHeld)) rc = att_all_delta(id, zOldHeld, zKind, -1);
+    static const char *const azCol[MT_NFIELD] = {0, "title", "held_on", "start_time", "end_time", "place", "mode",
+                                                 "topics", "minutes", 0, 0, 0};
+    /* Column by column, each with bound values. */
+    for (int i = 1; !rc && i < MT_NFIELD; i++) {
+      if (!azCol[i] || !json_object_get(pBody, aMeetingField[i].zJson)) continue;
+      if ((i == MT_TITLE || i == MT_HELD || i == MT_MODE) && !az[i]) continue;
+      char *zSql = xprintf("UPDATE meeting SET %s=? WHERE id=?", azCol[i]);
+      rc = db_exec(zSql, "tI", az[i], id);
+      free(zSql);
+    }
+    if (!rc && json_object_get(pBody, "checkin_opens_at"))
+      rc = db_exec("UPDATE meeting SET checkin_opens_at=nullif(?,''), checkin_closes_at=nullif(?,'') WHERE id=?", "ttI",
+                   zOpens, zCloses, id);
+    static const char *const azIdCol[] = {"group_id", "campaign_id", "host_id", "recorder_id"};
+    long long aIdV[] = {groupId, campaignId, hostId, recorderId};
+    for (int i = 0; !rc && i < 4; i++) {
+      if (!json_object_get(pBody, azIdCol[i])) continue;
+      char *zSql = xprintf("UPDATE meeting SET %s=nullif(?,0) WHERE id=?", azIdCol[i]);
+      rc = db_exec(zSql, "II", aIdV[i], id);
+      free(zSql);
+    }
+    if (!rc) rc = db_exec("UPDATE meeting SET updated_at=? WHERE id=?", "tI", zAt, id);
+    if (!rc && strcmp(zHeld, zOldHeld)) rc = att_all_delta(id, zHeld, zKind, +1);
+  } else {
+    rc = db_exec("INSERT INTO meeting(org_id, kind, group_id, campaign_id, title, held_on, start_time, end_time, place,"
+                 " mode, host_id, recorder_id, topics, minutes, checkin_opens_at, checkin_closes_at, created_at, updated_at)"
+                 " VALUES(?,?,nullif(?,0),nullif(?,0),?,?,?,?,?,coalesce(?,'onsite'),nullif(?,0),nullif(?,0),?,?,"
+                 " nullif(?,''),nullif(?,''),?,?)",
+                 "ItIIttttttIItttttt", orgId, zKind, groupId, campaignId, az[MT_TITLE], zHeld, az[MT_START], az[MT_END],
+                 az[MT_PLACE], az[MT_MODE], hostId, recorderId, az[MT_TOPICS], az[MT_MINUTES], zOpens, zCloses, zAt, zAt);
+    id = db_last_rowid();
+  }
+  if (!rc && nAtt) rc = att_write(id, zHeld, zKind, aAtt, nAtt);
+  if (!rc) rc = meeting_refresh(id);
+  if (!rc) rc = life_org_refresh(orgId, life_year_of(zHeld));
+  if (!rc && zOldHeld[0] && life_year_of(zOldHeld) != life_year_of(zHeld))
+    rc = life_org_refresh(orgId, life_year_of(zOldHeld));
+  json_t *pAfter = rc ? 0 : meeting_json(id, 1);
+  char zKey[32];
+  snprintf(zKey, sizeof zKey, "%lld", id);
+  if (!rc) rc = audit_append(api_actor(r), pBefore ? "update" : "create", "meeting", zKey, orgId, pBefore, pAfter);
+  if (rc || db_commit()) {
+    json_decref(pAfter);
+    api_internal(r);
+    goto done;
+  }
+  api_json(r, pBefore ? 200 : 201, pAfter);
+done:
+  json_decref(pBefore);
+  for (int i = 0; i < MT_NFIELD; i++) free(az[i]);
+  att_free(aAtt, nAtt);
+}
+
+static void meeting_create(Req *r) { meeting_write(r, 0); }
+static void meeting_patch(Req *r) { meeting_write(r, r->objectId); }
+
+static void meeting_get(Req *r) { api_json(r, 200, meeting_json(r->objectId, 1)); }
+
+static void meeting_list(Req *r) {
+  char zFrom[11], zTo[11], zHi[256];
+  if (life_query_period(r, zFrom, zTo)) return;
+  scope_range(r->scope.zPath, zHi);
+  const char *zKind = api_query(r, "kind");
+  long long limit = api_query_int(r, "limit", 50), offset = api_query_int(r, "offset", 0);
+  const char *zWhere = " FROM meeting t JOIN org o ON o.id=t.org_id WHERE o.path >= ?1 AND o.path < ?2"
+                       " AND t.held_on >= ?3 AND t.held_on <= ?4 AND (?5 IS NULL OR t.kind=?5)";
+  char *zSql = xprintf("SELECT count(*)%s", zWhere);
+  long long total = db_int(0, zSql, "ttttt", r->scope.zPath, zHi, zFrom, zTo, zKind && zKind[0] ? zKind : 0);
+  free(zSql);
+  zSql = xprintf("SELECT t.id%s ORDER BY t.held_on DESC, t.id DESC LIMIT ?6 OFFSET ?7", zWhere);
+  DbStmt *s = db_stmt(zSql, "tttttII", r->scope.zPath, zHi, zFrom, zTo, zKind && zKind[0] ? zKind : 0, limit, offset);
+  json_t *aId = json_array(), *a = json_array();
+  while (s && db_step(s) == 1) json_array_append_new(aId, json_integer(db_col_int(s, 0)));
+  free(zSql);
+  size_t i;
+  json_t *v;
+  json_array_foreach(aId, i, v) json_array_append_new(a, meeting_json(json_integer_value(v), 0));
+  json_decref(aId);
+  api_json(r, 200, json_pack("{s:o, s:I}", "items", a, "total", (json_int_t)total));
+}
+
+/* PUT /api/v1/meetings/{id}/attendance {"items":[{member_id,state,reason}]} */
+static void meeting_attendance(Req *r) {
+  static const char *const azKey[] = {"items", 0};
+  if (life_body_keys(r, r->pJson, azKey)) return;
+  char zKind[32] = "", zHeld[11] = "", zToday[11];
+  util_today(zToday);
+  DbStmt *s = db_stmt("SELECT kind, held_on FROM meeting WHERE id=?", "I", r->objectId);
+  if (s && db_step(s) == 1) {
+    snprintf(zKind, sizeof zKind, "%s", db_col_text(s, 0));
+    snprintf(zHeld, sizeof zHeld, "%s", db_col_text(s, 1));
+    db_step(s);
+  }
+  if (strcmp(zHeld, zToday) > 0) {
+    api_error(r, 400, "invalid", "items", "会议尚未召开（%s），不能登记出席", zHeld);
+    return;
+  }
+  json_t *pItems = json_object_get(r->pJson, "items");
+  if (!pItems) {
+    api_error(r, 400, "required", "items", "缺少 items");
+    return;
+  }
+  AttItem *a;
+  int n;
+  if (att_parse(r, pItems, zKind, r->scope.id, &a, &n)) {
+    att_free(a, n);
+    return;
+  }
+  json_t *pBefore = meeting_json(r->objectId, 1);
+  int rc = db_begin() || att_write(r->objectId, zHeld, zKind, a, n) || meeting_refresh(r->objectId) ||
+           life_org_refresh(r->scope.id, life_year_of(zHeld));
+  json_t *pAfter = rc ? 0 : meeting_json(r->objectId, 1);
+  char zKey[32];
+  snprintf(zKey, sizeof zKey, "%lld", r->objectId);
+  if (!rc)
+    rc = audit_append(api_actor(r), "attendance", "meeting", zKey, r->scope.id, json_object_get(pBefore, "attendance"),
+                      json_object_get(pAfter, "attendance"));
+  json_decref(pBefore);
+  att_free(a, n);
+  if (rc || db_commit()) {
+    json_decref(pAfter);
+    api_internal(r);
+    return;
+  }
+  api_json(r, 200, pAfter);
+}
+
+/* POST /api/v1/meetings/{id}/checkin: a member with their own login, inside
+ * the meeting's window, is recorded present online. */
+static void meeting_checkin(Req *r) {
+  long long mid = r->user.memberId;
+  if (!mid) {
+    api_error(r, 403, "forbidden", 0, "只有关联了党员档案的账号可以签到");
+    return;
+  }
+  DbStmt *s = db_stmt("SELECT kind, held_on, org_id, checkin_opens_at, checkin_closes_at FROM meeting WHERE id=?", "I",
+                      r->objectId);
+  if (!s || db_step(s) != 1) {
+    api_internal(r);
+    return;
+  }
+  char zKind[32], zHeld[11], zOpens[32], zCloses[32];
+  snprintf(zKind, sizeof zKind, "%s", db_col_text(s, 0));
+  snprintf(zHeld, sizeof zHeld, "%s", db_col_text(s, 1));
+  long long orgId = db_col_int(s, 2);
+  snprintf(zOpens, sizeof zOpens, "%s", db_col_text(s, 3));
+  snprintf(zCloses, sizeof zCloses, "%s", db_col_text(s, 4));
+  db_step(s);
+  /* A member checks in only to a meeting they are expected at: their own
+   * branch's (and their committee's or group's). */
+  Buf b = BUF_INIT;
+  buf_printf(&b, "SELECT 1 FROM (%s) e WHERE e.member_id=?2", expected_sql(zKind));
+  int bExpected = db_exists(buf_str(&b), "II", r->objectId, mid) == 1;
+  buf_free(&b);
+  if (!bExpected) {
+    api_error(r, 403, "forbidden", 0, "您不是这次会议的应到人员，不能签到");
+    return;
+  }
+  char zNow[32], zToday[11];
+  util_timestamp(zNow);
+  util_today(zToday);
+  if (!zOpens[0]) {
+    api_error(r, 403, "checkin_closed", 0, "这次会议没有开放签到");
+    return;
+  }
+  if (strcmp(zNow, zOpens) < 0 || strcmp(zNow, zCloses) > 0 || strcmp(zHeld, zToday) > 0) {
+    api_error(r, 403, "checkin_closed", 0, "不在签到时间内（%s 至 %s）", zOpens, zCloses);
+    return;
+  }
+  char *zOld = db_text("SELECT state FROM attendance WHERE meeting_id=? AND member_id=?", "II", r->objectId, mid);
+  int rc = db_begin() || (zOld && life_member_delta(mid, zHeld, zKind, zOld, -1)) ||
+           db_exec("INSERT INTO attendance(meeting_id, member_id, state, reason, checked_in_at) VALUES(?,?,'online',NULL,?)"
+                   " ON CONFLICT(meeting_id, member_id) DO UPDATE SET state='online', reason=NULL,"
+                   " checked_in_at=excluded.checked_in_at", "IIt", r->objectId, mid, zNow) ||
+           life_member_delta(mid, zHeld, zKind, "online", +1) || meeting_refresh(r->objectId) ||
+           life_org_refresh(orgId, life_year_of(zHeld));
+  char zKey[64];
+  snprintf(zKey, sizeof zKey, "%lld", r->objectId);
+  json_t *pAfter = json_pack("{s:I, s:s, s:s}", "member_id", (json_int_t)mid, "state", "online", "checked_in_at", zNow);
+  json_t *pBefore = zOld ? json_pack("{s:I, s:s}", "member_id", (json_int_t)mid, "state", zOld) : 0;
+  if (!rc) rc = audit_append(api_actor(r), "checkin", "meeting", zKey, orgId, pBefore, pAfter);
+  free(zOld);
+  json_decref(pBefore);
+  if (rc || db_commit()) {
+    json_decref(pAfter);
+    api_internal(r);
+    return;
+  }
+  json_object_set_new(pAfter, "meeting_id", json_integer(r->objectId));
+  api_json(r, 200, pAfter);
+}
+
+/* ---- attachments ------------------------------------------------------------ */
+
+const char *life_sniff_mime(const unsigned char *p, size_t n) {
+  if (n >= 5 && memcmp(p, "%PDF-", 5) == 0) return "application/pdf";
+  if (n >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0) return "image/png";
+  if (n >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF) return "image/jpeg";
+  if (n >= 6 && (memcmp(p, "GIF87a", 6) == 0 || memcmp(p, "GIF89a", 6) == 0)) return "image/gif";
+  if (n >= 12 && memcmp(p, "RIFF", 4) == 0 && memcmp(p + 8, "WEBP", 4) == 0) return "image/webp";
+  return 0;
+}
+
+/* The file of a hash: DB.files/ab/abcd... (caller frees). */
+static char *blob_path(const char *zHash) { return xprintf("%s.files/%.2s/%s", db_path(), zHash, zHash); }
+
+/* Writes the bytes under their hash unless a file is there already. 0 or -1. */
+static int blob_store(const char *zHash, const char *p, size_t n) {
+  char *zPath = blob_path(zHash), *zDir = xprintf("%s.files", db_path()), *zSub = xprintf("%s/%.2s", zDir, zHash);
+  char *zTmp = xprintf("%s.tmp%d", zPath, (int)getpid());
+  int rc = 0;
+  struct stat st;
+  if (stat(zPath, &st) != 0) {
+    mkdir(zDir, 0750);
+    mkdir(zSub, 0750);
+    int fd = open(zTmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    size_t off = 0;
+    while (fd >= 0 && off < n) {
+      ssize_t w = write(fd, p + off, n - off);
+      if (w <= 0) break;
+      off += (size_t)w;
+    }
+    rc = fd < 0 || off != n || fsync(fd) != 0;
+    if (fd >= 0 && close(fd)) rc = 1;
+    if (!rc && rename(zTmp, zPath)) rc = 1;
+    if (rc) {
+      fprintf(stderr, "qiangji: cannot store attachment %s: %s\n", zPath, strerror(errno));
+      unlink(zTmp);
+    }
+  }
+  free(zPath);
+  free(zDir);
+  free(zSub);
+  free(zTmp);
+  return rc ? -1 : 0;
+}
+
+static void attachment_add(Req *r) {
+  const char *zName = api_query(r, "name");
+  if (!zName || !zName[0]) {
+    api_error(r, 400, "required", "name", "缺少文件名 name");
+    return;
+  }
+  for (const char *p = zName; *p; p++)
+    if ((unsigned char)*p < 0x20 || *p == '/' || *p == '\\') {
+      api_error(r, 400, "invalid", "name", "文件名不能含有控制字符或路径分隔符");
+      return;
+    }
+  if (r->body.n > LIFE_MAX_ATTACH) {
+    api_error(r, 413, "too_large", 0, "附件超过 %d MiB", LIFE_MAX_ATTACH >> 20);
+    return;
+  }
+  const char *zMime = life_sniff_mime((const unsigned char *)r->body.z, r->body.n);
+  if (!r->body.n || !zMime) {
+    api_error(r, 415, "unsupported_type", 0, "附件只能是 PDF 或图片（PNG、JPEG、GIF、WebP）");
+    return;
+  }
+  char zHash[65], zAt[32];
+  auth_sha256_hex(r->body.z, r->body.n, zHash);
+  util_timestamp(zAt);
+  long long old = db_int(0, "SELECT id FROM meeting_attachment WHERE meeting_id=? AND sha256=?", "It", r->objectId, zHash);
+  long long aid = old;
+  if (!old) {
+    int rc = db_begin();
+    if (!rc && db_exists("SELECT 1 FROM life_blob WHERE sha256=?", "t", zHash) != 1) {
+      rc = blob_store(zHash, r->body.z, r->body.n) ||
+           db_exec("INSERT INTO life_blob(sha256, size, mime) VALUES(?,?,?)", "tIt", zHash, (long long)r->body.n, zMime);
+    }
+    if (!rc)
+      rc = db_exec("INSERT INTO meeting_attachment(meeting_id, sha256, name, created_at) VALUES(?,?,?,?)", "Ittt",
+                   r->objectId, zHash, zName, zAt);
+    aid = db_last_rowid();
+    char zKey[32];
+    snprintf(zKey, sizeof zKey, "%lld", r->objectId);
+    json_t *pAfter = json_pack("{s:I, s:s, s:s, s:I, s:s}", "attachment_id", (json_int_t)aid, "name", zName, "sha256",
+                               zHash, "size", (json_int_t)r->body.n, "mime", zMime);
+    if (!rc) rc = audit_append(api_actor(r), "attach", "meeting", zKey, r->scope.id, 0, pAfter);
+    json_decref(pAfter);
+    if (rc || db_commit()) {
+      api_internal(r);
+      return;
+    }
+  }
+  char *zStored = db_text("SELECT name FROM meeting_attachment WHERE id=?", "I", aid);
+  api_json(r, old ? 200 : 201,
+           json_pack("{s:I, s:s, s:I, s:s, s:s}", "id", (json_int_t)aid, "name", zStored ? zStored : zName, "size",
+                     (json_int_t)r->body.n, "mime", zMime, "sha256", zHash));
+  free(zStored);
+}
+
+static void attachment_get(Req *r) {
+  long long aid = atoll(r->azParam[1]);
+  DbStmt *s = db_stmt("SELECT b.mime, a.name FROM meeting_attachment a JOIN life_blob b ON b.sha256=a.sha256"
+                      " WHERE a.id=? AND a.meeting_id=?", "II", aid, r->objectId);
+  if (!s || db_step(s) != 1) {
+    api_error(r, 404, "not_found", 0, "没有这个附件");
+    return;
+  }
+  static const char *const azMime[] = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", 0};
+  const char *zMime = "application/octet-stream";
+  for (int i = 0; azMime[i]; i++)
+    if (strcmp(db_col_text(s, 0), azMime[i]) == 0) zMime = azMime[i];
+  long long n = db_int(0, "SELECT b.size FROM meeting_attachment a JOIN life_blob b ON b.sha256=a.sha256 WHERE a.id=?",
+                       "I", aid);
+  char *zName = xstrdup(db_col_text(s, 1)), *zHash = db_text("SELECT sha256 FROM meeting_attachment WHERE id=?", "I", aid);
+  db_step(s);
+  char *zPath = blob_path(zHash ? zHash : "");
+  int fd = open(zPath, O_RDONLY | O_CLOEXEC);
+  free(zPath);
+  free(zHash);
+  if (fd < 0) {
+    fprintf(stderr, "qiangji: attachment %lld: its file is missing\n", aid);
+    free(zName);
+    api_internal(r);
+    return;
+  }
+  api_file(r, fd, n, zMime, zName);
+  free(zName);
+}
+/* ---- CLI ---------------------------------------------------------------------- */
+
+static int cmd_rebuild(const CliArgs *p) {
+  if (cli_open_db(p, 0)) return 1;
+  double t0 = util_now();
+  if (db_begin() || life_rebuild() || db_commit()) {
+    db_rollback();
+    util_die_msg("rebuilding the organizational-life summaries failed");
+    return 1;
+  }
+  printf("rebuilt the organizational-life summaries in %.2f s\n", util_now() - t0);
+  return 0;
+}
+
+static const CliOpt aRebuildOpt[] = {{"db", 1, 1, "the database"}, {0, 0, 0, 0}};
+const Command life_aCommand[] = {
+  {"life", "rebuild", cmd_rebuild, aRebuildOpt, 0, 0, "",
+   "Recomputes the yearly meeting and attendance summaries (life_org_year, life_member_year) from the records."},
+};
+const int life_nCommand = (int)ARRAY_LEN(life_aCommand);
+
+/* ---- routes --------------------------------------------------------------------- */
+
+static const char *const azKindQ[] = {"assembly", "committee", "group", "lecture", "theme_day", "life_meeting",
+                                      "appraisal", "talk", "study_group", 0};
+static const QParam aListQ[] = {
+  {"from", Q_TEXT, 0, 20, 0}, {"to", Q_TEXT, 0, 20, 0}, {"year", Q_INT, 1921, 2200, 0},
+  {"kind", Q_ENUM, 0, 0, azKindQ}, {"limit", Q_INT, 1, 200, 0}, {"offset", Q_INT, 0, 100000000, 0},
+  {0, 0, 0, 0, 0},
+};
+static const QParam aNameQ[] = {{"name", Q_TEXT, 0, 100, 0}, {0, 0, 0, 0, 0}};
+
+const Route life_aRoute[] = {
+  {"GET", "/api/v1/orgs/{code}/groups", group_list, R_STAFF | R_ORG, 0, "party groups of a branch", 0, 0, 0},
+  {"POST", "/api/v1/orgs/{code}/groups", group_create, R_WRITE | R_ORG | R_JSONBODY, 0,
+   "create a party group (党小组) in a branch with its members", 0, 0, 0},
+  {"PATCH", "/api/v1/groups/{id}", group_patch, R_WRITE | R_OBJECT | R_JSONBODY, 0,
+   "rename a party group, change its leader or members", 0, 0, group_org},
+  {"GET", "/api/v1/orgs/{code}/committee", committee_get, R_STAFF | R_ORG, 0, "the branch committee (支委)", 0, 0, 0},
+  {"PUT", "/api/v1/orgs/{code}/committee", committee_put, R_WRITE | R_ORG | R_JSONBODY, 0,
+   "set the whole branch committee", 0, 0, 0},
+  {"GET", "/api/v1/orgs/{code}/meetings", meeting_list, R_STAFF | R_ORG, aListQ,
+   "meetings of a subtree in a period, newest first", 0, 0, 0},
+  {"POST", "/api/v1/orgs/{code}/meetings", meeting_create, R_WRITE | R_ORG | R_JSONBODY, 0,
+   "record a meeting (with attendance) or plan one", 0, 0, 0},
+  {"GET", "/api/v1/meetings/{id}", meeting_get, R_STAFF | R_OBJECT, 0,
+   "a meeting with expected and actual attendance, quorum and attachments", 0, 0, meeting_org},
+  {"PATCH", "/api/v1/meetings/{id}", meeting_patch, R_WRITE | R_OBJECT | R_JSONBODY, 0, "change a meeting", 0, 0,
+   meeting_org},
+  {"PUT", "/api/v1/meetings/{id}/attendance", meeting_attendance, R_WRITE | R_OBJECT | R_JSONBODY, 0,
+   "record attendance states of members", 0, 0, meeting_org},
+  {"POST", "/api/v1/meetings/{id}/checkin", meeting_checkin, R_SELF | R_OBJECT, 0,
+   "a member checks in remotely within the window (present online)", 0, 0, meeting_org},
+  {"POST", "/api/v1/meetings/{id}/attachments", attachment_add, R_WRITE | R_OBJECT | R_RAWBODY, aNameQ,
+   "attach a PDF or image (up to 10 MiB), stored once by SHA-256", 0, 0, meeting_org},
+  {"GET", "/api/v1/meetings/{id}/attachments/{aid}", attachment_get, R_STAFF | R_OBJECT, 0, "download an attachment",
+   0, 0, meeting_org},
+};
+const int life_nRoute = (int)ARRAY_LEN(life_aRoute);

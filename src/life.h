@@ -1,0 +1,77 @@
+/* life.h: organizational life (组织生活): meetings of every kind, attendance,
+ * party groups, branch committees, remote check-in, attachments; and the
+ * helpers the obligations, points, training and demo parts share.
+ *
+ * Derived summaries, kept in the same transaction as the records they come
+ * from, so that a province-wide report reads a few rows per branch and one
+ * row per member instead of every attendance record:
+ *   life_org_year(year, org_id, kind, group_id, cnt_a, cnt_b, early, nonquorate)
+ *     meetings held per month (packed, see LIFE_PACK), months with a meeting
+ *     in its first LIFE_GRACE_DAYS days, months with a non-quorate committee
+ *     meeting (bit m-1 for month m);
+ *   life_member_year(year, member_id, life_a, life_b, leave_a, leave_b, lect_a, lect_b)
+ *     per member and month: meetings attended (present or online), excused
+ *     absences (on leave), lectures attended.
+ * Monthly counts are packed 10 bits a month: months 1-6 in *_a, 7-12 in *_b. */
+#ifndef QJ_LIFE_H
+#define QJ_LIFE_H
+#include "api.h"
+#include "record.h"
+#include "cli.h"
+
+#define LIFE_NKIND 9
+#define LIFE_GRACE_DAYS 10
+extern const char *const life_azKind[LIFE_NKIND + 1];    /* assembly, committee, ... NULL */
+extern const char *const life_azKindName[LIFE_NKIND + 1];
+/* Index of a meeting kind in life_azKind, or -1. */
+int life_kind_index(const char *zKind);
+
+/* Packed monthly counts: the shift of month m (1..12) within its half. */
+#define LIFE_SHIFT(m) (10 * (((m) - 1) % 6))
+/* The count of month m from the two halves. */
+static inline int life_month_count(long long a, long long b, int m) {
+  return (int)(((m <= 6 ? a : b) >> LIFE_SHIFT(m)) & 1023);
+}
+
+/* Adds (nSign +1 or -1) one attendance in state zState at a meeting of kind
+ * zKind held on zHeldOn to the member's yearly summary. 0 or -1. */
+int life_member_delta(long long memberId, const char *zHeldOn, const char *zKind, const char *zState, int nSign);
+/* Recomputes the organization's meeting summary for one year. 0 or -1. */
+int life_org_refresh(long long orgId, int year);
+/* Recomputes every summary from the records (`qiangji life rebuild`). 0 or -1. */
+int life_rebuild(void);
+
+/* ---- request-body helpers shared by the organizational-life modules ------
+ * Each answers the request itself on a bad value and returns -1. */
+/* Refuses any key of the body object not in azKey (NULL-terminated). */
+int life_body_keys(Req *r, json_t *pObj, const char *const *azKey);
+/* A text value checked with pF (field_check); *pz new string or NULL when absent or null. */
+int life_body_str(Req *r, json_t *pObj, const Field *pF, char **pz);
+/* A positive integer id; *pId 0 when absent or null (bRequired: 400 required). */
+int life_body_id(Req *r, json_t *pObj, const char *zName, int bRequired, long long *pId);
+/* A number 0..max with at most one decimal, returned in tenths; *p -1 when absent. */
+int life_body_tenths(Req *r, json_t *pObj, const char *zName, double max, long long *p);
+/* Checks member id is an active member of branch orgId (bSubtree: of the
+ * subtree at orgId). Unknown or outside the user's subtree: 404 not_found;
+ * elsewhere: 400 invalid. Field zField names it in the error. 0 or -1. */
+int life_check_member(Req *r, const char *zField, long long memberId, long long orgId, int bSubtree);
+/* Today (util_today) and the year of a date. */
+int life_year_of(const char *zDate);
+/* Period of a query: from/to dates (YYYY-MM-DD) or a year. Fills zFrom/zTo
+ * (11 bytes); 0, or -1 answered. */
+int life_query_period(Req *r, char *zFrom, char *zTo);
+
+/* An ISO-8601 UTC timestamp "YYYY-MM-DDTHH:MM[:SS[.fff]]Z" written into z
+ * as "YYYY-MM-DDTHH:MM:SSZ" (fractions dropped). 0, or -1 when it is not one. */
+int life_stamp_norm(const char *zIn, char z[21]);
+/* The type of an attachment by its first bytes: "application/pdf",
+ * "image/png", "image/jpeg", "image/gif", "image/webp", or NULL. */
+const char *life_sniff_mime(const unsigned char *p, size_t n);
+
+extern const Route life_aRoute[];
+extern const int life_nRoute;
+extern const char *const life_aMigration[];
+extern const int life_nMigration;
+extern const Command life_aCommand[];
+extern const int life_nCommand;
+#endif
