@@ -114,6 +114,8 @@ struct Req {
   long long nFd;
   char *zDisposition;          /* Content-Disposition for downloads */
   char *zSetCookie;
+  const char *zCacheControl;   /* static string; NULL: "no-store" */
+  const char *azHeader[6];     /* more response headers, static strings: name, value, name, value... */
 };
 
 /* Answer with JSON (takes the reference to pBody). */
