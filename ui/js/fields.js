@@ -71,3 +71,12 @@ export function yearsSince(date, on = new Date()) {
   if (on.getMonth() + 1 < m || (on.getMonth() + 1 === m && on.getDate() < d)) n--;
   return n;
 }
+
+/** A server timestamp ('2026-06-30T08:00:00Z') in local time, 'YYYY-MM-DD HH:MM:SS'. */
+export function when(at) {
+  if (!at) return '—';
+  const d = new Date(at);
+  if (Number.isNaN(d.getTime())) return String(at);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}

@@ -5,7 +5,7 @@ import { h, fill } from '../dom.js';
 import { get } from '../api.js';
 import { currentUser } from '../session.js';
 import { getOrg, ancestors, crumbs } from '../orgs.js';
-import { MEMBER_FIELDS, ORG_FIELDS } from '../fields.js';
+import { MEMBER_FIELDS, ORG_FIELDS, when } from '../fields.js';
 import { table, pager, errorBox } from '../widgets.js';
 
 export const ACTION_NAMES = { create: '新增', update: '修改', delete: '删除', reveal: '查看完整信息', import: '导入', move: '移动' };
@@ -13,7 +13,9 @@ const ENTITY_NAMES = { member: '党员', org: '组织', user: '用户', export: 
 const LABELS = {
   member: Object.fromEntries(MEMBER_FIELDS.map((f) => [f.name, f.label])),
   org: Object.fromEntries(ORG_FIELDS.map((f) => [f.name, f.label])),
+  user: { login: '账号', role: '角色', org_code: '组织', member_id: '党员', disabled: '停用' },
 };
+const ROLE_NAMES = { admin: '系统管理员', org_admin: '组织管理员', viewer: '查看员', member: '党员' };
 const IMPORT_LABELS = { file: '文件', inserted: '新增', updated: '更新', unchanged: '未变', rejected: '拒绝', rows: '行数' };
 const SKIP = new Set(['updated_at', 'org_name', 'children_count', 'member_count', 'joint', 'temporary', 'project', 'id']);
 
@@ -28,11 +30,15 @@ export function changes(e) {
   }
   if (e.action === 'reveal') return h('span', { class: 'small muted' }, '显示了未遮盖的身份证号和电话');
   if (e.action === 'delete') return h('span', { class: 'small' }, `删除了记录${b.name ? '：' + b.name : ''}`);
+  if (e.action === 'create') {
+    const what = e.entity === 'user' ? `${a.login || e.key}（${ROLE_NAMES[a.role] || a.role || ''}）` : a.name || e.key;
+    return h('span', { class: 'small' }, `新建：${what}`);
+  }
   const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])]
     .filter((k) => !SKIP.has(k) && JSON.stringify(b[k] ?? null) !== JSON.stringify(a[k] ?? null));
   if (!keys.length) return h('span', { class: 'small muted' }, '无字段变化');
   return h('ul', { class: 'changes' }, keys.map((k) => h('li', null, `${names[k] || k}：`,
-    e.action === 'create' ? null : [h('del', null, text(b[k])), ' → '], h('ins', null, text(a[k])))));
+    h('del', null, text(b[k])), ' → ', h('ins', null, text(a[k])))));
 }
 
 const SIZE = 50;
@@ -50,7 +56,7 @@ export default {
         const r = await get('/api/v1/audit', { org: code, limit: SIZE, offset: page * SIZE });
         if (ctx.stale()) return;
         fill(out, table([
-          { label: '时间', head: true, cell: (e) => h('span', { class: 'nowrap' }, e.at.replace('T', ' ').replace(/\.\d+/, '').replace('Z', '')) },
+          { label: '时间', head: true, cell: (e) => h('span', { class: 'nowrap' }, when(e.at)) },
           { label: '操作人', cell: (e) => e.actor },
           { label: '操作', cell: (e) => `${ACTION_NAMES[e.action] || e.action}${ENTITY_NAMES[e.entity] || e.entity}` },
           { label: '对象', cell: (e) => (e.entity === 'member' && /^\d+$/.test(e.key) && e.action !== 'delete'

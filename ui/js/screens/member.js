@@ -6,7 +6,7 @@ import { h, toast } from '../dom.js';
 import { get, del } from '../api.js';
 import { canWrite } from '../session.js';
 import { ancestors, crumbs, forgetOrgs } from '../orgs.js';
-import { MEMBER_FIELDS, STATUS_NAMES, yearsSince } from '../fields.js';
+import { MEMBER_FIELDS, STATUS_NAMES, yearsSince, when } from '../fields.js';
 import { kv, table } from '../widgets.js';
 import { changes, ACTION_NAMES } from './audit.js';
 
@@ -23,7 +23,7 @@ export default {
       const a = await get('/api/v1/audit', { org: m.org_code, limit: 200 });
       const mine = a.items.filter((e) => e.entity === 'member' && e.key === String(m.id));
       history = table([
-        { label: '时间', head: true, cell: (e) => e.at.replace('T', ' ').replace(/\.\d+/, '').replace('Z', '') },
+        { label: '时间', head: true, cell: (e) => when(e.at) },
         { label: '操作人', cell: (e) => e.actor },
         { label: '操作', cell: (e) => ACTION_NAMES[e.action] || e.action },
         { label: '变更', cell: (e) => changes(e) },
@@ -57,7 +57,7 @@ export default {
       h('div', { class: 'split' },
         h('section', null, h('h2', null, '基本信息'), h('div', { class: 'card' }, kv(MEMBER_FIELDS.filter((f) => f.name !== 'org_code'), m, [
           ['所在党支部', h('a', { href: `/orgs/${encodeURIComponent(m.org_code)}` }, m.org_name || m.org_code)],
-          ['最后更新', (m.updated_at || '').replace('T', ' ').replace('Z', '')]]))),
+          ['最后更新', when(m.updated_at)]]))),
         h('section', null, h('h2', null, '变更历史'), history)));
   },
 };
