@@ -202,6 +202,40 @@ test('edit a member: the server\'s message beside the field, then the change and
   assert.equal(last.after.occupation, '护林员');
 }));
 
+test('add a member through the form: a duplicate ID number is refused on its field, then a new one saved', () => withPage(async ({ page }) => {
+  await signIn(page, srv, 'east', password('east'));
+  await page.goto(`${srv.base}/orgs/QJ0102`);
+  await page.locator('.actions').getByRole('link', { name: '新增党员' }).click();
+  await page.waitForURL(/\/members\/new\?org=QJ0102$/);
+  const form = page.getByTestId('member-form');
+  assert.equal(await form.getByLabel('所在党支部').inputValue(), 'QJ0102');
+  // The branch field suggests the branches of the subtree.
+  await form.getByLabel('所在党支部').focus();
+  await page.waitForFunction(() => document.querySelectorAll('datalist option').length > 0);
+  const offered = await page.locator('datalist option').evaluateAll((l) => l.map((o) => o.value));
+  assert.deepEqual(offered.sort(), ['QJ0101', 'QJ0102', 'QJ010301']);
+  await form.getByLabel('姓名').fill('钱学文');
+  await form.getByLabel('公民身份号码').fill(MEMBERS[1].id_number);   // 李秀英's
+  await form.getByLabel('人员类别').selectOption('正式党员');
+  await form.getByLabel('入党日期').fill('2010-07-01');
+  await form.getByLabel('转正日期').fill('2011-07-01');
+  await form.getByRole('button', { name: '保存' }).click();
+  const err = form.locator('[data-field=id_number] .err');
+  await err.waitFor();
+  assert.match(await err.textContent(), /另一名党员|已登记|重复/);
+  const id = makeId('341122', '1991-03-15', '男', 77);
+  await form.getByLabel('公民身份号码').fill(id);
+  await form.getByRole('button', { name: '保存' }).click();
+  await page.waitForURL(/\/members\/\d+$/);
+  await page.locator('h1').filter({ hasText: '钱学文' }).waitFor();
+  // Sex and birth date were filled in from the number.
+  assert.equal(await page.locator('dd[data-field=gender]').textContent(), '男');
+  assert.equal(await page.locator('dd[data-field=birth_date]').textContent(), '1991-03-15');
+  const found = (await admin.get('/api/v1/orgs/QJ0102/members?q=qxw')).json.items;
+  assert.deepEqual(found.map((m) => m.name), ['钱学文']);
+  await admin.del(`/api/v1/members/${found[0].id}`);   // the tests after this count the county as before
+}));
+
 test('import: the check lists every bad row with row, column, value and reason; then the good rows go in', () => withPage(async ({ page }) => {
   await signIn(page, srv, 'admin', password('admin'));
   await page.getByRole('link', { name: '导入' }).click();

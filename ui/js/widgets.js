@@ -1,7 +1,7 @@
 // widgets.js: the pieces several screens share: forms built from field lists
 // (with the server's error shown beside the field it names), tables that turn
 // into cards on a phone, a pager, key-value lists.
-import { h, fill } from './dom.js';
+import { h, fill, debounce } from './dom.js';
 import { show } from './fields.js';
 
 let uid = 0;
@@ -9,7 +9,9 @@ let uid = 0;
 /**
  * A form over fields (fields.js). values: the current record (edit) or {}.
  * opts.only: names to include; opts.readonly: names shown but not editable;
- * opts.datalists: {fieldName: [{value, label}]} suggestions.
+ * opts.suggest: {fieldName: async (typed) -> [{value, label}]}: suggestions,
+ * asked for when the field gets focus and as the user types (so a province's
+ * hundred thousand branches never fill one list).
  * Returns {el, inputs, values(), changed(), showError(err), clearErrors()}.
  */
 export function fieldForm(fields, values = {}, opts = {}) {
@@ -28,8 +30,8 @@ export function fieldForm(fields, values = {}, opts = {}) {
     } else if (f.type === 'bool') {
       input = h('input', { id, name: f.name, type: 'checkbox', checked: !!v, disabled: ro });
     } else {
-      const dl = opts.datalists && opts.datalists[f.name];
-      const listId = dl ? `${id}-list` : null;
+      const suggest = opts.suggest && opts.suggest[f.name];
+      const listId = suggest ? `${id}-list` : null;
       input = h('input', {
         id, name: f.name, disabled: ro,
         type: f.type === 'date' ? 'date' : f.type === 'money' ? 'number' : f.type === 'phone' ? 'tel' : 'text',
@@ -37,7 +39,20 @@ export function fieldForm(fields, values = {}, opts = {}) {
         maxlength: f.max || null, autocomplete: 'off', list: listId,
         value: v === null || v === undefined ? '' : String(v),
       });
-      if (dl) input = [input, h('datalist', { id: listId }, dl.map((o) => h('option', { value: o.value }, o.label)))];
+      if (suggest) {
+        const dl = h('datalist', { id: listId });
+        const box = input;
+        // On focus: the first choices whatever the field holds; while typing: those that match.
+        const ask = async (typed) => {
+          try {
+            const list = await suggest(typed);
+            if (!typed || box.value.trim() === typed) fill(dl, list.map((o) => h('option', { value: o.value }, o.label)));
+          } catch { /* suggestions are a convenience; the server still judges the value */ }
+        };
+        box.addEventListener('focus', () => ask(''), { once: true });
+        box.addEventListener('input', debounce(() => ask(box.value.trim()), 200));
+        input = [box, dl];
+      }
     }
     const main = Array.isArray(input) ? input[0] : input;
     inputs[f.name] = main;

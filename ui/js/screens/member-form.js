@@ -17,11 +17,11 @@ export default {
     const m = id ? await get(`/api/v1/members/${encodeURIComponent(id)}`) : { org_code: ctx.query.get('org') || '', category: '正式党员', ethnicity: '汉族', mobile: false };
     const orgCode = m.org_code;
     const chain = orgCode ? await ancestors(orgCode).catch(() => []) : [];
-    const list = await branches().catch(() => []);
     const fields = MEMBER_FIELDS.map((f) => (id && (f.name === 'id_number' || f.name === 'phone')
       ? { ...f, hint: '显示为遮盖后的号码；如需更正，请输入完整号码' } : f));
     const form = fieldForm(fields, m, {
-      datalists: { org_code: list.map((b) => ({ value: b.code, label: `${b.name}（${b.path.slice(-1)[0] || ''}）` })) },
+      suggest: { org_code: async (t) => (await branches()).filter((b) => !t || b.code.includes(t) || b.name.includes(t))
+        .slice(0, 200).map((b) => ({ value: b.code, label: `${b.name}（${b.path.slice(-1)[0] || ''}）` })) },
     });
     const msg = h('div', { class: 'alert', role: 'alert', hidden: true, 'data-testid': 'form-error' });
     const save = h('button', { class: 'btn primary', type: 'submit' }, id ? '保存修改' : '保存');

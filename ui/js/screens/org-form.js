@@ -14,10 +14,10 @@ export default {
     const o = code ? await getOrg(code) : { parent_code: ctx.query.get('parent') || '' };
     const at = code || o.parent_code;
     const chain = at ? await ancestors(at).catch(() => []) : [];
-    const parents = (await orgIndex().catch(() => [])).filter((p) => PARENT_KINDS.includes(p.kind) && p.code !== code);
     const form = fieldForm(ORG_FIELDS, o, {
       readonly: code ? ['code'] : [],
-      datalists: { parent_code: parents.map((p) => ({ value: p.code, label: p.name })) },
+      suggest: { parent_code: async (t) => (await orgIndex()).filter((p) => PARENT_KINDS.includes(p.kind) && p.code !== code &&
+        (!t || p.code.includes(t) || p.name.includes(t))).slice(0, 200).map((p) => ({ value: p.code, label: p.name })) },
     });
     const msg = h('div', { class: 'alert', role: 'alert', hidden: true, 'data-testid': 'form-error' });
     const save = h('button', { class: 'btn primary', type: 'submit' }, '保存');
