@@ -1,6 +1,8 @@
 # Qiangji build. `make` builds build/qiangji; `make check` installs what is
 # missing, builds, and runs every test (also under ASan+UBSan); `make demo`
-# builds a demo county and serves it on http://127.0.0.1:8080.
+# builds a demo county and serves it on http://127.0.0.1:8080. The browser UI
+# (ui/, plain ES modules, packages from npm by package-lock.json) is built
+# into build/ui, beside the binary, where `qiangji serve` finds it.
 
 CC      ?= cc
 PKGS    := sqlite3 libmicrohttpd jansson libsodium xlsxwriter icu-uc icu-i18n
@@ -22,8 +24,8 @@ FUZZBIN  := $(FUZZERS:tests/fuzz/%.c=build/fuzz/%)
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 ASSETS   := $(wildcard src/assets/*)
 
-.PHONY: all deps check unit api fuzz demo bench clean
-all: build/qiangji
+.PHONY: all deps check unit api fuzz demo bench clean ui browser
+all: build/qiangji ui
 
 deps:
 	@scripts/install-deps.sh
@@ -60,6 +62,17 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIBSRC) $(wildcard src/*.h) | build/fuz
 	$(Q)clang $(filter-out -Werror,$(CFLAGS)) -O1 -Isrc -fsanitize=fuzzer,address,undefined \
 	  -o $@ $< $(LIBSRC) $(LDLIBS)
 
+# The browser UI: npm packages from the lock file, then ui/ and the vendor
+# files copied into build/ui/assets-HASH/ (scripts/build-ui.mjs).
+UI_SRC := $(shell find ui -type f 2>/dev/null)
+node_modules/.package-lock.json: package.json package-lock.json
+	@echo "  NPM     ci"
+	$(Q)npm ci --no-audit --no-fund --loglevel=error
+	$(Q)touch $@
+build/ui/index.html: $(UI_SRC) scripts/build-ui.mjs node_modules/.package-lock.json
+	$(Q)node scripts/build-ui.mjs build/ui
+ui: build/ui/index.html
+
 # Unit tests (cmocka) under ASan+UBSan.
 unit: $(UNITBIN)
 	@set -e; for t in $(UNITBIN); do echo "== $$t"; $$t; done
@@ -69,6 +82,11 @@ unit: $(UNITBIN)
 api: build/qiangji build/asan/qiangji
 	QIANGJI_BIN=$(CURDIR)/build/asan/qiangji node --test --test-concurrency=1 tests/api/
 	QIANGJI_BIN=$(CURDIR)/build/qiangji node --test --test-concurrency=1 tests/api/
+
+# Browser tests: the real server and Debian's chromium driven by playwright-core
+# (tests/browser); screenshots go to build/screenshots/.
+browser: build/qiangji ui
+	QIANGJI_BIN=$(CURDIR)/build/qiangji node --test --test-concurrency=1 tests/browser/
 
 # Each fuzz target: a short run from its seed corpus (longer: FUZZ_SECONDS=600).
 FUZZ_SECONDS ?= 15
@@ -85,6 +103,7 @@ check: deps
 	$(MAKE) unit
 	$(MAKE) fuzz
 	$(MAKE) api
+	$(MAKE) browser
 	@echo "make check: all passed"
 
 DEMO_DB ?= build/demo.db

@@ -115,6 +115,8 @@ struct Req {
   char *zDisposition;          /* Content-Disposition for downloads */
   char *zSetCookie;
   char *zAllow;                /* Allow header of a 405 */
+  const char *zCacheControl;   /* static string; NULL: "no-store" */
+  const char *azHeader[6];     /* more response headers, static strings: name, value, name, value... */
 };
 
 /* Answer with JSON (takes the reference to pBody). */

@@ -440,7 +440,9 @@ static enum MHD_Result send_response(struct MHD_Connection *c, Conn *pC) {
     pResp = MHD_create_response_from_buffer_with_free_callback(n, z, free);
     MHD_add_response_header(pResp, "Content-Type", r->zContentType ? r->zContentType : "text/plain; charset=utf-8");
   }
-  MHD_add_response_header(pResp, "Cache-Control", "no-store");
+  MHD_add_response_header(pResp, "Cache-Control", r->zCacheControl ? r->zCacheControl : "no-store");
+  for (int i = 0; i + 1 < (int)ARRAY_LEN(r->azHeader) && r->azHeader[i]; i += 2)
+    MHD_add_response_header(pResp, r->azHeader[i], r->azHeader[i + 1]);
   MHD_add_response_header(pResp, "X-Content-Type-Options", "nosniff");
   MHD_add_response_header(pResp, "Referrer-Policy", "same-origin");
   if (r->zSetCookie) MHD_add_response_header(pResp, "Set-Cookie", r->zSetCookie);

@@ -9,6 +9,7 @@
 #include "events.h"
 #include "schema.h"
 #include "stats.h"
+#include "ui.h"
 #include "util.h"
 
 #define ROUTES(m) extern const Route m##_aRoute[]; extern const int m##_nRoute;
@@ -46,8 +47,8 @@ const RouteSet http_aRouteSet[] = {
 };
 const int http_nRouteSet = (int)ARRAY_LEN(http_aRouteSet);
 
-/* The browser UI's static files (GET outside /api/), when a UI module exists. */
-const Handler http_xStatic = 0;
+/* The browser UI's static files (GET outside /api/): ui.c. */
+const Handler http_xStatic = ui_serve;
 
 const CommandSet cli_aCommandSet[] = {
   {server_aCommand, &server_nCommand},

@@ -1,0 +1,32 @@
+// routes.js: every screen of the UI, in one list. A new screen (meetings,
+// check-in, obligations, pipeline boards, transfers, dues) is a new file under
+// screens/ plus one entry here; `menu` puts it in the main menu for the roles
+// listed, `href` gives the menu link when it depends on the user.
+import { STAFF, WRITERS } from './session.js';
+
+const MEMBER = ['member'];
+
+export const routes = [
+  { path: '/login', load: () => import('./screens/login.js'), public: true, bare: true },
+  { path: '/', load: () => import('./screens/home.js') },
+  { path: '/tree', load: () => import('./screens/tree.js'), roles: STAFF,
+    menu: { label: '组织架构', order: 10 } },
+  { path: '/orgs/new', load: () => import('./screens/org-form.js'), roles: WRITERS },
+  { path: '/orgs/:code', load: () => import('./screens/org.js'), roles: STAFF,
+    menu: { label: '本级组织', order: 20, href: (u) => `/orgs/${encodeURIComponent(u.org_code)}`, match: '/orgs/' } },
+  { path: '/orgs/:code/edit', load: () => import('./screens/org-form.js'), roles: WRITERS },
+  { path: '/orgs/:code/members', load: () => import('./screens/members.js'), roles: STAFF },
+  { path: '/members', load: () => import('./screens/members.js'), roles: STAFF,
+    menu: { label: '党员', order: 30, match: '/members' } },
+  { path: '/members/new', load: () => import('./screens/member-form.js'), roles: WRITERS },
+  { path: '/members/:id', load: () => import('./screens/member.js'), roles: STAFF },
+  { path: '/members/:id/edit', load: () => import('./screens/member-form.js'), roles: WRITERS },
+  { path: '/import', load: () => import('./screens/import.js'), roles: WRITERS,
+    menu: { label: '导入', order: 60 } },
+  { path: '/export', load: () => import('./screens/export.js'), roles: STAFF,
+    menu: { label: '导出', order: 70 } },
+  { path: '/audit', load: () => import('./screens/audit.js'), roles: STAFF,
+    menu: { label: '审计日志', order: 80 } },
+  { path: '/me', load: () => import('./screens/me.js'), roles: MEMBER,
+    menu: { label: '我的信息', order: 10 } },
+];

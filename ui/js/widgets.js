@@ -1,0 +1,147 @@
+// widgets.js: the pieces several screens share: forms built from field lists
+// (with the server's error shown beside the field it names), tables that turn
+// into cards on a phone, a pager, key-value lists.
+import { h, fill, debounce } from './dom.js';
+import { show } from './fields.js';
+
+let uid = 0;
+
+/**
+ * A form over fields (fields.js). values: the current record (edit) or {}.
+ * opts.only: names to include; opts.readonly: names shown but not editable;
+ * opts.suggest: {fieldName: async (typed) -> [{value, label}]}: suggestions,
+ * asked for when the field gets focus and as the user types (so a province's
+ * hundred thousand branches never fill one list).
+ * Returns {el, inputs, values(), changed(), showError(err), clearErrors()}.
+ */
+export function fieldForm(fields, values = {}, opts = {}) {
+  const inputs = {};
+  const boxes = {};
+  const list = fields.filter((f) => !opts.only || opts.only.includes(f.name));
+  const el = h('div', { class: 'form' }, list.map((f) => {
+    const id = `f${++uid}-${f.name}`;
+    const v = values[f.name];
+    const ro = opts.readonly && opts.readonly.includes(f.name);
+    let input;
+    if (f.type === 'enum') {
+      input = h('select', { id, name: f.name, disabled: ro },
+        h('option', { value: '' }, f.required ? '请选择' : '（不填）'),
+        f.options.map((o) => h('option', { value: o, selected: v === o }, o)));
+    } else if (f.type === 'bool') {
+      input = h('input', { id, name: f.name, type: 'checkbox', checked: !!v, disabled: ro });
+    } else {
+      const suggest = opts.suggest && opts.suggest[f.name];
+      const listId = suggest ? `${id}-list` : null;
+      input = h('input', {
+        id, name: f.name, disabled: ro,
+        type: f.type === 'date' ? 'date' : f.type === 'money' ? 'number' : f.type === 'phone' ? 'tel' : 'text',
+        inputmode: f.type === 'idnum' ? 'text' : null, step: f.type === 'money' ? '0.01' : null, min: f.type === 'money' ? '0' : null,
+        maxlength: f.max || null, autocomplete: 'off', list: listId,
+        value: v === null || v === undefined ? '' : String(v),
+      });
+      if (suggest) {
+        const dl = h('datalist', { id: listId });
+        const box = input;
+        // On focus: the first choices whatever the field holds; while typing: those that match.
+        const ask = async (typed) => {
+          try {
+            const list = await suggest(typed);
+            if (!typed || box.value.trim() === typed) fill(dl, list.map((o) => h('option', { value: o.value }, o.label)));
+          } catch { /* suggestions are a convenience; the server still judges the value */ }
+        };
+        box.addEventListener('focus', () => ask(''), { once: true });
+        box.addEventListener('input', debounce(() => ask(box.value.trim()), 200));
+        input = [box, dl];
+      }
+    }
+    const main = Array.isArray(input) ? input[0] : input;
+    inputs[f.name] = main;
+    const err = h('div', { class: 'err', id: `${id}-err`, role: 'alert', hidden: true });
+    main.setAttribute('aria-describedby', `${id}-err`);
+    const label = h('label', { for: id }, f.label, f.required ? h('span', { class: 'req', 'aria-hidden': 'true' }, '*') : null);
+    const box = f.type === 'bool'
+      ? h('div', { class: 'field check', 'data-field': f.name }, input, label, err)
+      : h('div', { class: `field${f.wide ? ' wide' : ''}`, 'data-field': f.name }, label, input,
+        f.hint ? h('div', { class: 'hint' }, f.hint) : null, err);
+    boxes[f.name] = { box, err, input: main };
+    return box;
+  }));
+
+  const read = (f) => {
+    const i = inputs[f.name];
+    if (f.type === 'bool') return i.checked;
+    const s = i.value.trim();
+    if (f.type === 'money') return s === '' ? null : Number(s);
+    return s === '' ? null : s;
+  };
+  const norm = (f, v) => (v === undefined || v === '' ? null : f.type === 'bool' ? !!v : f.type === 'money' && v !== null ? Number(v) : v);
+  return {
+    el, inputs,
+    /** Every editable field's value (null when empty). */
+    values() {
+      const o = {};
+      for (const f of list) if (!inputs[f.name].disabled) o[f.name] = read(f);
+      return o;
+    },
+    /** Only the fields that differ from the record the form started with. */
+    changed() {
+      const o = {};
+      for (const f of list) {
+        if (inputs[f.name].disabled) continue;
+        const v = read(f);
+        if (v !== norm(f, values[f.name])) o[f.name] = v;
+      }
+      return o;
+    },
+    clearErrors() {
+      for (const b of Object.values(boxes)) { b.box.classList.remove('invalid'); b.err.hidden = true; b.input.removeAttribute('aria-invalid'); }
+    },
+    /** Shows err beside its field; returns false when the field is not on this form. */
+    showError(err) {
+      const b = err.field && boxes[err.field];
+      if (!b) return false;
+      b.box.classList.add('invalid');
+      b.input.setAttribute('aria-invalid', 'true');
+      fill(b.err, err.message);
+      b.err.hidden = false;
+      b.input.focus();
+      return true;
+    },
+  };
+}
+
+/**
+ * A table that a phone shows as cards. cols: [{label, cell(row) -> Node|string, head (the card's title)}].
+ */
+export function table(cols, rows, { empty = '没有记录', testid } = {}) {
+  if (!rows.length) return h('p', { class: 'muted', 'data-testid': testid || null }, empty);
+  return h('div', { class: 'table-wrap cards-wrap' }, h('table', { class: 'table cards', 'data-testid': testid || null },
+    h('thead', null, h('tr', null, cols.map((c) => h('th', { scope: 'col' }, c.label)))),
+    h('tbody', null, rows.map((r) => h('tr', null, cols.map((c) => h('td', { 'data-label': c.label, class: c.head ? 'head' : null }, c.cell(r))))))));
+}
+
+/** A pager: page (0-based), size, total; go(page) is called on a click. */
+export function pager(page, size, total, go) {
+  const pages = Math.max(1, Math.ceil(total / size));
+  return h('nav', { class: 'pager', 'aria-label': '翻页' },
+    h('button', { class: 'btn small', type: 'button', disabled: page <= 0, onclick: () => go(page - 1) }, '上一页'),
+    h('span', { class: 'muted small' }, `第 ${page + 1} / ${pages} 页，共 ${total} 条`),
+    h('button', { class: 'btn small', type: 'button', disabled: page >= pages - 1, onclick: () => go(page + 1) }, '下一页'));
+}
+
+/** A definition list of a record's fields, then more [label, Node|string] pairs. */
+export function kv(fields, rec, more = []) {
+  return h('dl', { class: 'kv' }, fields.map((f) => [h('dt', null, f.label), h('dd', { 'data-field': f.name }, show(f, rec[f.name]))]),
+    more.map(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
+}
+
+/** A statistic card. */
+export function stat(label, value, note, { text = false, testid } = {}) {
+  return h('div', { class: 'stat', 'data-testid': testid || null }, h('div', { class: 'label' }, label),
+    h('div', { class: text ? 'value text' : 'value' }, value ?? '—'), note ? h('div', { class: 'note' }, note) : null);
+}
+
+/** An error box for a failed request. */
+export function errorBox(e) {
+  return h('p', { class: 'alert', role: 'alert' }, e.message || String(e));
+}
