@@ -35,6 +35,7 @@ async function pool(items, n, fn) {
 function findingsList(r) {
   return table([
     { label: '问题', cell: (f) => h('span', { class: `tag ${f.type === 'missing' ? '' : 'amber'}` }, TYPE_NAME[f.type] || f.type), head: true },
+    { label: '组织', cell: (f) => f.org_name || f.org_code },
     { label: '规定', cell: (f) => f.rule_description || f.rule },
     { label: '期间', cell: (f) => f.period },
     { label: '应/实', cell: (f) => `${f.due ?? '—'} / ${f.held ?? '—'}` },
