@@ -1174,6 +1174,52 @@ const char *life_sniff_mime(const unsigned char *p, size_t n) {
 }
 
 /* The file of a hash: DB.files/ab/abcd... (caller frees). */
+/* GET /api/v1/members/{id}/meetings: the meetings of the member's branch
+ * (committee, group) that offer remote check-in and whose window has not
+ * closed, each with whether it is open now and the member's own state, so
+ * the member's screen can list what they may check in to. */
+static void member_checkin_list(Req *r) {
+  char zNow[32], zToday[11];
+  util_timestamp(zNow);
+  util_today(zToday);
+  DbStmt *s = db_stmt("SELECT t.id, t.kind FROM meeting t JOIN member m ON m.id=?1 AND m.org_id=t.org_id"
+                      " WHERE t.checkin_opens_at IS NOT NULL AND t.checkin_closes_at >= ?2"
+                      " ORDER BY t.checkin_opens_at, t.id LIMIT 50", "It", r->memberId, zNow);
+  json_t *aCand = json_array(), *a = json_array();
+  while (s && db_step(s) == 1)
+    json_array_append_new(aCand, json_pack("{s:I, s:s}", "id", (json_int_t)db_col_int(s, 0), "kind", db_col_text(s, 1)));
+  size_t i;
+  json_t *v;
+  json_array_foreach(aCand, i, v) {
+    long long id = json_integer_value(json_object_get(v, "id"));
+    Buf b = BUF_INIT;
+    buf_printf(&b, "SELECT 1 FROM (%s) e WHERE e.member_id=?2", expected_sql(json_string_value(json_object_get(v, "kind"))));
+    int bExpected = db_exists(buf_str(&b), "II", id, r->memberId) == 1;
+    buf_free(&b);
+    if (!bExpected) continue;
+    json_t *m = meeting_json(id, 0);
+    if (!m) continue;
+    const char *zOpens = json_string_value(json_object_get(m, "checkin_opens_at"));
+    const char *zHeld = json_string_value(json_object_get(m, "held_on"));
+    int bOpen = zOpens && strcmp(zNow, zOpens) >= 0 && zHeld && strcmp(zHeld, zToday) <= 0;
+    json_object_set_new(m, "checkin_open", json_boolean(bOpen));
+    DbStmt *q = db_stmt("SELECT state, checked_in_at FROM attendance WHERE meeting_id=? AND member_id=?", "II", id,
+                        r->memberId);
+    if (q && db_step(q) == 1) {
+      json_object_set_new(m, "my_state", json_string(db_col_text(q, 0)));
+      const char *zAt = db_col_text(q, 1);
+      json_object_set_new(m, "checked_in_at", zAt[0] ? json_string(zAt) : json_null());
+      db_step(q);
+    } else {
+      json_object_set_new(m, "my_state", json_null());
+      json_object_set_new(m, "checked_in_at", json_null());
+    }
+    json_array_append_new(a, m);
+  }
+  json_decref(aCand);
+  api_json(r, 200, json_pack("{s:o}", "items", a));
+}
+
 static char *blob_path(const char *zHash) { return xprintf("%s.files/%.2s/%s", db_path(), zHash, zHash); }
 
 /* Writes the bytes under their hash unless a file is there already. 0 or -1. */
@@ -1340,6 +1386,8 @@ const Route life_aRoute[] = {
    meeting_org},
   {"PUT", "/api/v1/meetings/{id}/attendance", meeting_attendance, R_WRITE | R_OBJECT | R_JSONBODY, 0,
    "record attendance states of members", 0, 0, meeting_org},
+  {"GET", "/api/v1/members/{id}/meetings", member_checkin_list, R_SELF | R_MEMBER, 0,
+   "meetings of the member's branch open (or about to open) for remote check-in, with the member's state", 0, 0, 0},
   {"POST", "/api/v1/meetings/{id}/checkin", meeting_checkin, R_SELF | R_OBJECT, 0,
    "a member checks in remotely within the window (present online)", 0, 0, meeting_org},
   {"POST", "/api/v1/meetings/{id}/attachments", attachment_add, R_WRITE | R_OBJECT | R_RAWBODY, aNameQ,

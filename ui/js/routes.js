@@ -27,6 +27,11 @@ export const routes = [
     menu: { label: '导出', order: 70 } },
   { path: '/audit', load: () => import('./screens/audit.js'), roles: STAFF,
     menu: { label: '审计日志', order: 80 } },
+  { path: '/orgs/:code/meetings', load: () => import('./screens/meetings.js'), roles: STAFF,
+    menu: { label: '组织生活', order: 40, href: (u) => `/orgs/${encodeURIComponent(u.org_code)}/meetings`, match: '/meetings' } },
+  { path: '/meetings/:id', load: () => import('./screens/meeting.js'), roles: STAFF },
+  { path: '/obligations', load: () => import('./screens/obligations.js'), roles: STAFF,
+    menu: { label: '三会一课', order: 45 } },
   { path: '/me', load: () => import('./screens/me.js'), roles: MEMBER,
     menu: { label: '我的信息', order: 10 } },
 ];

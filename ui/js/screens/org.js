@@ -75,6 +75,8 @@ export default {
         w && isBranch ? h('a', { class: 'btn', href: `/members/new?org=${enc(code)}` }, '新增党员') : null,
         w && PARENT_KINDS.includes(o.kind) ? h('a', { class: 'btn', href: `/orgs/new?parent=${enc(code)}` }, '新建下级组织') : null,
         w ? h('a', { class: 'btn', href: `/orgs/${enc(code)}/edit` }, '编辑') : null,
+        h('a', { class: 'btn', href: `/orgs/${enc(code)}/meetings` }, '组织生活'),
+        h('a', { class: 'btn', href: `/obligations?org=${enc(code)}` }, '三会一课'),
         h('a', { class: 'btn', href: `/export?org=${enc(code)}` }, '导出'),
         h('a', { class: 'btn', href: `/audit?org=${enc(code)}` }, '审计日志')),
       h('h2', { class: 'sr-only' }, '概况'),
