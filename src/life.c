@@ -1177,6 +1177,28 @@ static void meeting_checkin(Req *r) {
   api_json(r, 200, pAfter);
 }
 
+/* GET /api/v1/members/{id}/checkins: the meetings of the member's branch
+ * whose check-in window is open now, with the member's state at each: what
+ * a member's phone shows before checking in. */
+static void member_checkins(Req *r) {
+  char zNow[32];
+  util_timestamp(zNow);
+  DbStmt *s = db_stmt("SELECT t.id, t.kind, t.title, t.held_on, t.checkin_closes_at, a.state FROM member m"
+                      " JOIN meeting t ON t.org_id=m.org_id LEFT JOIN attendance a ON a.meeting_id=t.id AND a.member_id=m.id"
+                      " WHERE m.id=? AND t.checkin_opens_at <= ? AND t.checkin_closes_at >= ?"
+                      " ORDER BY t.checkin_closes_at, t.id LIMIT 50", "Itt", r->memberId, zNow, zNow);
+  json_t *a = json_array();
+  while (s && db_step(s) == 1) {
+    int k = life_kind_index(db_col_text(s, 1));
+    json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "meeting_id", (json_int_t)db_col_int(s, 0), "kind",
+                          db_col_text(s, 1), "kind_name", k >= 0 ? life_azKindName[k] : "", "title", db_col_text(s, 2),
+                          "held_on", db_col_text(s, 3), "checkin_closes_at", db_col_text(s, 4));
+    json_object_set_new(j, "state", db_col_isnull(s, 5) ? json_null() : json_string(db_col_text(s, 5)));
+    json_array_append_new(a, j);
+  }
+  api_json(r, 200, json_pack("{s:o, s:I}", "items", a, "total", (json_int_t)json_array_size(a)));
+}
+
 /* ---- attachments ------------------------------------------------------------ */
 
 const char *life_sniff_mime(const unsigned char *p, size_t n) {
@@ -1357,6 +1379,8 @@ const Route life_aRoute[] = {
    "record attendance states of members", 0, 0, meeting_org},
   {"POST", "/api/v1/meetings/{id}/checkin", meeting_checkin, R_SELF | R_OBJECT, 0,
    "a member checks in remotely within the window (present online)", 0, 0, meeting_org},
+  {"GET", "/api/v1/members/{id}/checkins", member_checkins, R_SELF | R_MEMBER, 0,
+   "meetings of the member's branch open for check-in now", 0, 0, 0},
   {"POST", "/api/v1/meetings/{id}/attachments", attachment_add, R_WRITE | R_OBJECT | R_RAWBODY, aNameQ,
    "attach a PDF or image (up to 10 MiB), stored once by SHA-256", 0, 0, meeting_org},
   {"GET", "/api/v1/meetings/{id}/attachments/{aid}", attachment_get, R_STAFF | R_OBJECT, 0, "download an attachment",
