@@ -133,8 +133,18 @@ const char *const life_aMigration[] = {
   "  lect_b INTEGER NOT NULL DEFAULT 0,\n"
   "  PRIMARY KEY(year, member_id)\n"
   ") WITHOUT ROWID;\n"
-  /* The roster of a subtree, read in one index pass by the reports. */
-  "CREATE INDEX life_member_roster ON member(org_id, status, joined_on);\n",
+  "CREATE TABLE life_member_mask(\n"
+  "  year INTEGER NOT NULL,\n"
+  "  member_id INTEGER NOT NULL,\n"
+  "  mask INTEGER NOT NULL,\n"
+  "  PRIMARY KEY(year, member_id)\n"
+  ") WITHOUT ROWID;\n"
+  /* Committee meetings that were not quorate, by day, with what a finding
+   * shows: one short range scan for a whole province's year. */
+  "CREATE INDEX meeting_nonquorate ON meeting(held_on, org_id, n_expected, n_expected_present)"
+  " WHERE kind='committee' AND quorate=0;\n"
+  /* The active roster of a subtree, read in one index pass by the reports. */
+  "CREATE INDEX life_member_active ON member(org_id, joined_on) WHERE status='active';\n",
 };
 const int life_nMigration = (int)ARRAY_LEN(life_aMigration);
 
@@ -165,7 +175,10 @@ int life_member_delta(long long memberId, const char *zHeldOn, const char *zKind
                  " VALUES(?,?,?,?,?,?,?,?) ON CONFLICT(year, member_id) DO UPDATE SET"
                  " life_a=life_a+excluded.life_a, life_b=life_b+excluded.life_b, leave_a=leave_a+excluded.leave_a,"
                  " leave_b=leave_b+excluded.leave_b, lect_a=lect_a+excluded.lect_a, lect_b=lect_b+excluded.lect_b",
-                 "iIIIIIII", atoi(zHeldOn), memberId, a[0], a[1], a[2], a[3], a[4], a[5]);
+                 "iIIIIIII", atoi(zHeldOn), memberId, a[0], a[1], a[2], a[3], a[4], a[5]) ||
+         db_exec("INSERT INTO life_member_mask(year, member_id, mask) SELECT year, member_id, " LIFE_MASK_SQL
+                 " FROM life_member_year WHERE year=? AND member_id=? ON CONFLICT(year, member_id) DO UPDATE SET"
+                 " mask=excluded.mask", "iI", atoi(zHeldOn), memberId);
 }
 
 typedef struct OrgSum {
@@ -235,7 +248,7 @@ int life_rebuild(void) {
   if (rc) return rc;
   /* Per member and year, from the attendance, in one statement: the packed
    * monthly counts are sums of 1 << shift. */
-  return db_exec(
+  int rc2 = db_exec("DELETE FROM life_member_mask", "") || db_exec(
       "INSERT INTO life_member_year(year, member_id, life_a, life_b, leave_a, leave_b, lect_a, lect_b)"
       " SELECT y, member_id,"
       "  sum(CASE WHEN life AND mo<=6 THEN 1<<(10*(mo-1)) ELSE 0 END),"
@@ -248,6 +261,8 @@ int life_rebuild(void) {
       "   a.state IN ('present','online') life, a.state='leave' lv, m.kind='lecture' lect"
       "   FROM attendance a JOIN meeting m ON m.id=a.meeting_id WHERE a.state IN ('present','online','leave'))"
       " GROUP BY y, member_id", "");
+  return rc2 || db_exec("INSERT INTO life_member_mask(year, member_id, mask) SELECT year, member_id, " LIFE_MASK_SQL
+                        " FROM life_member_year", "") ? -1 : 0;
 }
 
 /* ---- body helpers ---------------------------------------------------------- */

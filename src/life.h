@@ -33,6 +33,30 @@ static inline int life_month_count(long long a, long long b, int m) {
   return (int)(((m <= 6 ? a : b) >> LIFE_SHIFT(m)) & 1023);
 }
 
+/* life_member_mask(year, member_id, mask): per member and year, bit m-1
+ * for a month m with organizational life (attended, or excused on leave),
+ * bit 11+m for a month with a lecture attended (SQL gives <<, >>, & and | one
+ * precedence: every term is in parentheses). Derived from
+ * life_member_year by this SQL expression over its columns, and kept narrow
+ * so that the whole province's roster of months is one short scan. */
+#define LIFE_MASK_SQL \
+  "((((((life_a>>0)&1023)|((leave_a>>0)&1023))>0)<<0)|" \
+  "(((((life_a>>10)&1023)|((leave_a>>10)&1023))>0)<<1)|" \
+  "(((((life_a>>20)&1023)|((leave_a>>20)&1023))>0)<<2)|" \
+  "(((((life_a>>30)&1023)|((leave_a>>30)&1023))>0)<<3)|" \
+  "(((((life_a>>40)&1023)|((leave_a>>40)&1023))>0)<<4)|" \
+  "(((((life_a>>50)&1023)|((leave_a>>50)&1023))>0)<<5)|" \
+  "(((((life_b>>0)&1023)|((leave_b>>0)&1023))>0)<<6)|" \
+  "(((((life_b>>10)&1023)|((leave_b>>10)&1023))>0)<<7)|" \
+  "(((((life_b>>20)&1023)|((leave_b>>20)&1023))>0)<<8)|" \
+  "(((((life_b>>30)&1023)|((leave_b>>30)&1023))>0)<<9)|" \
+  "(((((life_b>>40)&1023)|((leave_b>>40)&1023))>0)<<10)|" \
+  "(((((life_b>>50)&1023)|((leave_b>>50)&1023))>0)<<11)|((((lect_a>>0)&1023)>0)<<12)|" \
+  "((((lect_a>>10)&1023)>0)<<13)|((((lect_a>>20)&1023)>0)<<14)|((((lect_a>>30)&1023)>0)<<15)|" \
+  "((((lect_a>>40)&1023)>0)<<16)|((((lect_a>>50)&1023)>0)<<17)|((((lect_b>>0)&1023)>0)<<18)|" \
+  "((((lect_b>>10)&1023)>0)<<19)|((((lect_b>>20)&1023)>0)<<20)|((((lect_b>>30)&1023)>0)<<21)|" \
+  "((((lect_b>>40)&1023)>0)<<22)|((((lect_b>>50)&1023)>0)<<23))"
+
 /* Adds (nSign +1 or -1) one attendance in state zState at a meeting of kind
  * zKind held on zHeldOn to the member's yearly summary. 0 or -1. */
 int life_member_delta(long long memberId, const char *zHeldOn, const char *zKind, const char *zState, int nSign);

@@ -230,6 +230,14 @@ static int branch_life(Ctx *c, Branch *b, int nMonth) {
                   " VALUES(?,?,?,?,?,?,?,?)", "iIIIIIII", 2025 + yi, p->id, p->life[yi][0], p->life[yi][1],
                   p->leave[yi][0], p->leave[yi][1], p->lect[yi][0], p->lect[yi][1]))
         return -1;
+      long long mask = 0;
+      for (int m = 1; m <= 12; m++) {
+        if (life_month_count(p->life[yi][0], p->life[yi][1], m) || life_month_count(p->leave[yi][0], p->leave[yi][1], m))
+          mask |= 1LL << (m - 1);
+        if (life_month_count(p->lect[yi][0], p->lect[yi][1], m)) mask |= 1LL << (m + 11);
+      }
+      if (db_exec("INSERT INTO life_member_mask(year, member_id, mask) VALUES(?,?,?)", "iII", 2025 + yi, p->id, mask))
+        return -1;
     }
   }
   c->nBranch++;

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <xlsxwriter.h>
 
 const char *const obligations_aMigration[] = {
@@ -57,6 +58,12 @@ const char *const obligations_aMigration[] = {
   "'连续六个月不参加党的组织生活（党章第九条）：无正当理由连续六个月未参加任何组织生活的党员');\n",
 };
 const int obligations_nMigration = (int)ARRAY_LEN(obligations_aMigration);
+
+/* The kinds and domains of organizations, as stored (org.c); unknown ones
+ * fall on the last entry, which no rule names. */
+static const char *const aOrgKind[] = {"党委", "党工委", "党总支", "党支部", "联合党支部", "临时党支部", "项目党支部", "", 0};
+static const char *const aDomain[] = {"农村", "城市社区", "机关", "国有企业", "学校", "公立医院", "非公有制企业",
+                                      "社会组织", "新就业群体", "其他", "", 0};
 
 /* ---- the rules ------------------------------------------------------------ */
 
@@ -129,14 +136,36 @@ static int rule_targets_kind(const Rule *r, const char *zKind) {
 
 /* ---- the computation ---------------------------------------------------- */
 
+/* The rule codes the computation knows, in the order it judges them. */
+static const char *const azRuleCode[] = {"committee_monthly", "assembly_quarterly", "lecture_quarterly",
+                                         "theme_day_monthly", "life_meeting_yearly", "appraisal_yearly",
+                                         "talk_yearly", "group_monthly", "member_lecture_yearly", "member_six_months"};
+enum { RC_GROUP = 7, RC_LECTURE = 8, RC_SIX = 9, RC_N = 10 };
+
 typedef struct OrgAcc {
   long long id;
-  char *zCode, *zName, *zKind, *zDomain, *zEst, *zEnd;
+  char *zCode, *zName;
+  const char *zKind, *zDomain;   /* static strings of aOrgKind / aDomain */
+  int combo;                     /* kind and domain together, for the rule cache */
+  int estKey, endKey;            /* judged periods start at or after estKey and end at or before endKey */
   int nCommittee;
   long long a[3][LIFE_NKIND], b[3][LIFE_NKIND];  /* packed counts, for up to 3 years */
   long long early[4][LIFE_NKIND];                /* [3] is the year after the period */
   long long nonq[3];
+  long long iQuorum;                             /* its first QMeeting, or -1 */
+  const Rule *pLecture[3], *pSix;                /* the member rules, resolved once */
+  int bRules;
 } OrgAcc;
+
+/* A member's name, for the findings. */
+typedef struct Name { long long id; char *z; } Name;
+
+/* A committee meeting that was not quorate. */
+typedef struct QMeeting {
+  long long orgId, id;
+  int nExp, nCame;
+  char zOn[11];
+} QMeeting;
 
 typedef struct GroupAcc {
   long long id, orgId;
@@ -159,6 +188,7 @@ typedef struct Oblig {
   int y0, nYear;                     /* years y0 .. y0+nYear-1 (at most 3) */
   int mLo, mHi;                      /* judged months as y*12+(m-1), inclusive */
   int mToday;                        /* today's month, the same way */
+  double tProf;
   RuleSet aRs[3];
   OrgAcc *aOrg;
   long long nOrg;
@@ -166,10 +196,26 @@ typedef struct Oblig {
   long long maxOrgId;
   GroupAcc *aGroup;
   long long nGroup;
+  const Rule *aRuleCache[3][8 * 16][RC_N];   /* by year, kind and domain (combo), rule code */
+  unsigned char aRuleDone[3][8 * 16];
+  QMeeting *aQ;                      /* non-quorate committee meetings, by org and day */
+  Name *aName;                /* names of the members in the findings, by id */
+  long long nName;
+  long long nQ;
   Finding *aF;
   long long nF, nFAlloc;
   long long nDue, nHeld, nMissing, nLate, nQuorum, nNoLecture, nSixMonths, nBranch, nMember, nPeriodMet;
 } Oblig;
+
+/* The rule of code c for an organization's kind and domain in year yi,
+ * resolved once per kind and domain. */
+static const Rule *rule_cached(Oblig *o, int yi, int c, const OrgAcc *p) {
+  if (!o->aRuleDone[yi][p->combo]) {
+    for (int k = 0; k < RC_N; k++) o->aRuleCache[yi][p->combo][k] = rule_for(&o->aRs[yi], azRuleCode[k], p->zKind, p->zDomain);
+    o->aRuleDone[yi][p->combo] = 1;
+  }
+  return o->aRuleCache[yi][p->combo][c];
+}
 
 static Finding *finding_add(Oblig *o) {
   if (o->nF == o->nFAlloc) o->aF = xrealloc(o->aF, sizeof *o->aF * (size_t)(o->nFAlloc = o->nFAlloc ? 2 * o->nFAlloc : 1024));
@@ -183,15 +229,14 @@ static void oblig_free(Oblig *o) {
   for (long long i = 0; i < o->nOrg; i++) {
     free(o->aOrg[i].zCode);
     free(o->aOrg[i].zName);
-    free(o->aOrg[i].zKind);
-    free(o->aOrg[i].zDomain);
-    free(o->aOrg[i].zEst);
-    free(o->aOrg[i].zEnd);
   }
   for (long long i = 0; i < o->nGroup; i++) free(o->aGroup[i].zName);
   free(o->aOrg);
   free(o->aOrgIdx);
   free(o->aGroup);
+  free(o->aQ);
+  for (long long i = 0; i < o->nName; i++) free(o->aName[i].z);
+  free(o->aName);
   free(o->aF);
 }
 
@@ -209,18 +254,15 @@ static void period_name(const char *zPeriod, int y, int m, char *z, size_t n) {
  * every judged period. iOrg names the org; zWhat the series in evidence. */
 static void judge_series(Oblig *o, const Rule *r, long long iOrg, const long long *a, const long long *b,
                          long long (*early)[LIFE_NKIND], const long long *earlyG, int k, const char *zWhat,
-                         const char *zEst, const char *zEnd) {
+                         int estKey, int endKey) {
   int len = strcmp(r->zPeriod, "month") == 0 ? 1 : strcmp(r->zPeriod, "quarter") == 0 ? 3 : 12;
   for (int yi = 0; yi < o->nYear; yi++) {
     int y = o->y0 + yi;
     for (int m0 = 1; m0 <= 12; m0 += len) {
       int lo = y * 12 + m0 - 1, hi = lo + len - 1;
       if (lo < o->mLo || hi > o->mHi) continue;
-      char zStart[24], zEndP[24];
-      snprintf(zStart, sizeof zStart, "%04d-%02d-01", y, m0);
-      snprintf(zEndP, sizeof zEndP, "%04d-%02d-28", y, m0 + len - 1);
-      if (zEst && zEst[0] && strcmp(zEst, zStart) > 0) continue;   /* not yet founded */
-      if (zEnd && zEnd[0] && strcmp(zEnd, zEndP) < 0) continue;    /* ended before the period's end */
+      if (lo < estKey) continue;   /* not yet founded on the period's first day */
+      if (hi > endKey) continue;   /* ended before the 28th of the period's last month */
       int held = 0;
       for (int m = m0; m < m0 + len; m++) held += month_count(a, b, yi, m);
       o->nDue += r->min;
@@ -258,42 +300,103 @@ static void judge_series(Oblig *o, const Rule *r, long long iOrg, const long lon
 
 /* The roster of the subtree with each member's months, checked against the
  * member rules. */
-static int judge_members(Oblig *o) {
-  /* Months of life, leave and lectures per member, for each year. */
-  typedef struct MemAcc { unsigned short life[3], leave[3], lect[3]; } MemAcc;
-  long long maxId = db_int(0, "SELECT max(id) FROM member", "");
-  MemAcc *aM = xcalloc((size_t)maxId + 1, sizeof *aM);
-  for (int yi = 0; yi < o->nYear; yi++) {
-    DbStmt *s = db_stmt("SELECT member_id, life_a, life_b, leave_a, leave_b, lect_a, lect_b FROM life_member_year"
-                        " WHERE year=?", "i", o->y0 + yi);
-    while (s && db_step(s) == 1) {
-      long long id = db_col_int(s, 0);
-      if (id < 1 || id > maxId) continue;
-      long long v[6];
-      for (int i = 0; i < 6; i++) v[i] = db_col_int(s, 1 + i);
-      for (int m = 1; m <= 12; m++) {
-        if (life_month_count(v[0], v[1], m)) aM[id].life[yi] |= (unsigned short)(1u << (m - 1));
-        if (life_month_count(v[2], v[3], m)) aM[id].leave[yi] |= (unsigned short)(1u << (m - 1));
-        if (life_month_count(v[4], v[5], m)) aM[id].lect[yi] |= (unsigned short)(1u << (m - 1));
+/* The subtree's active roster and each member's months, read by a helper
+ * thread (with its own connection, db.h) while the main thread reads and
+ * judges the organizations. The whole tree is one scan of each index; a
+ * smaller subtree goes through its organizations' paths, and looks up the
+ * months member by member. */
+typedef struct MemAcc { unsigned short life[3], lect[3]; } MemAcc;
+typedef struct Roster {
+  char zPath[256];
+  int bWhole, y0, nYear;
+  int *aOrgId, *aId, *aJm;     /* n rows */
+  long long n;
+  MemAcc *aM;                  /* by member id, up to maxId */
+  long long maxId;
+  int rc;
+} Roster;
+
+static void *roster_load(void *pArg) {
+  Roster *p = pArg;
+  long long nAlloc = 0;
+  db_script("PRAGMA mmap_size=8589934592");
+  p->maxId = db_int(0, "SELECT max(id) FROM member", "");
+  p->aM = xcalloc((size_t)p->maxId + 1, sizeof *p->aM);
+  char zHi[256];
+  scope_range(p->zPath, zHi);
+  DbStmt *s = p->bWhole
+      ? db_stmt("SELECT org_id, id, joined_on FROM member INDEXED BY life_member_active WHERE status='active'", "")
+      : db_stmt("SELECT m.org_id, m.id, m.joined_on FROM org o CROSS JOIN member m INDEXED BY life_member_active"
+                " ON m.org_id=o.id AND m.status='active' WHERE o.path >= ? AND o.path < ?", "tt", p->zPath, zHi);
+  int rc;
+  while (s && (rc = db_step(s)) == 1) {
+    if (p->n == nAlloc) {
+      nAlloc = nAlloc ? 2 * nAlloc : 65536;
+      p->aOrgId = xrealloc(p->aOrgId, sizeof *p->aOrgId * (size_t)nAlloc);
+      p->aId = xrealloc(p->aId, sizeof *p->aId * (size_t)nAlloc);
+      p->aJm = xrealloc(p->aJm, sizeof *p->aJm * (size_t)nAlloc);
+    }
+    const char *zJoined = db_col_text(s, 2);
+    p->aOrgId[p->n] = (int)db_col_int(s, 0);
+    p->aId[p->n] = (int)db_col_int(s, 1);
+    p->aJm[p->n++] = atoi(zJoined) * 12 + atoi(zJoined + 5) - 1;   /* month of joining */
+  }
+  p->rc = !s || rc < 0 ? -1 : 0;
+  /* Months of life (or leave) and of lectures (life.h), for each year. */
+  for (int yi = 0; !p->rc && yi < p->nYear; yi++) {
+    if (p->bWhole) {
+      s = db_stmt("SELECT member_id, mask FROM life_member_mask WHERE year=?", "i", p->y0 + yi);
+      while (s && db_step(s) == 1) {
+        long long id = db_col_int(s, 0), mask = db_col_int(s, 1);
+        if (id < 1 || id > p->maxId) continue;
+        p->aM[id].life[yi] = (unsigned short)(mask & 0xFFF);
+        p->aM[id].lect[yi] = (unsigned short)((mask >> 12) & 0xFFF);
+      }
+    } else {
+      for (long long i = 0; i < p->n; i++) {
+        long long mask = db_int(0, "SELECT mask FROM life_member_mask WHERE year=? AND member_id=?", "iI", p->y0 + yi,
+                                (long long)p->aId[i]);
+        if (p->aId[i] < 1 || p->aId[i] > p->maxId) continue;
+        p->aM[p->aId[i]].life[yi] = (unsigned short)(mask & 0xFFF);
+        p->aM[p->aId[i]].lect[yi] = (unsigned short)((mask >> 12) & 0xFFF);
       }
     }
   }
-  /* The roster: one pass over the roster index, kept when in the subtree. */
-  DbStmt *s = db_stmt("SELECT org_id, id, joined_on FROM member INDEXED BY life_member_roster WHERE status='active'", "");
-  int rc;
-  while ((rc = db_step(s)) == 1) {
-    long long orgId = db_col_int(s, 0);
+  db_close();
+  return 0;
+}
+
+static void roster_free(Roster *p) {
+  free(p->aOrgId);
+  free(p->aId);
+  free(p->aJm);
+  free(p->aM);
+}
+
+/* The members of the roster against the member rules. */
+static int judge_members(Oblig *o, Roster *pR) {
+  MemAcc *aM = pR->aM;
+  long long maxId = pR->maxId;
+  if (getenv("QIANGJI_PROFILE")) fprintf(stderr, "obligations: roster joined %.3f s\n", util_now() - o->tProf);
+  int rc = pR->rc;
+  for (long long k = 0; !rc && k < pR->n; k++) {
+    long long orgId = pR->aOrgId[k];
     if (orgId < 1 || orgId > o->maxOrgId || !o->aOrgIdx[orgId]) continue;
     long long iOrg = o->aOrgIdx[orgId] - 1;
     OrgAcc *pO = &o->aOrg[iOrg];
-    long long id = db_col_int(s, 1);
-    const char *zJoined = db_col_text(s, 2);
-    int jm = atoi(zJoined) * 12 + atoi(zJoined + 5) - 1;   /* month of joining */
+    long long id = pR->aId[k];
+    int jm = pR->aJm[k];
+    if (!pO->bRules) {
+      for (int yi = 0; yi < o->nYear; yi++)
+        pO->pLecture[yi] = rule_cached(o, yi, RC_LECTURE, pO);
+      pO->pSix = rule_cached(o, o->nYear - 1, RC_SIX, pO);
+      pO->bRules = 1;
+    }
     o->nMember++;
     MemAcc *pM = id <= maxId ? &aM[id] : 0;
     for (int yi = 0; yi < o->nYear; yi++) {
       int y = o->y0 + yi;
-      const Rule *r = rule_for(&o->aRs[yi], "member_lecture_yearly", pO->zKind, pO->zDomain);
+      const Rule *r = pO->pLecture[yi];
       /* A year is judged when wholly inside the period and the member
        * belonged for all of it. */
       if (r && y * 12 >= o->mLo && y * 12 + 11 <= o->mHi && jm < y * 12) {
@@ -315,12 +418,12 @@ static int judge_members(Oblig *o) {
     }
     /* Six months in a row: the longest run of judged months after joining
      * with neither attendance nor an excused absence. */
-    const Rule *r6 = rule_for(&o->aRs[o->nYear - 1], "member_six_months", pO->zKind, pO->zDomain);
+    const Rule *r6 = pO->pSix;
     if (!r6) continue;
     int run = 0, best = 0, bestEnd = 0;
     for (int mm = o->mLo; mm <= o->mHi; mm++) {
       int yi = mm / 12 - o->y0, m = mm % 12;
-      int bLife = pM && (((pM->life[yi] | pM->leave[yi]) >> m) & 1);
+      int bLife = pM && ((pM->life[yi] >> m) & 1);
       if (mm <= jm || bLife) {
         run = 0;
         continue;
@@ -345,13 +448,15 @@ static int judge_members(Oblig *o) {
       o->nSixMonths++;
     }
   }
-  free(aM);
-  return rc < 0 ? -1 : 0;
+  return rc;
 }
+
+static void names_load(Oblig *o);
 
 /* Computes the obligations of the subtree at zPath for [zFrom, zTo]. 0 or -1. */
 static int oblig_run(Oblig *o, const char *zPath, const char *zFrom, const char *zTo) {
   memset(o, 0, sizeof *o);
+  double tProf = o->tProf = util_now();
   snprintf(o->zFrom, sizeof o->zFrom, "%s", zFrom);
   snprintf(o->zTo, sizeof o->zTo, "%s", zTo);
   util_today(o->zToday);
@@ -369,11 +474,23 @@ static int oblig_run(Oblig *o, const char *zPath, const char *zFrom, const char 
   char zLast[24];
   snprintf(zLast, sizeof zLast, "%04d-%02d-01", ty, tm);
   text_date_add_months(zLast, 1, zNext);
-  int bWhole = text_date_days(zNext) - text_date_days(zEnd) == 1;
-  o->mHi = ty * 12 + tm - 1 - !bWhole;
+  int bWholeMonth = text_date_days(zNext) - text_date_days(zEnd) == 1;
+  o->mHi = ty * 12 + tm - 1 - !bWholeMonth;
   o->mToday = atoi(o->zToday) * 12 + atoi(o->zToday + 5) - 1;
   for (int yi = 0; yi < o->nYear; yi++)
     if (ruleset_load(o->y0 + yi, &o->aRs[yi])) return -1;
+  /* Whole-subtree scans: read the file through memory mapping rather than
+   * read() calls (SQLite caps it at its compile-time maximum). */
+  db_script("PRAGMA mmap_size=8589934592");
+  Roster roster;
+  memset(&roster, 0, sizeof roster);
+  snprintf(roster.zPath, sizeof roster.zPath, "%s", zPath);
+  roster.bWhole = db_exists("SELECT 1 FROM org WHERE path=? AND parent_id IS NULL", "t", zPath) == 1;
+  roster.y0 = o->y0;
+  roster.nYear = o->nYear;
+  pthread_t thRoster;
+  int bThread = pthread_create(&thRoster, 0, roster_load, &roster) == 0;
+  if (!bThread) roster_load(&roster);   /* no thread: read it here */
   /* The organizations of the subtree. */
   char zHi[256];
   scope_range(zPath, zHi);
@@ -389,22 +506,37 @@ static int oblig_run(Oblig *o, const char *zPath, const char *zFrom, const char 
     p->id = db_col_int(s, 0);
     p->zCode = db_col_dup(s, 1);
     p->zName = db_col_dup(s, 2);
-    p->zKind = db_col_dup(s, 3);
-    p->zDomain = db_col_dup(s, 4);
-    p->zEst = db_col_dup(s, 5);
-    p->zEnd = db_col_dup(s, 6);
+    int kk = 0, dd = 0;
+    const char *zK = db_col_text(s, 3), *zD = db_col_text(s, 4);
+    while (aOrgKind[kk + 1] && strcmp(aOrgKind[kk], zK)) kk++;
+    while (aDomain[dd + 1] && strcmp(aDomain[dd], zD)) dd++;
+    p->zKind = aOrgKind[kk];
+    p->zDomain = aDomain[dd];
+    p->combo = kk * 16 + dd;
+    /* established on (y, m, d): a period starting in month index lo counts
+     * when lo >= est's month index, plus one unless founded on the 1st. */
+    const char *zE = db_col_text(s, 5), *zN = db_col_text(s, 6);
+    p->estKey = zE[0] ? atoi(zE) * 12 + atoi(zE + 5) - 1 + (atoi(zE + 8) > 1) : -1;
+    p->endKey = zN[0] ? atoi(zN) * 12 + atoi(zN + 5) - 1 - (atoi(zN + 8) < 28) : 1 << 30;
     if (p->id <= o->maxOrgId) o->aOrgIdx[p->id] = o->nOrg + 1;
     if (org_is_branch(p->zKind)) o->nBranch++;
     o->nOrg++;
   }
   if (!s) return -1;
-  s = db_stmt("SELECT org_id, count(*) FROM committee_member GROUP BY org_id", "");
+  if (getenv("QIANGJI_PROFILE")) fprintf(stderr, "obligations: orgs read %.3f s\n", util_now() - tProf);
+  /* The whole tree: each table in one pass; a subtree: through its paths. */
+  int bWhole = roster.bWhole;
+  s = bWhole ? db_stmt("SELECT org_id, count(*) FROM committee_member GROUP BY org_id", "")
+             : db_stmt("SELECT c.org_id, count(*) FROM org o CROSS JOIN committee_member c ON c.org_id=o.id"
+                       " WHERE o.path >= ? AND o.path < ? GROUP BY c.org_id", "tt", zPath, zHi);
   while (s && db_step(s) == 1) {
     long long id = db_col_int(s, 0);
     if (id <= o->maxOrgId && o->aOrgIdx[id]) o->aOrg[o->aOrgIdx[id] - 1].nCommittee = (int)db_col_int(s, 1);
   }
   /* Groups of the subtree's branches. */
-  s = db_stmt("SELECT id, org_id, name FROM party_group ORDER BY id", "");
+  s = bWhole ? db_stmt("SELECT id, org_id, name FROM party_group ORDER BY id", "")
+             : db_stmt("SELECT g.id, g.org_id, g.name FROM org o CROSS JOIN party_group g ON g.org_id=o.id"
+                       " WHERE o.path >= ? AND o.path < ? ORDER BY g.id", "tt", zPath, zHi);
   nAlloc = 0;
   while (s && db_step(s) == 1) {
     long long orgId = db_col_int(s, 1);
@@ -416,10 +548,18 @@ static int oblig_run(Oblig *o, const char *zPath, const char *zFrom, const char 
     g->orgId = orgId;
     g->zName = db_col_dup(s, 2);
   }
+  if (getenv("QIANGJI_PROFILE")) fprintf(stderr, "obligations: committees, groups read %.3f s\n", util_now() - tProf);
+  /* Group id -> index+1, for the summary rows of groups. */
+  long long maxGroup = db_int(0, "SELECT max(id) FROM party_group", "");
+  long long *aGroupIdx = xcalloc((size_t)maxGroup + 1, sizeof *aGroupIdx);
+  for (long long i = 0; i < o->nGroup; i++) aGroupIdx[o->aGroup[i].id] = i + 1;
   /* The yearly meeting summaries, and the year after for make-ups. */
   for (int yi = 0; yi <= o->nYear && yi < 4; yi++) {
-    s = db_stmt("SELECT org_id, kind, group_id, cnt_a, cnt_b, early, nonquorate FROM life_org_year WHERE year=?", "i",
-                o->y0 + yi);
+    s = bWhole ? db_stmt("SELECT org_id, kind, group_id, cnt_a, cnt_b, early, nonquorate FROM life_org_year WHERE year=?",
+                         "i", o->y0 + yi)
+               : db_stmt("SELECT y.org_id, y.kind, y.group_id, y.cnt_a, y.cnt_b, y.early, y.nonquorate FROM org o"
+                         " CROSS JOIN life_org_year y ON y.year=? AND y.org_id=o.id WHERE o.path >= ? AND o.path < ?",
+                         "itt", o->y0 + yi, zPath, zHi);
     while (s && db_step(s) == 1) {
       long long orgId = db_col_int(s, 0);
       if (orgId > o->maxOrgId || !o->aOrgIdx[orgId]) continue;
@@ -427,17 +567,13 @@ static int oblig_run(Oblig *o, const char *zPath, const char *zFrom, const char 
       int k = life_kind_index(db_col_text(s, 1));
       long long g = db_col_int(s, 2);
       if (k < 0) continue;
-      if (g) {
-        /* groups are few per branch: a linear search among the branch's */
-        for (long long i = 0; i < o->nGroup; i++)
-          if (o->aGroup[i].id == g) {
-            if (yi < o->nYear) {
-              o->aGroup[i].a[yi] += db_col_int(s, 3);
-              o->aGroup[i].b[yi] += db_col_int(s, 4);
-            }
-            o->aGroup[i].early[yi] |= db_col_int(s, 5);
-            break;
-          }
+      if (g > 0 && g <= maxGroup && aGroupIdx[g]) {
+        GroupAcc *pg = &o->aGroup[aGroupIdx[g] - 1];
+        if (yi < o->nYear) {
+          pg->a[yi] += db_col_int(s, 3);
+          pg->b[yi] += db_col_int(s, 4);
+        }
+        pg->early[yi] |= db_col_int(s, 5);
       }
       if (yi < o->nYear) {
         p->a[yi][k] += db_col_int(s, 3);
@@ -447,16 +583,40 @@ static int oblig_run(Oblig *o, const char *zPath, const char *zFrom, const char 
       p->early[yi][k] |= db_col_int(s, 5);
     }
   }
+  free(aGroupIdx);
+  if (getenv("QIANGJI_PROFILE")) fprintf(stderr, "obligations: org summaries read %.3f s\n", util_now() - tProf);
+  /* Non-quorate committee meetings of the period, in one scan of a small index. */
+  for (long long i = 0; i < o->nOrg; i++) o->aOrg[i].iQuorum = -1;
+  s = bWhole ? db_stmt("SELECT org_id, rowid, held_on, n_expected, n_expected_present FROM meeting INDEXED BY"
+                       " meeting_nonquorate WHERE kind='committee' AND quorate=0 AND held_on >= ? AND held_on <= ?"
+                       " ORDER BY org_id, held_on, rowid", "tt", zFrom, zTo)
+             : db_stmt("SELECT m.org_id, m.rowid, m.held_on, m.n_expected, m.n_expected_present FROM org o"
+                       " CROSS JOIN meeting m INDEXED BY meeting_org ON m.org_id=o.id AND m.held_on >= ? AND m.held_on <= ?"
+                       " WHERE o.path >= ? AND o.path < ? AND m.kind='committee' AND m.quorate=0"
+                       " ORDER BY m.org_id, m.held_on, m.rowid", "tttt", zFrom, zTo, zPath, zHi);
+  nAlloc = 0;
+  while (s && db_step(s) == 1) {
+    long long orgId = db_col_int(s, 0);
+    if (orgId > o->maxOrgId || !o->aOrgIdx[orgId]) continue;
+    if (o->nQ == nAlloc) o->aQ = xrealloc(o->aQ, sizeof *o->aQ * (size_t)(nAlloc = nAlloc ? 2 * nAlloc : 1024));
+    QMeeting *q = &o->aQ[o->nQ];
+    q->orgId = orgId;
+    q->id = db_col_int(s, 1);
+    snprintf(q->zOn, sizeof q->zOn, "%s", db_col_text(s, 2));
+    q->nExp = (int)db_col_int(s, 3);
+    q->nCame = (int)db_col_int(s, 4);
+    OrgAcc *p = &o->aOrg[o->aOrgIdx[orgId] - 1];
+    if (p->iQuorum < 0) p->iQuorum = o->nQ;
+    o->nQ++;
+  }
+  if (getenv("QIANGJI_PROFILE")) fprintf(stderr, "obligations: summaries read %.3f s\n", util_now() - tProf);
   /* Organization rules. */
-  static const char *const azOrgRule[] = {"committee_monthly", "assembly_quarterly", "lecture_quarterly",
-                                          "theme_day_monthly", "life_meeting_yearly", "appraisal_yearly",
-                                          "talk_yearly", 0};
   for (long long i = 0; i < o->nOrg; i++) {
     OrgAcc *p = &o->aOrg[i];
     for (int yi = 0; yi < o->nYear; yi++) {
       /* Each year is judged by its own version: run the series one year at a time. */
-      for (int c = 0; azOrgRule[c]; c++) {
-        const Rule *r = rule_for(&o->aRs[yi], azOrgRule[c], p->zKind, p->zDomain);
+      for (int c = 0; c < RC_GROUP; c++) {
+        const Rule *r = rule_cached(o, yi, c, p);
         if (!r || strcmp(r->zTarget, "org") || !rule_targets_kind(r, p->zKind)) continue;
         if (strcmp(r->zKind, "committee") == 0 && p->nCommittee < 3) continue;   /* secretary only: no 支委会 */
         int k = life_kind_index(r->zKind);
@@ -474,34 +634,27 @@ static int oblig_run(Oblig *o, const char *zPath, const char *zFrom, const char 
         e1[1][k] = p->early[yi + 1][k];
         char zWhat[64];
         snprintf(zWhat, sizeof zWhat, "%s", life_azKindName[k]);
-        if (o->mLo <= o->mHi) judge_series(o, r, i, a1, b1, e1, 0, k, zWhat, p->zEst, p->zEnd);
+        if (o->mLo <= o->mHi) judge_series(o, r, i, a1, b1, e1, 0, k, zWhat, p->estKey, p->endKey);
         o->y0 = y0;
         o->nYear = n0;
         o->mLo = lo;
         o->mHi = hi;
-        /* Quorum: each judged month with a non-quorate committee meeting. */
+        /* Quorum: each non-quorate committee meeting in a judged month. */
         if (strcmp(r->zKind, "committee") == 0) {
-          for (int m = 1; m <= 12; m++) {
-            int mm = (o->y0 + yi) * 12 + m - 1;
-            if (mm < o->mLo || mm > o->mHi || !((p->nonq[yi] >> (m - 1)) & 1)) continue;
-            char zLo[24], zHiD[24];
-            snprintf(zLo, sizeof zLo, "%04d-%02d-01", o->y0 + yi, m);
-            snprintf(zHiD, sizeof zHiD, "%04d-%02d-31", o->y0 + yi, m);
-            DbStmt *q = db_stmt("SELECT id, held_on, n_expected, n_expected_present FROM meeting WHERE org_id=?"
-                                " AND kind='committee' AND quorate=0 AND held_on >= ? AND held_on <= ? ORDER BY held_on",
-                                "Itt", p->id, zLo, zHiD);
-            while (q && db_step(q) == 1) {
-              Finding *f = finding_add(o);
-              f->zType = "quorum";
-              f->pRule = r;
-              f->orgIdx = i;
-              f->due = (int)(db_col_int(q, 2) / 2 + 1);
-              f->held = (int)db_col_int(q, 3);
-              snprintf(f->zPeriod, sizeof f->zPeriod, "%s", db_col_text(q, 1));
-              snprintf(f->zEvidence, sizeof f->zEvidence, "会议 %lld（%s）应到委员 %lld 人，实到 %lld 人，未过半数",
-                       db_col_int(q, 0), db_col_text(q, 1), db_col_int(q, 2), db_col_int(q, 3));
-              o->nQuorum++;
-            }
+          for (long long q = p->iQuorum; q >= 0 && q < o->nQ && o->aQ[q].orgId == p->id; q++) {
+            const QMeeting *pq = &o->aQ[q];
+            int mm = atoi(pq->zOn) * 12 + atoi(pq->zOn + 5) - 1;
+            if (mm < o->mLo || mm > o->mHi || atoi(pq->zOn) != o->y0 + yi) continue;
+            Finding *f = finding_add(o);
+            f->zType = "quorum";
+            f->pRule = r;
+            f->orgIdx = i;
+            f->due = pq->nExp / 2 + 1;
+            f->held = pq->nCame;
+            snprintf(f->zPeriod, sizeof f->zPeriod, "%s", pq->zOn);
+            snprintf(f->zEvidence, sizeof f->zEvidence, "会议 %lld（%s）应到委员 %d 人，实到 %d 人，未过半数", pq->id,
+                     pq->zOn, pq->nExp, pq->nCame);
+            o->nQuorum++;
           }
         }
       }
@@ -513,7 +666,7 @@ static int oblig_run(Oblig *o, const char *zPath, const char *zFrom, const char 
     long long iOrg = o->aOrgIdx[g->orgId] - 1;
     OrgAcc *p = &o->aOrg[iOrg];
     for (int yi = 0; yi < o->nYear; yi++) {
-      const Rule *r = rule_for(&o->aRs[yi], "group_monthly", p->zKind, p->zDomain);
+      const Rule *r = rule_cached(o, yi, RC_GROUP, p);
       if (!r) continue;
       int y0 = o->y0, n0 = o->nYear, lo = o->mLo, hi = o->mHi;
       o->y0 = y0 + yi;
@@ -523,14 +676,20 @@ static int oblig_run(Oblig *o, const char *zPath, const char *zFrom, const char 
       long long a1[3] = {g->a[yi], 0, 0}, b1[3] = {g->b[yi], 0, 0}, e1[4] = {g->early[yi], g->early[yi + 1], 0, 0};
       char zWhat[128];
       snprintf(zWhat, sizeof zWhat, "党小组“%s”党小组会", g->zName);
-      if (o->mLo <= o->mHi) judge_series(o, r, iOrg, a1, b1, 0, e1, 0, zWhat, p->zEst, p->zEnd);
+      if (o->mLo <= o->mHi) judge_series(o, r, iOrg, a1, b1, 0, e1, 0, zWhat, p->estKey, p->endKey);
       o->y0 = y0;
       o->nYear = n0;
       o->mLo = lo;
       o->mHi = hi;
     }
   }
-  return judge_members(o);
+  if (getenv("QIANGJI_PROFILE")) fprintf(stderr, "obligations: organizations judged %.3f s\n", util_now() - tProf);
+  if (bThread) pthread_join(thRoster, 0);
+  int rc = judge_members(o, &roster);
+  roster_free(&roster);
+  if (!rc) names_load(o);
+  if (getenv("QIANGJI_PROFILE")) fprintf(stderr, "obligations: members judged %.3f s\n", util_now() - tProf);
+  return rc;
 }
 
 /* ---- output ---------------------------------------------------------------- */
@@ -543,7 +702,33 @@ static const char *type_name(const char *z) {
   return "连续六个月未参加组织生活";
 }
 
-static char *member_name(long long id) { return id ? db_text("SELECT name FROM member WHERE id=?", "I", id) : 0; }
+static int cmp_name(const void *x, const void *y) {
+  const Name *a = x, *b = y;
+  return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Looks up the names of every member named in the findings, in id order
+ * (near rows of the table one after another), into o->aName. */
+static void names_load(Oblig *o) {
+  o->aName = xcalloc((size_t)o->nF + 1, sizeof *o->aName);
+  o->nName = 0;
+  for (long long i = 0; i < o->nF; i++)
+    if (o->aF[i].memberId) o->aName[o->nName++].id = o->aF[i].memberId;
+  qsort(o->aName, (size_t)o->nName, sizeof *o->aName, cmp_name);
+  long long n = 0;
+  for (long long i = 0; i < o->nName; i++) {
+    if (n && o->aName[n - 1].id == o->aName[i].id) continue;
+    o->aName[n].id = o->aName[i].id;
+    o->aName[n++].z = db_text("SELECT name FROM member WHERE id=?", "I", o->aName[i].id);
+  }
+  o->nName = n;
+}
+
+/* The name of a member named in a finding (names_load first), or NULL. */
+static const char *member_name(const Oblig *o, long long id) {
+  Name key = {id, 0}, *p = id ? bsearch(&key, o->aName, (size_t)o->nName, sizeof key, cmp_name) : 0;
+  return p ? p->z : 0;
+}
 
 static json_t *summary_json(const Oblig *o, const Scope *sc) {
   json_t *v = json_array();
@@ -563,10 +748,9 @@ static json_t *finding_json(const Oblig *o, const Finding *f) {
                         "rule_description", f->pRule->zDesc, "org_code", p->zCode, "org_name", p->zName, "period",
                         f->zPeriod, "due", f->due, "held", f->held, "evidence", f->zEvidence);
   if (f->memberId) {
-    char *z = member_name(f->memberId);
+    const char *z = member_name(o, f->memberId);
     json_object_set_new(j, "member_id", json_integer(f->memberId));
     json_object_set_new(j, "member_name", json_string(z ? z : ""));
-    free(z);
   } else {
     json_object_set_new(j, "member_id", json_null());
     json_object_set_new(j, "member_name", json_null());
@@ -737,11 +921,36 @@ static int cmd_report(const CliArgs *p) {
   }
   int rc = 0;
   if (strcmp(zFormat, "json") == 0) {
-    json_t *pOut = summary_json(&o, &sc), *a = json_array();
-    for (long long i = 0; i < o.nF; i++) json_array_append_new(a, finding_json(&o, &o.aF[i]));
-    json_object_set_new(pOut, "findings", a);
-    rc = json_dumpf(pOut, f, JSON_INDENT(1)) || fputc('\n', f) == EOF;
+    /* The summary object, then the findings streamed one at a time into
+     * its "findings" array: each piece is dumped by the JSON library. */
+    json_t *pOut = summary_json(&o, &sc);
+    json_object_set_new(pOut, "findings", json_array());
+    char *zHead = json_dumps(pOut, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(pOut);
+    size_t nHead = strlen(zHead);
+    Buf b = BUF_INIT;
+    buf_append(&b, zHead, nHead - 2);   /* up to the empty array's ']' and the final '}' */
+    free(zHead);
+    for (long long i = 0; i < o.nF; i++) {
+      json_t *j = finding_json(&o, &o.aF[i]);
+      char zBuf[2048];
+      size_t n = json_dumpb(j, zBuf, sizeof zBuf, JSON_COMPACT | JSON_PRESERVE_ORDER);
+      if (i) buf_puts(&b, ",\n");
+      if (n <= sizeof zBuf) buf_append(&b, zBuf, n);
+      else {
+        char *z = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        buf_puts(&b, z);
+        free(z);
+      }
+      json_decref(j);
+      if (b.n > (1 << 20)) {
+        fwrite(b.z, 1, b.n, f);
+        buf_reset(&b);
+      }
+    }
+    buf_puts(&b, "]}\n");
+    rc = fwrite(b.z, 1, b.n, f) != b.n;
+    buf_free(&b);
   } else if (strcmp(zFormat, "csv") == 0) {
     Buf b = BUF_INIT;
     buf_puts(&b, "\xEF\xBB\xBF");
@@ -750,7 +959,8 @@ static int cmd_report(const CliArgs *p) {
     for (long long i = 0; i < o.nF; i++) {
       const Finding *pf = &o.aF[i];
       const OrgAcc *po = &o.aOrg[pf->orgIdx];
-      char *zName = member_name(pf->memberId), zId[24] = "", zDue[16], zHeld[16];
+      const char *zName = member_name(&o, pf->memberId);
+      char zId[24] = "", zDue[16], zHeld[16];
       if (pf->memberId) snprintf(zId, sizeof zId, "%lld", pf->memberId);
       snprintf(zDue, sizeof zDue, "%d", pf->due);
       snprintf(zHeld, sizeof zHeld, "%d", pf->held);
@@ -758,16 +968,19 @@ static int cmd_report(const CliArgs *p) {
                             zName ? zName : "", pf->zPeriod, zDue, zHeld, pf->zEvidence};
       for (int c = 0; c < 11; c++) {
         if (c) buf_putc(&b, ',');
-        int bQ = strpbrk(az[c], ",\"\r\n") != 0;
-        if (bQ) buf_putc(&b, '"');
+        size_t n = strlen(az[c]);
+        if (strcspn(az[c], ",\"\r\n") == n) {
+          buf_append(&b, az[c], n);   /* nothing to quote: the usual case */
+          continue;
+        }
+        buf_putc(&b, '"');
         for (const char *z = az[c]; *z; z++) {
           if (*z == '"') buf_putc(&b, '"');
           buf_putc(&b, *z);
         }
-        if (bQ) buf_putc(&b, '"');
+        buf_putc(&b, '"');
       }
       buf_puts(&b, "\r\n");
-      free(zName);
       if (b.n > (1 << 20)) {
         fwrite(b.z, 1, b.n, f);
         buf_reset(&b);
@@ -786,7 +999,7 @@ static int cmd_report(const CliArgs *p) {
       for (long long i = 0; i < o.nF && i < 1048575; i++) {
         const Finding *pf = &o.aF[i];
         const OrgAcc *po = &o.aOrg[pf->orgIdx];
-        char *zName = member_name(pf->memberId);
+        const char *zName = member_name(&o, pf->memberId);
         lxw_row_t row = (lxw_row_t)(i + 1);
         const char *az[5] = {type_name(pf->zType), pf->pRule->zCode, pf->pRule->zDesc, po->zCode, po->zName};
         for (int c = 0; c < 5; c++) worksheet_write_string(ws, row, (lxw_col_t)c, az[c], 0);
@@ -796,7 +1009,6 @@ static int cmd_report(const CliArgs *p) {
         worksheet_write_number(ws, row, 8, pf->due, 0);
         worksheet_write_number(ws, row, 9, pf->held, 0);
         worksheet_write_string(ws, row, 10, pf->zEvidence, 0);
-        free(zName);
       }
       rc = workbook_close(wb) != LXW_NO_ERROR;
     }

@@ -178,6 +178,11 @@ test('remote check-in: inside the window present online; outside, without one, o
   const none = await meeting('QJ0101', { kind: 'lecture', title: '党课（不签到）', held_on: '2026-06-28' });
   const other = await meeting('QJ0102', { kind: 'theme_day', title: '南岗主题党日', held_on: '2026-06-30',
     checkin_opens_at: iso(now - 3600e3), checkin_closes_at: iso(now + 3600e3) });
+  // what the member's phone shows: the open meetings of their own branch only
+  const open1 = assertStatus(await zsf.get(`/api/v1/members/${id['张三丰']}/meetings`), 200);
+  assert.deepEqual(open1.items.filter((x) => x.checkin_open).map((x) => x.id), [open.id]);
+  assert.equal(open1.items.find((x) => x.id === open.id).my_state, null);
+  assertError(await zsf.get(`/api/v1/members/${id['杨志强']}/meetings`), 404, 'not_found');
   const before = snapshot();
   assertError(await zsf.post(`/api/v1/meetings/${closed.id}/checkin`), 403, 'checkin_closed');
   assertError(await zsf.post(`/api/v1/meetings/${later.id}/checkin`), 403, 'checkin_closed');
@@ -195,6 +200,7 @@ test('remote check-in: inside the window present online; outside, without one, o
   assert.equal(a.state, 'online');
   assert.match(a.checked_in_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   assert.equal(m.counts.online, 1);
+  assert.equal((await zsf.get(`/api/v1/members/${id['张三丰']}/meetings`)).json.items.find((x) => x.id === open.id).my_state, 'online');
   // twice is harmless
   assertStatus(await zsf.post(`/api/v1/meetings/${open.id}/checkin`), 200);
   assert.equal(assertStatus(await admin.get(`/api/v1/meetings/${open.id}`), 200).counts.online, 1);

@@ -77,10 +77,14 @@ static void summaries_follow_the_records(void **state) {
   assert_int_equal(life_org_refresh(1, 2025), 0);
   assert_int_equal(life_org_refresh(1, 2026), 0);
   char *zMem = dump("member"), *zOrg = dump("org");
+  /* Member 1 in 2025: March (lecture, theme day on leave) and December; a lecture in March. */
+  long long want = (1 << 2) | (1 << 11) | (1 << 14);
+  assert_int_equal(db_int(0, "SELECT mask FROM life_member_mask WHERE year=2025 AND member_id=1", ""), want);
   assert_int_equal(life_rebuild(), 0);
   char *zMem2 = dump("member"), *zOrg2 = dump("org");
   assert_string_equal(zMem, zMem2);
   assert_string_equal(zOrg, zOrg2);
+  assert_int_equal(db_int(0, "SELECT mask FROM life_member_mask WHERE year=2025 AND member_id=1", ""), want);
   /* Member 1 at the March lecture: present; one life month in March and one lecture. */
   long long a = db_int(0, "SELECT lect_a FROM life_member_year WHERE year=2025 AND member_id=1", "");
   assert_int_equal(life_month_count(a, 0, 3), 1);
