@@ -76,7 +76,8 @@ typedef struct Route {
   const Field *aBody;          /* with R_JSONBODY: the declared fields, checked */
   int nBody;                   /*   into Req.rec before the handler runs */
   /* With R_OBJECT: finds the organization that owns the object named by the
-   * route's first path parameter (a meeting id, say): sets *pOrgId and
+   * route's first path parameter (a meeting id, say; the dispatcher has
+   * checked it is a positive whole number, so atoll is safe): sets *pOrgId and
    * returns 0, or -1 when there is no such object. The dispatcher then
    * answers 404 unless that organization is in the user's subtree, and
    * fills Req.scope with it and Req.objectId with the parameter as a

@@ -153,13 +153,8 @@ static void applicant_create(Req *r) {
 }
 
 static int person_org(const char *zParam, long long *pOrgId) {
-  char *e;
-  long long id = strtoll(zParam, &e, 10);
-  if (*e || id <= 0 || zParam[0] < '1' || zParam[0] > '9') return -1;
-  long long org = db_int(0, "SELECT org_id FROM dev_person WHERE id=?", "I", id);
-  if (!org) return -1;
-  *pOrgId = org;
-  return 0;
+  *pOrgId = db_int(0, "SELECT org_id FROM dev_person WHERE id=?", "I", atoll(zParam));
+  return *pOrgId ? 0 : -1;
 }
 
 static void applicant_get(Req *r) {

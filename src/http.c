@@ -235,6 +235,14 @@ static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char 
   return MHD_YES;
 }
 
+/* The id a path parameter names: a positive whole number written plainly
+ * (no sign, no leading zero, at most 18 digits), or 0. */
+static long long id_param(const char *z) {
+  size_t n = strlen(z);
+  if (n == 0 || n > 18 || z[0] < '1' || z[0] > '9' || strspn(z, "0123456789") != n) return 0;
+  return atoll(z);
+}
+
 static int role_allows(const Route *pR, Role role, const char *zMethod) {
   (void)zMethod;
   if (pR->flags & R_PUBLIC) return 1;
@@ -336,9 +344,8 @@ static void dispatch(Conn *pC) {
   }
   if (pR->flags & R_MEMBER) {
     const char *z = r->azParam[0];
-    char *e;
-    long long id = strtoll(z, &e, 10);
-    int ok = z[0] >= '1' && z[0] <= '9' && !*e && strlen(z) < 19;
+    long long id = id_param(z);
+    int ok = id > 0;
     if (ok && r->user.role == ROLE_MEMBER) {
       /* A member reaches only their own record, wherever it now belongs. */
       ok = id == r->user.memberId && db_exists("SELECT 1 FROM member WHERE id=?", "I", id) == 1;
@@ -356,7 +363,8 @@ static void dispatch(Conn *pC) {
   if (pR->flags & R_OBJECT) {
     long long orgId = 0;
     char *zPath = 0;
-    if (pR->xOrgOf(r->azParam[0], &orgId) == 0)
+    /* Objects are named by positive whole numbers; anything else is no object. */
+    if (id_param(r->azParam[0]) && pR->xOrgOf(r->azParam[0], &orgId) == 0)
       zPath = db_text("SELECT path FROM org WHERE id=?", "I", orgId);
     int ok = zPath && scope_within(r->user.zOrgPath, zPath);
     if (ok) {

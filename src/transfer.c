@@ -155,13 +155,8 @@ static void transfer_issue(Req *r) {
  * receiving one, or for a transfer outside the system the sender (who
  * records the receipt or the return). */
 static int receiver_org(const char *zParam, long long *pOrgId) {
-  char *e;
-  long long id = strtoll(zParam, &e, 10);
-  if (*e || id <= 0 || zParam[0] < '1' || zParam[0] > '9') return -1;
-  long long org = db_int(0, "SELECT coalesce(to_org_id, from_org_id) FROM tr_transfer WHERE id=?", "I", id);
-  if (!org) return -1;
-  *pOrgId = org;
-  return 0;
+  *pOrgId = db_int(0, "SELECT coalesce(to_org_id, from_org_id) FROM tr_transfer WHERE id=?", "I", atoll(zParam));
+  return *pOrgId ? 0 : -1;
 }
 
 /* GET /api/v1/transfers/{id}: for users of the sender's or the receiver's
