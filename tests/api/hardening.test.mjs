@@ -55,3 +55,11 @@ test('405 names the allowed methods in an Allow header', async () => {
   assertError(r, 405, 'method_not_allowed');
   assert.equal(r.headers.get('allow'), 'GET, PATCH');
 });
+
+test('an id in a path is a plain positive number, or there is no such object', async () => {
+  for (const bad of ['0', '01', '1abc', '-1', '%2B1', '9999999999999999999']) {
+    assertError(await admin.get(`/api/v1/members/${bad}`), 404, 'not_found');
+    assertError(await admin.get(`/api/v1/meetings/${bad}`), 404, 'not_found');
+    assertError(await admin.post(`/api/v1/transfers/${bad}/accept`, {}), 404, 'not_found');
+  }
+});
