@@ -1,6 +1,7 @@
 /* db.c: SQLite behind the db.h interface: per-thread connections, a
  * statement cache, bound parameters, transactions and migrations. */
 #include "db.h"
+#include "buf.h"
 #include "events.h"
 #include "schema.h"
 #include "util.h"
@@ -179,6 +180,43 @@ DbStmt *db_stmt(const char *zSql, const char *zTypes, ...) {
   DbStmt *p = db_vstmt(zSql, zTypes, ap);
   va_end(ap);
   return p;
+}
+
+char *db_indexes_drop(const char *zTable) {
+  Buf script = BUF_INIT, drop = BUF_INIT;
+  DbStmt *s = db_stmt("SELECT name, sql FROM sqlite_master WHERE type='index' AND tbl_name=? AND sql IS NOT NULL"
+                      " ORDER BY name", "t", zTable);
+  int rc = s ? 0 : -1;
+  while (s && (rc = db_step(s)) == 1) {
+    buf_printf(&script, "%s;\n", db_col_text(s, 1));
+    char *zDrop = sqlite3_mprintf("DROP INDEX \"%w\";\n", db_col_text(s, 0));
+    buf_printf(&drop, "%s", zDrop);
+    sqlite3_free(zDrop);
+  }
+  if (rc == 0 && drop.n) rc = db_script(buf_str(&drop));
+  buf_free(&drop);
+  if (rc) {
+    buf_free(&script);
+    return 0;
+  }
+  char *z = xstrdup(buf_str(&script));
+  buf_free(&script);
+  return z;
+}
+
+DbStmt *db_prepare(const char *zSql) { return db_cached(zSql); }
+
+int db_bind_text(DbStmt *p, int i, const char *z) {
+  int rc = z ? sqlite3_bind_text(p, i, z, -1, SQLITE_STATIC) : sqlite3_bind_null(p, i);
+  if (rc == SQLITE_OK) return 0;
+  db_log("bind", sqlite3_sql(p));
+  return -1;
+}
+
+int db_bind_int(DbStmt *p, int i, long long v) {
+  if (sqlite3_bind_int64(p, i, v) == SQLITE_OK) return 0;
+  db_log("bind", sqlite3_sql(p));
+  return -1;
 }
 
 int db_step(DbStmt *p) {

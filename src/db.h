@@ -31,6 +31,14 @@ const char *db_path(void);
 
 /* A cached, reset statement with parameters bound; NULL on error. */
 DbStmt *db_stmt(const char *zSql, const char *zTypes, ...);
+/* A cached, reset statement with nothing bound, for SQL whose number of
+ * parameters is known only at run time (a multi-row INSERT): bind each
+ * parameter (i from 1) with db_bind_text or db_bind_int, then db_step. */
+DbStmt *db_prepare(const char *zSql);
+/* Binds text (NULL binds NULL; not copied: it must stay as it is until the
+ * statement has been stepped) or an integer. 0, or -1 (logged). */
+int db_bind_text(DbStmt *p, int i, const char *z);
+int db_bind_int(DbStmt *p, int i, long long v);
 /* sqlite3_step: 1 for a row, 0 when done, -1 on error (logged). */
 int db_step(DbStmt *p);
 /* Column readers; db_col_text never returns NULL ("" for NULL). */
@@ -53,6 +61,13 @@ int db_changes(void);
 long long db_last_rowid(void);
 /* Runs a script of several statements with no parameters. 0 or -1. */
 int db_script(const char *zSql);
+
+/* Drops the named indexes of table zTable inside the caller's transaction
+ * and returns a script that re-creates them (caller frees; "" when none),
+ * or NULL on error. For a bulk load into an empty table: an index built
+ * once at the end by sorting costs a fraction of one kept up row by row.
+ * Run the script with db_script before the commit. */
+char *db_indexes_drop(const char *zTable);
 
 /* Transactions. db_begin takes the write lock at once (BEGIN IMMEDIATE). */
 int db_begin(void);

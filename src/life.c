@@ -145,6 +145,8 @@ const char *const life_aMigration[] = {
   " WHERE kind='committee' AND quorate=0;\n"
   /* The active roster of a subtree, read in one index pass by the reports. */
   "CREATE INDEX life_member_active ON member(org_id, joined_on) WHERE status='active';\n",
+  /* 2: the core's migration 2 rebuilt the member table, and its indexes with it. */
+  "CREATE INDEX IF NOT EXISTS life_member_active ON member(org_id, joined_on) WHERE status='active';\n",
 };
 const int life_nMigration = (int)ARRAY_LEN(life_aMigration);
 

@@ -3,6 +3,7 @@
  * and the /api/v1/members routes. */
 #include "member.h"
 #include "audit.h"
+#include "buf.h"
 #include "db.h"
 #include "events.h"
 #include "idcard.h"
@@ -10,6 +11,7 @@
 #include "pinyin.h"
 #include "text.h"
 #include "util.h"
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,7 +62,7 @@ long long member_find(const char *zIdNumber) {
   return db_int(0, "SELECT id FROM member WHERE id_number=?", "t", zIdNumber);
 }
 
-int member_validate(Rec *p, FieldErr *pErr, long long *pOrgId) {
+int member_check(Rec *p, FieldErr *pErr) {
   if (rec_require(p, pErr)) return -1;
   char zId[19], zBirth[11];
   int bFemale;
@@ -91,18 +93,25 @@ int member_validate(Rec *p, FieldErr *pErr, long long *pOrgId) {
     return field_err(pErr, M_FULL, "invalid", "预备党员不应有转正日期");
   }
   if (!p->az[M_MOBILE]) rec_set(p, M_MOBILE, xstrdup("0"));
-  DbStmt *s = db_stmt("SELECT id, kind FROM org WHERE code=?", "t", p->az[M_ORG]);
-  if (!s || db_step(s) != 1) return field_err(pErr, M_ORG, "not_found", "所在党组织编码不存在：%s", p->az[M_ORG]);
+  return 0;
+}
+
+int member_branch(const char *zCode, FieldErr *pErr, long long *pOrgId) {
+  DbStmt *s = db_stmt("SELECT id, kind FROM org WHERE code=?", "t", zCode);
+  if (!s || db_step(s) != 1) return field_err(pErr, M_ORG, "not_found", "所在党组织编码不存在：%s", zCode);
   long long orgId = db_col_int(s, 0);
   char zKind[32];
   snprintf(zKind, sizeof zKind, "%s", db_col_text(s, 1));
   db_step(s);
-  if (!org_is_branch(zKind))
-    return field_err(pErr, M_ORG, "invalid", "%s 是%s，党员只能编入党支部", p->az[M_ORG], zKind);
-  /* A duplicate ID number is found by member_save, inside the write
-   * transaction, where no other writer can slip in between. */
+  if (!org_is_branch(zKind)) return field_err(pErr, M_ORG, "invalid", "%s 是%s，党员只能编入党支部", zCode, zKind);
   *pOrgId = orgId;
   return 0;
+}
+
+int member_validate(Rec *p, FieldErr *pErr, long long *pOrgId) {
+  /* A duplicate ID number is found by member_save, inside the write
+   * transaction, where no other writer can slip in between. */
+  return member_check(p, pErr) ? -1 : member_branch(p->az[M_ORG], pErr, pOrgId);
 }
 
 int member_save(const Rec *p, const Rec *pOld, long long oldId, long long orgId, const char *zActor, FieldErr *pErr,
@@ -145,6 +154,111 @@ int member_save(const Rec *p, const Rec *pOld, long long oldId, long long orgId,
   json_decref(pBefore);
   json_decref(pAfter);
   return rc ? -2 : 0;
+}
+
+/* ---- many new members at once (a bulk import) ------------------------------ */
+
+#define BATCH_ROWS 64   /* rows per INSERT: 64 x 18 parameters */
+#define INSERT_COLUMNS \
+  "org_id, name, id_number, gender, birth_date, ethnicity, education, category, joined_on, full_on, occupation," \
+  " phone, mobile, mobile_location, monthly_income, pinyin, initials, updated_at"
+#define INSERT_ARGS 18
+
+struct MemberBatch {
+  MemberNew a[BATCH_ROWS];
+  int n;
+};
+
+MemberBatch *member_batch_new(void) { return xcalloc(1, sizeof(MemberBatch)); }
+
+/* Binds row k of an INSERT of INSERT_COLUMNS at its place in the statement. */
+static int batch_bind(DbStmt *s, int k, const MemberNew *r, const char *zAt) {
+  int i = k * INSERT_ARGS + 1, rc = db_bind_int(s, i++, r->orgId);
+  static const int aText[] = {M_NAME, M_IDNUM, M_GENDER, M_BIRTH, M_ETHNIC, M_EDU, M_CATEGORY,
+                              M_JOINED, M_FULL, M_OCC, M_PHONE};
+  for (size_t t = 0; t < ARRAY_LEN(aText); t++) rc |= db_bind_text(s, i++, r->az[aText[t]]);
+  rc |= db_bind_int(s, i++, r->az[M_MOBILE] && strcmp(r->az[M_MOBILE], "1") == 0);
+  rc |= db_bind_text(s, i++, r->az[M_MOBLOC]);
+  if (r->az[M_INCOME]) rc |= db_bind_int(s, i++, atoll(r->az[M_INCOME]));
+  else rc |= db_bind_text(s, i++, 0);
+  rc |= db_bind_text(s, i++, r->zPinyin);
+  rc |= db_bind_text(s, i++, r->zInit);
+  rc |= db_bind_text(s, i, zAt);
+  return rc;
+}
+
+/* The INSERTs of BATCH_ROWS rows and of one row, built once per process (the
+ * statement cache keys on the text). */
+static char *zBatchSql, *zOneSql;
+static pthread_once_t batchSqlOnce = PTHREAD_ONCE_INIT;
+static char *insert_sql(int n) {
+  Buf b = BUF_INIT;
+  buf_printf(&b, "INSERT INTO member(" INSERT_COLUMNS ") VALUES");
+  for (int k = 0; k < n; k++) buf_printf(&b, "%s(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", k ? "," : "");
+  char *z = xstrdup(buf_str(&b));  /* never freed: one copy per process */
+  buf_free(&b);
+  return z;
+}
+static void batch_sql_init(void) {
+  zBatchSql = insert_sql(BATCH_ROWS);
+  zOneSql = insert_sql(1);
+}
+static const char *batch_sql(int n) {
+  pthread_once(&batchSqlOnce, batch_sql_init);
+  return n == 1 ? zOneSql : zBatchSql;
+}
+
+/* Writes rows [i0, i0+n) of the batch with one INSERT. 0, or -2. */
+static int batch_write(MemberBatch *b, int i0, int n, const char *zAt) {
+  DbStmt *s = db_prepare(batch_sql(n));
+  if (!s) return -2;
+  for (int k = 0; k < n; k++)
+    if (batch_bind(s, k, &b->a[i0 + k], zAt)) return -2;
+  if (db_step(s) != 0) return -2;
+  /* The rows of one INSERT take consecutive new ids, the last one last. */
+  long long last = db_last_rowid();
+  for (int k = 0; k < n; k++) events_note(EV_MEMBER, last - n + 1 + k);
+  return 0;
+}
+
+void member_new(MemberNew *pNew, Rec *p, long long orgId) {
+  pNew->orgId = orgId;
+  for (int i = 0; i < M_NFIELD; i++) {
+    pNew->az[i] = p->az[i];
+    p->az[i] = 0;
+  }
+  pinyin_of(pNew->az[M_NAME], pNew->zPinyin, sizeof pNew->zPinyin, pNew->zInit, sizeof pNew->zInit);
+}
+
+void member_new_free(MemberNew *pNew) {
+  for (int i = 0; i < M_NFIELD; i++) {
+    free(pNew->az[i]);
+    pNew->az[i] = 0;
+  }
+}
+
+int member_batch_flush(MemberBatch *b) {
+  char zAt[32];
+  util_timestamp(zAt);
+  int rc = 0;
+  if (b->n == BATCH_ROWS) rc = batch_write(b, 0, BATCH_ROWS, zAt);
+  else
+    for (int k = 0; k < b->n && rc == 0; k++) rc = batch_write(b, k, 1, zAt);
+  for (int k = 0; k < b->n; k++) member_new_free(&b->a[k]);
+  b->n = 0;
+  return rc;
+}
+
+int member_batch_add(MemberBatch *b, MemberNew *pNew) {
+  b->a[b->n++] = *pNew;
+  memset(pNew->az, 0, sizeof pNew->az);
+  return b->n == BATCH_ROWS ? member_batch_flush(b) : 0;
+}
+
+void member_batch_free(MemberBatch *b) {
+  if (!b) return;
+  for (int k = 0; k < b->n; k++) member_new_free(&b->a[k]);
+  free(b);
 }
 
 json_t *member_json(long long id, const Rec *p, int bReveal) {

@@ -21,6 +21,31 @@ long long member_find(const char *zIdNumber);
  * is member_save's to find). selfId: the row being changed, 0 for a new one. May fill p's gender and birth date. Returns 0, or
  * -1 with *pErr. orgIdOut receives the branch's id. */
 int member_validate(Rec *p, FieldErr *pErr, long long *pOrgId);
+/* member_validate in two halves: the rules among p's own values (no
+ * database), and the organization zCode being an existing branch. */
+int member_check(Rec *p, FieldErr *pErr);
+int member_branch(const char *zCode, FieldErr *pErr, long long *pOrgId);
+
+/* New members written many to one INSERT: a bulk import's fast path.
+ * member_new takes over p's values (checked by member_validate, the ID
+ * number known to be in neither the database nor the batch) into a
+ * MemberNew, with its pinyin; it touches no database, so a checking thread
+ * may call it. member_batch_add queues one (taking it over) and writes the
+ * batch when full; member_batch_flush writes what is queued. Both inside the
+ * caller's transaction, unaudited (the caller audits the bulk change as a
+ * whole); 0, or -2 on a database failure. */
+typedef struct MemberNew {
+  long long orgId;
+  char *az[M_NFIELD];
+  char zPinyin[128], zInit[64];
+} MemberNew;
+void member_new(MemberNew *pNew, Rec *p, long long orgId);
+void member_new_free(MemberNew *pNew);
+typedef struct MemberBatch MemberBatch;
+MemberBatch *member_batch_new(void);
+int member_batch_add(MemberBatch *b, MemberNew *pNew);
+int member_batch_flush(MemberBatch *b);
+void member_batch_free(MemberBatch *b);
 
 /* Writes p inside the caller's transaction (insert when pOld is NULL, else
  * update member oldId) and appends the audit entry (none when zActor is NULL:

@@ -96,6 +96,43 @@ const char *const schema_aMigration[] = {
   "  BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;\n"
   "CREATE TRIGGER audit_append_only_d BEFORE DELETE ON audit\n"
   "  BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;\n",
+  /* 2: the ID-number index becomes a named index instead of the column's
+   * UNIQUE constraint, so that a bulk import into an empty roster can drop
+   * the roster's indexes and build each once at the end, by sorting, rather
+   * than row by row (port.c). SQLite cannot drop a column constraint, so
+   * the table is rebuilt with its rows and its AUTOINCREMENT high mark.
+   * Indexes that modules put on member are theirs to re-create (their next
+   * migration, CREATE INDEX IF NOT EXISTS). */
+  "CREATE TABLE member_new(\n"
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+  "  org_id INTEGER NOT NULL REFERENCES org(id),\n"
+  "  name TEXT NOT NULL,\n"
+  "  id_number TEXT NOT NULL,\n"
+  "  gender TEXT NOT NULL,\n"
+  "  birth_date TEXT NOT NULL,\n"
+  "  ethnicity TEXT,\n"
+  "  education TEXT,\n"
+  "  category TEXT NOT NULL,\n"
+  "  joined_on TEXT NOT NULL,\n"
+  "  full_on TEXT,\n"
+  "  occupation TEXT,\n"
+  "  phone TEXT,\n"
+  "  mobile INTEGER NOT NULL DEFAULT 0,\n"
+  "  mobile_location TEXT,\n"
+  "  monthly_income INTEGER,\n"
+  "  status TEXT NOT NULL DEFAULT 'active'\n"
+  "    CHECK(status IN ('active','suspended','left','deceased','expelled')),\n"
+  "  pinyin TEXT NOT NULL,\n"
+  "  initials TEXT NOT NULL,\n"
+  "  updated_at TEXT NOT NULL\n"
+  ");\n"
+  "INSERT INTO member_new(id, org_id, name, id_number, gender, birth_date, ethnicity, education, category, joined_on, full_on, occupation, phone, mobile, mobile_location, monthly_income, status, pinyin, initials, updated_at) SELECT id, org_id, name, id_number, gender, birth_date, ethnicity, education, category, joined_on, full_on, occupation, phone, mobile, mobile_location, monthly_income, status, pinyin, initials, updated_at FROM member;\n"
+  "DELETE FROM sqlite_sequence WHERE name='member_new';\n"
+  "UPDATE sqlite_sequence SET name='member_new' WHERE name='member';\n"
+  "DROP TABLE member;\n"
+  "ALTER TABLE member_new RENAME TO member;\n"
+  "CREATE UNIQUE INDEX member_idnum ON member(id_number);\n"
+  "CREATE INDEX member_org ON member(org_id);\n",
 };
 const int schema_nMigration = (int)ARRAY_LEN(schema_aMigration);
 

@@ -2,6 +2,7 @@
 #include "util.h"
 #include <errno.h>
 #include <stdio.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -78,10 +79,17 @@ void util_today(char *z) {
     memcpy(z, zEnv, 11);
     return;
   }
+  /* Formatted once a second per thread, as util_timestamp. */
+  static _Thread_local time_t tLast = -1;
+  static _Thread_local char zLast[11];
   time_t t = time(0);
-  struct tm tm;
-  localtime_r(&t, &tm);
-  strftime(z, 11, "%Y-%m-%d", &tm);
+  if (t != tLast) {
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(zLast, sizeof zLast, "%Y-%m-%d", &tm);
+    tLast = t;
+  }
+  memcpy(z, zLast, sizeof zLast);
 }
 
 char *util_read_file(const char *zPath, size_t *pn) {
@@ -118,8 +126,16 @@ void util_die_msg(const char *zFmt, ...) {
 
 static double lastProgress;
 
+/* 1 when standard error is a terminal; asked once (a bulk job reports
+ * progress per row). */
+static int progress_tty(void) {
+  static atomic_int tty = -1;
+  if (tty < 0) tty = isatty(2);
+  return tty;
+}
+
 void util_progress(const char *zLabel, long long n, long long nTotal) {
-  if (!isatty(2)) return;
+  if (!progress_tty()) return;
   double t = util_now();
   if (t - lastProgress < 0.2) return;
   lastProgress = t;
@@ -130,7 +146,7 @@ void util_progress(const char *zLabel, long long n, long long nTotal) {
 }
 
 void util_progress_done(const char *zLabel, long long n) {
-  if (!isatty(2)) return;
+  if (!progress_tty()) return;
   fprintf(stderr, "\r%s %lld done          \n", zLabel, n);
   lastProgress = 0;
 }
