@@ -59,17 +59,24 @@ double util_now(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The time now formatted by zFmt (UTC or local), into the caller's
+ * per-thread cache, formatted again only when the second changes: bulk
+ * imports stamp and date every row. */
+static void now_cached(time_t *pLast, char *zCache, size_t nCache, int bLocal, const char *zFmt) {
+  time_t t = time(0);
+  if (t != *pLast) {
+    struct tm tm;
+    if (bLocal) localtime_r(&t, &tm);
+    else gmtime_r(&t, &tm);
+    strftime(zCache, nCache, zFmt, &tm);
+    *pLast = t;
+  }
+}
+
 void util_timestamp(char *z) {
-  /* Formatted once a second per thread: bulk imports stamp every row. */
   static _Thread_local time_t tLast = -1;
   static _Thread_local char zLast[21];
-  time_t t = time(0);
-  if (t != tLast) {
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(zLast, sizeof zLast, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    tLast = t;
-  }
+  now_cached(&tLast, zLast, sizeof zLast, 0, "%Y-%m-%dT%H:%M:%SZ");
   memcpy(z, zLast, sizeof zLast);
 }
 
@@ -79,16 +86,9 @@ void util_today(char *z) {
     memcpy(z, zEnv, 11);
     return;
   }
-  /* Formatted once a second per thread, as util_timestamp. */
   static _Thread_local time_t tLast = -1;
   static _Thread_local char zLast[11];
-  time_t t = time(0);
-  if (t != tLast) {
-    struct tm tm;
-    localtime_r(&t, &tm);
-    strftime(zLast, sizeof zLast, "%Y-%m-%d", &tm);
-    tLast = t;
-  }
+  now_cached(&tLast, zLast, sizeof zLast, 1, "%Y-%m-%d");
   memcpy(z, zLast, sizeof zLast);
 }
 

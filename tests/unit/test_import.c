@@ -15,27 +15,18 @@
 
 static char zDb[64];
 
-static void remove_db(void) {
-  char z[80];
-  unlink(zDb);
-  snprintf(z, sizeof z, "%s-wal", zDb);
-  unlink(z);
-  snprintf(z, sizeof z, "%s-shm", zDb);
-  unlink(z);
-}
-
 static int setup(void **state) {
   (void)state;
   setenv("QIANGJI_TODAY", "2026-06-30", 1);
   snprintf(zDb, sizeof zDb, "/tmp/qj-import-%d.db", (int)getpid());
-  remove_db();
+  unit_remove_db(zDb);
   return 0;
 }
 
 static int teardown(void **state) {
   (void)state;
   db_close();
-  remove_db();
+  unit_remove_db(zDb);
   return 0;
 }
 

@@ -24,12 +24,7 @@ static int setup(void **state) {
 static int teardown(void **state) {
   (void)state;
   db_close();
-  char z[80];
-  unlink(zDb);
-  snprintf(z, sizeof z, "%s-wal", zDb);
-  unlink(z);
-  snprintf(z, sizeof z, "%s-shm", zDb);
-  unlink(z);
+  unit_remove_db(zDb);
   return 0;
 }
 

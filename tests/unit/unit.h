@@ -6,4 +6,16 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <unistd.h>
+
+/* Removes a test's SQLite database and its -wal and -shm files. */
+static inline void unit_remove_db(const char *zDb) {
+  char z[300];
+  unlink(zDb);
+  snprintf(z, sizeof z, "%s-wal", zDb);
+  unlink(z);
+  snprintf(z, sizeof z, "%s-shm", zDb);
+  unlink(z);
+}
 #endif
