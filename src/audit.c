@@ -2,6 +2,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "db.h"
+#include "events.h"
 #include "text.h"
 #include "util.h"
 #include <stdio.h>
@@ -46,6 +47,9 @@ int audit_append(const char *zActor, const char *zAction, const char *zEntity, c
                    orgId, zBefore, zAfter, zPrev, zHash);
   free(zBefore);
   free(zAfter);
+  /* Whatever a module changed, the organization it names may show it in its
+   * statistics (stats.h, figures): they are re-read after the commit. */
+  if (rc == 0 && orgId > 0) events_note(EV_FIGURE, orgId);
   return rc;
 }
 

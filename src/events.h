@@ -13,6 +13,7 @@ typedef enum EventKind {
   EV_MEMBER,   /* a member row was inserted, changed or deleted: id is member.id */
   EV_ORG,      /* an organization was inserted or changed in place: id is org.id */
   EV_TREE,     /* an organization moved (paths changed): id is org.id */
+  EV_FIGURE,   /* an audited change named this organization (audit_append): id is org.id */
   EV_ALL,      /* too much to list: rebuild everything (id 0) */
 } EventKind;
 

@@ -9,6 +9,7 @@
  * row names the hash. A file left behind by a rolled-back upload is
  * harmless: the same bytes would get the same name. */
 #include "life.h"
+#include "stats.h"
 #include "audit.h"
 #include "auth.h"
 #include "cli.h"
@@ -149,6 +150,33 @@ const char *const life_aMigration[] = {
   "CREATE INDEX IF NOT EXISTS life_member_active ON member(org_id, joined_on) WHERE status='active';\n",
 };
 const int life_nMigration = (int)ARRAY_LEN(life_aMigration);
+
+/* Figures for the statistics of a subtree (stats.h): meetings held this year
+ * by kind (held: on or before today; later ones are planned), and the branch secretaries (书记 of the committee, an active
+ * member of that branch): how many, the sum of their ages in full years as
+ * of today (the answer's average), and how many have high school or more. */
+static const char *const azFigMeetingKey[] = {"assembly", "committee", "group", "lecture", "theme_day",
+                                              "life_meeting", "appraisal", "talk", "study_group", "total", 0};
+static const char *const azFigMeetingLabel[] = {"支部党员大会", "支委会", "党小组会", "党课", "主题党日",
+                                                "组织生活会", "民主评议党员", "谈心谈话", "理论学习中心组学习", "合计", 0};
+const StatsFigure life_figMeetings = {
+  "meetings", "本年召开的会议", azFigMeetingKey, azFigMeetingLabel, "m.org_id",
+  "SELECT m.org_id, sum(m.kind='assembly'), sum(m.kind='committee'), sum(m.kind='group'), sum(m.kind='lecture'),"
+  " sum(m.kind='theme_day'), sum(m.kind='life_meeting'), sum(m.kind='appraisal'), sum(m.kind='talk'),"
+  " sum(m.kind='study_group'), count(*) FROM meeting m"
+  " WHERE %s AND m.held_on >= ?1 || '-01-01' AND m.held_on <= ?2 GROUP BY 1",
+  1, 0};
+static const char *const azFigSecretaryKey[] = {"count", "age_sum", "high_school_or_above", 0};
+static const char *const azFigSecretaryLabel[] = {"人数", "年龄合计", "高中及以上学历", 0};
+const StatsFigure life_figSecretaries = {
+  "secretaries", "党组织书记", azFigSecretaryKey, azFigSecretaryLabel, "c.org_id",
+  "SELECT c.org_id, count(*),"
+  " sum(CAST(substr(?2,1,4) AS INTEGER) - CAST(substr(m.birth_date,1,4) AS INTEGER)"
+  "     - (substr(?2,6,5) < substr(m.birth_date,6,5))),"
+  " sum(m.education IN ('研究生','大学本科','大学专科','中等专科','高中'))"
+  " FROM committee_member c JOIN member m ON m.id=c.member_id AND m.org_id=c.org_id AND m.status='active'"
+  " WHERE %s AND c.post='书记' GROUP BY 1",
+  1, 1};
 
 int life_kind_index(const char *zKind) {
   for (int i = 0; zKind && i < LIFE_NKIND; i++)

@@ -26,6 +26,7 @@ extern const char *const points_aMigration[]; extern const int points_nMigration
 extern const char *const life_aMigration[]; extern const int life_nMigration;
 extern const char *const obligations_aMigration[]; extern const int obligations_nMigration;
 extern int life_demo(const DemoOpts *pOpts, const DemoResult *pRes);
+extern const StatsFigure life_figMeetings, life_figSecretaries, training_figCourses;
 
 const RouteSet http_aRouteSet[] = {
   {server_aRoute, &server_nRoute},
@@ -96,8 +97,10 @@ const ServerStart server_aStart[] = {
 };
 const int server_nStart = (int)ARRAY_LEN(server_aStart);
 
-/* Figures of other modules in GET /api/v1/orgs/{code}/stats (stats.h). */
-const StatsPart stats_aPart[] = {
-  0,
+/* Figures of other modules in the statistics of a subtree (stats.h). */
+const StatsFigure *const stats_apFigure[] = {
+  &life_figMeetings,
+  &life_figSecretaries,
+  &training_figCourses,
 };
-const int stats_nPart = 0;
+const int stats_nFigure = (int)ARRAY_LEN(stats_apFigure);

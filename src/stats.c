@@ -9,15 +9,17 @@
  * (util_today): age from birth_date, standing from full_on (转正日期, as the
  * Party counts it; a probationary member has none). Occupation counts under
  * the eight categories of the annual statistics when the text is one of
- * them, else 其他填写, and 未填 when empty. Secretaries: there is no record of
- * who is a branch's secretary yet, so "secretaries" says so and gives no
- * figures; the module that records secretaries fills it. */
+ * them, else 其他填写, and 未填 when empty. Other modules' figures (meetings
+ * held this year, training, the secretaries: stats.h, StatsFigure) are
+ * buckets like the others, by SQL here and from the index in the server. */
 #include "stats.h"
 #include "api.h"
+#include "buf.h"
 #include "cli.h"
 #include "csv.h"
 #include "db.h"
 #include "util.h"
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +98,63 @@ int stats_standing_band(int y) {
   return 6;
 }
 
+/* ---- figures of other modules ---------------------------------------------------- */
+
+static int figure_n(const StatsFigure *f) {
+  int n = 0;
+  while (f->azKey[n]) n++;
+  return n;
+}
+
+int stats_figure_first(int iFigure) {
+  int i = STATS_B_FIG;
+  for (int k = 0; k < iFigure; k++) i += figure_n(stats_apFigure[k]);
+  return i;
+}
+
+/* The SQL of every figure with each filter, built once (pthread_once). */
+static char **azFigureSql;
+static pthread_once_t figureSqlOnce = PTHREAD_ONCE_INIT;
+static void figure_sql_build(void) {
+  azFigureSql = xcalloc((size_t)stats_nFigure * 3 + 1, sizeof(char *));
+  for (int i = 0; i < stats_nFigure; i++) {
+    const StatsFigure *f = stats_apFigure[i];
+    /* Each names ?1 and ?2, which a figure's own SQL may not use (SQLite
+     * refuses to bind a parameter that a statement does not have). */
+    char zFilter[3][200];
+    snprintf(zFilter[0], sizeof zFilter[0], "(?1 || ?2) IS NOT NULL");
+    snprintf(zFilter[1], sizeof zFilter[1], "%s = ?3 AND (?1 || ?2) IS NOT NULL", f->zOrgColumn);
+    snprintf(zFilter[2], sizeof zFilter[2],
+             "%s IN (SELECT id FROM org WHERE path >= ?3 AND path < ?4) AND (?1 || ?2) IS NOT NULL", f->zOrgColumn);
+    for (int e = 0; e < 3; e++) {
+      Buf b = BUF_INIT;
+      buf_printf(&b, f->zSql, zFilter[e]);
+      azFigureSql[i * 3 + e] = xstrdup(buf_str(&b));
+      buf_free(&b);
+    }
+  }
+}
+
+const char *stats_figure_sql(int iFigure, int eFilter) {
+  pthread_once(&figureSqlOnce, figure_sql_build);
+  return azFigureSql[iFigure * 3 + eFilter];
+}
+
+/* Adds the figures of the subtree at zPath (path range zHi) to a. 0 or -1. */
+static int figures_sql(const char *zPath, const char *zHi, const char *zToday, int32_t *a) {
+  char zYear[5];
+  snprintf(zYear, sizeof zYear, "%.4s", zToday);
+  for (int i = 0; i < stats_nFigure; i++) {
+    int n = figure_n(stats_apFigure[i]), i0 = stats_figure_first(i);
+    DbStmt *s = db_stmt(stats_figure_sql(i, 2), "tttt", zYear, zToday, zPath, zHi);
+    int rc;
+    while (s && (rc = db_step(s)) == 1)
+      for (int k = 0; k < n; k++) a[i0 + k] += (int32_t)db_col_int(s, 1 + k);
+    if (!s || rc < 0) return -1;
+  }
+  return 0;
+}
+
 /* ---- the reference: plain SQL ------------------------------------------------ */
 
 /* Full years from date column zCol to ?3 (today), as SQL. */
@@ -120,7 +179,12 @@ static int add_groups(DbStmt *s, int iBd, int32_t *a) {
   return rc;
 }
 
-int stats_sql_counts(const char *zPath, const char *zToday, int32_t *a) { return stats_sql_counts_as_of(zPath, zToday, 0, a); }
+int stats_sql_counts(const char *zPath, const char *zToday, int32_t *a) {
+  if (stats_sql_counts_as_of(zPath, zToday, 0, a)) return -1;
+  char zHi[256];
+  scope_range(zPath, zHi);
+  return figures_sql(zPath, zHi, zToday, a);
+}
 
 int stats_sql_counts_as_of(const char *zPath, const char *zToday, int bJoinedBy, int32_t *a) {
   char zHi[256];
@@ -168,17 +232,36 @@ json_t *stats_json(const char *zCode, const char *zName, const char *zToday, con
     for (int i = 0; i < p->n; i++) json_object_set_new(o, p->azLabel[i], json_integer(a[p->iFirst + i]));
     json_object_set_new(p->bMember ? pMem : pOrgs, p->zKey, o);
   }
-  /* No record says who a branch's secretary is yet: no figures, rather than made-up ones. */
-  json_t *pSec = json_pack("{s:b, s:n, s:n, s:n, s:s}", "available", 0, "count", "average_age",
-                           "high_school_or_above_share", "note", "尚无书记任职记录，书记人数、平均年龄和高中及以上学历占比待书记任职数据录入后提供");
+  json_t *pSec = json_pack("{s:b, s:i, s:n, s:n}", "available", 0, "count", 0, "average_age",
+                           "high_school_or_above_share");
+  json_t *pMod = json_object();
+  for (int i = 0; i < stats_nFigure; i++) {
+    const StatsFigure *f = stats_apFigure[i];
+    const int32_t *v = a + stats_figure_first(i);
+    if (strcmp(f->zModule, "secretaries") == 0) {
+      /* count, age_sum (full years as of today), high_school_or_above */
+      json_decref(pSec);
+      pSec = json_pack("{s:b, s:i}", "available", 1, "count", v[0]);
+      json_object_set_new(pSec, "average_age", v[0] ? json_real((double)lround(10.0 * v[1] / v[0]) / 10.0) : json_null());
+      json_object_set_new(pSec, "high_school_or_above_share",
+                          v[0] ? json_real((double)lround(1000.0 * v[2] / v[0]) / 1000.0) : json_null());
+      continue;
+    }
+    json_t *o = json_pack("{s:i}", "year", atoi(zToday));
+    for (int k = 0; f->azKey[k]; k++) {
+      const char *zSlash = strchr(f->azKey[k], '/');
+      if (!zSlash) {
+        json_object_set_new(o, f->azKey[k], json_integer(v[k]));
+        continue;
+      }
+      char zKey[64];
+      snprintf(zKey, sizeof zKey, "%.*s", (int)(zSlash - f->azKey[k]), f->azKey[k]);
+      json_object_set_new(o, zKey, json_real((double)v[k] / atoi(zSlash + 1)));
+    }
+    json_object_set_new(pMod, f->zModule, o);
+  }
   return json_pack("{s:{s:s, s:s}, s:s, s:o, s:o, s:o, s:o}", "org", "code", zCode, "name", zName ? zName : "",
-                   "as_of", zToday, "orgs", pOrgs, "members", pMem, "secretaries", pSec, "modules", json_object());
-}
-
-/* Fills the "modules" object from the parts of modules.c. */
-static void add_parts(json_t *pStats, long long orgId, const char *zPath) {
-  json_t *pMod = json_object_get(pStats, "modules");
-  for (int i = 0; i < stats_nPart; i++) stats_aPart[i](orgId, zPath, pMod);
+                   "as_of", zToday, "orgs", pOrgs, "members", pMem, "secretaries", pSec, "modules", pMod);
 }
 
 /* ---- the route ------------------------------------------------------------------ */
@@ -238,7 +321,6 @@ static void stats_get(Req *r) {
   char *zName = db_text("SELECT name FROM org WHERE id=?", "I", r->scope.id);
   json_t *p = stats_json(r->scope.zCode, zName, zToday, a);
   free(zName);
-  add_parts(p, r->scope.id, r->scope.zPath);
   char *z = json_dumps(p, JSON_COMPACT);
   json_decref(p);
   if (bIndex) cache_put(r->scope.id, gen, z, strlen(z));
@@ -400,7 +482,6 @@ static int cmd_report_stats(const CliArgs *p) {
   int rc;
   if (strcmp(zFormat, "json") == 0) {
     json_t *pStats = stats_json(sc.zCode, zName, zToday, a);
-    add_parts(pStats, sc.id, sc.zPath);
     char *z = json_dumps(pStats, JSON_INDENT(1));
     json_decref(pStats);
     FILE *f = zOut ? fopen(zOut, "wb") : stdout;

@@ -26,8 +26,38 @@ enum {
   STATS_B_OCC = STATS_B_ETH + 57,      /* 8 categories + 其他填写 + 未填 */
   STATS_B_MOB = STATS_B_OCC + 10,      /* 流动党员, 非流动党员 */
   STATS_B_STAND = STATS_B_MOB + 2,     /* 7 bands of Party standing + 预备党员 */
-  STATS_NBUCKET = STATS_B_STAND + 8
+  STATS_B_FIG = STATS_B_STAND + 8,     /* the counters of stats_apFigure, in order */
+  STATS_NFIG = 24,                     /* room for them */
+  STATS_NBUCKET = STATS_B_FIG + STATS_NFIG
 };
+
+/* Figures of other modules (meetings held this year, training, the branch
+ * secretaries), kept in the same index: each organization has its own
+ * values, read by SQL, and the index sums them over subtrees like every
+ * other bucket. A module adds one with a StatsFigure and one line in
+ * modules.c. The SQL is
+ *   SELECT <org id>, <counter 1>, ... FROM ... WHERE %s ... GROUP BY 1
+ * where %s is filled with the organization filter (all of them, one: ?3, or
+ * a subtree: path range ?3, ?4), ?1 is the year ('YYYY') and ?2 today.
+ * An organization's figures are re-read after every audited change naming
+ * it (audit_append notes EV_FIGURE), so any module's write is followed. */
+typedef struct StatsFigure {
+  const char *zModule;        /* its object in "modules" of the answer; "secretaries" fills the answer's own */
+  const char *zTitle;         /* its group's title in the report's table ("组织生活") */
+  const char *const *azKey;   /* its counters' JSON keys, NULL-terminated; "hours/10" writes counter/10 as "hours" */
+  const char *const *azLabel; /* their Chinese labels in the report's table */
+  const char *zOrgColumn;     /* the organization id column the filter applies to ("m.org_id") */
+  const char *zSql;
+  int bDaily;                 /* depends on today, not only on its year: re-read when the day moves on */
+  int bMembers;               /* depends on member rows: re-read for an organization when one of its members changes */
+} StatsFigure;
+extern const StatsFigure *const stats_apFigure[];
+extern const int stats_nFigure;
+/* The first bucket of figure i (STATS_B_FIG + the counters before it). */
+int stats_figure_first(int iFigure);
+/* The SQL of figure i with its filter: 0 all organizations, 1 one (?3), 2 a
+ * subtree (?3, ?4). Built once; never freed. */
+const char *stats_figure_sql(int iFigure, int eFilter);
 
 /* The breakdowns, in the order of stats_aBreakdown. */
 enum {
@@ -109,13 +139,6 @@ json_t *stats_json(const char *zCode, const char *zName, const char *zToday, con
  * output. 0, or -1 with a message on stderr. */
 int stats_write_tables(json_t *aTable, const char *zFormat, const char *zOut);
 
-/* Figures of other modules, merged into the "modules" object of the answer:
- * each part adds its keys for the subtree of orgId (path zPath). A part must
- * be fast (its own in-memory state) and call stats_invalidate() when its
- * figures change, since answers are cached by the index's generation. */
-typedef void (*StatsPart)(long long orgId, const char *zPath, json_t *pModules);
-extern const StatsPart stats_aPart[];
-extern const int stats_nPart;
-/* Drops cached answers (a module's figures changed). */
+/* Drops cached answers (the index's generation moves on). */
 void stats_invalidate(void);
 #endif

@@ -27,6 +27,17 @@
  * counters are recomputed from the snapshots (no database access; ~100 ms
  * for a province, under the write lock, once a day).
  *
+ * Figures of other modules (stats.h, StatsFigure: meetings held this year,
+ * training, the secretaries) are buckets too: each organization keeps its
+ * own values (aFig, 4 bytes a counter, by organization id), read by the
+ * figure's SQL for all organizations at a build and for one organization
+ * after any audited change that names it (EV_FIGURE, noted by
+ * audit_append), after a change of one of its members (the secretaries
+ * depend on member rows), and again for all when the year or, for those that
+ * depend on today (a meeting is held once its day has come; ages), the day
+ * moves on. The difference goes up the chain
+ * like any other bucket's.
+ *
  * Following changes. The server's own writes arrive through the
  * EventListener (events.h) after each commit: EV_MEMBER ids are re-read and
  * applied (old contribution off, new on; a member counts only while
@@ -99,6 +110,9 @@ typedef struct Index {
   uint32_t nMem;             /* aMem[0..nMem) */
   SMember *aMem;
   long long nCounted;        /* members counted */
+  int nFig;                  /* counters of all figures (stats.h) */
+  uint32_t nFigOrg;          /* aFig[0..nFigOrg * nFig): each organization's own figures, by id */
+  int32_t *aFig;
 } Index;
 
 /* stats_lock: THE lock of the statistics index. It guards pIdx and
@@ -122,8 +136,8 @@ static long long gnBuild;
  * pendMutex. */
 static pthread_mutex_t pendMutex = PTHREAD_MUTEX_INITIALIZER;
 static int bBuilding;
-static long long *aPendMember, *aPendOrg;
-static int nPendMember, nPendOrg, nPendMemberAlloc, nPendOrgAlloc, bPendTree;
+static long long *aPendMember, *aPendOrg, *aPendFig;
+static int nPendMember, nPendOrg, nPendFig, nPendMemberAlloc, nPendOrgAlloc, nPendFigAlloc, bPendTree;
 
 static volatile int bActive;           /* set by stats_index_start; read without the lock (a flag) */
 
@@ -287,7 +301,88 @@ static void index_free(Index *p) {
   free(p->aTot);
   free(p->aSlotOrg);
   free(p->aMem);
+  free(p->aFig);
   free(p);
+}
+
+/* ---- figures of other modules (stats.h) --------------------------------------- */
+
+static int32_t *own_figures(const Index *p, uint32_t id) {
+  return id < p->nFigOrg ? p->aFig + (size_t)id * (size_t)p->nFig : 0;
+}
+
+static void grow_figures(Index *p, uint32_t need) {
+  if (need <= p->nFigOrg || !p->nFig) return;
+  uint32_t n = need + need / 8 + 256;
+  p->aFig = xrealloc(p->aFig, (size_t)n * (size_t)p->nFig * sizeof(int32_t));
+  memset(p->aFig + (size_t)p->nFigOrg * (size_t)p->nFig, 0, (size_t)(n - p->nFigOrg) * (size_t)p->nFig * sizeof(int32_t));
+  p->nFigOrg = n;
+}
+
+static void add_own_figures(const Index *p, uint32_t id, int32_t *a) {
+  const int32_t *f = own_figures(p, id);
+  for (int k = 0; f && k < p->nFig; k++) a[STATS_B_FIG + k] += f[k];
+}
+
+static int any_member_figure(void) {
+  for (int i = 0; i < stats_nFigure; i++)
+    if (stats_apFigure[i]->bMembers) return 1;
+  return 0;
+}
+
+static int any_daily_figure(void) {
+  for (int i = 0; i < stats_nFigure; i++)
+    if (stats_apFigure[i]->bDaily) return 1;
+  return 0;
+}
+
+/* Reads every organization's figures (as of the index's day). 0 or -1. */
+static int load_figures(Index *p) {
+  char zYear[5];
+  snprintf(zYear, sizeof zYear, "%.4s", p->zDay);
+  if (p->aFig) memset(p->aFig, 0, (size_t)p->nFigOrg * (size_t)p->nFig * sizeof(int32_t));
+  for (int i = 0; i < stats_nFigure; i++) {
+    int i0 = stats_figure_first(i) - STATS_B_FIG, n = stats_figure_first(i + 1) - STATS_B_FIG - i0;
+    DbStmt *s = db_stmt(stats_figure_sql(i, 0), "tt", zYear, p->zDay);
+    int rc;
+    while (s && (rc = db_step(s)) == 1) {
+      long long id = db_col_int(s, 0);
+      if (id <= 0 || id >= 0x7fffffffLL) continue;
+      grow_figures(p, (uint32_t)id + 1);
+      int32_t *f = own_figures(p, (uint32_t)id);
+      for (int k = 0; k < n; k++) f[i0 + k] = (int32_t)db_col_int(s, 1 + k);
+    }
+    if (!s || rc < 0) return -1;
+  }
+  return 0;
+}
+
+static void add_chain(Index *p, uint32_t id, const int *aB, int nB, int delta);
+
+/* Re-reads organization id's figures and applies the difference. */
+static void apply_figures(Index *p, long long id) {
+  if (id <= 0 || id >= 0x7fffffffLL || !p->nFig) return;
+  char zYear[5];
+  snprintf(zYear, sizeof zYear, "%.4s", p->zDay);
+  int32_t aNow[STATS_NFIG];
+  memset(aNow, 0, sizeof aNow);
+  for (int i = 0; i < stats_nFigure; i++) {
+    int i0 = stats_figure_first(i) - STATS_B_FIG, n = stats_figure_first(i + 1) - STATS_B_FIG - i0;
+    DbStmt *s = db_stmt(stats_figure_sql(i, 1), "ttI", zYear, p->zDay, id);
+    if (s && db_step(s) == 1) {
+      for (int k = 0; k < n; k++) aNow[i0 + k] = (int32_t)db_col_int(s, 1 + k);
+      db_step(s);
+    }
+  }
+  grow_figures(p, (uint32_t)id + 1);
+  int32_t *f = own_figures(p, (uint32_t)id);
+  for (int k = 0; k < p->nFig; k++) {
+    int delta = aNow[k] - f[k];
+    if (!delta) continue;
+    int b = STATS_B_FIG + k;
+    if (live(p, (uint32_t)id)) add_chain(p, (uint32_t)id, &b, 1, delta);
+    f[k] = aNow[k];
+  }
 }
 
 /* ---- recomputing every internal counter from the snapshots ---------------- */
@@ -302,6 +397,7 @@ static void leaf_counts(const Index *p, uint32_t id, int32_t *a) {
     nB = member_buckets(p, &p->aMem[m], aB);
     for (int i = 0; i < nB; i++) a[aB[i]]++;
   }
+  add_own_figures(p, id, a);
 }
 
 /* Rebuilds member lists, slots and all internal counters from aOrg and aMem
@@ -342,6 +438,7 @@ static void recompute(Index *p) {
       nB = member_buckets(p, &p->aMem[m], aB);
       for (int k = 0; k < nB; k++) a[aB[k]]++;
     }
+    add_own_figures(p, i, a);
   }
   /* Internal rows into their parents', deepest first. */
   int *aDepth = xcalloc(p->nSlot + 1, sizeof(int));
@@ -403,6 +500,9 @@ static Index *index_load(void) {
     snap_from_row(&p->aMem[id], s, 1);
   }
   if (rc < 0) goto fail_txn;
+  p->nFig = stats_figure_first(stats_nFigure) - STATS_B_FIG;
+  grow_figures(p, p->nOrg);
+  if (load_figures(p)) goto fail_txn;
   db_script("COMMIT");
   recompute(p);
   return p;
@@ -442,6 +542,7 @@ static void apply_member(Index *p, long long id) {
   if (m->org == now.org && m->birth == now.birth && m->full == now.full && m->flags == now.flags &&
       m->edu == now.edu && m->eth == now.eth && m->occ == now.occ)
     return;
+  uint32_t oldOrg = m->org;
   if (m->org && live(p, m->org)) {
     nB = member_buckets(p, m, aB);
     add_chain(p, m->org, aB, nB, -1);
@@ -454,6 +555,10 @@ static void apply_member(Index *p, long long id) {
     nB = member_buckets(p, m, aB);
     add_chain(p, m->org, aB, nB, +1);
     p->nCounted++;
+  }
+  if (any_member_figure()) {   /* a secretary's age, education or branch */
+    if (oldOrg) apply_figures(p, oldOrg);
+    if (now.org && now.org != oldOrg) apply_figures(p, now.org);
   }
 }
 
@@ -534,7 +639,7 @@ static int full_rebuild(long long auditNeed) {
   }
   pthread_mutex_lock(&pendMutex);
   bBuilding = 1;
-  nPendMember = nPendOrg = bPendTree = 0;
+  nPendMember = nPendOrg = nPendFig = bPendTree = 0;
   pthread_mutex_unlock(&pendMutex);
   double t0 = util_now();
   Index *pNew = index_load();
@@ -548,11 +653,12 @@ static int full_rebuild(long long auditNeed) {
     for (int i = 0; i < nPendOrg; i++) apply_org(pIdx, aPendOrg[i]);
     if (bPendTree) reload_tree(pIdx);
     for (int i = 0; i < nPendMember; i++) apply_member(pIdx, aPendMember[i]);
+    for (int i = 0; i < nPendFig; i++) apply_figures(pIdx, aPendFig[i]);
     index_free(pOld);
     gBuildSeconds = util_now() - t0;
     gnBuild++;
   }
-  nPendMember = nPendOrg = bPendTree = 0;
+  nPendMember = nPendOrg = nPendFig = bPendTree = 0;
   pthread_mutex_unlock(&pendMutex);
   pthread_rwlock_unlock(&stats_lock);
   pthread_mutex_unlock(&buildMutex);
@@ -589,8 +695,9 @@ void stats_index_stop(void) {
   pthread_mutex_lock(&pendMutex);
   free(aPendMember);
   free(aPendOrg);
-  aPendMember = aPendOrg = 0;
-  nPendMember = nPendOrg = nPendMemberAlloc = nPendOrgAlloc = bPendTree = 0;
+  free(aPendFig);
+  aPendMember = aPendOrg = aPendFig = 0;
+  nPendMember = nPendOrg = nPendFig = nPendMemberAlloc = nPendOrgAlloc = nPendFigAlloc = bPendTree = 0;
   pthread_mutex_unlock(&pendMutex);
   pthread_mutex_unlock(&buildMutex);
 }
@@ -607,6 +714,7 @@ void stats_index_listener(EventKind kind, const long long *aId, int nId) {
   if (bBuilding) {
     if (kind == EV_MEMBER) note_pending(&aPendMember, &nPendMember, &nPendMemberAlloc, aId, nId);
     else if (kind == EV_ORG) note_pending(&aPendOrg, &nPendOrg, &nPendOrgAlloc, aId, nId);
+    else if (kind == EV_FIGURE) note_pending(&aPendFig, &nPendFig, &nPendFigAlloc, aId, nId);
     else bPendTree = 1;
   }
   pthread_mutex_unlock(&pendMutex);
@@ -616,6 +724,8 @@ void stats_index_listener(EventKind kind, const long long *aId, int nId) {
       for (int i = 0; i < nId; i++) apply_member(pIdx, aId[i]);
     else if (kind == EV_ORG)
       for (int i = 0; i < nId; i++) apply_org(pIdx, aId[i]);
+    else if (kind == EV_FIGURE)
+      for (int i = 0; i < nId; i++) apply_figures(pIdx, aId[i]);
     else
       reload_tree(pIdx);
     gGen++;
@@ -637,18 +747,24 @@ int stats_index_sync(void) {
   int bFull = 0;
   pthread_rwlock_wrlock(&stats_lock);
   if (pIdx && strcmp(pIdx->zDay, zToday) != 0) {
+    /* Figures are of this year, some of today (ages): read again when the
+     * year, or for those, the day moves on. */
+    int bYear = strncmp(pIdx->zDay, zToday, 4) != 0;
     set_day(pIdx, zToday);
+    if ((bYear || any_daily_figure()) && load_figures(pIdx)) bFull = 1;
     recompute(pIdx);
     gGen++;
   }
   if (pIdx && pIdx->auditSeen < maxAudit) {
-    DbStmt *s = db_stmt("SELECT action, entity, entity_key FROM audit WHERE id > ? AND id <= ? ORDER BY id LIMIT ?",
-                        "IIi", pIdx->auditSeen, maxAudit, SYNC_MAX_ENTRIES + 1);
-    long long *aM = 0, *aO = 0;
-    int nM = 0, nO = 0, nMAlloc = 0, nOAlloc = 0, nRow = 0, rc;
+    DbStmt *s = db_stmt("SELECT action, entity, entity_key, org_id FROM audit WHERE id > ? AND id <= ? ORDER BY id"
+                        " LIMIT ?", "IIi", pIdx->auditSeen, maxAudit, SYNC_MAX_ENTRIES + 1);
+    long long *aM = 0, *aO = 0, *aF = 0;
+    int nM = 0, nO = 0, nF = 0, nMAlloc = 0, nOAlloc = 0, nFAlloc = 0, nRow = 0, rc;
     while ((rc = db_step(s)) == 1 && !bFull) {
       nRow++;
       const char *zAction = db_col_text(s, 0), *zEntity = db_col_text(s, 1);
+      long long orgId = db_col_int(s, 3);
+      if (orgId > 0) note_pending(&aF, &nF, &nFAlloc, &orgId, 1);   /* any module's figures */
       int bMember = strcmp(zEntity, "member") == 0, bOrg = strcmp(zEntity, "org") == 0;
       if (!bMember && !bOrg) continue;
       if (strcmp(zAction, "import") == 0 || nRow > SYNC_MAX_ENTRIES) {
@@ -666,11 +782,13 @@ int stats_index_sync(void) {
     if (!bFull) {
       for (int i = 0; i < nO; i++) apply_org(pIdx, aO[i]);
       for (int i = 0; i < nM; i++) apply_member(pIdx, aM[i]);
+      for (int i = 0; i < nF; i++) apply_figures(pIdx, aF[i]);
       pIdx->auditSeen = maxAudit;
-      if (nO || nM) gGen++;
+      if (nO || nM || nF) gGen++;
     }
     free(aM);
     free(aO);
+    free(aF);
   }
   pthread_rwlock_unlock(&stats_lock);
   return bFull ? full_rebuild(maxAudit) : 0;
@@ -707,8 +825,10 @@ void stats_index_info(StatsIndexInfo *p) {
     p->nInternal = pIdx->nSlot;
     p->nMember = pIdx->nCounted;
     p->nMemberSlot = pIdx->nMem;
+    p->nBytePerOrg += pIdx->nFig * (int)sizeof(int32_t);
     p->nByte = (long long)sizeof(Index) + (long long)pIdx->nMem * (long long)sizeof(SMember) +
                (long long)pIdx->nOrg * (long long)sizeof(SOrg) +
+               (long long)pIdx->nFigOrg * pIdx->nFig * (long long)sizeof(int32_t) +
                (long long)pIdx->nSlotAlloc * p->nBytePerInternal;
   }
   p->buildSeconds = gBuildSeconds;

@@ -6,6 +6,7 @@
 #include "life.h"
 #include "audit.h"
 #include "db.h"
+#include "stats.h"
 #include "org.h"
 #include "text.h"
 #include "util.h"
@@ -53,6 +54,17 @@ const char *const training_aMigration[] = {
   "CREATE INDEX course_attendee_member ON course_attendee(member_id);\n",
 };
 const int training_nMigration = (int)ARRAY_LEN(training_aMigration);
+
+/* Figures for the statistics of a subtree (stats.h): courses an organization
+ * held that started this year, their class hours, and person-times. */
+static const char *const azFigCourseKey[] = {"courses", "hours/10", "person_times", 0};
+static const char *const azFigCourseLabel[] = {"培训班次", "学时", "参训人次", 0};
+const StatsFigure training_figCourses = {
+  "training", "本年开班的培训", azFigCourseKey, azFigCourseLabel, "c.org_id",
+  "SELECT c.org_id, count(*), sum(c.hours_tenths),"
+  " sum((SELECT count(*) FROM course_attendee a WHERE a.course_id=c.id)) FROM course c"
+  " WHERE %s AND c.started_on >= ?1 || '-01-01' AND c.started_on <= ?1 || '-12-31' GROUP BY 1",
+  0, 0};
 
 static const char *const azCategory[] = {"党课", "专题培训", "冬训春训", "网络培训", "入党培训", "其他", 0};
 

@@ -61,17 +61,61 @@ test('the answer: every breakdown listed, sums equal the totals, as of today', a
   for (const [k, o] of Object.entries(s.members)) if (k !== 'total') assert.equal(Object.values(o).reduce((a, b) => a + b, 0), s.members.total, k);
   assert.equal(Object.keys(s.members.by_ethnicity).length, 57);
   assert.equal(Object.keys(s.members.by_age).length, 9);
-  // No secretary records yet: no made-up figures.
-  assert.equal(s.secretaries.available, false);
-  assert.equal(s.secretaries.count, null);
-  assert.equal(s.secretaries.average_age, null);
-  assert.deepEqual(s.modules, {});
+  // No committee has a secretary yet, no meeting or course is recorded: zeros, no made-up averages.
+  assert.deepEqual(s.secretaries, { available: true, count: 0, average_age: null, high_school_or_above_share: null });
+  assert.equal(s.modules.meetings.year, 2026);
+  assert.equal(s.modules.meetings.total, 0);
+  assert.deepEqual(s.modules.training, { year: 2026, courses: 0, hours: 0, person_times: 0 });
   // The total is the members list's (active members).
   assert.equal(s.members.total, await admin.total('QJ'));
   // A branch (a leaf of the tree) answers from its own members.
   const b = assertStatus(await admin.get('/api/v1/orgs/QJ0101/stats'), 200);
   assert.equal(b.orgs.total, 1);
   assert.equal(b.members.total, await admin.total('QJ0101'));
+});
+
+/** Full years from an ISO birth date to TODAY. */
+const ageOn = (birth) => Number(TODAY.slice(0, 4)) - Number(birth.slice(0, 4)) - (TODAY.slice(5) < birth.slice(5) ? 1 : 0);
+
+test('other modules\' figures (meetings, secretaries, training) follow each write at once and equal SQL', async () => {
+  const stats = async (code) => assertStatus(await admin.get(`/api/v1/orgs/${code}/stats`), 200);
+  const before = { QJ: await stats('QJ'), QJ01: await stats('QJ01'), QJ0101: await stats('QJ0101'), QJ02: await stats('QJ02') };
+  // A lecture held this year and one last year in branch QJ0101.
+  assertStatus(await admin.post('/api/v1/orgs/QJ0101/meetings', { kind: 'lecture', title: '党课', held_on: '2026-03-10' }), 201);
+  assertStatus(await admin.post('/api/v1/orgs/QJ0101/meetings', { kind: 'lecture', title: '党课', held_on: '2025-12-10' }), 201);
+  for (const code of ['QJ', 'QJ01', 'QJ0101']) {
+    const s = await stats(code);
+    assert.equal(s.modules.meetings.lecture, before[code].modules.meetings.lecture + 1, code);
+    assert.equal(s.modules.meetings.total, before[code].modules.meetings.total + 1, code);
+  }
+  assert.deepEqual((await stats('QJ02')).modules, before.QJ02.modules);   // another subtree: unchanged
+  // A secretary for QJ0101: counted with their age and education.
+  const items = assertStatus(await admin.get('/api/v1/orgs/QJ0101/members?limit=100'), 200).items;
+  const sec = items.find((m) => m.category === '正式党员');
+  assertStatus(await admin.req('PUT', '/api/v1/orgs/QJ0101/committee', { json: { members: [{ member_id: sec.id, post: '书记' }] } }), 200);
+  const full = assertStatus(await admin.get(`/api/v1/members/${sec.id}`), 200);
+  const hs = ['研究生', '大学本科', '大学专科', '中等专科', '高中'].includes(full.education) ? 1 : 0;
+  for (const code of ['QJ', 'QJ01', 'QJ0101'])
+    assert.deepEqual((await stats(code)).secretaries, { available: true, count: 1, average_age: ageOn(full.birth_date),
+      high_school_or_above_share: hs }, code);
+  assert.equal((await stats('QJ02')).secretaries.count, 0);
+  // The secretary leaves the roster: no longer counted.
+  assertStatus(await admin.post(`/api/v1/members/${sec.id}/status`, { status: 'suspended', on: '2026-06-01', reason: '测试' }), 200);
+  assert.equal((await stats('QJ')).secretaries.count, 0);
+  // Restored (停止党籍 lifted): counted again.
+  assertStatus(await admin.post(`/api/v1/members/${sec.id}/status`, { status: 'active', on: '2026-06-20', reason: '恢复党籍' }), 200);
+  assert.equal((await stats('QJ')).secretaries.count, 1);
+  // A course of QJ01 this year with two attendees.
+  const two = items.slice(0, 2).map((m) => ({ member_id: m.id }));
+  assertStatus(await admin.post('/api/v1/orgs/QJ01/courses', { title: '冬训', category: '冬训春训', started_on: '2026-01-05',
+    ended_on: '2026-01-09', hours: 5, attendees: two }), 201);
+  for (const code of ['QJ', 'QJ01']) {
+    const t = (await stats(code)).modules.training;
+    assert.deepEqual(t, { year: 2026, courses: before[code].modules.training.courses + 1,
+      hours: before[code].modules.training.hours + 5, person_times: before[code].modules.training.person_times + 2 }, code);
+  }
+  assert.equal((await stats('QJ0101')).modules.training.courses, before.QJ0101.modules.training.courses);
+  await compareAll('after other modules\' writes');
 });
 
 test('index equals SQL for every organization at start', async () => {

@@ -247,7 +247,9 @@ static void test_labels(void **state) {
     assert_int_equal(stats_aBreakdown[b].iFirst, iNext);
     iNext += stats_aBreakdown[b].n;
   }
-  assert_int_equal(iNext, STATS_NBUCKET);
+  assert_int_equal(iNext, STATS_B_FIG);
+  /* The figures of other modules fit in the room left for them. */
+  assert_true(stats_figure_first(stats_nFigure) <= STATS_NBUCKET);
   /* Bands at their edges. */
   assert_int_equal(stats_age_band(30), 0);
   assert_int_equal(stats_age_band(31), 1);
@@ -264,6 +266,50 @@ static void test_labels(void **state) {
   assert_int_equal(stats_label(STATS_BD_EDU, "未填"), 6);   /* 未填 is ours, a value never matches it */
   assert_int_equal(stats_label(STATS_BD_EDU, 0), 6);
   assert_int_equal(stats_label(STATS_BD_KIND, "不存在"), -1);
+}
+
+/* A write of another module, audited with its organization as the module
+ * does: a meeting held this year or last, a branch's secretary (perhaps not
+ * of that branch), a course with attendees this year or last. With bOther
+ * its commit reaches no listener (another process): the next request finds
+ * it in the audit log. */
+static void figure_write(int bOther) {
+  static const char *const azKind[] = {"assembly", "committee", "group", "lecture", "theme_day", "life_meeting",
+                                       "appraisal", "talk", "study_group"};
+  long long memberId = pick_member();
+  if (!memberId) return;
+  long long orgId = db_int(0, "SELECT org_id FROM member WHERE id=?", "I", memberId);
+  if (rnd(5) == 0) orgId = db_int(0, "SELECT id FROM org ORDER BY random() LIMIT 1", "");
+  char zOn[11];
+  snprintf(zOn, sizeof zOn, "%d-%02u-%02u", rnd(4) ? 2026 : 2025, 1 + rnd(6), 1 + rnd(28));
+  assert_int_equal(db_begin(), 0);
+  switch (rnd(3)) {
+    case 0:
+      assert_int_equal(db_exec("INSERT INTO meeting(org_id, kind, title, held_on, created_at, updated_at)"
+                               " VALUES(?, ?, 'm', ?, 'x', 'x')", "Itt", orgId, azKind[rnd(9)], zOn), 0);
+      break;
+    case 1:
+      assert_int_equal(db_exec("DELETE FROM committee_member WHERE org_id=? AND post='书记'", "I", orgId), 0);
+      assert_int_equal(db_exec("INSERT OR REPLACE INTO committee_member(org_id, member_id, post) VALUES(?, ?, ?)", "IIt",
+                               orgId, memberId, rnd(4) ? "书记" : "委员"), 0);
+      break;
+    default:
+      assert_int_equal(db_exec("INSERT INTO course(org_id, title, category, started_on, ended_on, hours_tenths,"
+                               " created_at) VALUES(?, 'c', '党课', ?, ?, ?, 'x')", "IttI", orgId, zOn, zOn,
+                               (long long)(5 + rnd(40))), 0);
+      assert_int_equal(db_exec("INSERT INTO course_attendee(course_id, member_id, hours_tenths)"
+                               " SELECT ?, id, 10 FROM member WHERE org_id=? LIMIT ?", "IIi", db_last_rowid(),
+                               orgId, (int)rnd(6)), 0);
+      break;
+  }
+  assert_int_equal(audit_append(bOther ? "cli:other" : "test", "create", "meeting", "x", orgId, 0, 0), 0);
+  if (bOther) {
+    events_rollback();   /* another process's commit: no listener here hears it */
+    assert_int_equal(db_script("COMMIT"), 0);
+    assert_int_equal(stats_index_sync(), 0);
+  } else {
+    assert_int_equal(db_commit(), 0);
+  }
 }
 
 static void test_random_writes(void **state) {
@@ -283,6 +329,7 @@ static void test_random_writes(void **state) {
   assert_int_equal(db_begin(), 0);
   for (int i = 0; i < 150; i++) save_member(0);
   assert_int_equal(db_commit(), 0);
+  for (int i = 0; i < 40; i++) figure_write(0);
   /* The index is built from what is there, and follows from now on. */
   assert_int_equal(stats_index_start(), 0);
   assert_true(stats_index_active());
@@ -294,6 +341,8 @@ static void test_random_writes(void **state) {
       assert_int_equal(db_begin(), 0);
       if (save_member(0) == 0) assert_int_equal(db_commit(), 0);
       else db_rollback();
+    } else if (k < 40) {                          /* another module's write: meetings, secretaries, courses */
+      figure_write(k == 39);
     } else if (k < 52) {                          /* a changed member (perhaps to another branch) */
       long long id = pick_member();
       assert_int_equal(db_begin(), 0);
@@ -359,6 +408,25 @@ static void test_random_writes(void **state) {
                 nCompared, STATS_NBUCKET, nOrg, nMember);
   assert_true(nMember > 300);
   assert_true(nOrg > 40);
+  /* The other modules' figures were exercised, not only zeros compared. */
+  {
+    int32_t a[STATS_NBUCKET];
+    uint64_t gen;
+    long long root = db_int(0, "SELECT id FROM org WHERE parent_id IS NULL", "");
+    assert_int_equal(stats_index_counts(root, a, &gen), 0);
+    int iMeet = -1, iSec = -1, iCourse = -1;
+    for (int i = 0; i < stats_nFigure; i++) {
+      if (strcmp(stats_apFigure[i]->zModule, "meetings") == 0) iMeet = stats_figure_first(i);
+      if (strcmp(stats_apFigure[i]->zModule, "secretaries") == 0) iSec = stats_figure_first(i);
+      if (strcmp(stats_apFigure[i]->zModule, "training") == 0) iCourse = stats_figure_first(i);
+    }
+    assert_true(iMeet > 0 && iSec > 0 && iCourse > 0);
+    assert_true(a[iMeet + 9] > 10);          /* meetings held this year */
+    assert_true(a[iSec] > 3 && a[iSec + 1] > 30 * a[iSec]);   /* secretaries, their ages */
+    assert_true(a[iCourse] > 3 && a[iCourse + 2] > 0);       /* courses, person-times */
+    print_message("  figures at the root: %d meetings this year, %d secretaries, %d courses, %d person-times\n",
+                  a[iMeet + 9], a[iSec], a[iCourse], a[iCourse + 2]);
+  }
 
   /* Another process imports: its one 'import' entry makes the next request rebuild. */
   assert_int_equal(db_begin(), 0);
