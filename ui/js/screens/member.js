@@ -90,7 +90,10 @@ async function duesSection(m, today, ctx) {
   const lastMonth = addMonths(today.slice(0, 7), -1);
   let form = null;
   if (canWrite() && m.status === 'active' && d.bases.length) {
-    const from = st.oldest_unpaid || (st.last_paid ? addMonths(st.last_paid, 1) : today.slice(0, 7));
+    // Make-up reaches 6 months back from the month of payment (dues.makeup_6m): start there at the earliest.
+    const earliest = addMonths(today.slice(0, 7), -6);
+    const first = st.oldest_unpaid || (st.last_paid ? addMonths(st.last_paid, 1) : today.slice(0, 7));
+    const from = first < earliest ? earliest : first;
     const to = st.oldest_unpaid ? lastMonth : from;
     const due = (a, b) => {
       let sum = 0;
