@@ -213,7 +213,7 @@ test('转接: the inbox lists pending transfers with their age; a return needs a
 });
 
 test('转接: a letter issued from the member page (a missing receiver refused on its field) waits in the outbox', async () => {
-  const id = M(5);   // 刘洋, QJ0101
+  const id = M(5);   // 陈静, QJ0101
   await withPage(async ({ page }) => {
     await page.goto(`${srv.base}/members/${id}`);
     await page.getByTestId('member-page').waitFor();
@@ -300,6 +300,7 @@ test('党费: arrears with the six-month warning; a payment too small is refused
     assert.equal(await page.getByTestId('dues-six').count(), 0);
     assert.equal(await page.getByTestId('dues-last').locator('.value').textContent(), '2026-05');
     assert.match(await page.getByTestId('payments').textContent(), /2025-12 至 2026-05.*微信/);
+    assert.equal(await page.getByTestId('payment-form').getByLabel('所属月份起').inputValue(), '2026-06', 'the next payment starts after the last month paid');
     // The arrears list follows.
     await page.locator('#menu').getByRole('link', { name: '党费' }).click();
     await page.getByTestId('dues-page').waitFor();

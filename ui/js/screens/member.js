@@ -92,9 +92,11 @@ async function duesSection(m, today, ctx) {
   if (canWrite() && m.status === 'active' && d.bases.length) {
     // Make-up reaches 6 months back from the month of payment (dues.makeup_6m): start there at the earliest.
     const earliest = addMonths(today.slice(0, 7), -6);
-    const first = st.oldest_unpaid || (st.last_paid ? addMonths(st.last_paid, 1) : today.slice(0, 7));
+    // After the last month paid when that is within reach, else the oldest unpaid month within reach.
+    const next = st.last_paid ? addMonths(st.last_paid, 1) : null;
+    const first = next && next >= earliest ? next : st.oldest_unpaid || next || today.slice(0, 7);
     const from = first < earliest ? earliest : first;
-    const to = st.oldest_unpaid ? lastMonth : from;
+    const to = from <= lastMonth ? lastMonth : from;
     const due = (a, b) => {
       let sum = 0;
       for (let i = 0, n = monthsBetween(a, b); i < n; i++) {
