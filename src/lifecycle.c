@@ -700,6 +700,67 @@ static void history_get(Req *r) {
   free(zStatus);
 }
 
+/* GET /api/v1/orgs/{code}/lifecycle/monthly?months=N: the changes of the
+ * subtree's membership month by month, for the N months ending with the
+ * current one (default 12): admitted (入党日期 in the month, members now in
+ * the subtree, any status, as the annual tables count), converted (转正日期),
+ * transfers accepted into the subtree from outside it and out of it
+ * (moves inside the subtree are not counted), and members who left the
+ * roster (left, deceased, expelled: status changes dated in the month). */
+static void monthly_get(Req *r) {
+  char zHi[256], zToday[11], zFrom[11], zTo[11], zM[8];
+  scope_range(r->scope.zPath, zHi);
+  util_today(zToday);
+  int n = (int)api_query_int(r, "months", 12);
+  int last = lc_month(zToday), first = last - n + 1;
+  lc_month_str(first, zM);
+  snprintf(zFrom, sizeof zFrom, "%s-01", zM);
+  lc_month_str(last, zM);
+  snprintf(zTo, sizeof zTo, "%s-31", zM);
+  enum { ADM, CONV, TIN, TOUT, LEFT, NKIND };
+  static const char *const azKey[NKIND] = {"admitted", "converted", "transferred_in", "transferred_out", "left"};
+  static const char *const azSql[NKIND] = {
+    "SELECT substr(m.joined_on,1,7), count(*) FROM member m JOIN org o ON o.id=m.org_id WHERE o.path>=?1"
+    " AND o.path<?2 AND m.joined_on>=?3 AND m.joined_on<=?4 GROUP BY 1",
+    "SELECT substr(m.full_on,1,7), count(*) FROM member m JOIN org o ON o.id=m.org_id WHERE o.path>=?1"
+    " AND o.path<?2 AND m.full_on>=?3 AND m.full_on<=?4 GROUP BY 1",
+    "SELECT substr(t.closed_on,1,7), count(*) FROM tr_transfer t JOIN org o ON o.id=t.to_org_id"
+    " JOIN org f ON f.id=t.from_org_id WHERE t.state='accepted' AND o.path>=?1 AND o.path<?2"
+    " AND NOT (f.path>=?1 AND f.path<?2) AND t.closed_on>=?3 AND t.closed_on<=?4 GROUP BY 1",
+    "SELECT substr(t.closed_on,1,7), count(*) FROM tr_transfer t JOIN org f ON f.id=t.from_org_id"
+    " LEFT JOIN org o ON o.id=t.to_org_id WHERE t.state='accepted' AND f.path>=?1 AND f.path<?2"
+    " AND (o.id IS NULL OR NOT (o.path>=?1 AND o.path<?2)) AND t.closed_on>=?3 AND t.closed_on<=?4 GROUP BY 1",
+    "SELECT substr(c.on_date,1,7), count(*) FROM st_change c JOIN org o ON o.id=c.org_id WHERE o.path>=?1"
+    " AND o.path<?2 AND c.to_status IN ('left','deceased','expelled') AND c.on_date>=?3 AND c.on_date<=?4"
+    " GROUP BY 1",
+  };
+  json_t *aMonth = json_array();
+  for (int m = first; m <= last; m++) {
+    lc_month_str(m, zM);
+    json_t *o = json_pack("{s:s}", "month", zM);
+    for (int k = 0; k < NKIND; k++) json_object_set_new(o, azKey[k], json_integer(0));
+    json_array_append_new(aMonth, o);
+  }
+  for (int k = 0; k < NKIND; k++) {
+    DbStmt *s = db_stmt(azSql[k], "tttt", r->scope.zPath, zHi, zFrom, zTo);
+    while (s && db_step(s) == 1) {
+      int i = lc_month(db_col_text(s, 0)) - first;
+      if (i >= 0 && i < n) json_object_set_new(json_array_get(aMonth, (size_t)i), azKey[k], json_integer(db_col_int(s, 1)));
+    }
+  }
+  lc_month_str(first, zM);
+  char zFirst[8];
+  snprintf(zFirst, sizeof zFirst, "%s", zM);
+  lc_month_str(last, zM);
+  api_json(r, 200, json_pack("{s:s, s:s, s:s, s:s, s:o}", "org_code", r->scope.zCode, "today", zToday, "from", zFirst,
+                             "to", zM, "months", aMonth));
+}
+
+static const QParam aMonthlyQuery[] = {
+  {"months", Q_INT, 1, 36, 0},
+  {0, 0, 0, 0, 0},
+};
+
 static const QParam aMobileQuery[] = {
   {"lost", Q_BOOL, 0, 0, 0},
   {0, 0, 0, 0, 0},
@@ -717,6 +778,8 @@ const Route lifecycle_aRoute[] = {
    MB_NFIELD, 0},
   {"POST", "/api/v1/orgs/{code}/inflow", inflow_record, R_WRITE | R_ORG | R_JSONBODY, 0,
    "register a mobile member flowing in to this organization (流入登记)", aInflowField, IF_NFIELD, 0},
+  {"GET", "/api/v1/orgs/{code}/lifecycle/monthly", monthly_get, R_STAFF | R_ORG, aMonthlyQuery,
+   "month by month: members admitted, converted, transferred in and out of the subtree, and who left", 0, 0, 0},
   {"GET", "/api/v1/orgs/{code}/mobile", mobile_list, R_STAFF | R_ORG, aMobileQuery,
    "mobile members of the subtree (where, contact, lost since, last remote participation) and inflow", 0, 0, 0},
 };

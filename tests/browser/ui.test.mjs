@@ -58,7 +58,7 @@ test('a wrong password is refused on the form, in Chinese', () => withPage(async
 test('admin: the county page has its cards, sub-organizations and charts; breadcrumbs lead back up', () => withPage(async ({ page }) => {
   await signIn(page, srv, 'admin', password('admin'));
   assert.equal(new URL(page.url()).pathname, '/orgs/QJ');
-  assert.deepEqual(await menuLabels(page), ['组织架构', '本级组织', '党员', '组织生活', '三会一课', '导入', '导出', '审计日志']);
+  assert.deepEqual(await menuLabels(page), ['组织架构', '本级组织', '党员', '组织生活', '三会一课', '发展党员', '组织关系转接', '党费', '导入', '导出', '审计日志']);
   const county = (await admin.get('/api/v1/orgs/QJ')).json;
   await settled(page);
   assert.equal(await page.locator('[data-testid=card-members] .value').textContent(), String(county.member_count));
@@ -298,7 +298,7 @@ test('org_admin: starts at their organization, sees nothing outside it', () => w
 
 test('viewer: reads, but no edit, import or delete', () => withPage(async ({ page }) => {
   await signIn(page, srv, 'viewer', password('viewer'));
-  assert.deepEqual(await menuLabels(page), ['组织架构', '本级组织', '党员', '组织生活', '三会一课', '导出', '审计日志']);
+  assert.deepEqual(await menuLabels(page), ['组织架构', '本级组织', '党员', '组织生活', '三会一课', '发展党员', '组织关系转接', '党费', '导出', '审计日志']);
   await page.goto(`${srv.base}/members/${ZSF.id}`);
   await page.locator('h1').filter({ hasText: '张三丰' }).waitFor();
   assert.equal(await page.getByRole('link', { name: '编辑' }).count(), 0);

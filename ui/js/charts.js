@@ -106,3 +106,19 @@ export function countBy(items, key, order) {
   if (order) out.sort((a, b) => (order.indexOf(a.name) + 1 || 99) - (order.indexOf(b.name) + 1 || 99));
   return out;
 }
+
+/** Several series over the same categories (months): lines, or bars when asked. series: [{name, values}]. */
+export function lines(names, series, { type = 'line', unit = '' } = {}) {
+  return (px, w) => {
+    const narrow = w < NARROW;
+    return {
+      tooltip: { trigger: 'axis' },
+      legend: { bottom: 0, type: narrow ? 'scroll' : 'plain', textStyle: { fontSize: px * 0.75 } },
+      grid: { left: 8, right: 16, top: 16, bottom: px * 2.6, containLabel: true },
+      xAxis: { type: 'category', data: names, axisLabel: { fontSize: px * 0.7, rotate: narrow ? 45 : 0 } },
+      yAxis: { type: 'value', minInterval: 1, axisLabel: { fontSize: px * 0.75 } },
+      series: series.map((s) => ({ name: s.name, type, data: s.values, smooth: false, symbolSize: 6, barMaxWidth: 14,
+        label: { show: false, formatter: `{c}${unit}` } })),
+    };
+  };
+}

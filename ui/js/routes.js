@@ -32,6 +32,13 @@ export const routes = [
   { path: '/meetings/:id', load: () => import('./screens/meeting.js'), roles: STAFF },
   { path: '/obligations', load: () => import('./screens/obligations.js'), roles: STAFF,
     menu: { label: '三会一课', order: 45 } },
+  { path: '/development', load: () => import('./screens/development.js'), roles: STAFF,
+    menu: { label: '发展党员', order: 50 } },
+  { path: '/applicants/:id', load: () => import('./screens/applicant.js'), roles: STAFF },
+  { path: '/transfers', load: () => import('./screens/transfers.js'), roles: STAFF,
+    menu: { label: '组织关系转接', order: 52 } },
+  { path: '/dues', load: () => import('./screens/dues.js'), roles: STAFF,
+    menu: { label: '党费', order: 55 } },
   { path: '/me', load: () => import('./screens/me.js'), roles: MEMBER,
     menu: { label: '我的信息', order: 10 } },
 ];

@@ -8,6 +8,8 @@ let uid = 0;
 
 /**
  * A form over fields (fields.js). values: the current record (edit) or {}.
+ * An enum's options are values, or [value, label] pairs; type 'month' is a
+ * YYYY-MM input, 'number' a plain number (hours, days, months).
  * opts.only: names to include; opts.readonly: names shown but not editable;
  * opts.suggest: {fieldName: async (typed) -> [{value, label}]}: suggestions,
  * asked for when the field gets focus and as the user types (so a province's
@@ -26,7 +28,10 @@ export function fieldForm(fields, values = {}, opts = {}) {
     if (f.type === 'enum') {
       input = h('select', { id, name: f.name, disabled: ro },
         h('option', { value: '' }, f.required ? '请选择' : '（不填）'),
-        f.options.map((o) => h('option', { value: o, selected: v === o }, o)));
+        f.options.map((o) => {
+          const [val, text] = Array.isArray(o) ? o : [o, o];
+          return h('option', { value: val, selected: v === val }, text);
+        }));
     } else if (f.type === 'bool') {
       input = h('input', { id, name: f.name, type: 'checkbox', checked: !!v, disabled: ro });
     } else {
@@ -34,8 +39,9 @@ export function fieldForm(fields, values = {}, opts = {}) {
       const listId = suggest ? `${id}-list` : null;
       input = h('input', {
         id, name: f.name, disabled: ro,
-        type: f.type === 'date' ? 'date' : f.type === 'money' ? 'number' : f.type === 'phone' ? 'tel' : 'text',
-        inputmode: f.type === 'idnum' ? 'text' : null, step: f.type === 'money' ? '0.01' : null, min: f.type === 'money' ? '0' : null,
+        type: f.type === 'date' ? 'date' : f.type === 'month' ? 'month' : f.type === 'money' || f.type === 'number' ? 'number' : f.type === 'phone' ? 'tel' : 'text',
+        inputmode: f.type === 'idnum' ? 'text' : null, step: f.type === 'money' ? '0.01' : f.type === 'number' ? 'any' : null,
+        min: f.type === 'money' || f.type === 'number' ? '0' : null,
         maxlength: f.max || null, autocomplete: 'off', list: listId,
         value: v === null || v === undefined ? '' : String(v),
       });
@@ -71,7 +77,7 @@ export function fieldForm(fields, values = {}, opts = {}) {
     const i = inputs[f.name];
     if (f.type === 'bool') return i.checked;
     const s = i.value.trim();
-    if (f.type === 'money') return s === '' ? null : Number(s);
+    if (f.type === 'money' || f.type === 'number') return s === '' ? null : Number(s);
     return s === '' ? null : s;
   };
   const norm = (f, v) => (v === undefined || v === '' ? null : f.type === 'bool' ? !!v : f.type === 'money' && v !== null ? Number(v) : v);

@@ -3,7 +3,9 @@
 // sub-organizations' member counts, kinds and domains; for a branch, its own
 // members by sex, education, age band and category from one page of the
 // member list), the statistics section when the server has that module, and
-// its details. Actions lead to its members, export, edit and new records.
+// how it is doing over time (三会一课 this year, membership changes by month),
+// and its details. Actions lead to its members, meetings, the lifecycle
+// boards (development, transfers, dues), export, edit and new records.
 import { h } from '../dom.js';
 import { get } from '../api.js';
 import { canWrite } from '../session.js';
@@ -11,6 +13,7 @@ import { getOrg, ancestors, crumbs } from '../orgs.js';
 import { ORG_FIELDS, ORG_KINDS, BRANCH_KINDS, PARENT_KINDS, EDUCATIONS, yearsSince } from '../fields.js';
 import { chartCard, pie, bar, countBy } from '../charts.js';
 import { statsSection } from '../stats.js';
+import { trendSection } from '../orgcharts.js';
 import { kv, stat } from '../widgets.js';
 
 const enc = encodeURIComponent;
@@ -64,6 +67,9 @@ export default {
 
     const stats = h('div');
     statsSection(code, ctx).then((s) => { if (s && !ctx.stale()) stats.replaceWith(s); });
+    const trends = h('div', { 'aria-busy': 'true' });
+    trendSection(code, ctx).then((s) => { if (!ctx.stale()) trends.replaceWith(s || h('div')); })
+      .catch((e) => { if (!ctx.stale()) trends.replaceWith(h('p', { class: 'alert' }, e.message)); });
 
     const w = canWrite();
     const tags = [o.kind, o.domain, o.formation, o.joint ? '联合' : null, o.temporary ? '临时' : null, o.project ? '项目' : null, o.ended_on ? '已撤销' : null].filter(Boolean);
@@ -77,6 +83,9 @@ export default {
         w ? h('a', { class: 'btn', href: `/orgs/${enc(code)}/edit` }, '编辑') : null,
         h('a', { class: 'btn', href: `/orgs/${enc(code)}/meetings` }, '组织生活'),
         h('a', { class: 'btn', href: `/obligations?org=${enc(code)}` }, '三会一课'),
+        h('a', { class: 'btn', href: `/development?org=${enc(code)}` }, '发展党员'),
+        h('a', { class: 'btn', href: `/transfers?org=${enc(code)}` }, '组织关系转接'),
+        h('a', { class: 'btn', href: `/dues?org=${enc(code)}` }, '党费'),
         h('a', { class: 'btn', href: `/export?org=${enc(code)}` }, '导出'),
         h('a', { class: 'btn', href: `/audit?org=${enc(code)}` }, '审计日志')),
       h('h2', { class: 'sr-only' }, '概况'),
@@ -91,6 +100,7 @@ export default {
           h('span', { class: 'count' }, `${k.member_count} 人`))))) : null,
       charts.length ? h('section', null, h('h2', null, kids.length ? '下级组织分布' : '本支部党员构成'), h('div', { class: 'charts' }, charts)) : null,
       stats,
+      trends,
       h('section', null, h('h2', null, '基本信息'), h('div', { class: 'card' }, kv(ORG_FIELDS, o))));
   },
 };

@@ -1,0 +1,60 @@
+// orgcharts.js: the section of an organization page on how it is doing over
+// time: 三会一课 this year (the branches of the subtree that met every
+// obligation, that met them with something to note, and that missed a
+// meeting, from GET /orgs/{code}/obligations: each finding names its branch)
+// and the membership's changes month by month over the last year (admitted,
+// converted, transferred in and out, left: GET /orgs/{code}/lifecycle/monthly).
+// A part whose module is not built in is left out.
+import { h } from './dom.js';
+import { get } from './api.js';
+import { chartCard, pie, lines } from './charts.js';
+import { stat } from './widgets.js';
+
+const enc = encodeURIComponent;
+const AMBER = new Set(['late', 'quorum', 'no_lecture', 'six_months']);
+
+/** Branches by light from an obligations answer: {green, amber, red, partial}. */
+export function branchLights(ob) {
+  const red = new Set(), amber = new Set();
+  for (const f of ob.findings) {
+    if (f.type === 'missing') red.add(f.org_code);
+    else if (AMBER.has(f.type)) amber.add(f.org_code);
+  }
+  for (const c of red) amber.delete(c);
+  const n = ob.summary.branches;
+  return { red: red.size, amber: amber.size, green: Math.max(0, n - red.size - amber.size), partial: ob.total > ob.findings.length };
+}
+
+const SERIES = [['admitted', '发展党员（入党）'], ['converted', '预备党员转正'], ['transferred_in', '转入'], ['transferred_out', '转出'], ['left', '出党、去世等']];
+
+export async function trendSection(code, ctx) {
+  const [ob, mo] = await Promise.all([
+    get(`/api/v1/orgs/${enc(code)}/obligations`, { limit: 10000 }).catch((e) => (e.noRoute || e.status === 403 ? null : Promise.reject(e))),
+    get(`/api/v1/orgs/${enc(code)}/lifecycle/monthly`, { months: 12 }).catch((e) => (e.noRoute || e.status === 403 ? null : Promise.reject(e))),
+  ]);
+  if (!ob && !mo) return null;
+  const cards = [], charts = [];
+  if (ob) {
+    const l = branchLights(ob);
+    const n = ob.summary.branches;
+    cards.push(stat('三会一课全部落实', n ? `${Math.round((l.green / n) * 100)}%` : '—', `${l.green} / ${n} 个党支部（${ob.from.slice(0, 4)} 年已结束的月份）`, { testid: 'card-obligations' }));
+    cards.push(stat('应开 / 已开', `${ob.summary.held} / ${ob.summary.due}`, ob.summary.missing ? `缺开 ${ob.summary.missing} 次` : '没有缺开', { text: true, testid: 'card-meetings' }));
+    charts.push(chartCard('党支部三会一课落实情况', pie([
+      { name: '全部落实', value: l.green }, { name: '需注意', value: l.amber }, { name: '有缺开', value: l.red },
+    ].filter((d) => d.value > 0)), ctx, { testid: 'chart-obligations' }));
+    charts[charts.length - 1].dataset.green = l.green;
+    charts[charts.length - 1].dataset.amber = l.amber;
+    charts[charts.length - 1].dataset.red = l.red;
+  }
+  if (mo) {
+    const sum = (k) => mo.months.reduce((t, x) => t + x[k], 0);
+    cards.push(stat('近 12 个月发展党员', sum('admitted'), `转正 ${sum('converted')} 人`, { testid: 'card-admitted' }));
+    cards.push(stat('近 12 个月转入 / 转出', `${sum('transferred_in')} / ${sum('transferred_out')}`, '跨出本组织范围的转接', { text: true, testid: 'card-transfers' }));
+    const names = mo.months.map((x) => `${Number(x.month.slice(5))}月`);
+    charts.push(chartCard(`党员队伍变化（${mo.from} 至 ${mo.to}）`,
+      lines(names, SERIES.map(([k, n]) => ({ name: n, values: mo.months.map((x) => x[k]) })), { type: 'bar', unit: '人' }), ctx, { testid: 'chart-trend' }));
+    charts[charts.length - 1].classList.add('wide');
+  }
+  return h('section', { 'data-testid': 'trends' }, h('h2', null, '组织生活与党员队伍变化'),
+    h('div', { class: 'stats' }, cards), h('div', { class: 'charts' }, charts));
+}

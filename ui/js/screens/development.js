@@ -1,0 +1,114 @@
+// development.js: 发展党员 board for an organization's subtree: the four pools
+// (入党申请人, 入党积极分子, 发展对象, 预备党员) as columns of cards on a desktop
+// and stacked lists on a phone, each headed by its count from
+// /development/pools, each card opening the person's page; the alerts (talks
+// overdue, probation ending this month or past, conversions overdue,
+// approvals waiting past 3 months); and the year's plan, quota against what
+// was done, which writers may set.
+import { h, fill, toast } from '../dom.js';
+import { get, request } from '../api.js';
+import { canWrite } from '../session.js';
+import { getOrg, ancestors, crumbs } from '../orgs.js';
+import { stat, table, fieldForm } from '../widgets.js';
+import { orgOf, childLinks, compact, STAGES, STAGE_NAME } from '../lifecycle.js';
+
+const enc = encodeURIComponent;
+const NAMES = 60;
+const ALERTS = [
+  ['talk_overdue', '逾期未谈话', '收到入党申请书后一个月内应派人谈话'],
+  ['probation_ending', '预备期本月届满', '预备期届满应及时讨论转正'],
+  ['conversion_overdue', '转正逾期', '预备期已满，尚未讨论转正'],
+  ['approval_waiting', '待审批超过 3 个月', '支部大会通过后，上级党委超过三个月未审批'],
+];
+const PLAN = [['activists', '确定入党积极分子'], ['candidates', '确定发展对象'], ['members', '发展党员']];
+
+function card(p) {
+  const since = p.steps && p.steps.length ? p.steps[p.steps.length - 1] : null;
+  return h('li', { class: 'pcard', 'data-id': p.id },
+    h('a', { href: `/applicants/${p.id}` }, p.name),
+    h('div', { class: 'muted small' }, p.org_name),
+    since ? h('div', { class: 'muted small' }, `${since.on} ${since.kind === 'application' ? '递交申请' : '最近环节'}`) : null);
+}
+
+function alertTable(key, items) {
+  return table([
+    { label: '姓名', cell: (a) => h('a', { href: `/applicants/${a.id}` }, a.name), head: true },
+    { label: '组织', cell: (a) => a.org_code },
+    { label: '阶段', cell: (a) => STAGE_NAME[a.stage] || a.stage },
+    { label: '起算日期', cell: (a) => a.since || '—' },
+    { label: '应办日期', cell: (a) => h('span', { class: 'tag' }, a.due_on || '—') },
+  ], items, { empty: '无', testid: `alert-${key}` });
+}
+
+function planSection(code, plan, ctx) {
+  const q = plan.quota;
+  const rows = PLAN.map(([k, label]) => {
+    const done = plan.done[k] ?? 0, quota = q ? q[k] : null;
+    const pct = quota ? Math.min(100, Math.round((done / quota) * 100)) : null;
+    return h('div', { class: 'progress-row', 'data-plan': k },
+      h('div', { class: 'row' }, h('span', { class: 'grow' }, label),
+        h('strong', { 'data-testid': `plan-${k}` }, quota === null ? `${done} 人（未定计划）` : `${done} / ${quota} 人`)),
+      h('progress', { max: 100, value: pct ?? 0, 'aria-label': `${label}完成情况` }, pct === null ? '—' : `${pct}%`));
+  });
+  let form = null;
+  if (canWrite()) {
+    const f = fieldForm(PLAN.map(([k, label]) => ({ name: k, label: `${label}计划数`, type: 'number', required: true })), q || {});
+    const msg = h('div', { class: 'alert', role: 'alert', hidden: true });
+    form = h('form', { class: 'card', novalidate: true, 'data-testid': 'plan-form' }, h('h3', null, `设定 ${plan.year} 年计划`), f.el, msg,
+      h('div', { class: 'row end' }, h('button', { class: 'btn primary', type: 'submit' }, '保存计划')));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      f.clearErrors();
+      msg.hidden = true;
+      try {
+        await request('PUT', `/api/v1/orgs/${enc(code)}/development/plan`, { json: compact({ year: plan.year, ...f.values() }) });
+        toast('发展计划已保存');
+        ctx.navigate(location.pathname + location.search, { replace: true });
+      } catch (err) {
+        if (!f.showError(err)) { fill(msg, err.message); msg.hidden = false; }
+      }
+    });
+  }
+  return h('section', { 'data-testid': 'plan' }, h('h2', null, `${plan.year} 年发展计划`),
+    h('div', { class: 'card' }, rows,
+      q ? h('p', { class: 'muted small' }, `计划由 ${q.updated_by} 于 ${q.updated_at.slice(0, 10)} 设定；完成数按本组织及下级组织当年记录的环节日期统计。`)
+        : h('p', { class: 'muted small' }, '本组织尚未设定今年的发展计划。')),
+    form);
+}
+
+export default {
+  title: '发展党员',
+  async render(ctx) {
+    const code = orgOf(ctx);
+    const base = `/api/v1/orgs/${enc(code)}`;
+    const [o, chain, pools, alerts, kids, ...lists] = await Promise.all([getOrg(code), ancestors(code),
+      get(`${base}/development/pools`), get(`${base}/development/alerts`), childLinks(code, '/development'),
+      ...STAGES.map(([s]) => get(`${base}/applicants`, { stage: s, limit: NAMES }))]);
+    const plan = await get(`${base}/development/plan`, { year: Number(alerts.today.slice(0, 4)) });
+    document.title = `${o.name} · 发展党员 · 强基`;
+    const nAlerts = ALERTS.reduce((n, [k]) => n + (alerts[k]?.length || 0), 0);
+    return h('div', { 'data-testid': 'development-page', 'data-code': code },
+      crumbs(chain),
+      h('h1', null, `${o.name} · 发展党员`),
+      kids,
+      h('div', { class: 'stats' },
+        stat('在发展中', STAGES.reduce((n, [s]) => n + (pools[s] || 0), 0), '申请人至预备党员'),
+        stat('已转正', pools.full ?? 0, '经本系统发展', { testid: 'pool-full' }),
+        stat('负面清单', pools.negative ?? 0, '不得发展的人员'),
+        stat('提醒', nAlerts, `截至 ${alerts.today}`, { testid: 'alerts-count' })),
+      h('h2', null, '四个阶段'),
+      h('div', { class: 'board', 'data-testid': 'pools' }, STAGES.map(([s, label], i) => {
+        const l = lists[i];
+        return h('section', { class: 'column', 'data-stage': s, 'aria-label': label },
+          h('h3', null, h('span', null, label), h('span', { class: 'count', 'data-testid': `pool-${s}` }, String(pools[s] ?? 0))),
+          l.items.length ? h('ul', { class: 'pcards' }, l.items.map(card)) : h('p', { class: 'muted small' }, '暂无'),
+          l.total > l.items.length ? h('p', { class: 'muted small' }, `另有 ${l.total - l.items.length} 人未列出`) : null);
+      })),
+      h('section', { 'data-testid': 'alerts' }, h('h2', null, '提醒'),
+        ALERTS.map(([k, label, note]) => h('div', { class: 'card', 'data-alert': k },
+          h('h3', null, label, h('span', { class: 'tag' + (alerts[k]?.length ? '' : ' grey') }, String(alerts[k]?.length || 0))),
+          h('p', { class: 'muted small' }, note),
+          alertTable(k, alerts[k] || [])))),
+      planSection(code, plan, ctx));
+  },
+};

@@ -1,0 +1,71 @@
+// dues.js: 党费 of an organization's subtree: how many members are tracked and
+// how many owe, aged (1-3, 4-6, 7 or more months), the six-month warning
+// (six months in a row unpaid: under the Party constitution, without good
+// reason, regarded as having left the Party) with the names, the members in
+// arrears (each opening the member's page, where a payment is recorded), the
+// members who paid last year but not yet this year, and the treasurer's sheet
+// of the year as Excel or CSV.
+import { h } from '../dom.js';
+import { get, url } from '../api.js';
+import { getOrg, ancestors, crumbs } from '../orgs.js';
+import { stat, table } from '../widgets.js';
+import { orgOf, childLinks, yuan } from '../lifecycle.js';
+
+const enc = encodeURIComponent;
+const AGE = { '1-3': '1-3 个月', '4-6': '4-6 个月', '7+': '7 个月以上' };
+
+function arrearsTable(items) {
+  const el = table([
+    { label: '姓名', cell: (a) => h('a', { href: `/members/${a.member_id}` }, a.name), head: true },
+    { label: '组织', cell: (a) => a.org_code },
+    { label: '欠缴月数', cell: (a) => h('span', { 'data-testid': 'months' }, `${a.unpaid_months} 个月`) },
+    { label: '连续未缴', cell: (a) => `${a.consecutive_unpaid} 个月` },
+    { label: '欠缴金额', cell: (a) => yuan(a.owed) },
+    { label: '最早欠缴', cell: (a) => a.oldest_unpaid || '—' },
+    { label: '最近交至', cell: (a) => a.last_paid || '未交' },
+    { label: '账龄', cell: (a) => (a.six_month_flag ? h('span', { class: 'tag', 'data-testid': 'six' }, '连续六个月未交')
+      : h('span', { class: a.ageing === '1-3' ? 'tag grey' : 'tag amber' }, AGE[a.ageing] || a.ageing)) },
+  ], items, { empty: '没有欠缴党费的党员', testid: 'arrears' });
+  for (const [i, tr] of [...el.querySelectorAll('tbody tr')].entries()) tr.dataset.member = items[i].member_id;
+  return el;
+}
+
+export default {
+  title: '党费',
+  async render(ctx) {
+    const code = orgOf(ctx);
+    const base = `/api/v1/orgs/${enc(code)}/dues`;
+    const [o, chain, ar, kids] = await Promise.all([getOrg(code), ancestors(code), get(`${base}/arrears`), childLinks(code, '/dues')]);
+    const year = Number(ar.today.slice(0, 4));
+    const lapsed = await get(`${base}/lapsed`, { year });
+    document.title = `${o.name} · 党费 · 强基`;
+    const six = ar.items.filter((a) => a.six_month_flag);
+    const exp = (format) => h('a', { class: 'btn', href: url('/api/v1/export/dues', { org: code, year, format }), download: '', 'data-testid': `dues-export-${format}` },
+      format === 'xlsx' ? `下载 ${year} 年收缴台账（Excel）` : '下载（CSV）');
+    return h('div', { 'data-testid': 'dues-page', 'data-code': code },
+      crumbs(chain),
+      h('h1', null, `${o.name} · 党费`),
+      kids,
+      h('div', { class: 'row actions' }, exp('xlsx'), exp('csv')),
+      h('div', { class: 'stats' },
+        stat('纳入核算', ar.tracked, '已核定党费基数的党员'),
+        stat('欠缴人数', ar.in_arrears, `截至 ${ar.today}，当月不计`, { testid: 'in-arrears' }),
+        stat('欠 1-3 个月', ar.ageing['1-3'], null, { testid: 'age-1-3' }),
+        stat('欠 4-6 个月', ar.ageing['4-6'], null, { testid: 'age-4-6' }),
+        stat('欠 7 个月以上', ar.ageing['7+'], null, { testid: 'age-7' }),
+        stat('连续六个月未交', ar.six_month_flags, '应谈话核实', { testid: 'six-count' }),
+        stat(`去年交、${year} 年未交`, lapsed.items.length, null, { testid: 'lapsed-count' })),
+      six.length ? h('div', { class: 'alert', role: 'alert', 'data-testid': 'six-warning' },
+        h('strong', null, '六个月预警：'),
+        six.map((a, i) => [i ? '、' : '', h('a', { href: `/members/${a.member_id}` }, a.name)]),
+        ` 已连续六个月未交纳党费。党章规定：党员无正当理由连续六个月不交纳党费，就被认为是自行脱党。请及时谈话核实。`) : null,
+      h('section', null, h('h2', null, `欠缴党费（${ar.in_arrears} 人）`), arrearsTable(ar.items)),
+      h('section', null, h('h2', null, `去年交纳、${year} 年尚未交纳（${lapsed.items.length} 人）`),
+        table([
+          { label: '姓名', cell: (a) => h('a', { href: `/members/${a.member_id}` }, a.name), head: true },
+          { label: '组织', cell: (a) => a.org_code },
+          { label: '最近交至', cell: (a) => a.last_paid || '—' },
+        ], lapsed.items, { empty: '没有这样的党员', testid: 'lapsed' })),
+      h('p', { class: 'muted small' }, '登记交纳：打开党员信息页，在“党费”一节登记。'));
+  },
+};

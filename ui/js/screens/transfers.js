@@ -1,0 +1,116 @@
+// transfers.js: 组织关系转接 inbox of an organization's subtree: pending
+// transfers addressed to it, each with its age in days, which a writer
+// accepts (the member moves) or returns with a reason (required: the
+// server's message appears beside the reason when it is missing); pending
+// transfers it sent, where a transfer to an organization outside the system
+// is closed by the sender (receipt or return recorded); and the history of
+// closed transfers, newest first. A viewer sees the lists without buttons.
+import { h, fill, toast } from '../dom.js';
+import { get, post } from '../api.js';
+import { canWrite } from '../session.js';
+import { getOrg, ancestors, crumbs } from '../orgs.js';
+import { table, stat } from '../widgets.js';
+import { orgOf, childLinks, addDays, compact } from '../lifecycle.js';
+
+const enc = encodeURIComponent;
+const STATE = { issued: '待接收', accepted: '已接收', returned: '已退回' };
+const HISTORY = 50;
+
+const receiver = (t) => t.to_org_name || (t.to_outside ? `${t.to_outside}（系统外）` : t.to_org_code) || '—';
+
+/** The accept / return controls of a pending transfer; outside: the sender records what the outside organization did. */
+function actions(t, ctx, { outside = false } = {}) {
+  const today = addDays(t.issued_on, t.age_days);
+  const err = h('div', { class: 'err', role: 'alert', hidden: true });
+  const on = h('input', { type: 'date', value: today, min: t.issued_on, max: today, 'aria-label': `${t.member_name}的办理日期` });
+  const reason = h('input', { type: 'text', maxlength: 200, placeholder: '退回原因（退回时必填）', 'aria-label': `${t.member_name}的退回原因` });
+  const box = h('div', { class: 'transfer-actions', 'data-testid': 'transfer-actions' });
+  const busy = (b) => { for (const x of box.querySelectorAll('button')) x.disabled = b; };
+  const act = async (what, body, done) => {
+    err.hidden = true;
+    for (const i of [on, reason]) { i.removeAttribute('aria-invalid'); i.parentElement.classList.remove('invalid'); }
+    busy(true);
+    try {
+      await post(`/api/v1/transfers/${t.id}/${what}`, compact(body));
+      toast(done);
+      ctx.navigate(location.pathname + location.search, { replace: true });
+    } catch (e) {
+      const input = e.field === 'reason' ? reason : e.field === 'on' ? on : null;
+      if (input) { input.setAttribute('aria-invalid', 'true'); input.focus(); }
+      fill(err, e.message);
+      err.hidden = false;
+      busy(false);
+    }
+  };
+  fill(box, h('div', { class: 'row' }, on,
+    h('button', { class: 'btn small primary', type: 'button', onclick: () => act('accept', { on: on.value }, `已${outside ? '登记回执' : '接收'}：${t.member_name}`) },
+      outside ? '登记回执' : '接收')),
+  h('div', { class: 'row' }, reason,
+    h('button', { class: 'btn small danger', type: 'button', onclick: () => act('return', { on: on.value, reason: reason.value.trim() }, `已退回：${t.member_name}`) }, '退回')),
+  err);
+  return box;
+}
+
+function list(items, ctx, { kind }) {
+  const cols = [
+    { label: '党员', cell: (t) => (kind === 'out' || kind === 'history' ? h('a', { href: `/members/${t.member_id}` }, t.member_name) : t.member_name), head: true },
+    { label: '转出组织', cell: (t) => t.from_org_name || t.from_org_code },
+    { label: '转入组织', cell: (t) => receiver(t) },
+    { label: '开具日期', cell: (t) => t.issued_on },
+  ];
+  if (kind === 'history') {
+    cols.push({ label: '办结', cell: (t) => [h('span', { class: t.state === 'returned' ? 'tag' : 'tag grey', 'data-testid': 'state' }, STATE[t.state] || t.state), ` ${t.closed_on || ''}`] });
+    cols.push({ label: '说明', cell: (t) => t.close_reason || '—' });
+  } else {
+    cols.push({ label: '已等待', cell: (t) => h('span', { class: t.age_days > 30 ? 'tag' : null, 'data-testid': 'age' }, `${t.age_days} 天`) });
+  }
+  cols.push({ label: '介绍信', cell: (t) => [t.letter_no || '—', t.reason ? h('div', { class: 'muted small' }, t.reason) : null] });
+  if (canWrite() && kind === 'in') cols.push({ label: '办理', cell: (t) => actions(t, ctx) });
+  if (canWrite() && kind === 'out') cols.push({ label: '办理', cell: (t) => (t.to_outside ? actions(t, ctx, { outside: true }) : h('span', { class: 'muted small' }, '等待对方接收')) });
+  const el = table(cols, items, {
+    empty: { in: '没有待接收的转接', out: '没有待对方接收的转接', history: '还没有办结的转接' }[kind],
+    testid: { in: 'inbox', out: 'outbox', history: 'history' }[kind],
+  });
+  for (const [i, tr] of [...el.querySelectorAll('tbody tr')].entries()) { tr.dataset.id = items[i].id; tr.dataset.member = items[i].member_id; }
+  return el;
+}
+
+/** The newest closed transfers (the API lists oldest first). */
+async function history(base) {
+  const q = async (state) => {
+    const first = await get(base, { state, limit: 1 });
+    if (first.total <= 1) return first.items;
+    return (await get(base, { state, limit: HISTORY, offset: Math.max(0, first.total - HISTORY) })).items;
+  };
+  const [a, r] = await Promise.all([q('accepted'), q('returned')]);
+  return [...a, ...r].sort((x, y) => (y.closed_on || '').localeCompare(x.closed_on || '') || y.id - x.id).slice(0, HISTORY);
+}
+
+export default {
+  title: '组织关系转接',
+  async render(ctx) {
+    const code = orgOf(ctx);
+    const base = `/api/v1/orgs/${enc(code)}/transfers`;
+    const [o, chain, inn, out, done, kids] = await Promise.all([getOrg(code), ancestors(code),
+      get(base, { direction: 'in', limit: 200 }), get(base, { direction: 'out', limit: 200 }), history(base), childLinks(code, '/transfers')]);
+    document.title = `${o.name} · 组织关系转接 · 强基`;
+    const inIds = new Set(inn.items.map((t) => t.id));
+    const outOnly = out.items.filter((t) => !inIds.has(t.id));
+    const old = inn.items.filter((t) => t.age_days > 30).length;
+    return h('div', { 'data-testid': 'transfers-page', 'data-code': code },
+      crumbs(chain),
+      h('h1', null, `${o.name} · 组织关系转接`),
+      kids,
+      h('div', { class: 'stats' },
+        stat('待接收', inn.total, '转入本组织及下级组织', { testid: 'in-total' }),
+        stat('等待超过 30 天', old, null, { testid: 'in-old' }),
+        stat('已转出待接收', outOnly.length, null, { testid: 'out-total' }),
+        stat('最近办结', done.length, `最多显示 ${HISTORY} 条`)),
+      h('section', null, h('h2', null, '待接收'),
+        inn.total > inn.items.length ? h('p', { class: 'muted small' }, `仅显示前 ${inn.items.length} 条，共 ${inn.total} 条`) : null,
+        list(inn.items, ctx, { kind: 'in' })),
+      h('section', null, h('h2', null, '已转出，待对方接收'), list(outOnly, ctx, { kind: 'out' })),
+      h('section', null, h('h2', null, '办结记录'), list(done, ctx, { kind: 'history' })),
+      h('p', { class: 'muted small' }, '开具转接介绍信：在党员信息页办理。'));
+  },
+};
