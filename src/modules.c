@@ -26,6 +26,7 @@ extern const char *const points_aMigration[]; extern const int points_nMigration
 extern const char *const life_aMigration[]; extern const int life_nMigration;
 extern const char *const obligations_aMigration[]; extern const int obligations_nMigration;
 extern int life_demo(const DemoOpts *pOpts, const DemoResult *pRes);
+extern int training_demo(const DemoOpts *pOpts, const DemoResult *pRes);
 extern const StatsFigure life_figMeetings, life_figSecretaries, training_figCourses;
 
 const RouteSet http_aRouteSet[] = {
@@ -87,6 +88,7 @@ const int events_nListener = 1;
 /* Modules that add their own demo data to `qiangji demo`. */
 const DemoHook demo_aHook[] = {
   life_demo,
+  training_demo,   /* after life_demo: its campaign takes in meetings */
   lifecycle_demo,
 };
 const int demo_nHook = (int)ARRAY_LEN(demo_aHook);

@@ -1,0 +1,131 @@
+/* training_demo.c: the demo's training and campaigns. Every committee (an
+ * organization with branches or committees under it) holds a winter
+ * training (冬训) in January and a themed course (专题培训) in the autumn of
+ * 2025, and the county, city or province root a 2026 winter training too;
+ * each course has attendees drawn from its subtree (about one member in
+ * seven of the first branches met, at most 40). The root launches one
+ * campaign, 深入贯彻中央八项规定精神学习教育 (March to July 2025), for its whole
+ * tree; the branches' lectures and theme days of those months, and the
+ * committees' themed courses, belong to it.
+ *
+ * Runs after the organizational-life hook (the meetings are there). Choices
+ * come from the demo seed and the organization id, so the data do not
+ * depend on the order of work. Committed every few thousand courses. */
+#include "demo.h"
+#include "db.h"
+#include "util.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CAMPAIGN_FROM "2025-03-01"
+#define CAMPAIGN_TO "2025-07-31"
+#define ATTENDEES_MAX 40
+#define COMMIT_EVERY 2000
+
+typedef struct CourseKind {
+  const char *zTitle, *zCategory, *zFrom, *zTo;
+  int hoursTenths;
+  int bCampaign;
+} CourseKind;
+
+static const CourseKind aKind[] = {
+  {"2025年度党员冬训", "冬训春训", "2025-01-06", "2025-01-24", 160, 0},
+  {"深入贯彻中央八项规定精神专题培训", "专题培训", "2025-05-12", "2025-05-14", 120, 1},
+  {"学习贯彻党的二十届四中全会精神专题培训", "专题培训", "2025-11-10", "2025-11-12", 80, 0},
+};
+
+static unsigned long long mix(unsigned long long x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+/* One course of organization orgId (subtree path zPath) with its attendees. */
+static int one_course(long long orgId, const char *zPath, const CourseKind *k, long long campaignId,
+                      unsigned long long seed, const char *zNow, long long *pnAtt) {
+  if (db_exec("INSERT INTO course(org_id, title, category, started_on, ended_on, hours_tenths, place, campaign_id,"
+              " created_at) VALUES(?,?,?,?,?,?,'党员活动室',nullif(?,0),?)",
+              "IttttIIt", orgId, k->zTitle, k->zCategory, k->zFrom, k->zTo, (long long)k->hoursTenths,
+              k->bCampaign ? campaignId : 0, zNow))
+    return -1;
+  long long courseId = db_last_rowid();
+  char zHi[256];
+  snprintf(zHi, sizeof zHi, "%.*s0", (int)strlen(zPath) - 1, zPath);
+  /* Members of the subtree who joined before the course, one in seven by a
+   * hash of the seed: a plausible class, read from the first branches met. */
+  if (db_exec("INSERT INTO course_attendee(course_id, member_id, hours_tenths)"
+              " SELECT ?1, m.id, ?2 FROM org o JOIN member m ON m.org_id=o.id"
+              " WHERE o.path >= ?3 AND o.path < ?4 AND m.status='active' AND m.joined_on < ?5"
+              " AND (m.id * 7919 + ?6) % 7 = 0 LIMIT ?7",
+              "IIttIIi", courseId, (long long)k->hoursTenths, zPath, zHi, k->zFrom,
+              (long long)(seed % 7), ATTENDEES_MAX))
+    return -1;
+  *pnAtt += db_changes();
+  return 0;
+}
+
+int training_demo(const DemoOpts *pOpts, const DemoResult *pRes) {
+  double t0 = util_now();
+  char zNow[32];
+  util_timestamp(zNow);
+  long long rootId = db_int(0, "SELECT id FROM org WHERE code=?", "t", pRes->zRoot);
+  if (db_begin()) return -1;
+  int rc = db_exec("INSERT INTO campaign(code, name, org_id, started_on, ended_on, created_at)"
+                   " VALUES('BXGD2025', '深入贯彻中央八项规定精神学习教育', ?, ?, ?, ?)",
+                   "Ittt", rootId, CAMPAIGN_FROM, CAMPAIGN_TO, zNow);
+  long long campaignId = db_last_rowid();
+  if (!rc) rc = db_exec("INSERT INTO campaign_org(campaign_id, org_id) VALUES(?, ?)", "II", campaignId, rootId);
+  /* The branches' lectures and theme days of the campaign's months. */
+  if (!rc)
+    rc = db_exec("UPDATE meeting SET campaign_id=? WHERE kind IN ('lecture','theme_day') AND held_on >= ?"
+                 " AND held_on <= ?", "Itt", campaignId, CAMPAIGN_FROM, CAMPAIGN_TO);
+  long long nTagged = rc ? 0 : db_changes();
+  if (!rc) rc = db_commit();
+  /* The committees: organizations with children, read whole before writing. */
+  long long *aId = 0, nId = 0, nAlloc = 0;
+  char **azPath = 0;
+  DbStmt *s = db_stmt("SELECT o.id, o.path FROM org o WHERE EXISTS(SELECT 1 FROM org c WHERE c.parent_id=o.id)"
+                      " ORDER BY o.id", "");
+  while (!rc && s && db_step(s) == 1) {
+    if (nId == nAlloc) {
+      nAlloc = nAlloc ? 2 * nAlloc : 1024;
+      aId = xrealloc(aId, sizeof *aId * (size_t)nAlloc);
+      azPath = xrealloc(azPath, sizeof *azPath * (size_t)nAlloc);
+    }
+    aId[nId] = db_col_int(s, 0);
+    azPath[nId++] = xstrdup(db_col_text(s, 1));
+  }
+  if (!s) rc = -1;
+  long long nCourse = 0, nAtt = 0;
+  for (long long i = 0; !rc && i < nId; i++) {
+    if (i % COMMIT_EVERY == 0 && (rc = db_begin()) != 0) break;
+    unsigned long long h = mix(pOpts->seed * 1000003ULL + (unsigned long long)aId[i]);
+    for (size_t k = 0; !rc && k < ARRAY_LEN(aKind); k++) {
+      /* Nearly every committee holds the winter training; most the themed courses. */
+      if ((h >> (8 * k)) % 10 >= (k == 0 ? 10u : 8u)) continue;
+      rc = one_course(aId[i], azPath[i], &aKind[k], campaignId, h >> (8 * k), zNow, &nAtt);
+      nCourse++;
+    }
+    if (!rc && aId[i] == rootId) {
+      static const CourseKind winter2026 = {"2026年度党员冬训", "冬训春训", "2026-01-05", "2026-01-23", 160, 0};
+      rc = one_course(aId[i], azPath[i], &winter2026, campaignId, h, zNow, &nAtt);
+      nCourse++;
+    }
+    if (!rc && (i % COMMIT_EVERY == COMMIT_EVERY - 1 || i == nId - 1)) rc = db_commit();
+    util_progress("demo training", i + 1, nId);
+  }
+  for (long long i = 0; i < nId; i++) free(azPath[i]);
+  free(azPath);
+  free(aId);
+  if (rc) {
+    db_rollback();
+    util_die_msg("demo training failed");
+    return -1;
+  }
+  util_progress_done("demo training", nId);
+  printf("training: %lld courses, %lld attendees; campaign BXGD2025 with %lld meetings (%.1f s)\n", nCourse, nAtt,
+         nTagged, util_now() - t0);
+  return 0;
+}
