@@ -36,3 +36,27 @@ SELECT 'by_standing', CASE WHEN f IS NULL THEN '预备党员' WHEN y <= 5 THEN '
                - (substr(':TODAY', 6, 5) < substr(m.full_on, 6, 5)) AS y
         FROM member m JOIN org o ON o.id = m.org_id WHERE o.path >= ':LO' AND o.path < ':HI' AND m.status = 'active')
   GROUP BY 2;
+-- The other modules' figures: meetings held this year (on or before today) by kind, courses that
+-- started this year with class hours (tenths) and person-times, and the branch secretaries.
+SELECT 'meetings', t.kind, count(*) FROM meeting t JOIN org o ON o.id = t.org_id
+  WHERE o.path >= ':LO' AND o.path < ':HI' AND t.held_on >= substr(':TODAY', 1, 4) || '-01-01' AND t.held_on <= ':TODAY'
+  GROUP BY 2;
+SELECT 'training', 'courses', count(*) FROM course c JOIN org o ON o.id = c.org_id
+  WHERE o.path >= ':LO' AND o.path < ':HI' AND substr(c.started_on, 1, 4) = substr(':TODAY', 1, 4);
+SELECT 'training', 'hours_tenths', coalesce(sum(c.hours_tenths), 0) FROM course c JOIN org o ON o.id = c.org_id
+  WHERE o.path >= ':LO' AND o.path < ':HI' AND substr(c.started_on, 1, 4) = substr(':TODAY', 1, 4);
+SELECT 'training', 'person_times', count(*) FROM course c JOIN org o ON o.id = c.org_id
+  JOIN course_attendee a ON a.course_id = c.id
+  WHERE o.path >= ':LO' AND o.path < ':HI' AND substr(c.started_on, 1, 4) = substr(':TODAY', 1, 4);
+SELECT 'secretaries', 'count', count(*) FROM committee_member c JOIN org o ON o.id = c.org_id
+  JOIN member m ON m.id = c.member_id AND m.org_id = c.org_id AND m.status = 'active'
+  WHERE o.path >= ':LO' AND o.path < ':HI' AND c.post = '书记';
+SELECT 'secretaries', 'age_sum', coalesce(sum(CAST(substr(':TODAY', 1, 4) AS INTEGER) - CAST(substr(m.birth_date, 1, 4) AS INTEGER)
+               - (substr(':TODAY', 6, 5) < substr(m.birth_date, 6, 5))), 0)
+  FROM committee_member c JOIN org o ON o.id = c.org_id
+  JOIN member m ON m.id = c.member_id AND m.org_id = c.org_id AND m.status = 'active'
+  WHERE o.path >= ':LO' AND o.path < ':HI' AND c.post = '书记';
+SELECT 'secretaries', 'high_school_or_above', count(*) FROM committee_member c JOIN org o ON o.id = c.org_id
+  JOIN member m ON m.id = c.member_id AND m.org_id = c.org_id AND m.status = 'active'
+  WHERE o.path >= ':LO' AND o.path < ':HI' AND c.post = '书记'
+  AND m.education IN ('研究生', '大学本科', '大学专科', '中等专科', '高中');

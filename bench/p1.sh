@@ -43,7 +43,7 @@ stop_server
 
 # Identical figures?
 same=$(python3 - "$tmp/api.json" "$tmp/sql.out" <<'EOF'
-import json, sys
+import json, math, sys
 api = json.load(open(sys.argv[1]))
 got = {}
 for line in open(sys.argv[2], encoding='utf-8'):
@@ -52,6 +52,21 @@ for line in open(sys.argv[2], encoding='utf-8'):
 def section(bd):
     return api['orgs'] if bd in ('orgs', 'by_kind', 'by_domain', 'by_formation') else api['members']
 bad = []
+# The other modules' figures: compared on their own, then left out of the breakdowns.
+mods = {k: got.pop(k) for k in [k for k in got if k[0] in ('meetings', 'training', 'secretaries')]}
+meet = api['modules']['meetings']
+for kind in [k for k in meet if k not in ('year', 'total')]:
+    if meet[kind] != mods.get(('meetings', kind), 0): bad.append(f'meetings/{kind}: api {meet[kind]} sql {mods.get(("meetings", kind), 0)}')
+if meet['total'] != sum(v for (b, _), v in mods.items() if b == 'meetings'): bad.append('meetings/total')
+tr = api['modules']['training']
+for key, want in (('courses', mods[('training', 'courses')]), ('person_times', mods[('training', 'person_times')]),
+                  ('hours', mods[('training', 'hours_tenths')] / 10)):
+    if abs(tr[key] - want) > 1e-9: bad.append(f'training/{key}: api {tr[key]} sql {want}')
+sec, n = api['secretaries'], mods[('secretaries', 'count')]
+half_up = lambda x, k: math.floor(x * 10 ** k + 0.5) / 10 ** k   # as the server's lround
+want = {'available': True, 'count': n, 'average_age': half_up(mods[('secretaries', 'age_sum')] / n, 1) if n else None,
+        'high_school_or_above_share': half_up(mods[('secretaries', 'high_school_or_above')] / n, 3) if n else None}
+if sec != want: bad.append(f'secretaries: api {sec} sql {want}')
 for (bd, label), n in got.items():
     v = section(bd)['total'] if label == 'total' else section(bd).get(bd, {}).get(label)
     if v != n: bad.append(f'{bd}/{label}: api {v} sql {n}')
