@@ -855,7 +855,7 @@ static void rules_post(Req *r) {
     rc = db_exec("INSERT INTO obligation_rule(year, code, target, kind, period, min_count, org_kind, domain, description)"
                  " VALUES(?,?,?,nullif(?,''),?,?,?,?,?) ON CONFLICT(year, code, org_kind, domain) DO UPDATE SET"
                  " min_count=excluded.min_count, description=excluded.description",
-                 "IttttItTt", year, zCode, base->zTarget, base->zKind, base->zPeriod, (long long)json_integer_value(pMin),
+                 "IttttIttt", year, zCode, base->zTarget, base->zKind, base->zPeriod, (long long)json_integer_value(pMin),
                  zKind ? zKind : "", zDomain ? zDomain : "", zDesc ? zDesc : base->zDesc);
   ruleset_free(&rs);
   json_t *pAfter = rules_json((int)year);
