@@ -148,9 +148,6 @@ const char *const life_aMigration[] = {
   "CREATE INDEX life_member_active ON member(org_id, joined_on) WHERE status='active';\n",
   /* 2: the core's migration 2 rebuilt the member table, and its indexes with it. */
   "CREATE INDEX IF NOT EXISTS life_member_active ON member(org_id, joined_on) WHERE status='active';\n",
-  /* 3: lectures by who gave them, for the rule that the branch secretary
-   * gives at least one a year (obligations.c): one index seek per branch. */
-  "CREATE INDEX meeting_lecture_host ON meeting(org_id, host_id, held_on) WHERE kind='lecture' AND host_id IS NOT NULL;\n",
 };
 const int life_nMigration = (int)ARRAY_LEN(life_aMigration);
 
