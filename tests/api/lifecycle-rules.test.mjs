@@ -104,6 +104,23 @@ test('D2 dev.min_age at the vote: under a stricter rule in force on the vote day
   }
 });
 
+test('D13 dev.extension_months: 12 months, the upper edge, accepted; conversion counts from the vote plus 12 + 12 months', async () => {
+  const p = await candidate();
+  assertStatus(await vote(p.id, '2024-06-10', id['张三丰'], id['陈静']), 201);
+  assertStatus(await step(p.id, 'approval', '2024-07-10'), 201);
+  const before = snapshot();
+  rule(await step(p.id, 'extension', '2025-06-01', { months: 13 }), 'dev.extension_months', 'months');
+  assert.deepEqual(snapshot(), before);
+  assertStatus(await step(p.id, 'extension', '2025-06-01', { months: 12 }), 201);
+  const b2 = snapshot();
+  rule(await step(p.id, 'conversion', '2026-06-09'), 'dev.probation_1y', 'on');
+  assert.deepEqual(snapshot(), b2);
+  const c = assertStatus(await step(p.id, 'conversion', '2026-06-10'), 201);
+  assert.equal(c.person.stage, 'full');
+  const m = await member(c.person.member_id);
+  assert.deepEqual([m.category, m.full_on], ['正式党员', '2026-06-10']);
+});
+
 test('ST6 development: no step for a person whose membership is not active', async () => {
   const p = await candidate();
   const v = assertStatus(await vote(p.id, '2025-06-10', id['张三丰'], id['王建国']), 201);
