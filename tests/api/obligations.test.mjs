@@ -180,3 +180,15 @@ test('bad rule changes are refused with nothing written', async () => {
   assertError(await admin.post('/api/v1/obligations/rules', { year: 1999, code: 'secretary_lecture_yearly', min_count: 1 }), 400, 'invalid', 'year');
   assert.deepEqual(snapshot(), before);
 });
+
+test('S4 six months for a mobile member: not exempt; a remote record is not life, online attendance is', async () => {
+  // 刘洋 (QJ0101) is mobile; nobody in QJ0101 attended anything in 2026 so far
+  const six = async () => (await admin.get('/api/v1/orgs/QJ0101/obligations?year=2026&type=six_months&limit=100')).json
+    .findings.filter((f) => f.member_id === id['刘洋']).map((f) => [f.period, f.held]);
+  assert.deepEqual(await six(), [['2026-01..2026-06', 6]]);
+  assertStatus(await admin.post(`/api/v1/members/${id['刘洋']}/mobility`, { kind: 'remote', on: '2026-03-15', note: '线上学习' }), 201);
+  assert.deepEqual(await six(), [['2026-01..2026-06', 6]], 'a remote mobility record is not organizational life');
+  await meeting('QJ0101', { kind: 'theme_day', title: '线上主题党日', held_on: '2026-03-20', mode: 'online',
+    attendance: [{ member_id: id['刘洋'], state: 'online' }] });
+  assert.deepEqual(await six(), [], 'online attendance in March breaks the run (2 and 3 months)');
+});
