@@ -232,22 +232,46 @@ static int count_names(const char *z) {
   return n;
 }
 
-/* Checks an introducer: an active full member (正式党员 on zOn). Returns
- * NULL, or a static reason. */
-static const char *introducer_bad(const char *z, long long *pId) {
+/* Checks an introducer against the date of the branch vote zOn: a member of
+ * the system who on that day was a full member (正式党员, converted on or
+ * before it) in good standing (status active on that day, read from the
+ * status history, st_change). Returns 0 and sets *pId, or 1 with the reason
+ * in zErr. */
+static int introducer_bad(const char *z, const char *zOn, long long *pId, char *zErr, size_t nErr) {
   char *e;
   long long id = z ? strtoll(z, &e, 10) : 0;
-  if (!z || *e || id <= 0) return "须填写两名入党介绍人的党员编号";
-  DbStmt *s = db_stmt("SELECT category, full_on, status FROM member WHERE id=?", "I", id);
-  if (!s || db_step(s) != 1) return "入党介绍人不是本系统登记的党员";
-  int ok = strcmp(db_col_text(s, 0), "正式党员") == 0 && strcmp(db_col_text(s, 2), "active") == 0;
-  char zFull[11];
+  if (!z || *e || id <= 0) {
+    snprintf(zErr, nErr, "须填写两名入党介绍人的党员编号");
+    return 1;
+  }
+  DbStmt *s = db_stmt("SELECT category, coalesce(full_on,''), status, name,"
+                      " coalesce((SELECT to_status FROM st_change WHERE member_id=m.id AND on_date<=?2"
+                      "   ORDER BY on_date DESC, id DESC LIMIT 1),"
+                      " (SELECT from_status FROM st_change WHERE member_id=m.id AND on_date>?2"
+                      "   ORDER BY on_date, id LIMIT 1), status)"
+                      " FROM member m WHERE id=?1", "It", id, zOn);
+  if (!s || db_step(s) != 1) {
+    snprintf(zErr, nErr, "入党介绍人不是本系统登记的党员");
+    return 1;
+  }
+  int bFull = strcmp(db_col_text(s, 0), "正式党员") == 0;
+  char zFull[11], zName[64];
   snprintf(zFull, sizeof zFull, "%s", db_col_text(s, 1));
+  snprintf(zName, sizeof zName, "%s", db_col_text(s, 3));
+  int bActive = strcmp(db_col_text(s, 4), "active") == 0;
   db_step(s);
-  if (!ok) return "入党介绍人须是正式党员（党籍正常）";
-  *pId = id;
-  (void)zFull;
-  return 0;
+  if (!bFull)
+    snprintf(zErr, nErr, "入党介绍人%s须是正式党员", zName);
+  else if (!zFull[0] || strcmp(zFull, zOn) > 0)
+    snprintf(zErr, nErr, "入党介绍人%s于 %s 转为正式党员，支部大会讨论之日（%s）尚不是正式党员", zName,
+             zFull[0] ? zFull : "（未登记）", zOn);
+  else if (!bActive)
+    snprintf(zErr, nErr, "入党介绍人%s在支部大会讨论之日（%s）党籍不正常", zName, zOn);
+  else {
+    *pId = id;
+    return 0;
+  }
+  return 1;
 }
 
 typedef struct Person {
@@ -439,11 +463,12 @@ static void step_record(Req *r) {
     if (at_stage(r, &p, "candidate", "支部大会讨论") ||
         after_step(r, &p, "支部大会讨论", zOn, "pre_approval", "上级党委预审", zD))
       REFUSE;
-    const char *zBad = introducer_bad(a[ST_INTRO1], &intro1);
-    if (!zBad) zBad = introducer_bad(a[ST_INTRO2], &intro2);
-    if (!zBad && intro1 == intro2) zBad = "两名入党介绍人不能是同一人";
-    if (zBad) {
-      lc_rule_error(r, "dev.introducers", a[ST_INTRO1] && !intro1 ? "introducer1" : "introducer2", "%s", zBad);
+    char zBad[256] = "";
+    int bBad = introducer_bad(a[ST_INTRO1], zOn, &intro1, zBad, sizeof zBad);
+    if (!bBad) bBad = introducer_bad(a[ST_INTRO2], zOn, &intro2, zBad, sizeof zBad);
+    if (!bBad && intro1 == intro2) bBad = snprintf(zBad, sizeof zBad, "两名入党介绍人不能是同一人") > 0;
+    if (bBad) {
+      lc_rule_error(r, "dev.introducers", !intro1 ? "introducer1" : "introducer2", "%s", zBad);
       REFUSE;
     }
     int nAge = (int)lc_rule("dev.min_age_months", zOn, 216, 0);

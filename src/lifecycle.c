@@ -473,6 +473,11 @@ static void mobility_record(Req *r) {
     api_error(r, 409, "conflict", "kind", "该党员不在册（党籍状态不是正常），不能登记流动情况");
     return;
   }
+  char *zJoined = db_text("SELECT joined_on FROM member WHERE id=?", "I", r->memberId);
+  int bEarly = zJoined && strcmp(zOn, zJoined) < 0;
+  if (bEarly) api_error(r, 400, "invalid", "on", "日期 %s 早于入党日期 %s", zOn, zJoined);
+  free(zJoined);
+  if (bEarly) return;
   char *zLast = db_text("SELECT max(on_date) FROM mob_event WHERE member_id=? AND kind<>'remote'", "I", r->memberId);
   int bOrder = zLast && strcmp(zKind, "remote") != 0 && strcmp(zOn, zLast) < 0;
   free(zLast);

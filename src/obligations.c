@@ -1,16 +1,18 @@
 /* obligations.c: what each branch owes in organizational life (domain.md,
  * "Meetings"), as a rule set versioned by year and configurable per
  * organization kind and domain, and the computation of what was due, held,
- * missing or late, quorum failures, members with no lecture in a year and
- * members with six months in a row without organizational life, for any
- * subtree and period. Every finding names its rule and its evidence.
+ * missing or late, quorum failures, branches whose secretary gave no
+ * lecture in a year, members with no lecture in a year and members with six
+ * months in a row without organizational life, for any subtree and period.
+ * Every finding names its rule and its evidence.
  *
  * Speed: the computation reads the yearly summaries of life.h, never the
  * meetings or the attendance themselves: one pass over the subtree's
  * organizations, one over life_org_year for each year of the period, one over
  * the roster index and one over life_member_year, each into arrays indexed by
  * id. No query runs per branch or per member, except a name lookup for each
- * flagged member and the meeting ids behind a quorum failure. */
+ * flagged member, the meeting ids behind a quorum failure, and one index seek
+ * per branch secretary for the lectures they gave. */
 #include "life.h"
 #include "audit.h"
 #include "cli.h"
@@ -56,6 +58,15 @@ const char *const obligations_aMigration[] = {
   " (2019,'member_lecture_yearly','member','lecture','year',1,'每名党员每年至少参加一次党课'),\n"
   " (2019,'member_six_months','member',NULL,'month',6,"
   "'连续六个月不参加党的组织生活（党章第九条）：无正当理由连续六个月未参加任何组织生活的党员');\n",
+  /* 2: the national rule behind the local custom of a quarterly lecture: the
+   * branch secretary (书记 of the committee) gives at least one lecture a
+   * year. Added to every version already kept, so that each year's rules
+   * still hold every rule; and the lectures of life.c's meeting table by
+   * who gave them, for one index seek per branch secretary. */
+  "INSERT INTO obligation_rule(year, code, target, kind, period, min_count, description)\n"
+  " SELECT DISTINCT year, 'secretary_lecture_yearly', 'org', 'lecture', 'year', 1,"
+  " '党支部书记每年至少讲一次党课（全国规定）' FROM obligation_rule;\n"
+  "CREATE INDEX meeting_lecture_host ON meeting(org_id, host_id, held_on) WHERE kind='lecture' AND host_id IS NOT NULL;\n",
 };
 const int obligations_nMigration = (int)ARRAY_LEN(obligations_aMigration);
 
@@ -139,8 +150,9 @@ static int rule_targets_kind(const Rule *r, const char *zKind) {
 /* The rule codes the computation knows, in the order it judges them. */
 static const char *const azRuleCode[] = {"committee_monthly", "assembly_quarterly", "lecture_quarterly",
                                          "theme_day_monthly", "life_meeting_yearly", "appraisal_yearly",
-                                         "talk_yearly", "group_monthly", "member_lecture_yearly", "member_six_months"};
-enum { RC_GROUP = 7, RC_LECTURE = 8, RC_SIX = 9, RC_N = 10 };
+                                         "talk_yearly", "group_monthly", "member_lecture_yearly", "member_six_months",
+                                         "secretary_lecture_yearly"};
+enum { RC_GROUP = 7, RC_LECTURE = 8, RC_SIX = 9, RC_SECRETARY = 10, RC_N = 11 };
 
 typedef struct OrgAcc {
   long long id;
@@ -154,6 +166,9 @@ typedef struct OrgAcc {
   long long nonq[3];
   long long iQuorum;                             /* its first QMeeting, or -1 */
   const Rule *pLecture[3], *pSix;                /* the member rules, resolved once */
+  long long secId;                               /* the branch secretary (书记), an active member of it, or 0 */
+  char *zSec;                                    /* the secretary's name */
+  int nSecLecture[3];                            /* lectures the secretary gave in the branch, by year */
   int bRules;
 } OrgAcc;
 
@@ -229,6 +244,7 @@ static void oblig_free(Oblig *o) {
   for (long long i = 0; i < o->nOrg; i++) {
     free(o->aOrg[i].zCode);
     free(o->aOrg[i].zName);
+    free(o->aOrg[i].zSec);
   }
   for (long long i = 0; i < o->nGroup; i++) free(o->aGroup[i].zName);
   free(o->aOrg);
@@ -533,6 +549,37 @@ static int oblig_run(Oblig *o, const char *zPath, const char *zFrom, const char 
     long long id = db_col_int(s, 0);
     if (id <= o->maxOrgId && o->aOrgIdx[id]) o->aOrg[o->aOrgIdx[id] - 1].nCommittee = (int)db_col_int(s, 1);
   }
+  /* Each branch's secretary: the 书记 of its committee, an active member of
+   * the branch (as the statistics count them), and the lectures given by
+   * them in the branch in each year of the period that were held by today.
+   * The committee is kept as it is now, so a past year is judged against
+   * today's secretary. */
+  for (int yi = 0; yi < o->nYear; yi++) {
+    char zLo[11], zHi2[11];
+    snprintf(zLo, sizeof zLo, "%04d-01-01", o->y0 + yi);
+    snprintf(zHi2, sizeof zHi2, "%04d-12-31", o->y0 + yi);
+    if (strcmp(zHi2, o->zToday) > 0) snprintf(zHi2, sizeof zHi2, "%s", o->zToday);
+#define SEC_SQL(JOIN, WHERE)                                                                                         \
+  "SELECT c.org_id, c.member_id, p.name, (SELECT count(*) FROM meeting t INDEXED BY meeting_lecture_host"             \
+  " WHERE t.org_id=c.org_id AND t.host_id=c.member_id AND t.kind='lecture' AND t.held_on >= ? AND t.held_on <= ?)"    \
+  " FROM " JOIN " JOIN member p ON p.id=c.member_id AND p.org_id=c.org_id AND p.status='active'"                      \
+  " WHERE c.post='书记'" WHERE
+    s = bWhole ? db_stmt(SEC_SQL("committee_member c", ""), "tt", zLo, zHi2)
+               : db_stmt(SEC_SQL("org o CROSS JOIN committee_member c ON c.org_id=o.id", " AND o.path >= ? AND o.path < ?"),
+                         "tttt", zLo, zHi2, zPath, zHi);
+#undef SEC_SQL
+    while (s && db_step(s) == 1) {
+      long long id = db_col_int(s, 0);
+      if (id > o->maxOrgId || !o->aOrgIdx[id]) continue;
+      OrgAcc *p = &o->aOrg[o->aOrgIdx[id] - 1];
+      if (!p->secId) {
+        p->secId = db_col_int(s, 1);
+        p->zSec = db_col_dup(s, 2);
+      }
+      p->nSecLecture[yi] = (int)db_col_int(s, 3);
+    }
+    if (!s) return -1;
+  }
   /* Groups of the subtree's branches. */
   s = bWhole ? db_stmt("SELECT id, org_id, name FROM party_group ORDER BY id", "")
              : db_stmt("SELECT g.id, g.org_id, g.name FROM org o CROSS JOIN party_group g ON g.org_id=o.id"
@@ -658,6 +705,40 @@ static int oblig_run(Oblig *o, const char *zPath, const char *zFrom, const char 
           }
         }
       }
+    }
+  }
+  /* The secretary's lecture: judged for each year wholly inside the period
+   * (so at year end), for a branch that existed all that year. A branch
+   * with no secretary recorded is found too: nobody can be shown to have
+   * given the lecture, and the evidence says the secretary is missing. */
+  for (long long i = 0; i < o->nOrg; i++) {
+    OrgAcc *p = &o->aOrg[i];
+    for (int yi = 0; yi < o->nYear; yi++) {
+      const Rule *r = rule_cached(o, yi, RC_SECRETARY, p);
+      if (!r || strcmp(r->zTarget, "org") || !rule_targets_kind(r, p->zKind)) continue;
+      int y = o->y0 + yi, lo = y * 12, hi = lo + 11;
+      if (lo < o->mLo || hi > o->mHi || lo < p->estKey || hi > p->endKey) continue;
+      int held = p->secId ? p->nSecLecture[yi] : 0;
+      o->nDue += r->min;
+      o->nHeld += held < r->min ? held : r->min;
+      if (held >= r->min) {
+        o->nPeriodMet++;
+        continue;
+      }
+      Finding *f = finding_add(o);
+      f->zType = "missing";
+      f->pRule = r;
+      f->orgIdx = i;
+      f->due = r->min;
+      f->held = held;
+      snprintf(f->zPeriod, sizeof f->zPeriod, "%04d", y);
+      if (p->secId)
+        snprintf(f->zEvidence, sizeof f->zEvidence, "%04d 年支部书记%s（党员 %lld）讲党课 %d 次（应至少 %d 次）", y,
+                 p->zSec, p->secId, held, r->min);
+      else
+        snprintf(f->zEvidence, sizeof f->zEvidence, "支委会未登记书记，%04d 年无书记讲党课的记录（应至少 %d 次）", y,
+                 r->min);
+      o->nMissing++;
     }
   }
   /* Group rules: each party group monthly. */
@@ -855,7 +936,7 @@ static void rules_post(Req *r) {
     rc = db_exec("INSERT INTO obligation_rule(year, code, target, kind, period, min_count, org_kind, domain, description)"
                  " VALUES(?,?,?,nullif(?,''),?,?,?,?,?) ON CONFLICT(year, code, org_kind, domain) DO UPDATE SET"
                  " min_count=excluded.min_count, description=excluded.description",
-                 "IttttItTt", year, zCode, base->zTarget, base->zKind, base->zPeriod, (long long)json_integer_value(pMin),
+                 "IttttIttt", year, zCode, base->zTarget, base->zKind, base->zPeriod, (long long)json_integer_value(pMin),
                  zKind ? zKind : "", zDomain ? zDomain : "", zDesc ? zDesc : base->zDesc);
   ruleset_free(&rs);
   json_t *pAfter = rules_json((int)year);

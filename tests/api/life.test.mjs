@@ -251,7 +251,8 @@ test('attachments: PDF and images by their bytes, 10 MiB at most, stored once by
 // made up on 2025-09-05 (late); committee meetings on the 20th of every month
 // but December (missing), all three present except March (1 of 3: quorum);
 // assemblies in Q1-Q3 (Q4 missing); a lecture every quarter that 吴芳 misses;
-// the life meeting and the appraisal in December; no talk (missing). 吴芳
+// the life meeting and the appraisal in December; no talk (missing); the
+// secretary 杨志强 gives the November lecture (his yearly lecture, met). 吴芳
 // comes only to the June theme day: five empty months before it (not
 // flagged), six after (flagged).
 test('obligations: a hand-built year with known answers', async () => {
@@ -273,7 +274,7 @@ test('obligations: a hand-built year with known answers', async () => {
   await meeting('QJ0102', { kind: 'theme_day', title: '补开8月主题党日', held_on: '2025-09-05' });
   for (const d of ['2025-03-10', '2025-06-10', '2025-09-22']) await meeting('QJ0102', { kind: 'assembly', title: '党员大会', held_on: d });
   for (const d of ['2025-02-10', '2025-05-10', '2025-08-10', '2025-11-10']) {
-    await meeting('QJ0102', { kind: 'lecture', title: '党课', held_on: d, attendance: [
+    await meeting('QJ0102', { kind: 'lecture', title: '党课', held_on: d, ...(d === '2025-11-10' ? { host_id: id['杨志强'] } : {}), attendance: [
       ...c3.map((n) => ({ member_id: id[n], state: 'present' })), { member_id: id['吴芳'], state: 'absent' }] });
   }
   await meeting('QJ0102', { kind: 'life_meeting', title: '组织生活会', held_on: '2025-12-20' });
@@ -281,10 +282,10 @@ test('obligations: a hand-built year with known answers', async () => {
 
   const o = assertStatus(await admin.get('/api/v1/orgs/QJ0102/obligations?year=2025'), 200);
   assert.deepEqual(o.rule_versions, [2019]);
-  // due: committee 12, theme day 12, assembly 4, lecture 4, life meeting, appraisal, talk 1 each;
-  // held: those periods met (five were not)
-  assert.equal(o.summary.due, 35);
-  assert.equal(o.summary.held, 30);
+  // due: committee 12, theme day 12, assembly 4, lecture 4, life meeting, appraisal, talk and
+  // the secretary's lecture 1 each; held: those periods met (five were not)
+  assert.equal(o.summary.due, 36);
+  assert.equal(o.summary.held, 31);
   assert.equal(o.summary.missing, 4);
   assert.equal(o.summary.late, 1);
   assert.equal(o.summary.quorum_failures, 1);
@@ -358,7 +359,7 @@ test('rule versions: a year\'s own rules, per domain, audited; older years keep 
   const o = assertStatus(await admin.get('/api/v1/orgs/QJ0102/obligations?year=2025'), 200);
   assert.deepEqual(o.rule_versions, [2025]);
   assert.equal(o.summary.missing, 3);             // the talk is no longer owed by a rural branch
-  assert.equal(o.summary.due, 34);
+  assert.equal(o.summary.due, 35);
   assert.equal((await admin.get('/api/v1/obligations/rules?year=2024')).json.version, 2019);
   assert.equal((await admin.get('/api/v1/obligations/rules?year=2030')).json.version, 2025);
   const log = await admin.audit();
