@@ -13,9 +13,8 @@ const admin = await srv.as('admin');
 const east = await srv.as('east');
 const west = await srv.as('west');
 
-const ids = {};
-for (const m of await admin.allMembers('QJ', true)) ids[m.id_number] = m.id;
-const ZHANG = ids[MEMBERS[0].id_number], LI = ids[MEMBERS[1].id_number], ZHAO = ids[MEMBERS[3].id_number];
+const M = await admin.fixtureIds();
+const ZHANG = M(0), LI = M(1), ZHAO = M(3);
 
 let n = 0;
 async function apply(over = {}, org = 'QJ0101') {

@@ -5,16 +5,14 @@
 // the treasurer's export. Today is 2026-06-30.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, assertError, assertStatus, MEMBERS, cliOk, csvObjects } from './lib.mjs';
+import { startServer, assertError, assertStatus, cliOk, csvObjects } from './lib.mjs';
 
 const srv = await startServer();
 const admin = await srv.as('admin');
 const east = await srv.as('east');
 const west = await srv.as('west');
 
-const ids = {};
-for (const m of await admin.allMembers('QJ', true)) ids[m.id_number] = m.id;
-const M = (i) => ids[MEMBERS[i].id_number];
+const M = await admin.fixtureIds();
 const ZHANG = M(0), LI = M(1), WANG = M(2), ZHAO = M(3);
 const auditTotal = async () => (await admin.audit()).total;
 const amount = async (q) => assertStatus(await east.get(`/api/v1/dues/amount?${q}`), 200).amount;

@@ -288,6 +288,12 @@ export class Client {
     }
     return out;
   }
+  /** The fixture's members by their index in MEMBERS: a function i -> member id. */
+  async fixtureIds() {
+    const ids = {};
+    for (const m of await this.allMembers('QJ', true)) ids[m.id_number] = m.id;
+    return (i) => ids[MEMBERS[i].id_number];
+  }
   /** Newest audit entries (up to 200). */
   async audit(query = '') {
     const r = await this.get(`/api/v1/audit?limit=200${query}`);

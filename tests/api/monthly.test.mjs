@@ -5,7 +5,7 @@
 // Today is 2026-06-30.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, assertError, assertStatus, MEMBERS } from './lib.mjs';
+import { startServer, assertError, assertStatus } from './lib.mjs';
 
 const srv = await startServer();
 const admin = await srv.as('admin');
@@ -13,9 +13,7 @@ const east = await srv.as('east');
 const west = await srv.as('west');
 const westview = await srv.as('westview');
 
-const ids = {};
-for (const m of await admin.allMembers('QJ', true)) ids[m.id_number] = m.id;
-const M = (i) => ids[MEMBERS[i].id_number];
+const M = await admin.fixtureIds();
 const monthly = async (c, code, q = '') => assertStatus(await c.get(`/api/v1/orgs/${code}/lifecycle/monthly${q}`), 200);
 const at = (r, month) => r.months.find((x) => x.month === month);
 

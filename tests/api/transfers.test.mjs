@@ -4,7 +4,7 @@
 // changes with their history, and mobile members. Today is 2026-06-30.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, assertError, assertStatus, MEMBERS } from './lib.mjs';
+import { startServer, assertError, assertStatus } from './lib.mjs';
 
 const srv = await startServer();
 const admin = await srv.as('admin');
@@ -12,11 +12,9 @@ const east = await srv.as('east');
 const west = await srv.as('west');
 const westview = await srv.as('westview');
 
-const ids = {};
-for (const m of await admin.allMembers('QJ', true)) ids[m.id_number] = m.id;
+const M = await admin.fixtureIds();
 const byName = {};
 for (const m of await admin.allMembers('QJ')) byName[m.name] = m.id;
-const M = (i) => ids[MEMBERS[i].id_number];
 const orgOf = async (id) => (await admin.get(`/api/v1/members/${id}`)).json.org_code;
 const auditTotal = async () => (await admin.audit()).total;
 

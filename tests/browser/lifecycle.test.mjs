@@ -24,9 +24,7 @@ after(() => chrome.close());
 const admin = await srv.as('admin');
 const east = await srv.as('east');
 const west = await srv.as('west');
-const ids = {};
-for (const m of await admin.allMembers('QJ', true)) ids[m.id_number] = m.id;
-const M = (i) => ids[MEMBERS[i].id_number];
+const M = await admin.fixtureIds();
 const ok = (r, status = 201) => { assert.equal(r.status, status, r.text); return r.json; };
 const orgOf = async (id) => (await admin.get(`/api/v1/members/${id}`)).json.org_code;
 
