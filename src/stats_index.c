@@ -385,6 +385,23 @@ static void apply_figures(Index *p, long long id) {
   }
 }
 
+static int cmp_id(const void *x, const void *y) {
+  long long a = *(const long long *)x, b = *(const long long *)y;
+  return (a > b) - (a < b);
+}
+
+/* apply_figures for each organization of aId once (a bulk write names the
+ * same ones many times). */
+static void apply_figures_each(Index *p, const long long *aId, int nId) {
+  if (nId <= 0) return;
+  long long *a = xmalloc(sizeof *a * (size_t)nId);
+  memcpy(a, aId, sizeof *a * (size_t)nId);
+  qsort(a, (size_t)nId, sizeof *a, cmp_id);
+  for (int i = 0; i < nId; i++)
+    if (i == 0 || a[i] != a[i - 1]) apply_figures(p, a[i]);
+  free(a);
+}
+
 /* ---- recomputing every internal counter from the snapshots ---------------- */
 
 /* The counters of a leaf: itself and its own members. a is zeroed first. */
@@ -653,7 +670,7 @@ static int full_rebuild(long long auditNeed) {
     for (int i = 0; i < nPendOrg; i++) apply_org(pIdx, aPendOrg[i]);
     if (bPendTree) reload_tree(pIdx);
     for (int i = 0; i < nPendMember; i++) apply_member(pIdx, aPendMember[i]);
-    for (int i = 0; i < nPendFig; i++) apply_figures(pIdx, aPendFig[i]);
+    apply_figures_each(pIdx, aPendFig, nPendFig);
     index_free(pOld);
     gBuildSeconds = util_now() - t0;
     gnBuild++;
@@ -725,7 +742,7 @@ void stats_index_listener(EventKind kind, const long long *aId, int nId) {
     else if (kind == EV_ORG)
       for (int i = 0; i < nId; i++) apply_org(pIdx, aId[i]);
     else if (kind == EV_FIGURE)
-      for (int i = 0; i < nId; i++) apply_figures(pIdx, aId[i]);
+      apply_figures_each(pIdx, aId, nId);
     else
       reload_tree(pIdx);
     gGen++;
@@ -782,7 +799,7 @@ int stats_index_sync(void) {
     if (!bFull) {
       for (int i = 0; i < nO; i++) apply_org(pIdx, aO[i]);
       for (int i = 0; i < nM; i++) apply_member(pIdx, aM[i]);
-      for (int i = 0; i < nF; i++) apply_figures(pIdx, aF[i]);
+      apply_figures_each(pIdx, aF, nF);
       pIdx->auditSeen = maxAudit;
       if (nO || nM || nF) gGen++;
     }
