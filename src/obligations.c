@@ -167,7 +167,6 @@ typedef struct OrgAcc {
   long long iQuorum;                             /* its first QMeeting, or -1 */
   const Rule *pLecture[3], *pSix;                /* the member rules, resolved once */
   long long secId;                               /* the branch secretary (书记), an active member of it, or 0 */
-  char *zSec;                                    /* the secretary's name */
   int nSecLecture[3];                            /* lectures the secretary gave in the branch, by year */
   int bRules;
 } OrgAcc;
@@ -244,7 +243,6 @@ static void oblig_free(Oblig *o) {
   for (long long i = 0; i < o->nOrg; i++) {
     free(o->aOrg[i].zCode);
     free(o->aOrg[i].zName);
-    free(o->aOrg[i].zSec);
   }
   for (long long i = 0; i < o->nGroup; i++) free(o->aGroup[i].zName);
   free(o->aOrg);
@@ -469,6 +467,52 @@ static int judge_members(Oblig *o, Roster *pR) {
 
 static void names_load(Oblig *o);
 
+/* The secretary's lecture: judged for each year wholly inside the period
+ * (so at year end), for a branch that existed all that year. The recorded
+ * 书记 counts only while an active member of the branch (in the roster with
+ * it); a branch with no such secretary is found too: nobody can be shown to
+ * have given the lecture, and the evidence says the secretary is missing. */
+static void judge_secretaries(Oblig *o, const Roster *pR) {
+  int *aOrgOf = xcalloc((size_t)pR->maxId + 1, sizeof *aOrgOf);   /* each active member's branch */
+  for (long long k = 0; k < pR->n; k++)
+    if (pR->aId[k] >= 1 && pR->aId[k] <= pR->maxId) aOrgOf[pR->aId[k]] = pR->aOrgId[k];
+  for (long long i = 0; i < o->nOrg; i++) {
+    OrgAcc *p = &o->aOrg[i];
+    if (p->secId && (p->secId > pR->maxId || aOrgOf[p->secId] != p->id)) p->secId = 0;
+    for (int yi = 0; yi < o->nYear; yi++) {
+      const Rule *r = rule_cached(o, yi, RC_SECRETARY, p);
+      if (!r || strcmp(r->zTarget, "org") || !rule_targets_kind(r, p->zKind)) continue;
+      int y = o->y0 + yi, lo = y * 12, hi = lo + 11;
+      if (lo < o->mLo || hi > o->mHi || lo < p->estKey || hi > p->endKey) continue;
+      int held = p->secId ? p->nSecLecture[yi] : 0;
+      o->nDue += r->min;
+      o->nHeld += held < r->min ? held : r->min;
+      if (held >= r->min) {
+        o->nPeriodMet++;
+        continue;
+      }
+      Finding *f = finding_add(o);
+      f->zType = "missing";
+      f->pRule = r;
+      f->orgIdx = i;
+      f->due = r->min;
+      f->held = held;
+      snprintf(f->zPeriod, sizeof f->zPeriod, "%04d", y);
+      if (p->secId) {
+        char *zName = db_text("SELECT name FROM member WHERE id=?", "I", p->secId);
+        snprintf(f->zEvidence, sizeof f->zEvidence, "%04d 年支部书记%s（党员 %lld）讲党课 %d 次（应至少 %d 次）", y,
+                 zName ? zName : "", p->secId, held, r->min);
+        free(zName);
+      } else {
+        snprintf(f->zEvidence, sizeof f->zEvidence, "支委会未登记书记，%04d 年无书记讲党课的记录（应至少 %d 次）", y,
+                 r->min);
+      }
+      o->nMissing++;
+    }
+  }
+  free(aOrgOf);
+}
+
 /* Computes the obligations of the subtree at zPath for [zFrom, zTo]. 0 or -1. */
 static int oblig_run(Oblig *o, const char *zPath, const char *zFrom, const char *zTo) {
   memset(o, 0, sizeof *o);
@@ -549,34 +593,38 @@ static int oblig_run(Oblig *o, const char *zPath, const char *zFrom, const char 
     long long id = db_col_int(s, 0);
     if (id <= o->maxOrgId && o->aOrgIdx[id]) o->aOrg[o->aOrgIdx[id] - 1].nCommittee = (int)db_col_int(s, 1);
   }
-  /* Each branch's secretary: the 书记 of its committee, an active member of
-   * the branch (as the statistics count them), and the lectures given by
-   * them in the branch in each year of the period that were held by today.
-   * The committee is kept as it is now, so a past year is judged against
-   * today's secretary. */
+  /* Each branch's secretary: the 书记 of its committee (whether an active
+   * member of the branch, as the statistics count them, is checked against
+   * the roster once it is in: judge_secretaries), and the lectures each host
+   * gave in each branch in each year of the period, held by today: one pass
+   * over the partial index of lectures by host, no query per branch. The
+   * committee is kept as it is now, so a past year is judged against today's
+   * secretary. */
+  s = bWhole ? db_stmt("SELECT org_id, member_id FROM committee_member WHERE post='书记'", "")
+             : db_stmt("SELECT c.org_id, c.member_id FROM org o CROSS JOIN committee_member c ON c.org_id=o.id"
+                       " WHERE o.path >= ? AND o.path < ? AND c.post='书记'", "tt", zPath, zHi);
+  while (s && db_step(s) == 1) {
+    long long id = db_col_int(s, 0);
+    if (id <= o->maxOrgId && o->aOrgIdx[id]) o->aOrg[o->aOrgIdx[id] - 1].secId = db_col_int(s, 1);
+  }
+  if (!s) return -1;
   for (int yi = 0; yi < o->nYear; yi++) {
     char zLo[11], zHi2[11];
     snprintf(zLo, sizeof zLo, "%04d-01-01", o->y0 + yi);
     snprintf(zHi2, sizeof zHi2, "%04d-12-31", o->y0 + yi);
     if (strcmp(zHi2, o->zToday) > 0) snprintf(zHi2, sizeof zHi2, "%s", o->zToday);
-#define SEC_SQL(JOIN, WHERE)                                                                                         \
-  "SELECT c.org_id, c.member_id, p.name, (SELECT count(*) FROM meeting t INDEXED BY meeting_lecture_host"             \
-  " WHERE t.org_id=c.org_id AND t.host_id=c.member_id AND t.kind='lecture' AND t.held_on >= ? AND t.held_on <= ?)"    \
-  " FROM " JOIN " JOIN member p ON p.id=c.member_id AND p.org_id=c.org_id AND p.status='active'"                      \
-  " WHERE c.post='书记'" WHERE
-    s = bWhole ? db_stmt(SEC_SQL("committee_member c", ""), "tt", zLo, zHi2)
-               : db_stmt(SEC_SQL("org o CROSS JOIN committee_member c ON c.org_id=o.id", " AND o.path >= ? AND o.path < ?"),
-                         "tttt", zLo, zHi2, zPath, zHi);
-#undef SEC_SQL
+    s = bWhole ? db_stmt("SELECT org_id, host_id, count(*) FROM meeting INDEXED BY meeting_lecture_host"
+                         " WHERE kind='lecture' AND host_id IS NOT NULL AND held_on >= ? AND held_on <= ?"
+                         " GROUP BY org_id, host_id", "tt", zLo, zHi2)
+               : db_stmt("SELECT t.org_id, t.host_id, count(*) FROM org o CROSS JOIN meeting t"
+                         " INDEXED BY meeting_lecture_host ON t.org_id=o.id AND t.kind='lecture' AND t.host_id IS NOT NULL"
+                         " WHERE o.path >= ? AND o.path < ? AND t.held_on >= ? AND t.held_on <= ?"
+                         " GROUP BY t.org_id, t.host_id", "tttt", zPath, zHi, zLo, zHi2);
     while (s && db_step(s) == 1) {
       long long id = db_col_int(s, 0);
       if (id > o->maxOrgId || !o->aOrgIdx[id]) continue;
       OrgAcc *p = &o->aOrg[o->aOrgIdx[id] - 1];
-      if (!p->secId) {
-        p->secId = db_col_int(s, 1);
-        p->zSec = db_col_dup(s, 2);
-      }
-      p->nSecLecture[yi] = (int)db_col_int(s, 3);
+      if (p->secId && p->secId == db_col_int(s, 1)) p->nSecLecture[yi] = (int)db_col_int(s, 2);
     }
     if (!s) return -1;
   }
@@ -707,40 +755,6 @@ static int oblig_run(Oblig *o, const char *zPath, const char *zFrom, const char 
       }
     }
   }
-  /* The secretary's lecture: judged for each year wholly inside the period
-   * (so at year end), for a branch that existed all that year. A branch
-   * with no secretary recorded is found too: nobody can be shown to have
-   * given the lecture, and the evidence says the secretary is missing. */
-  for (long long i = 0; i < o->nOrg; i++) {
-    OrgAcc *p = &o->aOrg[i];
-    for (int yi = 0; yi < o->nYear; yi++) {
-      const Rule *r = rule_cached(o, yi, RC_SECRETARY, p);
-      if (!r || strcmp(r->zTarget, "org") || !rule_targets_kind(r, p->zKind)) continue;
-      int y = o->y0 + yi, lo = y * 12, hi = lo + 11;
-      if (lo < o->mLo || hi > o->mHi || lo < p->estKey || hi > p->endKey) continue;
-      int held = p->secId ? p->nSecLecture[yi] : 0;
-      o->nDue += r->min;
-      o->nHeld += held < r->min ? held : r->min;
-      if (held >= r->min) {
-        o->nPeriodMet++;
-        continue;
-      }
-      Finding *f = finding_add(o);
-      f->zType = "missing";
-      f->pRule = r;
-      f->orgIdx = i;
-      f->due = r->min;
-      f->held = held;
-      snprintf(f->zPeriod, sizeof f->zPeriod, "%04d", y);
-      if (p->secId)
-        snprintf(f->zEvidence, sizeof f->zEvidence, "%04d 年支部书记%s（党员 %lld）讲党课 %d 次（应至少 %d 次）", y,
-                 p->zSec, p->secId, held, r->min);
-      else
-        snprintf(f->zEvidence, sizeof f->zEvidence, "支委会未登记书记，%04d 年无书记讲党课的记录（应至少 %d 次）", y,
-                 r->min);
-      o->nMissing++;
-    }
-  }
   /* Group rules: each party group monthly. */
   for (long long gi = 0; gi < o->nGroup; gi++) {
     GroupAcc *g = &o->aGroup[gi];
@@ -767,6 +781,7 @@ static int oblig_run(Oblig *o, const char *zPath, const char *zFrom, const char 
   if (getenv("QIANGJI_PROFILE")) fprintf(stderr, "obligations: organizations judged %.3f s\n", util_now() - tProf);
   if (bThread) pthread_join(thRoster, 0);
   int rc = judge_members(o, &roster);
+  if (!rc) judge_secretaries(o, &roster);
   roster_free(&roster);
   if (!rc) names_load(o);
   if (getenv("QIANGJI_PROFILE")) fprintf(stderr, "obligations: members judged %.3f s\n", util_now() - tProf);

@@ -1,7 +1,7 @@
 -- obligations-plain.sql: the organizational-life obligations of the whole
 -- tree for one year (:Y, default 2025), by the default rules (version 2019),
 -- written in plain SQL straight over the records (meetings, attendance,
--- committees, groups, members), using the database's indexes. It gives the
+-- committees and their secretaries, groups, members), using the database's indexes. It gives the
 -- same counts as `qiangji report obligations` for a year that has ended,
 -- which bench/rows/40-obligations.sh checks before comparing the times.
 -- Output: one row: due|met|missing|late|quorum|no_lecture|six_months
@@ -37,6 +37,17 @@ WITH RECURSIVE
            EXISTS (SELECT 1 FROM meeting t WHERE t.org_id = x.org AND t.kind = x.kind
               AND (x.g = 0 OR t.group_id = x.g) AND t.held_on >= x.nxt AND t.held_on <= x.nxt10) made_up
       FROM per2 x),
+  -- the secretary's yearly lecture: lectures hosted by the branch's 书记 (an active member of it),
+  -- for a branch that existed all year; no make-up
+  sec AS (
+    SELECT (SELECT count(*) FROM committee_member c JOIN member m ON m.id = c.member_id AND m.org_id = c.org_id
+              AND m.status = 'active' JOIN meeting t ON t.org_id = c.org_id AND t.host_id = c.member_id
+              AND t.kind = 'lecture' AND t.held_on >= printf('%04d-01-01', (SELECT y FROM p))
+              AND t.held_on <= printf('%04d-12-31', (SELECT y FROM p))
+             WHERE c.org_id = b.id AND c.post = '书记') held, 0 made_up
+      FROM br b
+     WHERE (b.est IS NULL OR b.est <= printf('%04d-01-01', (SELECT y FROM p)))
+       AND (b.en IS NULL OR b.en >= printf('%04d-12-28', (SELECT y FROM p)))),
   quorum AS (
     SELECT count(*) n FROM meeting t JOIN br b ON b.id = t.org_id
      WHERE t.kind = 'committee' AND t.org_id IN com
@@ -68,4 +79,4 @@ WITH RECURSIVE
   six AS (SELECT count(DISTINCT mid) n FROM gaps WHERE gap >= 6)
 SELECT count(*), sum(held >= 1), sum(held = 0 AND NOT made_up), sum(held = 0 AND made_up),
        (SELECT n FROM quorum), (SELECT n FROM nolect), (SELECT n FROM six)
-  FROM judged;
+  FROM (SELECT held, made_up FROM judged UNION ALL SELECT held, made_up FROM sec);
