@@ -586,26 +586,24 @@ static int oblig_run(Oblig *o, const char *zPath, const char *zFrom, const char 
   if (getenv("QIANGJI_PROFILE")) fprintf(stderr, "obligations: orgs read %.3f s\n", util_now() - tProf);
   /* The whole tree: each table in one pass; a subtree: through its paths. */
   int bWhole = roster.bWhole;
-  s = bWhole ? db_stmt("SELECT org_id, count(*) FROM committee_member GROUP BY org_id", "")
-             : db_stmt("SELECT c.org_id, count(*) FROM org o CROSS JOIN committee_member c ON c.org_id=o.id"
-                       " WHERE o.path >= ? AND o.path < ? GROUP BY c.org_id", "tt", zPath, zHi);
+  /* Each branch's committee size and its secretary, the 书记 of the committee
+   * (whether an active member of the branch, as the statistics count them,
+   * is checked against the roster once it is in: judge_secretaries); then
+   * the lectures each host gave in each branch in each year of the period,
+   * held by today: one pass over the partial index of lectures by host, no
+   * query per branch. The committee is kept as it is now, so a past year is
+   * judged against today's secretary. */
+  s = bWhole ? db_stmt("SELECT org_id, count(*), max(CASE WHEN post='书记' THEN member_id END) FROM committee_member"
+                       " GROUP BY org_id", "")
+             : db_stmt("SELECT c.org_id, count(*), max(CASE WHEN c.post='书记' THEN c.member_id END) FROM org o"
+                       " CROSS JOIN committee_member c ON c.org_id=o.id WHERE o.path >= ? AND o.path < ?"
+                       " GROUP BY c.org_id", "tt", zPath, zHi);
   while (s && db_step(s) == 1) {
     long long id = db_col_int(s, 0);
-    if (id <= o->maxOrgId && o->aOrgIdx[id]) o->aOrg[o->aOrgIdx[id] - 1].nCommittee = (int)db_col_int(s, 1);
-  }
-  /* Each branch's secretary: the 书记 of its committee (whether an active
-   * member of the branch, as the statistics count them, is checked against
-   * the roster once it is in: judge_secretaries), and the lectures each host
-   * gave in each branch in each year of the period, held by today: one pass
-   * over the partial index of lectures by host, no query per branch. The
-   * committee is kept as it is now, so a past year is judged against today's
-   * secretary. */
-  s = bWhole ? db_stmt("SELECT org_id, member_id FROM committee_member WHERE post='书记'", "")
-             : db_stmt("SELECT c.org_id, c.member_id FROM org o CROSS JOIN committee_member c ON c.org_id=o.id"
-                       " WHERE o.path >= ? AND o.path < ? AND c.post='书记'", "tt", zPath, zHi);
-  while (s && db_step(s) == 1) {
-    long long id = db_col_int(s, 0);
-    if (id <= o->maxOrgId && o->aOrgIdx[id]) o->aOrg[o->aOrgIdx[id] - 1].secId = db_col_int(s, 1);
+    if (id > o->maxOrgId || !o->aOrgIdx[id]) continue;
+    OrgAcc *p = &o->aOrg[o->aOrgIdx[id] - 1];
+    p->nCommittee = (int)db_col_int(s, 1);
+    p->secId = db_col_int(s, 2);   /* NULL: 0 */
   }
   if (!s) return -1;
   for (int yi = 0; yi < o->nYear; yi++) {
