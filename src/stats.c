@@ -438,6 +438,25 @@ static json_t *stats_table(const char *zCode, const char *zName, const char *zTo
     for (int i = 0; i < p->n; i++)
       json_array_append_new(aRow, json_pack("[s, s, i]", p->zTitle, p->azLabel[i], a[p->iFirst + i]));
   }
+  /* The other modules' figures, with their Chinese titles and labels. */
+  for (int f = 0; f < stats_nFigure; f++) {
+    const StatsFigure *pF = stats_apFigure[f];
+    const int32_t *v = a + stats_figure_first(f);
+    if (strcmp(pF->zModule, "secretaries") == 0) {
+      json_array_append_new(aRow, json_pack("[s, s, i]", pF->zTitle, "人数", v[0]));
+      if (v[0]) {
+        json_array_append_new(aRow, json_pack("[s, s, f]", pF->zTitle, "平均年龄", (double)lround(10.0 * v[1] / v[0]) / 10.0));
+        json_array_append_new(aRow, json_pack("[s, s, f]", pF->zTitle, "高中及以上学历占比（%）",
+                                              (double)lround(1000.0 * v[2] / v[0]) / 10.0));
+      }
+      continue;
+    }
+    for (int k = 0; pF->azKey[k]; k++) {
+      const char *zSlash = strchr(pF->azKey[k], '/');
+      json_array_append_new(aRow, zSlash ? json_pack("[s, s, f]", pF->zTitle, pF->azLabel[k], (double)v[k] / atoi(zSlash + 1))
+                                         : json_pack("[s, s, i]", pF->zTitle, pF->azLabel[k], v[k]));
+    }
+  }
   char *zTitle = xprintf("%s（%s）党组织和党员统计，截至 %s", zName ? zName : "", zCode, zToday);
   json_t *t = json_pack("{s:s, s:s, s:[s, s, s], s:o}", "title", zTitle, "sheet", "统计", "columns", "分组", "项目",
                         "数量", "rows", aRow);

@@ -349,6 +349,12 @@ test('annual tables as xlsx and CSV, by the API and the CLI', async () => {
   // Stats by the CLI as CSV and xlsx; the index path agrees with SQL.
   const sc = cliOk(['report', 'stats', '--db', srv.db, '--org', 'QJ', '--format', 'csv']).stdout;
   assert.match(sc, /党员,合计,\d+/);
+  // The other modules' figures, as in the JSON answer.
+  const js = sqlStats('QJ');
+  assert.ok(js.modules.meetings.total > 0 && js.modules.training.person_times > 0);
+  assert.match(sc, new RegExp(`本年召开的会议,合计,${js.modules.meetings.total}\\r?\\n`));
+  assert.match(sc, new RegExp(`党组织书记,人数,${js.secretaries.count}\\r?\\n`));
+  assert.match(sc, new RegExp(`本年开班的培训,参训人次,${js.modules.training.person_times}\\r?\\n`));
   const sx = path.join(srv.dir, 'stats.xlsx');
   cliOk(['report', 'stats', '--db', srv.db, '--org', 'QJ', '--format', 'xlsx', '--out', sx]);
   assert.equal(fs.readFileSync(sx).subarray(0, 2).toString('latin1'), 'PK');
