@@ -25,12 +25,9 @@
 #include "db.h"
 #include "stats.h"
 #include "util.h"
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 static double share(long long n, long long nTotal) {
   return nTotal ? (double)((long long)(1000.0 * (double)n / (double)nTotal + 0.5)) / 10.0 : 0.0;
@@ -212,6 +209,16 @@ static int year_ok(long long y) {
 /* ---- API ------------------------------------------------------------------------ */
 
 /* GET /api/v1/orgs/{code}/stats/annual?year=&format= */
+/* The tables of an annual report, written to a file by api_file_written. */
+typedef struct AnnualFile {
+  json_t *aT;
+  const char *zFormat;
+} AnnualFile;
+static int annual_write(const char *zPath, void *pCtx) {
+  AnnualFile *f = pCtx;
+  return stats_write_tables(f->aT, f->zFormat, zPath);
+}
+
 static void annual_get(Req *r) {
   char zToday[11];
   util_today(zToday);
@@ -239,30 +246,12 @@ static void annual_get(Req *r) {
     free(z);
     return;
   }
-  char zTmp[] = "/tmp/qiangji-annual-XXXXXX";
-  int fd = mkstemp(zTmp);
-  if (fd < 0) {
-    json_decref(aT);
-    fprintf(stderr, "qiangji: cannot create a temporary file for an annual report\n");
-    api_internal(r);
-    return;
-  }
-  close(fd);
-  int rc = stats_write_tables(aT, zFormat, zTmp);
-  json_decref(aT);
-  fd = rc ? -1 : open(zTmp, O_RDONLY);
-  unlink(zTmp);
-  struct stat st;
-  if (fd < 0 || fstat(fd, &st)) {
-    if (fd >= 0) close(fd);
-    api_internal(r);
-    return;
-  }
+  AnnualFile f = {aT, zFormat};
   int bXlsx = strcmp(zFormat, "xlsx") == 0;
   char *zFile = xprintf("党内统计年报-%s-%lld.%s", r->scope.zCode, y, bXlsx ? "xlsx" : "csv");
-  api_file(r, fd, (long long)st.st_size,
-           bXlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8", zFile);
+  api_file_written(r, annual_write, &f, bXlsx, zFile);
   free(zFile);
+  json_decref(aT);
 }
 
 static const char *const azFormat[] = {"json", "csv", "xlsx", 0};

@@ -129,6 +129,12 @@ void api_error(Req *r, int status, const char *zCode, const char *zField, const 
 void api_field_error(Req *r, const Rec *pRec, const FieldErr *pErr);
 /* Answer with a file: the dispatcher sends nBytes from fd and closes it. */
 void api_file(Req *r, int fd, long long nBytes, const char *zType, const char *zFilename);
+/* Answer with a spreadsheet (bXlsx) or CSV file that xWrite writes to the
+ * path it is given (an export or a report): a temporary file under $TMPDIR
+ * (else /tmp), read back, unlinked at once, and sent as zFilename. xWrite
+ * returns 0, or -1 after logging; then the answer is a 500. */
+typedef int (*ApiFileWriter)(const char *zPath, void *pCtx);
+void api_file_written(Req *r, ApiFileWriter xWrite, void *pCtx, int bXlsx, const char *zFilename);
 /* 500 after an internal or database failure (already logged by the caller). */
 void api_internal(Req *r);
 

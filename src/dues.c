@@ -14,12 +14,9 @@
 #include "member.h"
 #include "text.h"
 #include "util.h"
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 static const char *cn(DbStmt *s, int i) { return db_col_isnull(s, i) ? 0 : db_col_text(s, i); }
 
@@ -608,35 +605,27 @@ static const char *const azTreasurerHead[] = {"党员编号", "姓名", "所在�
                                               "税后月收入", "月交纳额", "本年已收金额", "本年已交月数", "欠交月数",
                                               "欠交金额", "最近交至", "连续六个月未交"};
 
+/* The treasurer's rows, written to a file by api_file_written. */
+typedef struct TreasurerFile {
+  json_t *aRow;
+  const char *zFormat;
+} TreasurerFile;
+static int treasurer_write(const char *zPath, void *pCtx) {
+  TreasurerFile *f = pCtx;
+  return lc_report_write(f->zFormat, zPath, "党费收缴", azTreasurerHead, 14, f->aRow);
+}
+
 static void treasurer_export(Req *r) {
   char zToday[11];
   util_today(zToday);
   int year = (int)api_query_int(r, "year", atoi(zToday));
   const char *zFormat = api_query(r, "format");
   int bXlsx = zFormat && strcmp(zFormat, "xlsx") == 0;
-  char zTmp[] = "/tmp/qiangji-dues-XXXXXX";
-  int fd = mkstemp(zTmp);
-  if (fd < 0) {
-    api_internal(r);
-    return;
-  }
-  close(fd);
-  json_t *aRow = treasurer_rows(r->scope.zPath, year);
-  int rc = lc_report_write(bXlsx ? "xlsx" : "csv", zTmp, "党费收缴", azTreasurerHead, 14, aRow);
-  json_decref(aRow);
-  fd = rc ? -1 : open(zTmp, O_RDONLY);
-  unlink(zTmp);
-  struct stat st;
-  if (fd < 0 || fstat(fd, &st)) {
-    if (fd >= 0) close(fd);
-    api_internal(r);
-    return;
-  }
+  TreasurerFile f = {treasurer_rows(r->scope.zPath, year), bXlsx ? "xlsx" : "csv"};
   char *zName = xprintf("党费收缴-%s-%d.%s", r->scope.zCode, year, bXlsx ? "xlsx" : "csv");
-  api_file(r, fd, (long long)st.st_size,
-           bXlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8",
-           zName);
+  api_file_written(r, treasurer_write, &f, bXlsx, zName);
   free(zName);
+  json_decref(f.aRow);
 }
 
 static const QParam aAmountQuery[] = {

@@ -7,12 +7,14 @@
 #include "util.h"
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define HTTP_MAX_URL 2048
@@ -128,6 +130,32 @@ void api_file(Req *r, int fd, long long nBytes, const char *zType, const char *z
       buf_printf(&b, "%%%02X", *p);
   }
   r->zDisposition = buf_take(&b);
+}
+
+void api_file_written(Req *r, ApiFileWriter xWrite, void *pCtx, int bXlsx, const char *zFilename) {
+  const char *zDir = getenv("TMPDIR");
+  char *zTmp = xprintf("%s/qiangji-file-XXXXXX", zDir && zDir[0] ? zDir : "/tmp");
+  int fd = mkstemp(zTmp);
+  if (fd < 0) {
+    fprintf(stderr, "qiangji: cannot create a temporary file in %s: %s\n", zDir && zDir[0] ? zDir : "/tmp",
+            strerror(errno));
+    free(zTmp);
+    api_internal(r);
+    return;
+  }
+  close(fd);
+  fd = xWrite(zTmp, pCtx) ? -1 : open(zTmp, O_RDONLY);
+  unlink(zTmp);
+  free(zTmp);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st)) {
+    if (fd >= 0) close(fd);
+    api_internal(r);
+    return;
+  }
+  api_file(r, fd, (long long)st.st_size,
+           bXlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8",
+           zFilename);
 }
 
 void api_internal(Req *r) {

@@ -22,11 +22,8 @@
 #include "org.h"
 #include "text.h"
 #include "util.h"
-#include <fcntl.h>
 #include <pthread.h>
 #include <sodium.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xlsxwriter.h>
@@ -1079,47 +1076,36 @@ static void api_import(Req *r) {
   port_result_free(&res);
 }
 
+/* An export, written to a file by api_file_written. */
+typedef struct ExportFile {
+  int bMembers;
+  const char *zPath;
+  int bXlsx, bReveal;
+} ExportFile;
+static int export_write(const char *zOut, void *pCtx) {
+  ExportFile *f = pCtx;
+  long long n;
+  return port_export(f->bMembers, f->zPath, f->bXlsx, f->bReveal, zOut, &n);
+}
+
 static void api_export(Req *r) {
   int bMembers = strstr(r->zPath, "/members") != 0;
   const char *zFormat = api_query(r, "format");
   int bXlsx = zFormat && strcmp(zFormat, "xlsx") == 0;
   int bReveal = api_query_bool(r, "reveal") && (r->user.role == ROLE_ADMIN || r->user.role == ROLE_ORG_ADMIN);
-  char zTmp[] = "/tmp/qiangji-export-XXXXXX";
-  int fd = mkstemp(zTmp);
-  if (fd < 0) {
-    fprintf(stderr, "qiangji: cannot create a temporary file for an export\n");
-    api_internal(r);
-    return;
-  }
-  close(fd);
-  long long n;
   if (bReveal) {
     json_t *pAfter = json_pack("{s:s, s:s}", "org", r->scope.zCode, "what", bMembers ? "members" : "orgs");
     int rc = db_begin() || audit_append(api_actor(r), "reveal", "export", r->scope.zCode, r->scope.id, 0, pAfter) ||
              db_commit();
     json_decref(pAfter);
     if (rc) {
-      unlink(zTmp);
       api_internal(r);
       return;
     }
   }
-  if (port_export(bMembers, r->scope.zPath, bXlsx, bReveal, zTmp, &n)) {
-    unlink(zTmp);
-    api_internal(r);
-    return;
-  }
-  fd = open(zTmp, O_RDONLY);
-  unlink(zTmp);
-  struct stat st;
-  if (fd < 0 || fstat(fd, &st)) {
-    if (fd >= 0) close(fd);
-    api_internal(r);
-    return;
-  }
+  ExportFile f = {bMembers, r->scope.zPath, bXlsx, bReveal};
   char *zName = xprintf("%s-%s.%s", bMembers ? "党员信息" : "组织信息", r->scope.zCode, bXlsx ? "xlsx" : "csv");
-  api_file(r, fd, (long long)st.st_size, bXlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                                               : "text/csv; charset=utf-8", zName);
+  api_file_written(r, export_write, &f, bXlsx, zName);
   free(zName);
 }
 
