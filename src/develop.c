@@ -139,16 +139,8 @@ static void applicant_create(Req *r) {
   rc = rc ||
        db_exec("INSERT INTO dev_step(person_id, kind, done_on, documents, recorded_by, recorded_at)"
                " VALUES(?,'application',?,?,?,?)", "Itttt", id, zOn, r->rec.az[AP_DOCS], api_actor(r), zAt);
-  char zKey[32];
-  snprintf(zKey, sizeof zKey, "%lld", id);
   json_t *pAfter = rc ? 0 : person_json(id);
-  rc = rc || audit_append(api_actor(r), "create", "applicant", zKey, r->scope.id, 0, pAfter) || db_commit();
-  if (rc) {
-    json_decref(pAfter);
-    db_rollback();
-    api_internal(r);
-    return;
-  }
+  if (api_audit_commit(r, rc, "create", "applicant", id, r->scope.id, pAfter)) return;
   api_json(r, 201, pAfter);
 }
 
@@ -788,15 +780,7 @@ static void negative_add(Req *r) {
                    "Ittttt", r->scope.id, r->rec.az[NG_NAME], r->rec.az[NG_IDNUM], r->rec.az[NG_REASON],
                    r->rec.az[NG_ON], api_actor(r));
   long long id = rc ? 0 : db_last_rowid();
-  char zKey[32];
-  snprintf(zKey, sizeof zKey, "%lld", id);
-  rc = rc || audit_append(api_actor(r), "create", "negative_list", zKey, r->scope.id, 0, pAfter) || db_commit();
-  if (rc) {
-    json_decref(pAfter);
-    db_rollback();
-    api_internal(r);
-    return;
-  }
+  if (api_audit_commit(r, rc, "create", "negative_list", id, r->scope.id, pAfter)) return;
   json_object_set_new(pAfter, "id", json_integer(id));
   json_object_set_new(pAfter, "org_code", json_string(r->scope.zCode));
   api_json(r, 201, pAfter);

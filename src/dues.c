@@ -380,19 +380,11 @@ static void payment_add(Req *r) {
                    " recorded_by, recorded_at) VALUES(?,?,?,?,?,?,?,?,?)", "IItIttttt", r->memberId, orgId,
                    a[P_ON], amount, a[P_CHANNEL], a[P_FROM], a[P_TO], api_actor(r), zAt);
   long long id = rc ? 0 : db_last_rowid();
-  char zKey[32];
-  snprintf(zKey, sizeof zKey, "%lld", id);
   json_t *pAfter = json_pack("{s:I, s:I, s:s, s:f, s:s, s:s, s:s, s:f}", "id", (json_int_t)id, "member_id",
                              (json_int_t)r->memberId, "paid_on", a[P_ON], "amount", (double)amount / 100.0, "channel",
                              a[P_CHANNEL], "period_from", a[P_FROM], "period_to", a[P_TO], "due",
                              (double)due / 100.0);
-  rc = rc || audit_append(api_actor(r), "payment", "dues", zKey, orgId, 0, pAfter) || db_commit();
-  if (rc) {
-    json_decref(pAfter);
-    db_rollback();
-    api_internal(r);
-    return;
-  }
+  if (api_audit_commit(r, rc, "payment", "dues", id, orgId, pAfter)) return;
   api_json(r, 201, pAfter);
 }
 

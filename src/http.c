@@ -1,6 +1,7 @@
 /* http.c: the web server and the one dispatcher every request goes through.
  * See api.h for the checks the dispatcher makes before a handler runs. */
 #include "http.h"
+#include "audit.h"
 #include "auth.h"
 #include "db.h"
 #include "text.h"
@@ -156,6 +157,17 @@ void api_file_written(Req *r, ApiFileWriter xWrite, void *pCtx, int bXlsx, const
   api_file(r, fd, (long long)st.st_size,
            bXlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8",
            zFilename);
+}
+
+int api_audit_commit(Req *r, int rc, const char *zAction, const char *zEntity, long long id, long long orgId,
+                     json_t *pAfter) {
+  char zKey[32];
+  snprintf(zKey, sizeof zKey, "%lld", id);
+  if (!rc && !audit_append(api_actor(r), zAction, zEntity, zKey, orgId, 0, pAfter) && !db_commit()) return 0;
+  json_decref(pAfter);
+  db_rollback();
+  api_internal(r);
+  return -1;
 }
 
 void api_internal(Req *r) {

@@ -587,15 +587,7 @@ static void inflow_record(Req *r) {
                    r->rec.az[IF_CONTACT], r->rec.az[IF_NAME], r->rec.az[IF_HOME], r->rec.az[IF_NOTE], api_actor(r),
                    zAt);
   long long id = rc ? 0 : db_last_rowid();
-  char zKey[32];
-  snprintf(zKey, sizeof zKey, "%lld", id);
-  rc = rc || audit_append(api_actor(r), "create", "inflow", zKey, r->scope.id, 0, pAfter) || db_commit();
-  if (rc) {
-    json_decref(pAfter);
-    db_rollback();
-    api_internal(r);
-    return;
-  }
+  if (api_audit_commit(r, rc, "create", "inflow", id, r->scope.id, pAfter)) return;
   json_object_set_new(pAfter, "id", json_integer(id));
   api_json(r, 201, pAfter);
 }

@@ -139,15 +139,7 @@ static void transfer_issue(Req *r) {
                    a[TR_REASON], api_actor(r));
   long long id = rc ? 0 : db_last_rowid();
   json_t *pAfter = rc ? 0 : transfer_json(id);
-  char zKey[32];
-  snprintf(zKey, sizeof zKey, "%lld", id);
-  rc = rc || audit_append(api_actor(r), "issue", "transfer", zKey, fromOrg, 0, pAfter) || db_commit();
-  if (rc) {
-    json_decref(pAfter);
-    db_rollback();
-    api_internal(r);
-    return;
-  }
+  if (api_audit_commit(r, rc, "issue", "transfer", id, fromOrg, pAfter)) return;
   api_json(r, 201, pAfter);
 }
 
