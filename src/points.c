@@ -297,15 +297,7 @@ static void award_create(Req *r) {
   json_t *pAfter = json_pack("{s:I, s:I, s:s, s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "member_id",
                              (json_int_t)r->memberId, "awarded_on", zOn, "points", json_integer_value(pPts), "reason",
                              zReason, "basis", zBasis, "awarded_by", api_actor(r));
-  char zKey[32];
-  snprintf(zKey, sizeof zKey, "%lld", r->memberId);
-  if (!rc) rc = audit_append(api_actor(r), "award", "points", zKey, orgId, 0, pAfter);
-  if (rc || db_commit()) {
-    json_decref(pAfter);
-    api_internal(r);
-    goto done;
-  }
-  api_json(r, 201, pAfter);
+  if (!api_audit_commit(r, rc, "award", "points", r->memberId, orgId, pAfter)) api_json(r, 201, pAfter);
 done:
   free(zReason);
   free(zBasis);

@@ -173,15 +173,7 @@ static void course_create(Req *r) {
   for (int i = 0; !rc && i < n; i++)
     rc = db_exec("INSERT INTO course_attendee(course_id, member_id, hours_tenths) VALUES(?,?,?)", "III", id, aId[i], aH[i]);
   json_t *pAfter = rc ? 0 : course_json(id);
-  char zKey[32];
-  snprintf(zKey, sizeof zKey, "%lld", id);
-  if (!rc) rc = audit_append(api_actor(r), "create", "course", zKey, r->scope.id, 0, pAfter);
-  if (rc || db_commit()) {
-    json_decref(pAfter);
-    api_internal(r);
-    goto done;
-  }
-  api_json(r, 201, pAfter);
+  if (!api_audit_commit(r, rc, "create", "course", id, r->scope.id, pAfter)) api_json(r, 201, pAfter);
 done:
   free(zTitle);
   free(zCat);
