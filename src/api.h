@@ -141,6 +141,10 @@ void api_file_written(Req *r, ApiFileWriter xWrite, void *pCtx, int bXlsx, const
  * rolls back, frees pAfter, answers 500 and returns -1. */
 int api_audit_commit(Req *r, int rc, const char *zAction, const char *zEntity, long long id, long long orgId,
                      json_t *pAfter);
+/* The same for an object keyed by text (a code), with its state before
+ * (pBefore, which stays the caller's; NULL for none). */
+int api_audit_commit_key(Req *r, int rc, const char *zAction, const char *zEntity, const char *zKey, long long orgId,
+                         json_t *pBefore, json_t *pAfter);
 /* 500 after an internal or database failure (already logged by the caller). */
 void api_internal(Req *r);
 

@@ -163,7 +163,12 @@ int api_audit_commit(Req *r, int rc, const char *zAction, const char *zEntity, l
                      json_t *pAfter) {
   char zKey[32];
   snprintf(zKey, sizeof zKey, "%lld", id);
-  if (!rc && !audit_append(api_actor(r), zAction, zEntity, zKey, orgId, 0, pAfter) && !db_commit()) return 0;
+  return api_audit_commit_key(r, rc, zAction, zEntity, zKey, orgId, 0, pAfter);
+}
+
+int api_audit_commit_key(Req *r, int rc, const char *zAction, const char *zEntity, const char *zKey, long long orgId,
+                         json_t *pBefore, json_t *pAfter) {
+  if (!rc && !audit_append(api_actor(r), zAction, zEntity, zKey, orgId, pBefore, pAfter) && !db_commit()) return 0;
   json_decref(pAfter);
   db_rollback();
   api_internal(r);

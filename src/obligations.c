@@ -953,14 +953,8 @@ static void rules_post(Req *r) {
                  zKind ? zKind : "", zDomain ? zDomain : "", zDesc ? zDesc : base->zDesc);
   ruleset_free(&rs);
   json_t *pAfter = rules_json((int)year);
-  if (!rc) rc = audit_append(api_actor(r), "update", "obligation_rule", zCode, 0, pBefore, pAfter);
+  if (!api_audit_commit_key(r, rc, "update", "obligation_rule", zCode, 0, pBefore, pAfter)) api_json(r, 200, pAfter);
   json_decref(pBefore);
-  if (rc || db_commit()) {
-    json_decref(pAfter);
-    api_internal(r);
-    goto done;
-  }
-  api_json(r, 200, pAfter);
 done:
   free(zCode);
   free(zKind);

@@ -360,14 +360,8 @@ static void rules_post(Req *r) {
   if (!rc && pCap) rc = db_exec("UPDATE points_rule SET cap=? WHERE year=? AND code=?", "IIt", (long long)json_integer_value(pCap), year, zCode);
   if (!rc && zPeriod) rc = db_exec("UPDATE points_rule SET cap_period=? WHERE year=? AND code=?", "tIt", zPeriod, year, zCode);
   json_t *pAfter = prules_json((int)year);
-  if (!rc) rc = audit_append(api_actor(r), "update", "points_rule", zCode, 0, pBefore, pAfter);
+  if (!api_audit_commit_key(r, rc, "update", "points_rule", zCode, 0, pBefore, pAfter)) api_json(r, 200, pAfter);
   json_decref(pBefore);
-  if (rc || db_commit()) {
-    json_decref(pAfter);
-    api_internal(r);
-    goto done;
-  }
-  api_json(r, 200, pAfter);
 done:
   free(zCode);
   free(zPeriod);

@@ -290,13 +290,7 @@ static void campaign_create(Req *r) {
                                  " VALUES(?,?,?,?,?,?)", "ttIttt", zCode, zName, sc.id, zStart, zEnd, zAt);
   long long id = db_last_rowid();
   json_t *pAfter = rc ? 0 : campaign_json(id);
-  if (!rc) rc = audit_append(api_actor(r), "create", "campaign", zCode, sc.id, 0, pAfter);
-  if (rc || db_commit()) {
-    json_decref(pAfter);
-    api_internal(r);
-    goto done;
-  }
-  api_json(r, 201, pAfter);
+  if (!api_audit_commit_key(r, rc, "create", "campaign", zCode, sc.id, 0, pAfter)) api_json(r, 201, pAfter);
 done:
   free(zCode);
   free(zName);
