@@ -13,21 +13,16 @@
 #include <string.h>
 #include <unistd.h>
 
-static char zDb[64];
+static char zDb[256];
 
 static int setup(void **state) {
   (void)state;
-  setenv("QIANGJI_TODAY", "2026-06-30", 1);
-  snprintf(zDb, sizeof zDb, "/tmp/qj-import-%d.db", (int)getpid());
-  unit_remove_db(zDb);
-  return 0;
+  return unit_db_fresh(zDb, sizeof zDb, "import", 0);
 }
 
 static int teardown(void **state) {
   (void)state;
-  db_close();
-  unit_remove_db(zDb);
-  return 0;
+  return unit_db_gone(zDb);
 }
 
 /* Imports the text zCsv; returns port_import's answer, *pRes filled. */

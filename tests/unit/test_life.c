@@ -10,21 +10,16 @@
 #include <string.h>
 #include <unistd.h>
 
-static char zDb[64];
+static char zDb[256];
 
 static int setup(void **state) {
   (void)state;
-  setenv("QIANGJI_TODAY", "2026-06-30", 1);
-  snprintf(zDb, sizeof zDb, "/tmp/qj-unit-life-%d.db", (int)getpid());
-  unlink(zDb);
-  return db_open(zDb, 1);
+  return unit_db_fresh(zDb, sizeof zDb, "life", 1);
 }
 
 static int teardown(void **state) {
   (void)state;
-  db_close();
-  unit_remove_db(zDb);
-  return 0;
+  return unit_db_gone(zDb);
 }
 
 static char *dump(const char *zTable) {

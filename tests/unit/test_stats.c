@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static char zDb[64];
+static char zDb[256];
 static unsigned long long rng = 0x9E3779B97F4A7C15ULL;
 
 static unsigned rnd(unsigned n) {
@@ -31,18 +31,13 @@ static unsigned rnd(unsigned n) {
 
 static int setup(void **state) {
   (void)state;
-  setenv("QIANGJI_TODAY", "2026-06-30", 1);
-  snprintf(zDb, sizeof zDb, "/tmp/qj-stats-%d.db", (int)getpid());
-  unlink(zDb);
-  return db_open(zDb, 1);
+  return unit_db_fresh(zDb, sizeof zDb, "stats", 1);
 }
 
 static int teardown(void **state) {
   (void)state;
   stats_index_stop();
-  db_close();
-  unit_remove_db(zDb);
-  return 0;
+  return unit_db_gone(zDb);
 }
 
 /* ---- writing through the real paths ---------------------------------------- */
