@@ -2,26 +2,17 @@
  * committees (支委), meetings of every kind with attendance, remote
  * check-in and attachments; the yearly summaries the reports read (life.h).
  *
- * Attachments are stored once by content: the bytes live in a directory
- * beside the database, DB.files/ab/abcdef... named by their SHA-256 (written
- * to a temporary name and renamed, so a file is whole or absent); the table
- * life_blob keeps each hash's size and type, and each meeting's attachment
- * row names the hash. A file left behind by a rolled-back upload is
- * harmless: the same bytes would get the same name. */
+ * Party groups and committees are in life_groups.c, attachments in
+ * life_files.c; the module's tables are all created here. */
 #include "life.h"
 #include "stats.h"
 #include "audit.h"
-#include "auth.h"
 #include "cli.h"
 #include "db.h"
 #include "org.h"
 #include "text.h"
 #include "util.h"
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,10 +24,7 @@ const char *const life_azKindName[LIFE_NKIND + 1] = {"支部党员大会", "支�
 static const char *const azMode[] = {"onsite", "online", "mixed", 0};
 static const char *const azState[] = {"present", "online", "leave", "absent", 0};
 static const char *const azStatus[] = {"held", "planned", 0};
-static const char *const azPost[] = {"书记", "副书记", "组织委员", "宣传委员", "纪检委员", "委员", 0};
 
-#define LIFE_MAX_ATTACH (10 << 20)   /* 10 MiB a file */
-#define LIFE_MAX_ITEMS 2000          /* attendance items or group members in one body */
 
 const char *const life_aMigration[] = {
   /* 1: groups, committees, meetings, attendance, attachments, summaries. */
@@ -424,211 +412,6 @@ int life_query_period(Req *r, char *zFrom, char *zTo) {
   return 0;
 }
 
-/* ---- groups and committees ------------------------------------------------ */
-
-static const Field aGroupName = {"name", "党小组名称", FT_TEXT, F_REQUIRED, 50, 0};
-
-static int group_org(const char *zParam, long long *pOrgId) {
-  *pOrgId = db_int(0, "SELECT org_id FROM party_group WHERE id=?", "I", atoll(zParam));
-  return *pOrgId ? 0 : -1;
-}
-
-static json_t *group_json(long long id) {
-  DbStmt *s = db_stmt("SELECT g.name, g.leader_id, o.code FROM party_group g JOIN org o ON o.id=g.org_id WHERE g.id=?",
-                      "I", id);
-  if (!s || db_step(s) != 1) return json_null();
-  json_t *o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", db_col_text(s, 0), "org_code",
-                        db_col_text(s, 2));
-  json_object_set_new(o, "leader_id", db_col_isnull(s, 1) ? json_null() : json_integer(db_col_int(s, 1)));
-  db_step(s);
-  json_t *a = json_array();
-  s = db_stmt("SELECT m.id, m.name FROM party_group_member g JOIN member m ON m.id=g.member_id WHERE g.group_id=?"
-              " ORDER BY m.id", "I", id);
-  while (s && db_step(s) == 1)
-    json_array_append_new(a, json_pack("{s:I, s:s}", "id", (json_int_t)db_col_int(s, 0), "name", db_col_text(s, 1)));
-  json_object_set_new(o, "members", a);
-  return o;
-}
-
-static int need_branch(Req *r) {
-  if (!org_is_branch(r->scope.zKind)) {
-    api_error(r, 400, "invalid", "code", "%s 是%s，此操作只适用于党支部", r->scope.zCode, r->scope.zKind);
-    return -1;
-  }
-  return 0;
-}
-
-/* Reads member_ids of a group body into *paId (caller frees), checking each. */
-static int group_members(Req *r, json_t *pBody, long long orgId, long long groupId, long long **paId, int *pn) {
-  *paId = 0;
-  *pn = -1;
-  json_t *a = json_object_get(pBody, "member_ids");
-  if (!a) return 0;
-  if (!json_is_array(a) || json_array_size(a) > LIFE_MAX_ITEMS) {
-    api_error(r, 400, "invalid", "member_ids", "member_ids 应为党员编号数组（最多 %d 个）", LIFE_MAX_ITEMS);
-    return -1;
-  }
-  *pn = (int)json_array_size(a);
-  *paId = xcalloc((size_t)*pn + 1, sizeof **paId);
-  for (int i = 0; i < *pn; i++) {
-    json_t *v = json_array_get(a, (size_t)i);
-    if (!json_is_integer(v) || json_integer_value(v) < 1) {
-      api_error(r, 400, "invalid", "member_ids", "member_ids 应为正整数");
-      return -1;
-    }
-    (*paId)[i] = json_integer_value(v);
-    for (int j = 0; j < i; j++)
-      if ((*paId)[j] == (*paId)[i]) {
-        api_error(r, 400, "invalid", "member_ids", "党员 %lld 重复", (*paId)[i]);
-        return -1;
-      }
-    if (life_check_member(r, "member_ids", (*paId)[i], orgId, 0)) return -1;
-    long long other = db_int(0, "SELECT group_id FROM party_group_member WHERE member_id=?", "I", (*paId)[i]);
-    if (other && other != groupId) {
-      api_error(r, 409, "conflict", "member_ids", "党员 %lld 已在另一个党小组", (*paId)[i]);
-      return -1;
-    }
-  }
-  return 0;
-}
-
-static void group_write(Req *r, long long groupId) {
-  static const char *const azKey[] = {"name", "leader_id", "member_ids", 0};
-  json_t *pBody = r->pJson;
-  char *zName = 0;
-  long long leader = 0, *aId = 0;
-  int nId = -1;
-  long long orgId = r->scope.id;
-  Field fName = aGroupName;
-  if (groupId) fName.flags = 0;
-  if (life_body_keys(r, pBody, azKey) || life_body_str(r, pBody, &fName, &zName) ||
-      life_body_id(r, pBody, "leader_id", 0, &leader) || (leader && life_check_member(r, "leader_id", leader, orgId, 0)) ||
-      group_members(r, pBody, orgId, groupId, &aId, &nId))
-    goto done;
-  if (zName && db_exists("SELECT 1 FROM party_group WHERE org_id=? AND name=? AND id<>?", "ItI", orgId, zName, groupId) == 1) {
-    api_error(r, 409, "conflict", "name", "本支部已有党小组“%s”", zName);
-    goto done;
-  }
-  json_t *pBefore = groupId ? group_json(groupId) : json_null();
-  int bNew = !groupId;
-  char zAt[32];
-  util_timestamp(zAt);
-  int rc = db_begin();
-  if (!rc && !groupId) {
-    rc = db_exec("INSERT INTO party_group(org_id, name, leader_id, created_at) VALUES(?,?,nullif(?,0),?)", "ItIt", orgId,
-                 zName, leader, zAt);
-    groupId = db_last_rowid();
-  } else if (!rc) {
-    if (zName) rc = db_exec("UPDATE party_group SET name=? WHERE id=?", "tI", zName, groupId);
-    if (!rc && json_object_get(pBody, "leader_id"))
-      rc = db_exec("UPDATE party_group SET leader_id=nullif(?,0) WHERE id=?", "II", leader, groupId);
-  }
-  if (!rc && nId >= 0) {
-    rc = db_exec("DELETE FROM party_group_member WHERE group_id=?", "I", groupId);
-    for (int i = 0; !rc && i < nId; i++)
-      rc = db_exec("INSERT INTO party_group_member(member_id, group_id) VALUES(?,?)", "II", aId[i], groupId);
-  }
-  json_t *pAfter = rc ? 0 : group_json(groupId);
-  char zKey[32];
-  snprintf(zKey, sizeof zKey, "%lld", groupId);
-  if (!rc)
-    rc = audit_append(api_actor(r), bNew ? "create" : "update", "party_group", zKey, orgId, bNew ? 0 : pBefore, pAfter);
-  json_decref(pBefore);
-  if (rc || db_commit()) {
-    json_decref(pAfter);
-    api_internal(r);
-    goto done;
-  }
-  api_json(r, bNew ? 201 : 200, pAfter);
-done:
-  free(zName);
-  free(aId);
-}
-
-static void group_create(Req *r) {
-  if (need_branch(r)) return;
-  group_write(r, 0);
-}
-static void group_patch(Req *r) { group_write(r, r->objectId); }
-
-static void group_list(Req *r) {
-  DbStmt *s = db_stmt("SELECT id FROM party_group WHERE org_id=? ORDER BY id", "I", r->scope.id);
-  json_t *aId = json_array(), *a = json_array();
-  while (s && db_step(s) == 1) json_array_append_new(aId, json_integer(db_col_int(s, 0)));
-  size_t i;
-  json_t *v;
-  json_array_foreach(aId, i, v) json_array_append_new(a, group_json(json_integer_value(v)));
-  json_decref(aId);
-  api_json(r, 200, json_pack("{s:o, s:I}", "items", a, "total", (json_int_t)json_array_size(a)));
-}
-
-static json_t *committee_json(long long orgId) {
-  json_t *a = json_array();
-  DbStmt *s = db_stmt("SELECT m.id, m.name, c.post FROM committee_member c JOIN member m ON m.id=c.member_id"
-                      " WHERE c.org_id=? ORDER BY CASE c.post WHEN '书记' THEN 0 WHEN '副书记' THEN 1 ELSE 2 END, m.id",
-                      "I", orgId);
-  while (s && db_step(s) == 1)
-    json_array_append_new(a, json_pack("{s:I, s:s, s:s}", "member_id", (json_int_t)db_col_int(s, 0), "name",
-                                       db_col_text(s, 1), "post", db_col_text(s, 2)));
-  return json_pack("{s:o, s:I}", "members", a, "size", (json_int_t)json_array_size(a));
-}
-
-static void committee_get(Req *r) { api_json(r, 200, committee_json(r->scope.id)); }
-
-/* PUT: the whole committee at once (an election or a by-election). */
-static void committee_put(Req *r) {
-  static const char *const azKey[] = {"members", 0}, *const azItemKey[] = {"member_id", "post", 0};
-  static const Field fPost = {"post", "职务", FT_ENUM, F_REQUIRED, 0, azPost};
-  if (need_branch(r) || life_body_keys(r, r->pJson, azKey)) return;
-  json_t *a = json_object_get(r->pJson, "members");
-  if (!json_is_array(a) || json_array_size(a) > 7) {
-    api_error(r, 400, "invalid", "members", "members 应为数组，支部委员会最多 7 人");
-    return;
-  }
-  size_t n = json_array_size(a);
-  long long aId[8];
-  char *azPostV[8] = {0};
-  int nSec = 0, bad = 0;
-  for (size_t i = 0; i < n && !bad; i++) {
-    json_t *it = json_array_get(a, i);
-    bad = !json_is_object(it) || life_body_keys(r, it, azItemKey) || life_body_id(r, it, "member_id", 1, &aId[i]) ||
-          life_body_str(r, it, &fPost, &azPostV[i]) || life_check_member(r, "members", aId[i], r->scope.id, 0);
-    if (!bad && !json_is_object(it)) api_error(r, 400, "invalid", "members", "members 的每一项应为对象");
-    if (bad && !r->status) api_error(r, 400, "invalid", "members", "members 的每一项应为对象");
-    if (bad) break;
-    for (size_t j = 0; j < i; j++)
-      if (aId[j] == aId[i]) {
-        api_error(r, 400, "invalid", "members", "党员 %lld 重复", aId[i]);
-        bad = 1;
-      }
-    if (!bad && strcmp(azPostV[i], "书记") == 0 && ++nSec > 1) {
-      api_error(r, 400, "invalid", "members", "只能有一名书记");
-      bad = 1;
-    }
-    if (!bad && db_exists("SELECT 1 FROM member WHERE id=? AND category='正式党员'", "I", aId[i]) != 1) {
-      api_error(r, 400, "invalid", "members", "党员 %lld 是预备党员，不能当选支部委员", aId[i]);
-      bad = 1;
-    }
-  }
-  if (!bad) {
-    json_t *pBefore = committee_json(r->scope.id);
-    int rc = db_begin() || db_exec("DELETE FROM committee_member WHERE org_id=?", "I", r->scope.id);
-    for (size_t i = 0; !rc && i < n; i++)
-      rc = db_exec("INSERT INTO committee_member(org_id, member_id, post) VALUES(?,?,?)", "IIt", r->scope.id, aId[i],
-                   azPostV[i]);
-    json_t *pAfter = committee_json(r->scope.id);
-    if (!rc) rc = audit_append(api_actor(r), "update", "committee", r->scope.zCode, r->scope.id, pBefore, pAfter);
-    json_decref(pBefore);
-    if (rc || db_commit()) {
-      json_decref(pAfter);
-      api_internal(r);
-    } else {
-      api_json(r, 200, pAfter);
-    }
-  }
-  for (size_t i = 0; i < n && i < 8; i++) free(azPostV[i]);
-}
-
 /* ---- meetings ------------------------------------------------------------- */
 
 enum { MT_KIND, MT_TITLE, MT_HELD, MT_START, MT_END, MT_PLACE, MT_MODE, MT_TOPICS, MT_MINUTES, MT_STATUS, MT_OPENS,
@@ -651,7 +434,7 @@ static const char *const azMeetingKey[] = {"kind", "title", "held_on", "start_ti
                                            "topics", "minutes", "status", "checkin_opens_at", "checkin_closes_at",
                                            "group_id", "campaign_id", "host_id", "recorder_id", "attendance", 0};
 
-static int meeting_org(const char *zParam, long long *pOrgId) {
+int life_meeting_org(const char *zParam, long long *pOrgId) {
   *pOrgId = db_int(0, "SELECT org_id FROM meeting WHERE id=?", "I", atoll(zParam));
   return *pOrgId ? 0 : -1;
 }
@@ -1207,18 +990,6 @@ static void meeting_checkin(Req *r) {
   api_json(r, 200, pAfter);
 }
 
-/* ---- attachments ------------------------------------------------------------ */
-
-const char *life_sniff_mime(const unsigned char *p, size_t n) {
-  if (n >= 5 && memcmp(p, "%PDF-", 5) == 0) return "application/pdf";
-  if (n >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0) return "image/png";
-  if (n >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF) return "image/jpeg";
-  if (n >= 6 && (memcmp(p, "GIF87a", 6) == 0 || memcmp(p, "GIF89a", 6) == 0)) return "image/gif";
-  if (n >= 12 && memcmp(p, "RIFF", 4) == 0 && memcmp(p + 8, "WEBP", 4) == 0) return "image/webp";
-  return 0;
-}
-
-/* The file of a hash: DB.files/ab/abcd... (caller frees). */
 /* GET /api/v1/members/{id}/meetings: the meetings of the member's branch
  * (committee, group) that offer remote check-in and whose window has not
  * closed, each with whether it is open now and the member's own state, so
@@ -1265,121 +1036,6 @@ static void member_checkin_list(Req *r) {
   api_json(r, 200, json_pack("{s:o}", "items", a));
 }
 
-static char *blob_path(const char *zHash) { return xprintf("%s.files/%.2s/%s", db_path(), zHash, zHash); }
-
-/* Writes the bytes under their hash unless a file is there already. 0 or -1. */
-static int blob_store(const char *zHash, const char *p, size_t n) {
-  char *zPath = blob_path(zHash), *zDir = xprintf("%s.files", db_path()), *zSub = xprintf("%s/%.2s", zDir, zHash);
-  char *zTmp = xprintf("%s.tmp%d", zPath, (int)getpid());
-  int rc = 0;
-  struct stat st;
-  if (stat(zPath, &st) != 0) {
-    mkdir(zDir, 0750);
-    mkdir(zSub, 0750);
-    int fd = open(zTmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-    size_t off = 0;
-    while (fd >= 0 && off < n) {
-      ssize_t w = write(fd, p + off, n - off);
-      if (w <= 0) break;
-      off += (size_t)w;
-    }
-    rc = fd < 0 || off != n || fsync(fd) != 0;
-    if (fd >= 0 && close(fd)) rc = 1;
-    if (!rc && rename(zTmp, zPath)) rc = 1;
-    if (rc) {
-      fprintf(stderr, "qiangji: cannot store attachment %s: %s\n", zPath, strerror(errno));
-      unlink(zTmp);
-    }
-  }
-  free(zPath);
-  free(zDir);
-  free(zSub);
-  free(zTmp);
-  return rc ? -1 : 0;
-}
-
-static void attachment_add(Req *r) {
-  const char *zName = api_query(r, "name");
-  if (!zName || !zName[0]) {
-    api_error(r, 400, "required", "name", "缺少文件名 name");
-    return;
-  }
-  for (const char *p = zName; *p; p++)
-    if ((unsigned char)*p < 0x20 || *p == '/' || *p == '\\') {
-      api_error(r, 400, "invalid", "name", "文件名不能含有控制字符或路径分隔符");
-      return;
-    }
-  if (r->body.n > LIFE_MAX_ATTACH) {
-    api_error(r, 413, "too_large", 0, "附件超过 %d MiB", LIFE_MAX_ATTACH >> 20);
-    return;
-  }
-  const char *zMime = life_sniff_mime((const unsigned char *)r->body.z, r->body.n);
-  if (!r->body.n || !zMime) {
-    api_error(r, 415, "unsupported_type", 0, "附件只能是 PDF 或图片（PNG、JPEG、GIF、WebP）");
-    return;
-  }
-  char zHash[65], zAt[32];
-  auth_sha256_hex(r->body.z, r->body.n, zHash);
-  util_timestamp(zAt);
-  long long old = db_int(0, "SELECT id FROM meeting_attachment WHERE meeting_id=? AND sha256=?", "It", r->objectId, zHash);
-  long long aid = old;
-  if (!old) {
-    int rc = db_begin();
-    if (!rc && db_exists("SELECT 1 FROM life_blob WHERE sha256=?", "t", zHash) != 1) {
-      rc = blob_store(zHash, r->body.z, r->body.n) ||
-           db_exec("INSERT INTO life_blob(sha256, size, mime) VALUES(?,?,?)", "tIt", zHash, (long long)r->body.n, zMime);
-    }
-    if (!rc)
-      rc = db_exec("INSERT INTO meeting_attachment(meeting_id, sha256, name, created_at) VALUES(?,?,?,?)", "Ittt",
-                   r->objectId, zHash, zName, zAt);
-    aid = db_last_rowid();
-    char zKey[32];
-    snprintf(zKey, sizeof zKey, "%lld", r->objectId);
-    json_t *pAfter = json_pack("{s:I, s:s, s:s, s:I, s:s}", "attachment_id", (json_int_t)aid, "name", zName, "sha256",
-                               zHash, "size", (json_int_t)r->body.n, "mime", zMime);
-    if (!rc) rc = audit_append(api_actor(r), "attach", "meeting", zKey, r->scope.id, 0, pAfter);
-    json_decref(pAfter);
-    if (rc || db_commit()) {
-      api_internal(r);
-      return;
-    }
-  }
-  char *zStored = db_text("SELECT name FROM meeting_attachment WHERE id=?", "I", aid);
-  api_json(r, old ? 200 : 201,
-           json_pack("{s:I, s:s, s:I, s:s, s:s}", "id", (json_int_t)aid, "name", zStored ? zStored : zName, "size",
-                     (json_int_t)r->body.n, "mime", zMime, "sha256", zHash));
-  free(zStored);
-}
-
-static void attachment_get(Req *r) {
-  long long aid = atoll(r->azParam[1]);
-  DbStmt *s = db_stmt("SELECT b.mime, a.name FROM meeting_attachment a JOIN life_blob b ON b.sha256=a.sha256"
-                      " WHERE a.id=? AND a.meeting_id=?", "II", aid, r->objectId);
-  if (!s || db_step(s) != 1) {
-    api_error(r, 404, "not_found", 0, "没有这个附件");
-    return;
-  }
-  static const char *const azMime[] = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", 0};
-  const char *zMime = "application/octet-stream";
-  for (int i = 0; azMime[i]; i++)
-    if (strcmp(db_col_text(s, 0), azMime[i]) == 0) zMime = azMime[i];
-  long long n = db_int(0, "SELECT b.size FROM meeting_attachment a JOIN life_blob b ON b.sha256=a.sha256 WHERE a.id=?",
-                       "I", aid);
-  char *zName = xstrdup(db_col_text(s, 1)), *zHash = db_text("SELECT sha256 FROM meeting_attachment WHERE id=?", "I", aid);
-  db_step(s);
-  char *zPath = blob_path(zHash ? zHash : "");
-  int fd = open(zPath, O_RDONLY | O_CLOEXEC);
-  free(zPath);
-  free(zHash);
-  if (fd < 0) {
-    fprintf(stderr, "qiangji: attachment %lld: its file is missing\n", aid);
-    free(zName);
-    api_internal(r);
-    return;
-  }
-  api_file(r, fd, n, zMime, zName);
-  free(zName);
-}
 /* ---- CLI ---------------------------------------------------------------------- */
 
 static int cmd_rebuild(const CliArgs *p) {
@@ -1410,34 +1066,21 @@ static const QParam aListQ[] = {
   {"kind", Q_ENUM, 0, 0, azKindQ}, {"limit", Q_INT, 1, 200, 0}, {"offset", Q_INT, 0, 100000000, 0},
   {0, 0, 0, 0, 0},
 };
-static const QParam aNameQ[] = {{"name", Q_TEXT, 0, 100, 0}, {0, 0, 0, 0, 0}};
 
 const Route life_aRoute[] = {
-  {"GET", "/api/v1/orgs/{code}/groups", group_list, R_STAFF | R_ORG, 0, "party groups of a branch", 0, 0, 0},
-  {"POST", "/api/v1/orgs/{code}/groups", group_create, R_WRITE | R_ORG | R_JSONBODY, 0,
-   "create a party group (党小组) in a branch with its members", 0, 0, 0},
-  {"PATCH", "/api/v1/groups/{id}", group_patch, R_WRITE | R_OBJECT | R_JSONBODY, 0,
-   "rename a party group, change its leader or members", 0, 0, group_org},
-  {"GET", "/api/v1/orgs/{code}/committee", committee_get, R_STAFF | R_ORG, 0, "the branch committee (支委)", 0, 0, 0},
-  {"PUT", "/api/v1/orgs/{code}/committee", committee_put, R_WRITE | R_ORG | R_JSONBODY, 0,
-   "set the whole branch committee", 0, 0, 0},
   {"GET", "/api/v1/orgs/{code}/meetings", meeting_list, R_STAFF | R_ORG, aListQ,
    "meetings of a subtree in a period, newest first", 0, 0, 0},
   {"POST", "/api/v1/orgs/{code}/meetings", meeting_create, R_WRITE | R_ORG | R_JSONBODY, 0,
    "record a meeting (with attendance) or plan one", 0, 0, 0},
   {"GET", "/api/v1/meetings/{id}", meeting_get, R_STAFF | R_OBJECT, 0,
-   "a meeting with expected and actual attendance, quorum and attachments", 0, 0, meeting_org},
+   "a meeting with expected and actual attendance, quorum and attachments", 0, 0, life_meeting_org},
   {"PATCH", "/api/v1/meetings/{id}", meeting_patch, R_WRITE | R_OBJECT | R_JSONBODY, 0, "change a meeting", 0, 0,
-   meeting_org},
+   life_meeting_org},
   {"PUT", "/api/v1/meetings/{id}/attendance", meeting_attendance, R_WRITE | R_OBJECT | R_JSONBODY, 0,
-   "record attendance states of members", 0, 0, meeting_org},
+   "record attendance states of members", 0, 0, life_meeting_org},
   {"GET", "/api/v1/members/{id}/meetings", member_checkin_list, R_SELF | R_MEMBER, 0,
    "meetings of the member's branch open (or about to open) for remote check-in, with the member's state", 0, 0, 0},
   {"POST", "/api/v1/meetings/{id}/checkin", meeting_checkin, R_SELF | R_OBJECT, 0,
-   "a member checks in remotely within the window (present online)", 0, 0, meeting_org},
-  {"POST", "/api/v1/meetings/{id}/attachments", attachment_add, R_WRITE | R_OBJECT | R_RAWBODY, aNameQ,
-   "attach a PDF or image (up to 10 MiB), stored once by SHA-256", 0, 0, meeting_org},
-  {"GET", "/api/v1/meetings/{id}/attachments/{aid}", attachment_get, R_STAFF | R_OBJECT, 0, "download an attachment",
-   0, 0, meeting_org},
+   "a member checks in remotely within the window (present online)", 0, 0, life_meeting_org},
 };
 const int life_nRoute = (int)ARRAY_LEN(life_aRoute);

@@ -81,6 +81,11 @@ int life_body_tenths(Req *r, json_t *pObj, const char *zName, double max, long l
 int life_check_member(Req *r, const char *zField, long long memberId, long long orgId, int bSubtree);
 /* Today (util_today) and the year of a date. */
 int life_year_of(const char *zDate);
+/* Attendance items or group members in one request body, at most. */
+#define LIFE_MAX_ITEMS 2000
+
+/* The organization of meeting zParam (a route's xOrgOf). 0, or -1 if none. */
+int life_meeting_org(const char *zParam, long long *pOrgId);
 /* Period of a query: from/to dates (YYYY-MM-DD) or a year. Fills zFrom/zTo
  * (11 bytes); 0, or -1 answered. */
 int life_query_period(Req *r, char *zFrom, char *zTo);

@@ -20,7 +20,7 @@ ROUTES(stats) ROUTES(annual) ROUTES(develop) ROUTES(transfer) ROUTES(dues) ROUTE
 COMMANDS(server) COMMANDS(port) COMMANDS(auth) COMMANDS(demo) COMMANDS(audit)
 COMMANDS(stats) COMMANDS(annual) COMMANDS(develop) COMMANDS(transfer) COMMANDS(dues)
 #include "lifecycle.h"
-ROUTES(life) COMMANDS(life) ROUTES(obligations) COMMANDS(obligations) ROUTES(training) ROUTES(points)
+ROUTES(life) ROUTES(life_groups) ROUTES(life_files) COMMANDS(life) ROUTES(obligations) COMMANDS(obligations) ROUTES(training) ROUTES(points)
 extern const char *const training_aMigration[]; extern const int training_nMigration;
 extern const char *const points_aMigration[]; extern const int points_nMigration;
 extern const char *const life_aMigration[]; extern const int life_nMigration;
@@ -39,6 +39,8 @@ const RouteSet http_aRouteSet[] = {
   {stats_aRoute, &stats_nRoute},
   {annual_aRoute, &annual_nRoute},
   {life_aRoute, &life_nRoute},
+  {life_groups_aRoute, &life_groups_nRoute},
+  {life_files_aRoute, &life_files_nRoute},
   {obligations_aRoute, &obligations_nRoute},
   {training_aRoute, &training_nRoute},
   {points_aRoute, &points_nRoute},

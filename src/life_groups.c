@@ -1,0 +1,228 @@
+/* life_groups.c: party groups (党小组) and branch committees (支委) of the
+ * organizational-life module (life.c): who belongs to them, checked against
+ * the branch, and the routes that read and set them. */
+#include "life.h"
+#include "audit.h"
+#include "db.h"
+#include "org.h"
+#include "util.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const azPost[] = {"书记", "副书记", "组织委员", "宣传委员", "纪检委员", "委员", 0};
+
+static const Field aGroupName = {"name", "党小组名称", FT_TEXT, F_REQUIRED, 50, 0};
+
+static int group_org(const char *zParam, long long *pOrgId) {
+  *pOrgId = db_int(0, "SELECT org_id FROM party_group WHERE id=?", "I", atoll(zParam));
+  return *pOrgId ? 0 : -1;
+}
+
+static json_t *group_json(long long id) {
+  DbStmt *s = db_stmt("SELECT g.name, g.leader_id, o.code FROM party_group g JOIN org o ON o.id=g.org_id WHERE g.id=?",
+                      "I", id);
+  if (!s || db_step(s) != 1) return json_null();
+  json_t *o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", db_col_text(s, 0), "org_code",
+                        db_col_text(s, 2));
+  json_object_set_new(o, "leader_id", db_col_isnull(s, 1) ? json_null() : json_integer(db_col_int(s, 1)));
+  db_step(s);
+  json_t *a = json_array();
+  s = db_stmt("SELECT m.id, m.name FROM party_group_member g JOIN member m ON m.id=g.member_id WHERE g.group_id=?"
+              " ORDER BY m.id", "I", id);
+  while (s && db_step(s) == 1)
+    json_array_append_new(a, json_pack("{s:I, s:s}", "id", (json_int_t)db_col_int(s, 0), "name", db_col_text(s, 1)));
+  json_object_set_new(o, "members", a);
+  return o;
+}
+
+static int need_branch(Req *r) {
+  if (!org_is_branch(r->scope.zKind)) {
+    api_error(r, 400, "invalid", "code", "%s 是%s，此操作只适用于党支部", r->scope.zCode, r->scope.zKind);
+    return -1;
+  }
+  return 0;
+}
+
+/* Reads member_ids of a group body into *paId (caller frees), checking each. */
+static int group_members(Req *r, json_t *pBody, long long orgId, long long groupId, long long **paId, int *pn) {
+  *paId = 0;
+  *pn = -1;
+  json_t *a = json_object_get(pBody, "member_ids");
+  if (!a) return 0;
+  if (!json_is_array(a) || json_array_size(a) > LIFE_MAX_ITEMS) {
+    api_error(r, 400, "invalid", "member_ids", "member_ids 应为党员编号数组（最多 %d 个）", LIFE_MAX_ITEMS);
+    return -1;
+  }
+  *pn = (int)json_array_size(a);
+  *paId = xcalloc((size_t)*pn + 1, sizeof **paId);
+  for (int i = 0; i < *pn; i++) {
+    json_t *v = json_array_get(a, (size_t)i);
+    if (!json_is_integer(v) || json_integer_value(v) < 1) {
+      api_error(r, 400, "invalid", "member_ids", "member_ids 应为正整数");
+      return -1;
+    }
+    (*paId)[i] = json_integer_value(v);
+    for (int j = 0; j < i; j++)
+      if ((*paId)[j] == (*paId)[i]) {
+        api_error(r, 400, "invalid", "member_ids", "党员 %lld 重复", (*paId)[i]);
+        return -1;
+      }
+    if (life_check_member(r, "member_ids", (*paId)[i], orgId, 0)) return -1;
+    long long other = db_int(0, "SELECT group_id FROM party_group_member WHERE member_id=?", "I", (*paId)[i]);
+    if (other && other != groupId) {
+      api_error(r, 409, "conflict", "member_ids", "党员 %lld 已在另一个党小组", (*paId)[i]);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static void group_write(Req *r, long long groupId) {
+  static const char *const azKey[] = {"name", "leader_id", "member_ids", 0};
+  json_t *pBody = r->pJson;
+  char *zName = 0;
+  long long leader = 0, *aId = 0;
+  int nId = -1;
+  long long orgId = r->scope.id;
+  Field fName = aGroupName;
+  if (groupId) fName.flags = 0;
+  if (life_body_keys(r, pBody, azKey) || life_body_str(r, pBody, &fName, &zName) ||
+      life_body_id(r, pBody, "leader_id", 0, &leader) || (leader && life_check_member(r, "leader_id", leader, orgId, 0)) ||
+      group_members(r, pBody, orgId, groupId, &aId, &nId))
+    goto done;
+  if (zName && db_exists("SELECT 1 FROM party_group WHERE org_id=? AND name=? AND id<>?", "ItI", orgId, zName, groupId) == 1) {
+    api_error(r, 409, "conflict", "name", "本支部已有党小组“%s”", zName);
+    goto done;
+  }
+  json_t *pBefore = groupId ? group_json(groupId) : json_null();
+  int bNew = !groupId;
+  char zAt[32];
+  util_timestamp(zAt);
+  int rc = db_begin();
+  if (!rc && !groupId) {
+    rc = db_exec("INSERT INTO party_group(org_id, name, leader_id, created_at) VALUES(?,?,nullif(?,0),?)", "ItIt", orgId,
+                 zName, leader, zAt);
+    groupId = db_last_rowid();
+  } else if (!rc) {
+    if (zName) rc = db_exec("UPDATE party_group SET name=? WHERE id=?", "tI", zName, groupId);
+    if (!rc && json_object_get(pBody, "leader_id"))
+      rc = db_exec("UPDATE party_group SET leader_id=nullif(?,0) WHERE id=?", "II", leader, groupId);
+  }
+  if (!rc && nId >= 0) {
+    rc = db_exec("DELETE FROM party_group_member WHERE group_id=?", "I", groupId);
+    for (int i = 0; !rc && i < nId; i++)
+      rc = db_exec("INSERT INTO party_group_member(member_id, group_id) VALUES(?,?)", "II", aId[i], groupId);
+  }
+  json_t *pAfter = rc ? 0 : group_json(groupId);
+  char zKey[32];
+  snprintf(zKey, sizeof zKey, "%lld", groupId);
+  if (!rc)
+    rc = audit_append(api_actor(r), bNew ? "create" : "update", "party_group", zKey, orgId, bNew ? 0 : pBefore, pAfter);
+  json_decref(pBefore);
+  if (rc || db_commit()) {
+    json_decref(pAfter);
+    api_internal(r);
+    goto done;
+  }
+  api_json(r, bNew ? 201 : 200, pAfter);
+done:
+  free(zName);
+  free(aId);
+}
+
+static void group_create(Req *r) {
+  if (need_branch(r)) return;
+  group_write(r, 0);
+}
+static void group_patch(Req *r) { group_write(r, r->objectId); }
+
+static void group_list(Req *r) {
+  DbStmt *s = db_stmt("SELECT id FROM party_group WHERE org_id=? ORDER BY id", "I", r->scope.id);
+  json_t *aId = json_array(), *a = json_array();
+  while (s && db_step(s) == 1) json_array_append_new(aId, json_integer(db_col_int(s, 0)));
+  size_t i;
+  json_t *v;
+  json_array_foreach(aId, i, v) json_array_append_new(a, group_json(json_integer_value(v)));
+  json_decref(aId);
+  api_json(r, 200, json_pack("{s:o, s:I}", "items", a, "total", (json_int_t)json_array_size(a)));
+}
+
+static json_t *committee_json(long long orgId) {
+  json_t *a = json_array();
+  DbStmt *s = db_stmt("SELECT m.id, m.name, c.post FROM committee_member c JOIN member m ON m.id=c.member_id"
+                      " WHERE c.org_id=? ORDER BY CASE c.post WHEN '书记' THEN 0 WHEN '副书记' THEN 1 ELSE 2 END, m.id",
+                      "I", orgId);
+  while (s && db_step(s) == 1)
+    json_array_append_new(a, json_pack("{s:I, s:s, s:s}", "member_id", (json_int_t)db_col_int(s, 0), "name",
+                                       db_col_text(s, 1), "post", db_col_text(s, 2)));
+  return json_pack("{s:o, s:I}", "members", a, "size", (json_int_t)json_array_size(a));
+}
+
+static void committee_get(Req *r) { api_json(r, 200, committee_json(r->scope.id)); }
+
+/* PUT: the whole committee at once (an election or a by-election). */
+static void committee_put(Req *r) {
+  static const char *const azKey[] = {"members", 0}, *const azItemKey[] = {"member_id", "post", 0};
+  static const Field fPost = {"post", "职务", FT_ENUM, F_REQUIRED, 0, azPost};
+  if (need_branch(r) || life_body_keys(r, r->pJson, azKey)) return;
+  json_t *a = json_object_get(r->pJson, "members");
+  if (!json_is_array(a) || json_array_size(a) > 7) {
+    api_error(r, 400, "invalid", "members", "members 应为数组，支部委员会最多 7 人");
+    return;
+  }
+  size_t n = json_array_size(a);
+  long long aId[8];
+  char *azPostV[8] = {0};
+  int nSec = 0, bad = 0;
+  for (size_t i = 0; i < n && !bad; i++) {
+    json_t *it = json_array_get(a, i);
+    bad = !json_is_object(it) || life_body_keys(r, it, azItemKey) || life_body_id(r, it, "member_id", 1, &aId[i]) ||
+          life_body_str(r, it, &fPost, &azPostV[i]) || life_check_member(r, "members", aId[i], r->scope.id, 0);
+    if (!bad && !json_is_object(it)) api_error(r, 400, "invalid", "members", "members 的每一项应为对象");
+    if (bad && !r->status) api_error(r, 400, "invalid", "members", "members 的每一项应为对象");
+    if (bad) break;
+    for (size_t j = 0; j < i; j++)
+      if (aId[j] == aId[i]) {
+        api_error(r, 400, "invalid", "members", "党员 %lld 重复", aId[i]);
+        bad = 1;
+      }
+    if (!bad && strcmp(azPostV[i], "书记") == 0 && ++nSec > 1) {
+      api_error(r, 400, "invalid", "members", "只能有一名书记");
+      bad = 1;
+    }
+    if (!bad && db_exists("SELECT 1 FROM member WHERE id=? AND category='正式党员'", "I", aId[i]) != 1) {
+      api_error(r, 400, "invalid", "members", "党员 %lld 是预备党员，不能当选支部委员", aId[i]);
+      bad = 1;
+    }
+  }
+  if (!bad) {
+    json_t *pBefore = committee_json(r->scope.id);
+    int rc = db_begin() || db_exec("DELETE FROM committee_member WHERE org_id=?", "I", r->scope.id);
+    for (size_t i = 0; !rc && i < n; i++)
+      rc = db_exec("INSERT INTO committee_member(org_id, member_id, post) VALUES(?,?,?)", "IIt", r->scope.id, aId[i],
+                   azPostV[i]);
+    json_t *pAfter = committee_json(r->scope.id);
+    if (!rc) rc = audit_append(api_actor(r), "update", "committee", r->scope.zCode, r->scope.id, pBefore, pAfter);
+    json_decref(pBefore);
+    if (rc || db_commit()) {
+      json_decref(pAfter);
+      api_internal(r);
+    } else {
+      api_json(r, 200, pAfter);
+    }
+  }
+  for (size_t i = 0; i < n && i < 8; i++) free(azPostV[i]);
+}
+
+const Route life_groups_aRoute[] = {
+  {"GET", "/api/v1/orgs/{code}/groups", group_list, R_STAFF | R_ORG, 0, "party groups of a branch", 0, 0, 0},
+  {"POST", "/api/v1/orgs/{code}/groups", group_create, R_WRITE | R_ORG | R_JSONBODY, 0,
+   "create a party group (党小组) in a branch with its members", 0, 0, 0},
+  {"PATCH", "/api/v1/groups/{id}", group_patch, R_WRITE | R_OBJECT | R_JSONBODY, 0,
+   "rename a party group, change its leader or members", 0, 0, group_org},
+  {"GET", "/api/v1/orgs/{code}/committee", committee_get, R_STAFF | R_ORG, 0, "the branch committee (支委)", 0, 0, 0},
+  {"PUT", "/api/v1/orgs/{code}/committee", committee_put, R_WRITE | R_ORG | R_JSONBODY, 0,
+   "set the whole branch committee", 0, 0, 0},
+};
+const int life_groups_nRoute = (int)ARRAY_LEN(life_groups_aRoute);
