@@ -21,6 +21,7 @@
  *   date of each change. The transfer and lifecycle modules add their own
  *   rows later. */
 #include "api.h"
+#include "module.h"
 #include "cli.h"
 #include "db.h"
 #include "stats.h"
@@ -261,11 +262,10 @@ static const QParam aAnnualQuery[] = {
   {0, 0, 0, 0, 0},
 };
 
-const Route annual_aRoute[] = {
+static const Route aRouteTable[] = {
   {"GET", "/api/v1/orgs/{code}/stats/annual", annual_get, R_STAFF | R_ORG, aAnnualQuery,
    "the annual statistics tables of the subtree for ?year= (json, csv or xlsx)", 0, 0, 0},
 };
-const int annual_nRoute = (int)ARRAY_LEN(annual_aRoute);
 
 /* ---- CLI ---------------------------------------------------------------------- */
 
@@ -306,9 +306,14 @@ static const CliOpt aAnnualOpt[] = {
   {0, 0, 0, 0},
 };
 
-const Command annual_aCommand[] = {
+static const Command aCommandTable[] = {
   {"report", "annual", cmd_report_annual, aAnnualOpt, 0, 0, "",
    "The annual statistics tables of a subtree: members by sex, ethnicity, age, education and occupation; "
    "organizations by domain and kind; changes over the year (admitted, converted, transferred in and out, died, left)."},
 };
-const int annual_nCommand = (int)ARRAY_LEN(annual_aCommand);
+
+const Module annual_module = {
+  .zName = "annual",
+  .aRoute = MODULE_ARRAY(aRouteTable),
+  .aCommand = MODULE_ARRAY(aCommandTable),
+};

@@ -85,11 +85,6 @@ typedef struct Route {
   int (*xOrgOf)(const char *zParam, long long *pOrgId);
 } Route;
 
-typedef struct RouteSet {
-  const Route *aRoute;
-  const int *pnRoute;
-} RouteSet;
-
 /* The request. Owned by the dispatcher; freed after the response is sent. */
 struct Req {
   const Route *pRoute;
@@ -135,16 +130,6 @@ void api_file(Req *r, int fd, long long nBytes, const char *zType, const char *z
  * returns 0, or -1 after logging; then the answer is a 500. */
 typedef int (*ApiFileWriter)(const char *zPath, void *pCtx);
 void api_file_written(Req *r, ApiFileWriter xWrite, void *pCtx, int bXlsx, const char *zFilename);
-/* Ends a write that created or changed object id (rc: the writes so far, 0
- * when they went well): appends its audit entry (zAction, zEntity, key id,
- * organization orgId, after pAfter) and commits. 0 when committed; else
- * rolls back, frees pAfter, answers 500 and returns -1. */
-int api_audit_commit(Req *r, int rc, const char *zAction, const char *zEntity, long long id, long long orgId,
-                     json_t *pAfter);
-/* The same for an object keyed by text (a code), with its state before
- * (pBefore, which stays the caller's; NULL for none). */
-int api_audit_commit_key(Req *r, int rc, const char *zAction, const char *zEntity, const char *zKey, long long orgId,
-                         json_t *pBefore, json_t *pAfter);
 /* 500 after an internal or database failure (already logged by the caller). */
 void api_internal(Req *r);
 

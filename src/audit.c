@@ -1,5 +1,7 @@
 /* audit.c: the hash-chained, append-only audit log; its API and CLI. */
 #include "audit.h"
+#include "hash.h"
+#include "module.h"
 #include "auth.h"
 #include "db.h"
 #include "events.h"
@@ -22,7 +24,7 @@ static void entry_hash(const char *zPrev, long long id, const char *zAt, const c
   /* Fields are joined with a separator that cannot occur in them (0x1f). */
   buf_printf(&b, "%s\x1f%lld\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%lld\x1f%s\x1f%s", zPrev, id, zAt, zActor, zAction,
              zEntity, zKey ? zKey : "", orgId, zBefore ? zBefore : "", zAfter ? zAfter : "");
-  auth_sha256_hex(b.z, b.n, zOut);
+  hash_sha256_hex(b.z, b.n, zOut);
   buf_free(&b);
 }
 
@@ -51,6 +53,24 @@ int audit_append(const char *zActor, const char *zAction, const char *zEntity, c
    * statistics (stats.h, figures): they are re-read after the commit. */
   if (rc == 0 && orgId > 0) events_note(EV_FIGURE, orgId);
   return rc;
+}
+
+/* ---- the end of an API write ------------------------------------------------------ */
+
+int api_audit_commit(Req *r, int rc, const char *zAction, const char *zEntity, long long id, long long orgId,
+                     json_t *pAfter) {
+  char zKey[32];
+  snprintf(zKey, sizeof zKey, "%lld", id);
+  return api_audit_commit_key(r, rc, zAction, zEntity, zKey, orgId, 0, pAfter);
+}
+
+int api_audit_commit_key(Req *r, int rc, const char *zAction, const char *zEntity, const char *zKey, long long orgId,
+                         json_t *pBefore, json_t *pAfter) {
+  if (!rc && !audit_append(api_actor(r), zAction, zEntity, zKey, orgId, pBefore, pAfter) && !db_commit()) return 0;
+  json_decref(pAfter);
+  db_rollback();
+  api_internal(r);
+  return -1;
 }
 
 int audit_verify(long long *pnEntry, long long *pBadId, const char **pzWhy) {
@@ -153,10 +173,9 @@ static const QParam aAuditQuery[] = {
   {0, 0, 0, 0, 0},
 };
 
-const Route audit_aRoute[] = {
+static const Route aRouteTable[] = {
   {"GET", "/api/v1/audit", audit_list, R_STAFF | R_QORG, aAuditQuery, "audit log of a subtree, newest first", 0, 0, 0},
 };
-const int audit_nRoute = (int)ARRAY_LEN(audit_aRoute);
 
 static int cmd_audit_verify(const CliArgs *p) {
   if (cli_open_db(p, 0)) return 1;
@@ -176,8 +195,13 @@ static const CliOpt aVerifyOpt[] = {
   {0, 0, 0, 0},
 };
 
-const Command audit_aCommand[] = {
+static const Command aCommandTable[] = {
   {"audit", "verify", cmd_audit_verify, aVerifyOpt, 0, 0, "",
    "Checks the audit log's hash chain from the first entry on and names the first entry that breaks it."},
 };
-const int audit_nCommand = (int)ARRAY_LEN(audit_aCommand);
+
+const Module audit_module = {
+  .zName = "audit",
+  .aRoute = MODULE_ARRAY(aRouteTable),
+  .aCommand = MODULE_ARRAY(aCommandTable),
+};

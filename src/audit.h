@@ -8,19 +8,24 @@
 #define QJ_AUDIT_H
 #include <jansson.h>
 #include "api.h"
-#include "cli.h"
 
 /* Appends within the caller's transaction. pBefore/pAfter are borrowed JSON
  * objects or NULL. orgId 0 for none. Returns 0 or -1 (logged). */
 int audit_append(const char *zActor, const char *zAction, const char *zEntity, const char *zKey, long long orgId,
                  json_t *pBefore, json_t *pAfter);
 
+/* Ends a write that created or changed object id (rc: the writes so far, 0
+ * when they went well): appends its audit entry (zAction, zEntity, key id,
+ * organization orgId, after pAfter) and commits. 0 when committed; else
+ * rolls back, frees pAfter, answers 500 and returns -1. */
+int api_audit_commit(Req *r, int rc, const char *zAction, const char *zEntity, long long id, long long orgId,
+                     json_t *pAfter);
+/* The same for an object keyed by text (a code), with its state before
+ * (pBefore, which stays the caller's; NULL for none). */
+int api_audit_commit_key(Req *r, int rc, const char *zAction, const char *zEntity, const char *zKey, long long orgId,
+                         json_t *pBefore, json_t *pAfter);
 /* Checks the chain. Returns 0 when whole (*pnEntry entries), or -1 with
  * *pBadId the first entry whose hash does not follow and *pzWhy (static). */
 int audit_verify(long long *pnEntry, long long *pBadId, const char **pzWhy);
 
-extern const Route audit_aRoute[];
-extern const int audit_nRoute;
-extern const Command audit_aCommand[];
-extern const int audit_nCommand;
 #endif

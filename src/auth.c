@@ -1,6 +1,8 @@
 /* auth.c: users, argon2id passwords, sessions with CSRF tokens, login
  * throttling; the /api/v1/session routes and the `user` CLI verbs. */
 #include "auth.h"
+#include "hash.h"
+#include "module.h"
 #include "audit.h"
 #include "db.h"
 #include "util.h"
@@ -20,12 +22,6 @@ Role role_parse(const char *z) {
   for (int i = 1; i < (int)ARRAY_LEN(azRole); i++)
     if (z && strcmp(z, azRole[i]) == 0) return (Role)i;
   return ROLE_NONE;
-}
-
-void auth_sha256_hex(const void *p, size_t n, char zOut[65]) {
-  unsigned char h[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(h, p, n);
-  sodium_bin2hex(zOut, 65, h, sizeof h);
 }
 
 static void random_hex(char *zOut, size_t nBytes) {
@@ -54,7 +50,7 @@ static int load_user(long long userId, User *pUser) {
 int auth_session_user(const char *zCookie, User *pUser) {
   if (strlen(zCookie) != 64) return -1;
   char zHash[65];
-  auth_sha256_hex(zCookie, 64, zHash);
+  hash_sha256_hex(zCookie, 64, zHash);
   DbStmt *s = db_stmt("SELECT user_id, csrf FROM session WHERE token_hash=? AND expires_at>?", "tI", zHash,
                       (long long)time(0));
   if (!s || db_step(s) != 1) return -1;
@@ -162,7 +158,7 @@ static void session_create(Req *r) {
   char zToken[65], zTokHash[65], zCsrf[65];
   random_hex(zToken, 32);
   random_hex(zCsrf, 32);
-  auth_sha256_hex(zToken, 64, zTokHash);
+  hash_sha256_hex(zToken, 64, zTokHash);
   if (db_begin() ||
       db_exec("DELETE FROM session WHERE expires_at<=?", "I", now) ||
       db_exec("INSERT INTO session(token_hash, user_id, csrf, expires_at) VALUES(?,?,?,?)", "tItI", zTokHash, userId,
@@ -187,19 +183,18 @@ static void session_delete(Req *r) {
   const char *zCookie = api_cookie(r, AUTH_COOKIE);
   if (zCookie && strlen(zCookie) == 64) {
     char zHash[65];
-    auth_sha256_hex(zCookie, 64, zHash);
+    hash_sha256_hex(zCookie, 64, zHash);
     db_exec("DELETE FROM session WHERE token_hash=?", "t", zHash);
   }
   r->zSetCookie = xprintf("%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0", AUTH_COOKIE);
   api_json(r, 200, json_pack("{s:b}", "ok", 1));
 }
 
-const Route auth_aRoute[] = {
+static const Route aRouteTable[] = {
   {"POST", "/api/v1/session", session_create, R_PUBLIC | R_JSONBODY, 0, "sign in: login and password -> cookie and CSRF token", 0, 0, 0},
   {"GET", "/api/v1/session", session_get, 0, 0, "who is signed in, and the CSRF token again", 0, 0, 0},
   {"DELETE", "/api/v1/session", session_delete, R_SELF, 0, "sign out", 0, 0, 0},
 };
-const int auth_nRoute = (int)ARRAY_LEN(auth_aRoute);
 
 /* ---- CLI: qiangji user ... -------------------------------------------------- */
 
@@ -386,7 +381,7 @@ static const CliOpt aDisableOpt[] = {
   {0, 0, 0, 0},
 };
 
-const Command auth_aCommand[] = {
+static const Command aCommandTable[] = {
   {"user", "add", cmd_user_add, aAddOpt, 0, 0, "",
    "Adds a login. The password comes on standard input, at least 8 characters."},
   {"user", "list", cmd_user_list, aListOpt, 0, 0, "", "Lists the logins with role, organization and status."},
@@ -395,4 +390,9 @@ const Command auth_aCommand[] = {
   {"user", "disable", cmd_user_disable, aDisableOpt, 0, 0, "", "Stops a login from signing in and ends its sessions."},
   {"user", "enable", cmd_user_enable, aDisableOpt, 0, 0, "", "Lets a disabled login sign in again."},
 };
-const int auth_nCommand = (int)ARRAY_LEN(auth_aCommand);
+
+const Module auth_module = {
+  .zName = "auth",
+  .aRoute = MODULE_ARRAY(aRouteTable),
+  .aCommand = MODULE_ARRAY(aCommandTable),
+};

@@ -15,10 +15,5 @@ int auth_session_user(const char *zCookie, User *pUser);
 /* 1 if zToken is the session's CSRF token (constant time). */
 int auth_csrf_ok(const User *pUser, const char *zToken);
 /* Hex SHA-256 of n bytes (65 bytes out). */
-void auth_sha256_hex(const void *p, size_t n, char zOut[65]);
 
-extern const Route auth_aRoute[];
-extern const int auth_nRoute;
-extern const Command auth_aCommand[];
-extern const int auth_nCommand;
 #endif

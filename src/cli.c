@@ -2,6 +2,8 @@
  * parses and checks its declared options, prints help from the same table. */
 #include "cli.h"
 #include "db.h"
+#include "schema.h"
+#include "module.h"
 #include "util.h"
 #include <pwd.h>
 #include <stdio.h>
@@ -19,7 +21,7 @@ const char *cli_opt(const CliArgs *p, const char *zName) {
   abort();
 }
 
-int cli_open_db(const CliArgs *p, int bCreate) { return db_open(cli_opt(p, "db"), bCreate); }
+int cli_open_db(const CliArgs *p, int bCreate) { return schema_open(cli_opt(p, "db"), bCreate); }
 
 const char *cli_actor(void) {
   static char zActor[80];
@@ -47,17 +49,67 @@ static void command_help(FILE *f, const Command *c) {
     fprintf(f, "  --%-16s %s%s\n", c->aOpt[i].zName, c->aOpt[i].zHelp, c->aOpt[i].bRequired ? " (required)" : "");
 }
 
+/* Every command of every module, reports included (report_command builds
+ * theirs): calls xEach for each, in module order, until it returns nonzero. */
+static int each_command(int (*xEach)(const Command *, void *), void *pCtx) {
+  static Command cmd;
+  static CliOpt aOpt[CLI_MAX_OPTS];
+  for (int m = 0; m < module_n; m++) {
+    for (int i = 0; i < module_ap[m]->nCommand; i++)
+      if (xEach(&module_ap[m]->aCommand[i], pCtx)) return 1;
+    for (int i = 0; i < module_ap[m]->nReport; i++) {
+      report_command(&module_ap[m]->aReport[i], &cmd, aOpt);
+      if (xEach(&cmd, pCtx)) return 1;
+    }
+  }
+  return 0;
+}
+
+static int help_line(const Command *c, void *pCtx) {
+  FILE *f = pCtx;
+  char zName[64];
+  snprintf(zName, sizeof zName, "%s%s%s", c->zName, c->zSub ? " " : "", c->zSub ? c->zSub : "");
+  const char *zDot = strstr(c->zHelp, ". ");
+  fprintf(f, "  %-18s %.*s\n", zName, zDot ? (int)(zDot - c->zHelp + 1) : (int)strlen(c->zHelp), c->zHelp);
+  return 0;
+}
+
 static void main_help(FILE *f) {
   fprintf(f, "qiangji: the grassroots Party-building platform (强基)\n\nCommands:\n");
-  for (int s = 0; s < cli_nCommandSet; s++)
-    for (int i = 0; i < *cli_aCommandSet[s].pnCmd; i++) {
-      const Command *c = &cli_aCommandSet[s].aCmd[i];
-      char zName[64];
-      snprintf(zName, sizeof zName, "%s%s%s", c->zName, c->zSub ? " " : "", c->zSub ? c->zSub : "");
-      const char *zDot = strstr(c->zHelp, ". ");
-      fprintf(f, "  %-18s %.*s\n", zName, zDot ? (int)(zDot - c->zHelp + 1) : (int)strlen(c->zHelp), c->zHelp);
-    }
+  each_command(help_line, f);
   fprintf(f, "\nEach command has --help. Exit codes: 0 ok, 1 failed, 2 wrong usage.\n");
+}
+
+/* The search for argv's verb: "name" or "name sub". */
+typedef struct Find {
+  int argc;
+  char **argv;
+  Command found;          /* a copy: a report's Command is rebuilt for each */
+  CliOpt aOpt[CLI_MAX_OPTS];
+  int bFound, bNameKnown, iArg;
+  FILE *pUsage;           /* set: print the usage line of each command of that name */
+} Find;
+
+static int find_one(const Command *c, void *pCtx) {
+  Find *p = pCtx;
+  if (strcmp(c->zName, p->argv[1]) != 0) return 0;
+  p->bNameKnown = 1;
+  if (p->pUsage) {
+    usage_line(p->pUsage, c);
+    return 0;
+  }
+  if (c->zSub && !(p->argc > 2 && strcmp(c->zSub, p->argv[2]) == 0)) return 0;
+  p->found = *c;
+  if (c->aOpt) {
+    int n = 0;
+    while (n < CLI_MAX_OPTS - 1 && c->aOpt[n].zName) n++;
+    memcpy(p->aOpt, c->aOpt, sizeof(CliOpt) * (size_t)n);
+    memset(&p->aOpt[n], 0, sizeof(CliOpt));
+    p->found.aOpt = p->aOpt;
+  }
+  p->iArg = c->zSub ? 3 : 2;
+  p->bFound = 1;
+  return 1;
 }
 
 static int is_help(const char *z) { return strcmp(z, "--help") == 0 || strcmp(z, "-h") == 0 || strcmp(z, "help") == 0; }
@@ -68,26 +120,22 @@ int cli_main(int argc, char **argv) {
     return argc < 2 ? 2 : 0;
   }
   /* Find the verb: "name" or "name sub". */
-  const Command *pCmd = 0;
-  int bNameKnown = 0, iArg = 2;
-  for (int s = 0; s < cli_nCommandSet && !pCmd; s++)
-    for (int i = 0; i < *cli_aCommandSet[s].pnCmd && !pCmd; i++) {
-      const Command *c = &cli_aCommandSet[s].aCmd[i];
-      if (strcmp(c->zName, argv[1]) != 0) continue;
-      bNameKnown = 1;
-      if (!c->zSub) pCmd = c;
-      else if (argc > 2 && strcmp(c->zSub, argv[2]) == 0) pCmd = c, iArg = 3;
-    }
+  static Find find;
+  memset(&find, 0, sizeof find);
+  find.argc = argc;
+  find.argv = argv;
+  each_command(find_one, &find);
+  const Command *pCmd = find.bFound ? &find.found : 0;
+  int iArg = find.iArg;
   if (!pCmd) {
-    if (!bNameKnown) {
+    if (!find.bNameKnown) {
       util_die_msg("unknown command '%s' (see qiangji --help)", argv[1]);
       return 2;
     }
     FILE *f = argc > 2 && is_help(argv[2]) ? stdout : stderr;
     if (f == stderr) util_die_msg("'%s' needs one of:", argv[1]);
-    for (int s = 0; s < cli_nCommandSet; s++)
-      for (int i = 0; i < *cli_aCommandSet[s].pnCmd; i++)
-        if (strcmp(cli_aCommandSet[s].aCmd[i].zName, argv[1]) == 0) usage_line(f, &cli_aCommandSet[s].aCmd[i]);
+    find.pUsage = f;
+    each_command(find_one, &find);
     return f == stdout ? 0 : 2;
   }
   CliArgs args;

@@ -33,14 +33,6 @@ typedef struct Command {
   const char *zHelp;       /* what it does, a sentence or two */
 } Command;
 
-typedef struct CommandSet {
-  const Command *aCmd;
-  const int *pnCmd;
-} CommandSet;
-
-extern const CommandSet cli_aCommandSet[];
-extern const int cli_nCommandSet;
-
 /* Value of option zName for the running command (NULL when absent). */
 const char *cli_opt(const CliArgs *p, const char *zName);
 /* Runs argv; returns the exit code. */

@@ -3,7 +3,6 @@
 #include "db.h"
 #include "buf.h"
 #include "events.h"
-#include "schema.h"
 #include "util.h"
 #include <pthread.h>
 #include <sqlite3.h>
@@ -27,6 +26,10 @@ typedef struct CacheEntry {
 static _Thread_local sqlite3 *tDb;
 static _Thread_local CacheEntry tCache[DB_CACHE];
 static _Thread_local int tnCache;
+/* What db_tune changed on this thread's connection, so that DB_TUNE_NORMAL
+ * puts back only that (SQLite refuses to change synchronous inside a
+ * transaction, where an import ends its tuning). */
+static _Thread_local unsigned tTuned;
 
 /* Closes a thread's connection when the thread ends (server workers). */
 static pthread_key_t closeKey;
@@ -100,11 +103,11 @@ int db_open(const char *zPath, int bCreate) {
       return -1;
     }
   }
-  if (schema_migrate(v)) return -1;
   return 0;
 }
 
 void db_close(void) {
+  tTuned = 0;
   for (int i = 0; i < tnCache; i++) sqlite3_finalize(tCache[i].pStmt);
   tnCache = 0;
   if (tDb) sqlite3_close(tDb);
@@ -300,6 +303,21 @@ int db_script(const char *zSql) {
     return -1;
   }
   return 0;
+}
+
+void db_tune(DbTune t) {
+  switch (t) {
+    case DB_TUNE_NORMAL:
+      if (tTuned & (1u << DB_TUNE_IMPORT)) db_script("PRAGMA cache_size=-65536; PRAGMA threads=0");
+      if (tTuned & (1u << DB_TUNE_DEMO)) db_script("PRAGMA synchronous=NORMAL");
+      if (tTuned & (1u << DB_TUNE_SCAN)) db_script("PRAGMA mmap_size=0");
+      tTuned = 0;
+      return;
+    case DB_TUNE_IMPORT: db_script("PRAGMA cache_size=-262144; PRAGMA threads=2"); break;
+    case DB_TUNE_DEMO: db_script("PRAGMA synchronous=OFF"); break;
+    case DB_TUNE_SCAN: db_script("PRAGMA mmap_size=8589934592"); break;
+  }
+  tTuned |= 1u << t;
 }
 
 int db_begin(void) {

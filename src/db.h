@@ -21,9 +21,10 @@
 
 typedef struct sqlite3_stmt DbStmt;
 
-/* Opens (bCreate: creates) the database at zPath for this process: checks it
- * is a Qiangji database, runs pending migrations. Returns 0, or -1 with a
- * message on stderr. */
+/* Opens (bCreate: creates) the database at zPath for this process and checks
+ * it is a Qiangji database (or empty). Migrations are not the database
+ * layer's: schema_open (schema.h) opens and migrates. Returns 0, or -1 with
+ * a message on stderr. */
 int db_open(const char *zPath, int bCreate);
 /* Closes this thread's connection (statement cache included). */
 void db_close(void);
@@ -68,6 +69,16 @@ int db_script(const char *zSql);
  * once at the end by sorting costs a fraction of one kept up row by row.
  * Run the script with db_script before the commit. */
 char *db_indexes_drop(const char *zTable);
+
+/* How the connection of this thread is tuned for a job. Only db.c sets a
+ * PRAGMA; modules say what they do. */
+typedef enum DbTune {
+  DB_TUNE_NORMAL,    /* as opened: the defaults every request runs with */
+  DB_TUNE_IMPORT,    /* a bulk load: a 256 MiB page cache, helper threads for sorting */
+  DB_TUNE_DEMO,      /* building a throwaway demo: no fsync at commits */
+  DB_TUNE_SCAN,      /* reading most of a big database: memory-map it */
+} DbTune;
+void db_tune(DbTune t);
 
 /* Transactions. db_begin takes the write lock at once (BEGIN IMMEDIATE). */
 int db_begin(void);

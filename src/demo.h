@@ -29,6 +29,4 @@ int demo_generate(const DemoOpts *pOpts, FILE *fOrg, FILE *fMem, DemoResult *pRe
  * inside the new database and must be deterministic for a seed. Returns 0
  * or -1 (message on stderr). Listed in modules.c. */
 typedef int (*DemoHook)(const DemoOpts *pOpts, const DemoResult *pRes);
-extern const DemoHook demo_aHook[];
-extern const int demo_nHook;
 #endif

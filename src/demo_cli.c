@@ -2,8 +2,10 @@
  * as import files (--csv-dir) or straight into a new database through the
  * same import path a clerk uses, plus one login per role. */
 #include "auth.h"
+#include "module.h"
 #include "cli.h"
 #include "db.h"
+#include "schema.h"
 #include "demo.h"
 #include "port.h"
 #include "util.h"
@@ -108,7 +110,7 @@ static int cmd_demo(const CliArgs *p) {
     util_die_msg("%s exists already; demo builds a new database (remove it first)", zDb);
     return 1;
   }
-  if (db_open(zDb, 1)) return 1;
+  if (schema_open(zDb, 1)) return 1;
   char *zO = xprintf("%s.demo-orgs.csv", zDb), *zM = xprintf("%s.demo-members.csv", zDb);
   int rc = write_files(&opts, zO, zM, &res);
   if (!rc) rc = import_file(zO, 0);
@@ -127,8 +129,8 @@ static int cmd_demo(const CliArgs *p) {
       return 1;
     }
   if (db_commit()) return 1;
-  for (int i = 0; i < demo_nHook; i++)
-    if (demo_aHook[i](&opts, &res)) return 1;
+  for (int m = 0; m < module_n; m++)
+    if (module_ap[m]->xDemo && module_ap[m]->xDemo(&opts, &res)) return 1;
   printf("demo %s: %lld organizations, %lld members in %s (%.1f s)\n", opts.zScale, res.nOrg, res.nMember, zDb,
          util_now() - t0);
   printf("logins (password):\n");
@@ -146,8 +148,12 @@ static const CliOpt aDemoOpt[] = {
   {0, 0, 0, 0},
 };
 
-const Command demo_aCommand[] = {
+static const Command aCommandTable[] = {
   {"demo", 0, cmd_demo, aDemoOpt, 0, 0, "",
    "Builds a deterministic, realistic demo data set: into a new database with one login per role, or as import files."},
 };
-const int demo_nCommand = (int)ARRAY_LEN(demo_aCommand);
+
+const Module demo_module = {
+  .zName = "demo",
+  .aCommand = MODULE_ARRAY(aCommandTable),
+};

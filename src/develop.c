@@ -7,6 +7,7 @@
  * the negative list. Applicants are not members: at the branch vote the
  * person becomes a probationary member through member_save. */
 #include "audit.h"
+#include "module.h"
 #include "db.h"
 #include "idcard.h"
 #include "lifecycle.h"
@@ -814,7 +815,7 @@ static const QParam aYearQuery[] = {
   {0, 0, 0, 0, 0},
 };
 
-const Route develop_aRoute[] = {
+static const Route aRouteTable[] = {
   {"POST", "/api/v1/orgs/{code}/applicants", applicant_create, R_WRITE | R_ORG | R_JSONBODY, 0,
    "receive an application for membership at a branch (入党申请)", aApplicantField, AP_NFIELD, 0},
   {"GET", "/api/v1/orgs/{code}/applicants", applicant_list, R_STAFF | R_ORG, aListQuery,
@@ -837,7 +838,6 @@ const Route develop_aRoute[] = {
   {"POST", "/api/v1/orgs/{code}/development/negative", negative_add, R_WRITE | R_ORG | R_JSONBODY, 0,
    "put a person on the list of those who must not be admitted", aNegField, NG_NFIELD, 0},
 };
-const int develop_nRoute = (int)ARRAY_LEN(develop_aRoute);
 
 /* ---- CLI reports ------------------------------------------------------------------ */
 
@@ -885,11 +885,16 @@ static int cmd_pools(const CliArgs *pA) {
   return rc ? 1 : 0;
 }
 
-const Command develop_aCommand[] = {
+static const Command aCommandTable[] = {
   {"report", "development-alerts", cmd_alerts, aReportOpt, 0, 0, "",
    "Development findings of a subtree today: overdue talks, probation ending this month or past, approvals waiting "
    "past 3 months."},
   {"report", "development-pools", cmd_pools, aReportOpt, 0, 0, "",
    "How many people at each stage of the development pipeline in a subtree, and on the negative list."},
 };
-const int develop_nCommand = (int)ARRAY_LEN(develop_aCommand);
+
+const Module develop_module = {
+  .zName = "develop",
+  .aRoute = MODULE_ARRAY(aRouteTable),
+  .aCommand = MODULE_ARRAY(aCommandTable),
+};

@@ -8,6 +8,7 @@
  * meetings module's). Reports: arrears with ageing, lapsed (paid last year
  * but not this, CiviCRM's LYBUNT) and the treasurer's export. */
 #include "dues.h"
+#include "module.h"
 #include "audit.h"
 #include "db.h"
 #include "lifecycle.h"
@@ -644,7 +645,7 @@ static const QParam aExportQuery[] = {
   {0, 0, 0, 0, 0},
 };
 
-const Route dues_aRoute[] = {
+static const Route aRouteTable[] = {
   {"GET", "/api/v1/dues/amount", amount_get, R_STAFF, aAmountQuery,
    "the monthly dues for a category and income under the rules in force (calculator)", 0, 0, 0},
   {"POST", "/api/v1/members/{id}/dues/base", base_set, R_WRITE | R_MEMBER | R_JSONBODY, 0,
@@ -662,7 +663,6 @@ const Route dues_aRoute[] = {
   {"GET", "/api/v1/export/dues", treasurer_export, R_STAFF | R_QORG, aExportQuery,
    "the treasurer's sheet of a subtree for a year, as CSV or xlsx", 0, 0, 0},
 };
-const int dues_nRoute = (int)ARRAY_LEN(dues_aRoute);
 
 /* ---- CLI ---------------------------------------------------------------------------- */
 
@@ -719,7 +719,7 @@ static int cmd_treasurer(const CliArgs *pA) {
   return rc ? 1 : 0;
 }
 
-const Command dues_aCommand[] = {
+static const Command aCommandTable[] = {
   {"report", "dues-arrears", cmd_arrears, aReportOpt, 0, 0, "",
    "Members of a subtree in arrears today: unpaid months, ageing (1-3, 4-6, 7+), amount owed, six-month flag."},
   {"report", "dues-lapsed", cmd_lapsed, aReportOpt, 0, 0, "",
@@ -727,4 +727,9 @@ const Command dues_aCommand[] = {
   {"report", "dues-treasurer", cmd_treasurer, aReportOpt, 0, 0, "",
    "The treasurer's sheet for --year: base, received, months paid, arrears, per member."},
 };
-const int dues_nCommand = (int)ARRAY_LEN(dues_aCommand);
+
+const Module dues_module = {
+  .zName = "dues",
+  .aRoute = MODULE_ARRAY(aRouteTable),
+  .aCommand = MODULE_ARRAY(aCommandTable),
+};

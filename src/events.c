@@ -1,5 +1,6 @@
 /* events.c: per-thread notes of committed changes, handed to listeners. */
 #include "events.h"
+#include "module.h"
 #include "util.h"
 #include <stdlib.h>
 
@@ -9,8 +10,20 @@ static _Thread_local long long *taId[EV_ALL];
 static _Thread_local int tnId[EV_ALL], tnAlloc[EV_ALL];
 static _Thread_local int tbAll;
 
+/* 1 if any module follows committed changes. */
+static int any_listener(void) {
+  for (int m = 0; m < module_n; m++)
+    if (module_ap[m]->xListener) return 1;
+  return 0;
+}
+
+static void notify(EventKind kind, const long long *aId, int nId) {
+  for (int m = 0; m < module_n; m++)
+    if (module_ap[m]->xListener) module_ap[m]->xListener(kind, aId, nId);
+}
+
 void events_note(EventKind kind, long long id) {
-  if (events_nListener == 0) return;
+  if (!any_listener()) return;
   if (kind == EV_ALL || tbAll) {
     tbAll = 1;
     return;
@@ -37,11 +50,11 @@ static void events_clear(void) {
 
 void events_commit(void) {
   if (tbAll) {
-    for (int i = 0; i < events_nListener; i++) events_aListener[i](EV_ALL, 0, 0);
+    notify(EV_ALL, 0, 0);
   } else {
     for (int k = 0; k < EV_ALL; k++)
       if (tnId[k])
-        for (int i = 0; i < events_nListener; i++) events_aListener[i]((EventKind)k, taId[k], tnId[k]);
+        notify((EventKind)k, taId[k], tnId[k]);
   }
   events_clear();
 }

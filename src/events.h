@@ -19,8 +19,6 @@ typedef enum EventKind {
 
 /* Called after a commit with the ids noted for one kind (EV_ALL: none). */
 typedef void (*EventListener)(EventKind kind, const long long *aId, int nId);
-extern const EventListener events_aListener[];
-extern const int events_nListener;
 
 void events_note(EventKind kind, long long id);
 /* For db.c: after a successful COMMIT, and on ROLLBACK. */

@@ -1,7 +1,7 @@
 /* http.c: the web server and the one dispatcher every request goes through.
  * See api.h for the checks the dispatcher makes before a handler runs. */
 #include "http.h"
-#include "audit.h"
+#include "module.h"
 #include "auth.h"
 #include "db.h"
 #include "text.h"
@@ -58,9 +58,9 @@ no:
 static const Route *route_find(const char *zMethod, const char *zPath, char **azParam, int *pbOtherMethod,
                                Buf *pAllow) {
   *pbOtherMethod = 0;
-  for (int s = 0; s < http_nRouteSet; s++) {
-    for (int i = 0; i < *http_aRouteSet[s].pnRoute; i++) {
-      const Route *r = &http_aRouteSet[s].aRoute[i];
+  for (int m = 0; m < module_n; m++) {
+    for (int i = 0; i < module_ap[m]->nRoute; i++) {
+      const Route *r = &module_ap[m]->aRoute[i];
       if (!route_match(r->zPattern, zPath, azParam)) continue;
       if (strcmp(r->zMethod, zMethod) == 0) return r;
       for (int k = 0; k < HTTP_MAX_PARAMS; k++) {
@@ -157,22 +157,6 @@ void api_file_written(Req *r, ApiFileWriter xWrite, void *pCtx, int bXlsx, const
   api_file(r, fd, (long long)st.st_size,
            bXlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8",
            zFilename);
-}
-
-int api_audit_commit(Req *r, int rc, const char *zAction, const char *zEntity, long long id, long long orgId,
-                     json_t *pAfter) {
-  char zKey[32];
-  snprintf(zKey, sizeof zKey, "%lld", id);
-  return api_audit_commit_key(r, rc, zAction, zEntity, zKey, orgId, 0, pAfter);
-}
-
-int api_audit_commit_key(Req *r, int rc, const char *zAction, const char *zEntity, const char *zKey, long long orgId,
-                         json_t *pBefore, json_t *pAfter) {
-  if (!rc && !audit_append(api_actor(r), zAction, zEntity, zKey, orgId, pBefore, pAfter) && !db_commit()) return 0;
-  json_decref(pAfter);
-  db_rollback();
-  api_internal(r);
-  return -1;
 }
 
 void api_internal(Req *r) {
@@ -300,6 +284,47 @@ static int role_allows(const Route *pR, Role role, const char *zMethod) {
       return !(pR->flags & (R_ADMIN | R_WRITE | R_STAFF));
     default: return 0;
   }
+}
+
+/* Every field of rec (and of its rows) that names an organization, a member
+ * or another object must name one inside the user's subtree: else 404, the
+ * same answer whether it exists elsewhere or not at all, naming nobody.
+ * 0, or -1 answered. */
+static int refs_check(Req *r, const Rec *pRec) {
+  for (int i = 0; i < pRec->nField; i++) {
+    const Field *pF = &pRec->aField[i];
+    const char *z = pRec->az[i];
+    if (pF->type == FT_LIST || pF->type == FT_ROWS) {
+      const RecRows *pRows = rec_rows(pRec, i);
+      for (int k = 0; k < pRows->n; k++)
+        if (refs_check(r, &pRows->a[k])) return -1;
+      continue;
+    }
+    if (!z) continue;
+    if (pF->flags & F_ORGREF) {
+      Scope sc;
+      if (scope_lookup(z, &sc) || !scope_within(r->user.zOrgPath, sc.zPath)) {
+        api_error(r, 404, "not_found", pF->zJson, "%s：没有这个组织：%s", pF->zHeader, z);
+        return -1;
+      }
+    }
+    if (pF->flags & (F_MEMBERREF | F_OBJREF)) {
+      long long orgId = 0;
+      char *zPath = 0;
+      if (pF->flags & F_MEMBERREF)
+        zPath = db_text("SELECT o.path FROM member m JOIN org o ON o.id=m.org_id WHERE m.id=?", "I", atoll(z));
+      else if (pF->xOrgOf(atoll(z), &orgId) == 0)
+        zPath = db_text("SELECT path FROM org WHERE id=?", "I", orgId);
+      int ok = zPath && scope_within(r->user.zOrgPath, zPath);
+      free(zPath);
+      if (!ok) {
+        api_error(r, 404, "not_found", pF->zJson, "%s：没有这个%s：%s", pF->zHeader,
+                  (pF->flags & F_MEMBERREF) ? "党员" : "对象", z);
+        return -1;
+      }
+    }
+  }
+  return 0;
 }
 
 static void dispatch(Conn *pC) {
@@ -443,20 +468,22 @@ static void dispatch(Conn *pC) {
         api_field_error(r, &r->rec, &fe);
         return;
       }
-      for (int i = 0; i < r->rec.nField; i++) {
-        const Field *pF = &r->rec.aField[i];
-        if (!r->rec.aSet[i]) continue;
-        if (r->user.role == ROLE_MEMBER && !(pF->flags & F_CONTACT)) {
-          api_error(r, 403, "forbidden", pF->zJson, "党员本人只能修改联系方式，不能修改%s", pF->zHeader);
-          return;
-        }
-        Scope sc;
-        if ((pF->flags & F_ORGREF) && r->rec.az[i] &&
-            (scope_lookup(r->rec.az[i], &sc) || !scope_within(r->user.zOrgPath, sc.zPath))) {
-          api_error(r, 404, "not_found", pF->zJson, "%s：没有这个组织：%s", pF->zHeader, r->rec.az[i]);
-          return;
+      /* Required fields: on a create or a whole replacement (POST, PUT);
+       * a PATCH changes what it names. */
+      if ((strcmp(r->zMethod, "POST") == 0 || strcmp(r->zMethod, "PUT") == 0) && rec_require(&r->rec, &fe)) {
+        api_field_error(r, &r->rec, &fe);
+        return;
+      }
+      if (r->user.role == ROLE_MEMBER && (pR->flags & R_MEMBER)) {
+        for (int i = 0; i < r->rec.nField; i++) {
+          const Field *pF = &r->rec.aField[i];
+          if (r->rec.aSet[i] && !(pF->flags & F_CONTACT)) {
+            api_error(r, 403, "forbidden", pF->zJson, "党员本人只能修改联系方式，不能修改%s", pF->zHeader);
+            return;
+          }
         }
       }
+      if (refs_check(r, &r->rec)) return;
     }
   }
   pR->xHandler(r);

@@ -5,6 +5,7 @@
  * Party groups and committees are in life_groups.c, attachments in
  * life_files.c; the module's tables are all created here. */
 #include "life.h"
+#include "module.h"
 #include "stats.h"
 #include "audit.h"
 #include "cli.h"
@@ -26,7 +27,7 @@ static const char *const azState[] = {"present", "online", "leave", "absent", 0}
 static const char *const azStatus[] = {"held", "planned", 0};
 
 
-const char *const life_aMigration[] = {
+static const char *const azMigration[] = {
   /* 1: groups, committees, meetings, attendance, attachments, summaries. */
   "CREATE TABLE party_group(\n"
   "  id INTEGER PRIMARY KEY,\n"
@@ -137,7 +138,6 @@ const char *const life_aMigration[] = {
   /* 2: the core's migration 2 rebuilt the member table, and its indexes with it. */
   "CREATE INDEX IF NOT EXISTS life_member_active ON member(org_id, joined_on) WHERE status='active';\n",
 };
-const int life_nMigration = (int)ARRAY_LEN(life_aMigration);
 
 /* Figures for the statistics of a subtree (stats.h): meetings held this year
  * by kind (held: on or before today; later ones are planned), and the branch secretaries (书记 of the committee, an active
@@ -439,46 +439,9 @@ int life_meeting_org(const char *zParam, long long *pOrgId) {
   return *pOrgId ? 0 : -1;
 }
 
-/* "HH:MM" */
-static int time_ok(const char *z) {
-  return strlen(z) == 5 && isdigit((unsigned char)z[0]) && isdigit((unsigned char)z[1]) && z[2] == ':' &&
-         isdigit((unsigned char)z[3]) && isdigit((unsigned char)z[4]) && atoi(z) < 24 && atoi(z + 3) < 60;
-}
+int life_stamp_norm(const char *zIn, char z[21]) { return text_stamp_norm(zIn, z); }
 
-int life_stamp_norm(const char *zIn, char z[21]) {
-  char zD[11];
-  size_t n = strlen(zIn);
-  if (n < 17 || zIn[10] != 'T' || zIn[n - 1] != 'Z') return -1;
-  memcpy(zD, zIn, 10);
-  zD[10] = 0;
-  char zP[11];
-  if (text_parse_date(zD, zP) || strcmp(zP, zD)) return -1;
-  char zT[6];
-  memcpy(zT, zIn + 11, 5);
-  zT[5] = 0;
-  if (!time_ok(zT)) return -1;
-  int sec = 0;
-  const char *p = zIn + 16;
-  if (*p == ':') {
-    if (!isdigit((unsigned char)p[1]) || !isdigit((unsigned char)p[2])) return -1;
-    sec = atoi(p + 1);
-    p += 3;
-    if (*p == '.') {
-      p++;
-      while (isdigit((unsigned char)*p)) p++;
-    }
-  }
-  if (*p != 'Z' || p[1] || sec > 59) return -1;
-  memcpy(z, zD, 10);
-  z[10] = 'T';
-  memcpy(z + 11, zT, 5);
-  z[16] = ':';
-  z[17] = (char)('0' + sec / 10);
-  z[18] = (char)('0' + sec % 10);
-  z[19] = 'Z';
-  z[20] = 0;
-  return 0;
-}
+static int time_ok(const char *z) { return text_time_valid(z); }
 
 /* Expected attendees of a meeting, as SQL over ?1 = meeting id: the active
  * members of the branch, its committee or its group who had joined the Party
@@ -612,8 +575,8 @@ static void att_free(AttItem *a, int n) {
 /* Parses and checks an attendance array for a meeting of kind zKind in orgId. */
 static int att_parse(Req *r, json_t *pArr, const char *zKind, long long orgId, AttItem **paItem, int *pn) {
   static const char *const azKey[] = {"member_id", "state", "reason", 0};
-  static const Field fState = {"state", "出席情况", FT_ENUM, F_REQUIRED, 0, azState};
-  static const Field fReason = {"reason", "请假事由", FT_TEXT, 0, 200, 0};
+  static const Field fState = {"state", "出席情况", FT_ENUM, F_REQUIRED, 0, azState, 0, 0, 0, 0, 0};
+  static const Field fReason = {"reason", "请假事由", FT_TEXT, 0, 200, 0, 0, 0, 0, 0, 0};
   *paItem = 0;
   *pn = 0;
   if (!json_is_array(pArr) || json_array_size(pArr) > LIFE_MAX_ITEMS) {
@@ -1051,11 +1014,10 @@ static int cmd_rebuild(const CliArgs *p) {
 }
 
 static const CliOpt aRebuildOpt[] = {{"db", 1, 1, "the database"}, {0, 0, 0, 0}};
-const Command life_aCommand[] = {
+static const Command aCommandTable[] = {
   {"life", "rebuild", cmd_rebuild, aRebuildOpt, 0, 0, "",
    "Recomputes the yearly meeting and attendance summaries (life_org_year, life_member_year) from the records."},
 };
-const int life_nCommand = (int)ARRAY_LEN(life_aCommand);
 
 /* ---- routes --------------------------------------------------------------------- */
 
@@ -1067,7 +1029,7 @@ static const QParam aListQ[] = {
   {0, 0, 0, 0, 0},
 };
 
-const Route life_aRoute[] = {
+static const Route aRouteTable[] = {
   {"GET", "/api/v1/orgs/{code}/meetings", meeting_list, R_STAFF | R_ORG, aListQ,
    "meetings of a subtree in a period, newest first", 0, 0, 0},
   {"POST", "/api/v1/orgs/{code}/meetings", meeting_create, R_WRITE | R_ORG | R_JSONBODY, 0,
@@ -1083,4 +1045,15 @@ const Route life_aRoute[] = {
   {"POST", "/api/v1/meetings/{id}/checkin", meeting_checkin, R_SELF | R_OBJECT, 0,
    "a member checks in remotely within the window (present online)", 0, 0, life_meeting_org},
 };
-const int life_nRoute = (int)ARRAY_LEN(life_aRoute);
+
+int life_demo(const DemoOpts *pOpts, const DemoResult *pRes);  /* life_demo.c */
+static const StatsFigure *const aLifeFigure[] = {&life_figMeetings, &life_figSecretaries};
+const Module life_module = {
+  .zName = "life",
+  .aRoute = MODULE_ARRAY(aRouteTable),
+  .aCommand = MODULE_ARRAY(aCommandTable),
+  .azMigration = MODULE_ARRAY(azMigration),
+  .xDemo = life_demo,
+  .apFigure = MODULE_ARRAY(aLifeFigure),
+  .zOpenapi = "life",
+};

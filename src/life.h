@@ -97,10 +97,4 @@ int life_stamp_norm(const char *zIn, char z[21]);
  * "image/png", "image/jpeg", "image/gif", "image/webp", or NULL. */
 const char *life_sniff_mime(const unsigned char *p, size_t n);
 
-extern const Route life_aRoute[];
-extern const int life_nRoute;
-extern const char *const life_aMigration[];
-extern const int life_nMigration;
-extern const Command life_aCommand[];
-extern const int life_nCommand;
 #endif

@@ -250,7 +250,7 @@ int life_demo(const DemoOpts *pOpts, const DemoResult *pRes) {
   Ctx c = {pOpts, 0, 0, 0, ""};
   int nMonth = strcmp(pOpts->zScale, "province") == 0 ? 12 : 18;
   double t0 = util_now();
-  db_script("PRAGMA synchronous=OFF");
+  db_tune(DB_TUNE_DEMO);
   long long nTotal = db_int(0, "SELECT count(*) FROM org WHERE kind IN ('党支部','联合党支部','临时党支部','项目党支部')", "");
   /* Members branch by branch, a slice of branch ids at a time: each slice
    * is read whole (its statement finished) before anything is written, so
@@ -304,7 +304,7 @@ int life_demo(const DemoOpts *pOpts, const DemoResult *pRes) {
     util_die_msg("demo organizational life failed");
     return -1;
   }
-  db_script("PRAGMA synchronous=NORMAL");
+  db_tune(DB_TUNE_NORMAL);
   util_progress_done("demo organizational life", c.nBranch);
   printf("organizational life: %lld branches, %lld meetings, %lld attendance records (%.1f s)\n", c.nBranch, c.nMeeting,
          c.nAtt, util_now() - t0);

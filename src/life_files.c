@@ -6,6 +6,8 @@
  * file left behind by a rolled-back upload is harmless: the same bytes would
  * get the same name. */
 #include "life.h"
+#include "hash.h"
+#include "module.h"
 #include "audit.h"
 #include "auth.h"
 #include "db.h"
@@ -84,7 +86,7 @@ static void attachment_add(Req *r) {
     return;
   }
   char zHash[65], zAt[32];
-  auth_sha256_hex(r->body.z, r->body.n, zHash);
+  hash_sha256_hex(r->body.z, r->body.n, zHash);
   util_timestamp(zAt);
   long long old = db_int(0, "SELECT id FROM meeting_attachment WHERE meeting_id=? AND sha256=?", "It", r->objectId, zHash);
   long long aid = old;
@@ -148,10 +150,14 @@ static void attachment_get(Req *r) {
 
 static const QParam aNameQ[] = {{"name", Q_TEXT, 0, 100, 0}, {0, 0, 0, 0, 0}};
 
-const Route life_files_aRoute[] = {
+static const Route aRouteTable[] = {
   {"POST", "/api/v1/meetings/{id}/attachments", attachment_add, R_WRITE | R_OBJECT | R_RAWBODY, aNameQ,
    "attach a PDF or image (up to 10 MiB), stored once by SHA-256", 0, 0, life_meeting_org},
   {"GET", "/api/v1/meetings/{id}/attachments/{aid}", attachment_get, R_STAFF | R_OBJECT, 0, "download an attachment",
    0, 0, life_meeting_org},
 };
-const int life_files_nRoute = (int)ARRAY_LEN(life_files_aRoute);
+
+const Module life_files_module = {
+  .zName = "life_files",
+  .aRoute = MODULE_ARRAY(aRouteTable),
+};

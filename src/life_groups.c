@@ -2,6 +2,7 @@
  * organizational-life module (life.c): who belongs to them, checked against
  * the branch, and the routes that read and set them. */
 #include "life.h"
+#include "module.h"
 #include "audit.h"
 #include "db.h"
 #include "org.h"
@@ -12,7 +13,7 @@
 
 static const char *const azPost[] = {"书记", "副书记", "组织委员", "宣传委员", "纪检委员", "委员", 0};
 
-static const Field aGroupName = {"name", "党小组名称", FT_TEXT, F_REQUIRED, 50, 0};
+static const Field aGroupName = {"name", "党小组名称", FT_TEXT, F_REQUIRED, 50, 0, 0, 0, 0, 0, 0};
 
 static int group_org(const char *zParam, long long *pOrgId) {
   *pOrgId = db_int(0, "SELECT org_id FROM party_group WHERE id=?", "I", atoll(zParam));
@@ -164,7 +165,7 @@ static void committee_get(Req *r) { api_json(r, 200, committee_json(r->scope.id)
 /* PUT: the whole committee at once (an election or a by-election). */
 static void committee_put(Req *r) {
   static const char *const azKey[] = {"members", 0}, *const azItemKey[] = {"member_id", "post", 0};
-  static const Field fPost = {"post", "职务", FT_ENUM, F_REQUIRED, 0, azPost};
+  static const Field fPost = {"post", "职务", FT_ENUM, F_REQUIRED, 0, azPost, 0, 0, 0, 0, 0};
   if (need_branch(r) || life_body_keys(r, r->pJson, azKey)) return;
   json_t *a = json_object_get(r->pJson, "members");
   if (!json_is_array(a) || json_array_size(a) > 7) {
@@ -215,7 +216,7 @@ static void committee_put(Req *r) {
   for (size_t i = 0; i < n && i < 8; i++) free(azPostV[i]);
 }
 
-const Route life_groups_aRoute[] = {
+static const Route aRouteTable[] = {
   {"GET", "/api/v1/orgs/{code}/groups", group_list, R_STAFF | R_ORG, 0, "party groups of a branch", 0, 0, 0},
   {"POST", "/api/v1/orgs/{code}/groups", group_create, R_WRITE | R_ORG | R_JSONBODY, 0,
    "create a party group (党小组) in a branch with its members", 0, 0, 0},
@@ -225,4 +226,8 @@ const Route life_groups_aRoute[] = {
   {"PUT", "/api/v1/orgs/{code}/committee", committee_put, R_WRITE | R_ORG | R_JSONBODY, 0,
    "set the whole branch committee", 0, 0, 0},
 };
-const int life_groups_nRoute = (int)ARRAY_LEN(life_groups_aRoute);
+
+const Module life_groups_module = {
+  .zName = "life_groups",
+  .aRoute = MODULE_ARRAY(aRouteTable),
+};

@@ -5,6 +5,7 @@
  * restoration) and mobile members (outflow, inflow, lost contact, remote
  * participation), and a member's whole history of changes. */
 #include "lifecycle.h"
+#include "module.h"
 #include "audit.h"
 #include "csv.h"
 #include "db.h"
@@ -20,7 +21,7 @@
 
 /* ---- tables ---------------------------------------------------------------- */
 
-const char *const lifecycle_aMigration[] = {
+static const char *const azMigration[] = {
   /* Rule parameters of domain.md, dated so that last year is judged by last
    * year's rules. Rates are in 1/10000 (0.5% = 50), money in fen. */
   "CREATE TABLE lc_rule(name TEXT NOT NULL, valid_from TEXT NOT NULL, value INTEGER NOT NULL, note TEXT,\n"
@@ -132,7 +133,6 @@ const char *const lifecycle_aMigration[] = {
   "  period_to TEXT NOT NULL, recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL);\n"
   "CREATE INDEX dues_payment_member ON dues_payment(member_id, period_from);\n",
 };
-const int lifecycle_nMigration = (int)ARRAY_LEN(lifecycle_aMigration);
 
 /* ---- shared helpers ------------------------------------------------------------ */
 
@@ -763,7 +763,7 @@ static const QParam aMobileQuery[] = {
   {0, 0, 0, 0, 0},
 };
 
-const Route lifecycle_aRoute[] = {
+static const Route aRouteTable[] = {
   {"POST", "/api/v1/members/{id}/status", status_change, R_WRITE | R_MEMBER | R_JSONBODY, 0,
    "change a member's Party standing (suspend, restore, leave, decease, expel) with date and reason", aStatusField,
    S_NFIELD, 0},
@@ -780,4 +780,11 @@ const Route lifecycle_aRoute[] = {
   {"GET", "/api/v1/orgs/{code}/mobile", mobile_list, R_STAFF | R_ORG, aMobileQuery,
    "mobile members of the subtree (where, contact, lost since, last remote participation) and inflow", 0, 0, 0},
 };
-const int lifecycle_nRoute = (int)ARRAY_LEN(lifecycle_aRoute);
+
+const Module lifecycle_module = {
+  .zName = "lifecycle",
+  .aRoute = MODULE_ARRAY(aRouteTable),
+  .azMigration = MODULE_ARRAY(azMigration),
+  .xDemo = lifecycle_demo,
+  .zOpenapi = "lifecycle",
+};

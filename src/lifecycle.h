@@ -54,6 +54,4 @@ struct DemoOpts;
 struct DemoResult;
 int lifecycle_demo(const struct DemoOpts *pOpts, const struct DemoResult *pRes);
 
-extern const char *const lifecycle_aMigration[];
-extern const int lifecycle_nMigration;
 #endif

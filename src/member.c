@@ -2,6 +2,7 @@
  * them together, storage, search by name / pinyin / initials / ID number,
  * and the /api/v1/members routes. */
 #include "member.h"
+#include "module.h"
 #include "audit.h"
 #include "buf.h"
 #include "db.h"
@@ -462,7 +463,7 @@ static const QParam aRevealQuery[] = {
   {0, 0, 0, 0, 0},
 };
 
-const Route member_aRoute[] = {
+static const Route aRouteTable[] = {
   {"GET", "/api/v1/orgs/{code}/members", member_list, R_STAFF | R_ORG, aListQuery,
    "members of the whole subtree; q searches name, pinyin, initials, ID number", 0, 0, 0},
   {"GET", "/api/v1/members/{id}", member_get, R_SELF | R_MEMBER, aRevealQuery, "one member", 0, 0, 0},
@@ -472,4 +473,21 @@ const Route member_aRoute[] = {
    "change a member (a member: own phone and mobile_location only)", member_aField, M_NFIELD, 0},
   {"DELETE", "/api/v1/members/{id}", member_delete, R_WRITE | R_MEMBER, 0, "remove a member entered in error", 0, 0, 0},
 };
-const int member_nRoute = (int)ARRAY_LEN(member_aRoute);
+
+static const char *const azStatusValue[] = {"active", "suspended", "left", "deceased", "expelled", 0};
+static const char *const azStatusLabel[] = {"在册", "停止党籍", "已出党", "已去世", "开除党籍", 0};
+static const Enum aEnum[] = {
+  {"gender", azGender, 0},
+  {"education", azEdu, 0},
+  {"category", azCategory, 0},
+  {"ethnicity", azEthnic, 0},
+  {"member_status", azStatusValue, azStatusLabel},
+};
+static const Form aForm[] = {{"member", member_aField, M_NFIELD}};
+
+const Module member_module = {
+  .zName = "member",
+  .aEnum = MODULE_ARRAY(aEnum),
+  .aForm = MODULE_ARRAY(aForm),
+  .aRoute = MODULE_ARRAY(aRouteTable),
+};

@@ -57,6 +57,4 @@ int member_save(const Rec *p, const Rec *pOld, long long oldId, long long orgId,
 /* JSON of a member: its fields, id, org_name, updated_at. bReveal=0 masks. */
 json_t *member_json(long long id, const Rec *p, int bReveal);
 
-extern const Route member_aRoute[];
-extern const int member_nRoute;
 #endif

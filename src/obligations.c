@@ -14,6 +14,7 @@
  * flagged member, the meeting ids behind a quorum failure, and one index seek
  * per branch secretary for the lectures they gave. */
 #include "life.h"
+#include "module.h"
 #include "audit.h"
 #include "cli.h"
 #include "db.h"
@@ -26,7 +27,7 @@
 #include <pthread.h>
 #include <xlsxwriter.h>
 
-const char *const obligations_aMigration[] = {
+static const char *const azMigration[] = {
   /* 1: the rule set, with the defaults of domain.md as the 2019 version
    * (the year of the 支部工作条例). A version is every rule of one year; the
    * rules for year Y are those of the latest version not after Y. Rows of a
@@ -68,7 +69,6 @@ const char *const obligations_aMigration[] = {
   " '党支部书记每年至少讲一次党课（全国规定）' FROM obligation_rule;\n"
   "CREATE INDEX meeting_lecture_host ON meeting(org_id, host_id, held_on) WHERE kind='lecture' AND host_id IS NOT NULL;\n",
 };
-const int obligations_nMigration = (int)ARRAY_LEN(obligations_aMigration);
 
 /* The kinds and domains of organizations, as stored (org.c); unknown ones
  * fall on the last entry, which no rule names. */
@@ -333,7 +333,7 @@ typedef struct Roster {
 static void *roster_load(void *pArg) {
   Roster *p = pArg;
   long long nAlloc = 0;
-  db_script("PRAGMA mmap_size=8589934592");
+  db_tune(DB_TUNE_SCAN);
   p->maxId = db_int(0, "SELECT max(id) FROM member", "");
   p->aM = xcalloc((size_t)p->maxId + 1, sizeof *p->aM);
   char zHi[256];
@@ -541,7 +541,7 @@ static int oblig_run(Oblig *o, const char *zPath, const char *zFrom, const char 
     if (ruleset_load(o->y0 + yi, &o->aRs[yi])) return -1;
   /* Whole-subtree scans: read the file through memory mapping rather than
    * read() calls (SQLite caps it at its compile-time maximum). */
-  db_script("PRAGMA mmap_size=8589934592");
+  db_tune(DB_TUNE_SCAN);
   Roster roster;
   memset(&roster, 0, sizeof roster);
   snprintf(roster.zPath, sizeof roster.zPath, "%s", zPath);
@@ -910,10 +910,10 @@ static void rules_post(Req *r) {
   static const char *const azOrgKind[] = {"党委", "党工委", "党总支", "党支部", "联合党支部", "临时党支部", "项目党支部", 0};
   static const char *const azDomain[] = {"农村", "城市社区", "机关", "国有企业", "学校", "公立医院", "非公有制企业",
                                          "社会组织", "新就业群体", "其他", 0};
-  static const Field fCode = {"code", "规则", FT_CODE, F_REQUIRED, 40, 0};
-  static const Field fKind = {"org_kind", "组织类别", FT_ENUM, 0, 0, azOrgKind};
-  static const Field fDomain = {"domain", "所属领域", FT_ENUM, 0, 0, azDomain};
-  static const Field fDesc = {"description", "说明", FT_TEXT, 0, 300, 0};
+  static const Field fCode = {"code", "规则", FT_CODE, F_REQUIRED, 40, 0, 0, 0, 0, 0, 0};
+  static const Field fKind = {"org_kind", "组织类别", FT_ENUM, 0, 0, azOrgKind, 0, 0, 0, 0, 0};
+  static const Field fDomain = {"domain", "所属领域", FT_ENUM, 0, 0, azDomain, 0, 0, 0, 0, 0};
+  static const Field fDesc = {"description", "说明", FT_TEXT, 0, 300, 0, 0, 0, 0, 0, 0};
   char *zCode = 0, *zKind = 0, *zDomain = 0, *zDesc = 0;
   long long year = 0;
   json_t *pMin = json_object_get(r->pJson, "min_count");
@@ -1120,12 +1120,11 @@ static const CliOpt aReportOpt[] = {
   {0, 0, 0, 0},
 };
 
-const Command obligations_aCommand[] = {
+static const Command aCommandTable[] = {
   {"report", "obligations", cmd_report, aReportOpt, 0, 0, "",
    "Organizational-life obligations of a subtree for a year: meetings due and held, missing or late, quorum failures, "
    "members with no lecture and members six months without organizational life; each finding with rule and evidence."},
 };
-const int obligations_nCommand = (int)ARRAY_LEN(obligations_aCommand);
 
 static const char *const azTypeQ[] = {"missing", "late", "quorum", "no_lecture", "six_months", 0};
 static const QParam aObligQ[] = {
@@ -1135,11 +1134,17 @@ static const QParam aObligQ[] = {
 };
 static const QParam aYearQ[] = {{"year", Q_INT, 1921, 2200, 0}, {0, 0, 0, 0, 0}};
 
-const Route obligations_aRoute[] = {
+static const Route aRouteTable[] = {
   {"GET", "/api/v1/orgs/{code}/obligations", obligations_get, R_STAFF | R_ORG, aObligQ,
    "what the subtree owed in organizational life in a period, and the findings", 0, 0, 0},
   {"GET", "/api/v1/obligations/rules", rules_get, R_STAFF, aYearQ, "the obligation rules in force in a year", 0, 0, 0},
   {"POST", "/api/v1/obligations/rules", rules_post, R_ADMIN | R_WRITE | R_JSONBODY, 0,
    "set an obligation rule for a year, a kind of organization or a domain", 0, 0, 0},
 };
-const int obligations_nRoute = (int)ARRAY_LEN(obligations_aRoute);
+
+const Module obligations_module = {
+  .zName = "obligations",
+  .aRoute = MODULE_ARRAY(aRouteTable),
+  .aCommand = MODULE_ARRAY(aCommandTable),
+  .azMigration = MODULE_ARRAY(azMigration),
+};

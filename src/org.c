@@ -1,6 +1,7 @@
 /* org.c: the organization tree: field declarations, tree rules, storage with
  * materialized paths, and the /api/v1/orgs routes. */
 #include "org.h"
+#include "module.h"
 #include "audit.h"
 #include "db.h"
 #include "events.h"
@@ -277,7 +278,7 @@ static void org_patch(Req *r) {
   rec_free(&old);
 }
 
-const Route org_aRoute[] = {
+static const Route aRouteTable[] = {
   {"GET", "/api/v1/orgs/{code}", org_get, R_STAFF | R_ORG, 0, "one organization with its counts", 0, 0, 0},
   {"GET", "/api/v1/orgs/{code}/children", org_children, R_STAFF | R_ORG, 0, "the organizations directly under it", 0, 0, 0},
   {"POST", "/api/v1/orgs", org_create, R_WRITE | R_JSONBODY, 0, "create an organization under parent_code",
@@ -285,4 +286,17 @@ const Route org_aRoute[] = {
   {"PATCH", "/api/v1/orgs/{code}", org_patch, R_WRITE | R_ORG | R_JSONBODY, 0,
    "change an organization; parent_code moves it with its subtree", org_aField, ORG_NFIELD, 0},
 };
-const int org_nRoute = (int)ARRAY_LEN(org_aRoute);
+
+static const Enum aEnum[] = {
+  {"org_kind", azKind, 0},
+  {"org_domain", azDomain, 0},
+  {"org_formation", azFormation, 0},
+};
+static const Form aForm[] = {{"org", org_aField, ORG_NFIELD}};
+
+const Module org_module = {
+  .zName = "org",
+  .aEnum = MODULE_ARRAY(aEnum),
+  .aForm = MODULE_ARRAY(aForm),
+  .aRoute = MODULE_ARRAY(aRouteTable),
+};

@@ -36,6 +36,4 @@ json_t *org_rec_json(const Rec *p);
 /* 1 if a and b hold the same values in every field b sets. */
 int rec_same(const Rec *a, const Rec *b);
 
-extern const Route org_aRoute[];
-extern const int org_nRoute;
 #endif

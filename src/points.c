@@ -5,6 +5,7 @@
  * manual awards, each with a reason and the document it rests on, written
  * to the audit log. Rankings within a branch or across any subtree. */
 #include "life.h"
+#include "module.h"
 #include "audit.h"
 #include "db.h"
 #include "org.h"
@@ -14,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const points_aMigration[] = {
+static const char *const azMigration[] = {
   /* 1: rules (a version per year, as for obligations) and manual awards. */
   "CREATE TABLE points_rule(\n"
   "  id INTEGER PRIMARY KEY,\n"
@@ -43,7 +44,6 @@ const char *const points_aMigration[] = {
   ");\n"
   "CREATE INDEX points_award_member ON points_award(member_id, awarded_on);\n",
 };
-const int points_nMigration = (int)ARRAY_LEN(points_aMigration);
 
 typedef struct PRule {
   char zCode[40], zSource[16], zPeriod[8], zDesc[300];
@@ -269,9 +269,9 @@ static void org_points(Req *r) {
 /* POST /api/v1/members/{id}/points/awards {points, reason, basis, awarded_on} */
 static void award_create(Req *r) {
   static const char *const azKey[] = {"points", "reason", "basis", "awarded_on", 0};
-  static const Field fReason = {"reason", "加减分事由", FT_TEXT, F_REQUIRED, 200, 0};
-  static const Field fBasis = {"basis", "依据文件", FT_TEXT, F_REQUIRED, 200, 0};
-  static const Field fOn = {"awarded_on", "日期", FT_DATE, F_REQUIRED, 0, 0};
+  static const Field fReason = {"reason", "加减分事由", FT_TEXT, F_REQUIRED, 200, 0, 0, 0, 0, 0, 0};
+  static const Field fBasis = {"basis", "依据文件", FT_TEXT, F_REQUIRED, 200, 0, 0, 0, 0, 0, 0};
+  static const Field fOn = {"awarded_on", "日期", FT_DATE, F_REQUIRED, 0, 0, 0, 0, 0, 0, 0};
   char *zReason = 0, *zBasis = 0, *zOn = 0, zToday[11];
   util_today(zToday);
   json_t *b = r->pJson, *pPts = json_object_get(b, "points");
@@ -324,8 +324,8 @@ static void rules_get(Req *r) { api_json(r, 200, prules_json(query_year(r))); }
 static void rules_post(Req *r) {
   static const char *const azKey[] = {"year", "code", "points", "cap", "cap_period", 0};
   static const char *const azPeriod[] = {"month", "quarter", "year", 0};
-  static const Field fCode = {"code", "规则", FT_CODE, F_REQUIRED, 40, 0};
-  static const Field fPeriod = {"cap_period", "封顶周期", FT_ENUM, 0, 0, azPeriod};
+  static const Field fCode = {"code", "规则", FT_CODE, F_REQUIRED, 40, 0, 0, 0, 0, 0, 0};
+  static const Field fPeriod = {"cap_period", "封顶周期", FT_ENUM, 0, 0, azPeriod, 0, 0, 0, 0, 0};
   char *zCode = 0, *zPeriod = 0;
   long long year;
   json_t *b = r->pJson, *pPts = json_object_get(b, "points"), *pCap = json_object_get(b, "cap");
@@ -372,7 +372,7 @@ static const QParam aRankQ[] = {
   {"year", Q_INT, 1921, 2200, 0}, {"limit", Q_INT, 1, 1000, 0}, {"offset", Q_INT, 0, 100000000, 0}, {0, 0, 0, 0, 0},
 };
 
-const Route points_aRoute[] = {
+static const Route aRouteTable[] = {
   {"GET", "/api/v1/members/{id}/points", member_points, R_SELF | R_MEMBER, aYearQ,
    "a member's points in a year with their sources and manual awards", 0, 0, 0},
   {"POST", "/api/v1/members/{id}/points/awards", award_create, R_WRITE | R_MEMBER | R_JSONBODY, 0,
@@ -383,4 +383,9 @@ const Route points_aRoute[] = {
   {"POST", "/api/v1/points/rules", rules_post, R_ADMIN | R_WRITE | R_JSONBODY, 0,
    "change a points rule (points, cap, cap period) from a year on", 0, 0, 0},
 };
-const int points_nRoute = (int)ARRAY_LEN(points_aRoute);
+
+const Module points_module = {
+  .zName = "points",
+  .aRoute = MODULE_ARRAY(aRouteTable),
+  .azMigration = MODULE_ARRAY(azMigration),
+};

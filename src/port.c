@@ -15,6 +15,7 @@
  * BLAKE2b digest and the counts, so a 3.8-million-row first load does not
  * double the database. */
 #include "port.h"
+#include "module.h"
 #include "audit.h"
 #include "csv.h"
 #include "db.h"
@@ -731,9 +732,9 @@ int port_import(FILE *f, const ImportOpts *o, ImportResult *pRes) {
    * the import only (peak resident memory stays well under 1 GiB); into an
    * empty roster the indexes are built at the end instead, by sorts that
    * may use a second thread. */
-  if (o->bMembers) db_script("PRAGMA cache_size=-262144; PRAGMA threads=2");
+  if (o->bMembers) db_tune(DB_TUNE_IMPORT);
   rc = o->bMembers ? import_members(pCsv, &h, o, pRes) : import_orgs(pCsv, &h, o, pRes);
-  if (o->bMembers) db_script("PRAGMA cache_size=-65536; PRAGMA threads=0");
+  if (o->bMembers) db_tune(DB_TUNE_NORMAL);
   header_free(&h);
   csv_close(pCsv);
   if (rc == 0 && pRes->nError && !o->bKeepGood) rc = 1;
@@ -1027,7 +1028,7 @@ static const CliOpt aExportOpt[] = {
   {0, 0, 0, 0},
 };
 
-const Command port_aCommand[] = {
+static const Command aCommandTable[] = {
   {"import", "orgs", cmd_import_orgs, aImportOpt, 1, 1, "FILE",
    "Imports organizations from CSV (UTF-8, GBK/GB18030 or UTF-16; 组织信息 columns of formats.md). All or nothing "
    "unless --keep-good; every error is listed as FILE:ROW: COLUMN: VALUE: REASON."},
@@ -1039,7 +1040,6 @@ const Command port_aCommand[] = {
   {"export", "members", cmd_export_members, aExportOpt, 0, 0, "",
    "Exports a subtree's members as CSV or .xlsx; ID numbers and phones masked unless --reveal."},
 };
-const int port_nCommand = (int)ARRAY_LEN(port_aCommand);
 
 /* ---- API ----------------------------------------------------------------------- */
 
@@ -1122,7 +1122,7 @@ static const QParam aExportQuery[] = {
   {0, 0, 0, 0, 0},
 };
 
-const Route port_aRoute[] = {
+static const Route aRouteTable[] = {
   {"POST", "/api/v1/import/orgs", api_import, R_WRITE | R_RAWBODY, aImportQuery,
    "import an organizations CSV (the body is the file)", 0, 0, 0},
   {"POST", "/api/v1/import/members", api_import, R_WRITE | R_RAWBODY, aImportQuery,
@@ -1130,4 +1130,9 @@ const Route port_aRoute[] = {
   {"GET", "/api/v1/export/orgs", api_export, R_STAFF | R_QORG, aExportQuery, "a subtree's organizations as CSV or xlsx", 0, 0, 0},
   {"GET", "/api/v1/export/members", api_export, R_STAFF | R_QORG, aExportQuery, "a subtree's members as CSV or xlsx", 0, 0, 0},
 };
-const int port_nRoute = (int)ARRAY_LEN(port_aRoute);
+
+const Module port_module = {
+  .zName = "port",
+  .aRoute = MODULE_ARRAY(aRouteTable),
+  .aCommand = MODULE_ARRAY(aCommandTable),
+};

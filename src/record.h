@@ -16,6 +16,16 @@ typedef enum FieldType {
   FT_BOOL,    /* 是/否 in files, true/false in JSON */
   FT_MONEY,   /* yuan, stored in cents */
   FT_REGION,  /* six-digit administrative division code */
+  FT_INT,     /* a whole number from iMin to iMax; JSON: a number or a string of digits */
+  FT_TENTHS,  /* a number with at most one decimal (hours), iMin..iMax in tenths; stored as tenths */
+  FT_MONTH,   /* a month, YYYY-MM (1921-01 .. 2100-12) */
+  FT_YEAR,    /* a year, iMin..iMax (0, 0: 1921..2100) */
+  FT_ID,      /* an object's id: a positive whole number below 2^53 (JSON number or digits) */
+  FT_TIME,    /* a time of day, HH:MM */
+  FT_STAMP,   /* a moment: an ISO 8601 time with Z or an offset; stored as UTC YYYY-MM-DDTHH:MM:SSZ */
+  FT_SECRET,  /* text taken exactly as sent (a password): UTF-8, 1..nMax bytes, never folded or trimmed */
+  FT_LIST,    /* JSON only: an array of at most nMax values, each checked as aSub[0] */
+  FT_ROWS,    /* JSON only: an array of at most nMax objects, each checked against aSub[0..nSub) */
 } FieldType;
 
 #define F_REQUIRED 0x01  /* must be present and non-empty on create */
@@ -23,14 +33,22 @@ typedef enum FieldType {
 #define F_CONTACT  0x04  /* a member may edit it on their own record */
 #define F_READONLY 0x08  /* in output only; ignored in input when sent back */
 #define F_ORGREF   0x10  /* names an organization: the API checks it is in the user's subtree */
+#define F_MEMBERREF 0x20 /* FT_ID naming a member: the dispatcher checks it is in the user's subtree (else 404) */
+#define F_OBJREF   0x40  /* FT_ID naming an object: Field.xOrgOf finds its organization, which must be in the subtree */
 
 typedef struct Field {
   const char *zJson;          /* "id_number" */
   const char *zHeader;        /* "公民身份号码" */
   FieldType type;
   unsigned flags;
-  int nMax;                   /* characters, for FT_TEXT/FT_CODE */
+  int nMax;                   /* characters, for FT_TEXT/FT_CODE; items for FT_LIST/FT_ROWS; bytes for FT_SECRET */
   const char *const *azEnum;  /* NULL-terminated, for FT_ENUM */
+  long long iMin, iMax;       /* bounds of FT_INT, FT_TENTHS (in tenths) and FT_YEAR */
+  const struct Field *aSub;   /* FT_LIST: the element; FT_ROWS: the fields of each row */
+  int nSub;
+  /* With F_OBJREF: finds the organization of object id: sets *pOrgId and
+   * returns 0, or returns -1 when there is no such object. */
+  int (*xOrgOf)(long long id, long long *pOrgId);
 } Field;
 
 /* Checks and normalizes zIn (any text as typed). Returns 0 and sets *pzOut to
@@ -40,12 +58,20 @@ int field_check(const Field *pF, const char *zIn, char **pzOut, const char **pzR
 
 /* A row of values, one per field of a table; az[i] NULL means empty.
  * aSet[i] says whether the input named field i at all (for PATCH). */
-typedef struct Rec {
+typedef struct Rec Rec;
+/* The rows of an FT_LIST or FT_ROWS field: one Rec each (of aSub[0] alone
+ * for a list). */
+typedef struct RecRows {
+  int n;
+  Rec *a;
+} RecRows;
+struct Rec {
   const Field *aField;
   int nField;
   char **az;
   unsigned char *aSet;
-} Rec;
+  RecRows *aRows;             /* per field; n 0 unless an FT_LIST/FT_ROWS field was given */
+};
 
 void rec_init(Rec *p, const Field *aField, int nField);
 void rec_clear(Rec *p);                 /* frees values, keeps the shape */
@@ -54,6 +80,11 @@ int rec_find(const Field *aField, int nField, const char *zJson);
 /* Takes ownership of z. */
 void rec_set(Rec *p, int i, char *z);
 const char *rec_get(const Rec *p, int i);
+/* Field i as a whole number (FT_INT, FT_ID, FT_YEAR, FT_TENTHS, FT_MONEY:
+ * the stored integer), or dflt when empty. */
+long long rec_int(const Rec *p, int i, long long dflt);
+/* The rows of FT_LIST/FT_ROWS field i (n 0 when none were given). */
+const RecRows *rec_rows(const Rec *p, int i);
 
 /* One validation error, for a JSON reply or an import's error list. */
 typedef struct FieldErr {
@@ -68,12 +99,14 @@ typedef struct FieldErr {
 int field_err(FieldErr *pErr, int iField, const char *zCode, const char *zFmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* -1 with a "required" error for the first F_REQUIRED field of p that is
- * empty; 0 when all are there. */
+ * empty (a list or rows field: given, even if empty); 0 when all are there. */
 int rec_require(const Rec *p, FieldErr *pErr);
 
 /* Fills p from a JSON object of field values. Strings are checked with
- * field_check; FT_BOOL takes true/false, FT_MONEY a number or numeric string,
- * null clears an optional field. Unknown keys are an error; F_READONLY keys
+ * field_check; FT_BOOL takes true/false, FT_MONEY, FT_INT, FT_TENTHS,
+ * FT_YEAR and FT_ID a number or numeric string, FT_LIST and FT_ROWS an array
+ * (each element or row checked in turn, F_REQUIRED fields of a row always
+ * required), null clears an optional field. Unknown keys are an error; F_READONLY keys
  * and the read-only keys the API adds to its answers (id, updated_at,
  * org_name, status, counts and flags) are skipped, so a record read, edited
  * and sent back works. Returns 0, or -1 with *pErr filled (first error). */

@@ -1,5 +1,6 @@
 /* schema.c: every table, in migrations. Append; never edit a shipped one. */
 #include "schema.h"
+#include "module.h"
 #include "db.h"
 #include "util.h"
 #include <stdio.h>
@@ -152,25 +153,26 @@ int schema_migrate(int v) {
   char zSql[64];
   snprintf(zSql, sizeof zSql, "PRAGMA user_version=%d", schema_nMigration);
   if (v < schema_nMigration && db_script(zSql)) goto fail;
-  for (int m = 0; m < schema_nModule; m++) {
-    const SchemaModule *p = &schema_aModule[m];
+  for (int m = 0; m < module_n; m++) {
+    const Module *p = module_ap[m];
+    if (!p->nMigration) continue;
     int mv = (int)db_int(0, "SELECT version FROM qj_module WHERE name=?", "t", p->zName);
-    if (mv > *p->pnMigration) {
+    if (mv > p->nMigration) {
       db_rollback();
       util_die_msg("%s: module %s has schema version %d, newer than this program (%d)", db_path(), p->zName, mv,
-                   *p->pnMigration);
+                   p->nMigration);
       return -1;
     }
-    for (int i = mv; i < *p->pnMigration; i++) {
+    for (int i = mv; i < p->nMigration; i++) {
       if (db_script(p->azMigration[i])) {
         db_rollback();
         util_die_msg("migration %d of module %s failed", i + 1, p->zName);
         return -1;
       }
     }
-    if (mv < *p->pnMigration &&
+    if (mv < p->nMigration &&
         db_exec("INSERT INTO qj_module(name, version) VALUES(?1, ?2)"
-                " ON CONFLICT(name) DO UPDATE SET version=?2", "ti", p->zName, *p->pnMigration))
+                " ON CONFLICT(name) DO UPDATE SET version=?2", "ti", p->zName, p->nMigration))
       goto fail;
   }
   if (db_commit()) goto fail;
@@ -178,4 +180,10 @@ int schema_migrate(int v) {
 fail:
   db_rollback();
   return -1;
+}
+
+int schema_open(const char *zPath, int bCreate) {
+  if (db_open(zPath, bCreate)) return -1;
+  int v = db_schema_version();
+  return v < 0 ? -1 : schema_migrate(v);
 }

@@ -1,10 +1,12 @@
 /* server.c: the verbs that run or inspect the server (init, serve, routes)
  * and the route that serves the OpenAPI document. */
 #include "api.h"
+#include "module.h"
 #include "assets.h"
 #include "cli.h"
 #include "db.h"
 #include "http.h"
+#include "module.h"
 #include "pinyin.h"
 #include "util.h"
 #include <pthread.h>
@@ -32,6 +34,89 @@ static void openapi_build(void) {
   json_decref(aPart);
 }
 
+/* ---- what the UI reads: enumerations, field lists, module extras ------------------ */
+
+const Enum *module_enum(const char *zName) {
+  for (int m = 0; m < module_n; m++)
+    for (int i = 0; i < module_ap[m]->nEnum; i++)
+      if (strcmp(module_ap[m]->aEnum[i].zName, zName) == 0) return &module_ap[m]->aEnum[i];
+  return 0;
+}
+
+static const char *const azTypeName[] = {
+  [FT_TEXT] = "text", [FT_CODE] = "code", [FT_ENUM] = "enum", [FT_DATE] = "date", [FT_IDNUM] = "idnum",
+  [FT_PHONE] = "phone", [FT_BOOL] = "bool", [FT_MONEY] = "money", [FT_REGION] = "region", [FT_INT] = "int",
+  [FT_TENTHS] = "tenths", [FT_MONTH] = "month", [FT_YEAR] = "year", [FT_ID] = "id", [FT_TIME] = "time",
+  [FT_STAMP] = "stamp", [FT_SECRET] = "secret", [FT_LIST] = "list", [FT_ROWS] = "rows",
+};
+
+/* A field list as the UI reads it. */
+static json_t *fields_json(const Field *aField, int nField) {
+  json_t *a = json_array();
+  for (int i = 0; i < nField; i++) {
+    const Field *pF = &aField[i];
+    json_t *aOpt = json_null();
+    if (pF->azEnum) {
+      aOpt = json_array();
+      for (int k = 0; pF->azEnum[k]; k++) json_array_append_new(aOpt, json_string(pF->azEnum[k]));
+    }
+    json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:o, s:b, s:b, s:b, s:o}", "name", pF->zJson, "label", pF->zHeader,
+                          "type", azTypeName[pF->type], "required", (pF->flags & F_REQUIRED) != 0, "max",
+                          pF->nMax ? json_integer(pF->nMax) : json_null(), "contact", (pF->flags & F_CONTACT) != 0,
+                          "pii", (pF->flags & F_PII) != 0, "readonly", (pF->flags & F_READONLY) != 0, "options",
+                          aOpt);
+    if (pF->type == FT_INT || pF->type == FT_TENTHS || pF->type == FT_YEAR) {
+      json_object_set_new(o, "min", json_integer(pF->iMin));
+      json_object_set_new(o, "max_value", json_integer(pF->iMax));
+    }
+    if ((pF->type == FT_LIST || pF->type == FT_ROWS) && pF->aSub)
+      json_object_set_new(o, "fields", fields_json(pF->aSub, pF->type == FT_LIST ? 1 : pF->nSub));
+    json_array_append_new(a, o);
+  }
+  return a;
+}
+
+json_t *module_meta_json(void) {
+  json_t *pEnums = json_object(), *pForms = json_object();
+  json_t *pOut = json_pack("{s:o, s:o}", "enums", pEnums, "forms", pForms);
+  for (int m = 0; m < module_n; m++) {
+    const Module *pM = module_ap[m];
+    for (int i = 0; i < pM->nEnum; i++) {
+      const Enum *e = &pM->aEnum[i];
+      json_t *a = json_array();
+      for (int k = 0; e->azValue[k]; k++)
+        json_array_append_new(a, json_pack("{s:s, s:s}", "value", e->azValue[k], "label",
+                                           e->azLabel ? e->azLabel[k] : e->azValue[k]));
+      json_object_set_new(pEnums, e->zName, a);
+    }
+    for (int i = 0; i < pM->nForm; i++)
+      json_object_set_new(pForms, pM->aForm[i].zName, fields_json(pM->aForm[i].aField, pM->aForm[i].nField));
+    if (pM->xMeta) {
+      json_t *p = pM->xMeta();
+      if (p) json_object_update(pOut, p);
+      json_decref(p);
+    }
+  }
+  return pOut;
+}
+
+static pthread_once_t metaOnce = PTHREAD_ONCE_INIT;
+static char *zMeta;
+static void meta_build(void) {
+  json_t *p = module_meta_json();
+  zMeta = json_dumps(p, JSON_COMPACT | JSON_PRESERVE_ORDER);
+  json_decref(p);
+}
+
+/* GET /api/v1/meta: built once; the same for everyone (nothing in it is private). */
+static void meta_get(Req *r) {
+  pthread_once(&metaOnce, meta_build);
+  r->status = 200;
+  r->zContentType = "application/json; charset=utf-8";
+  r->zCacheControl = "no-cache";
+  buf_puts(&r->out, zMeta);
+}
+
 static void openapi_get(Req *r) {
   pthread_once(&openapiOnce, openapi_build);
   r->status = 200;
@@ -39,10 +124,12 @@ static void openapi_get(Req *r) {
   buf_puts(&r->out, zOpenapi);
 }
 
-const Route server_aRoute[] = {
+static const Route aRouteTable[] = {
   {"GET", "/api/v1/openapi.json", openapi_get, R_PUBLIC, 0, "this API described in OpenAPI 3", 0, 0, 0},
+  {"GET", "/api/v1/meta", meta_get, R_PUBLIC, 0,
+   "what the UI builds its forms from: enumerations, field lists and the steps of the pipeline, from the C tables", 0,
+   0, 0},
 };
-const int server_nRoute = (int)ARRAY_LEN(server_aRoute);
 
 static int cmd_init(const CliArgs *p) {
   const char *zDb = cli_opt(p, "db");
@@ -62,8 +149,8 @@ static int cmd_serve(const CliArgs *p) {
   /* Build the pinyin table now rather than on the first request that needs it. */
   char zPy[8], zIn[8];
   pinyin_of("强基", zPy, sizeof zPy, zIn, sizeof zIn);
-  for (int i = 0; i < server_nStart; i++)
-    if (server_aStart[i]()) return 1;
+  for (int m = 0; m < module_n; m++)
+    if (module_ap[m]->xStart && module_ap[m]->xStart()) return 1;
   const char *zListen = cli_opt(p, "listen");
   const char *zThreads = cli_opt(p, "threads");
   return http_serve(zListen ? zListen : "127.0.0.1:8080", zThreads ? atoi(zThreads) : 0);
@@ -71,9 +158,9 @@ static int cmd_serve(const CliArgs *p) {
 
 static int cmd_routes(const CliArgs *p) {
   (void)p;
-  for (int s = 0; s < http_nRouteSet; s++)
-    for (int i = 0; i < *http_aRouteSet[s].pnRoute; i++) {
-      const Route *r = &http_aRouteSet[s].aRoute[i];
+  for (int m = 0; m < module_n; m++)
+    for (int i = 0; i < module_ap[m]->nRoute; i++) {
+      const Route *r = &module_ap[m]->aRoute[i];
       printf("%-6s %-36s %s\n", r->zMethod, r->zPattern, r->zSummary);
     }
   return 0;
@@ -91,10 +178,15 @@ static const CliOpt aServeOpt[] = {
 };
 static const CliOpt aNoOpt[] = {{0, 0, 0, 0}};
 
-const Command server_aCommand[] = {
+static const Command aCommandTable[] = {
   {"init", 0, cmd_init, aDbOpt, 0, 0, "", "Creates an empty database (SQLite, WAL mode) with the current schema."},
   {"serve", 0, cmd_serve, aServeOpt, 0, 0, "",
    "Serves the JSON API under /api/v1/ until interrupted. Prints the address once listening."},
   {"routes", 0, cmd_routes, aNoOpt, 0, 0, "", "Prints the API's route table: method, pattern, summary."},
 };
-const int server_nCommand = (int)ARRAY_LEN(server_aCommand);
+
+const Module server_module = {
+  .zName = "server",
+  .aRoute = MODULE_ARRAY(aRouteTable),
+  .aCommand = MODULE_ARRAY(aCommandTable),
+};

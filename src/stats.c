@@ -13,6 +13,7 @@
  * held this year, training, the secretaries: stats.h, StatsFigure) are
  * buckets like the others, by SQL here and from the index in the server. */
 #include "stats.h"
+#include "module.h"
 #include "api.h"
 #include "buf.h"
 #include "cli.h"
@@ -100,6 +101,28 @@ int stats_standing_band(int y) {
 
 /* ---- figures of other modules ---------------------------------------------------- */
 
+/* Every module's figures in one array, gathered once (read-only after). */
+static const StatsFigure **apFigure;
+static int nFigure;
+static pthread_once_t figureOnce = PTHREAD_ONCE_INIT;
+static void figures_gather(void) {
+  for (int m = 0; m < module_n; m++) nFigure += module_ap[m]->nFigure;
+  apFigure = xcalloc((size_t)nFigure + 1, sizeof *apFigure);
+  int n = 0;
+  for (int m = 0; m < module_n; m++)
+    for (int i = 0; i < module_ap[m]->nFigure; i++) apFigure[n++] = module_ap[m]->apFigure[i];
+}
+
+int stats_nfigure(void) {
+  pthread_once(&figureOnce, figures_gather);
+  return nFigure;
+}
+
+const StatsFigure *stats_figure(int i) {
+  pthread_once(&figureOnce, figures_gather);
+  return apFigure[i];
+}
+
 static int figure_n(const StatsFigure *f) {
   int n = 0;
   while (f->azKey[n]) n++;
@@ -108,7 +131,7 @@ static int figure_n(const StatsFigure *f) {
 
 int stats_figure_first(int iFigure) {
   int i = STATS_B_FIG;
-  for (int k = 0; k < iFigure; k++) i += figure_n(stats_apFigure[k]);
+  for (int k = 0; k < iFigure; k++) i += figure_n(stats_figure(k));
   return i;
 }
 
@@ -116,9 +139,9 @@ int stats_figure_first(int iFigure) {
 static char **azFigureSql;
 static pthread_once_t figureSqlOnce = PTHREAD_ONCE_INIT;
 static void figure_sql_build(void) {
-  azFigureSql = xcalloc((size_t)stats_nFigure * 3 + 1, sizeof(char *));
-  for (int i = 0; i < stats_nFigure; i++) {
-    const StatsFigure *f = stats_apFigure[i];
+  azFigureSql = xcalloc((size_t)stats_nfigure() * 3 + 1, sizeof(char *));
+  for (int i = 0; i < stats_nfigure(); i++) {
+    const StatsFigure *f = stats_figure(i);
     /* Each names ?1 and ?2, which a figure's own SQL may not use (SQLite
      * refuses to bind a parameter that a statement does not have). */
     char zFilter[3][200];
@@ -144,8 +167,8 @@ const char *stats_figure_sql(int iFigure, int eFilter) {
 static int figures_sql(const char *zPath, const char *zHi, const char *zToday, int32_t *a) {
   char zYear[5];
   snprintf(zYear, sizeof zYear, "%.4s", zToday);
-  for (int i = 0; i < stats_nFigure; i++) {
-    int n = figure_n(stats_apFigure[i]), i0 = stats_figure_first(i);
+  for (int i = 0; i < stats_nfigure(); i++) {
+    int n = figure_n(stats_figure(i)), i0 = stats_figure_first(i);
     DbStmt *s = db_stmt(stats_figure_sql(i, 2), "tttt", zYear, zToday, zPath, zHi);
     int rc;
     while (s && (rc = db_step(s)) == 1)
@@ -235,8 +258,8 @@ json_t *stats_json(const char *zCode, const char *zName, const char *zToday, con
   json_t *pSec = json_pack("{s:b, s:i, s:n, s:n}", "available", 0, "count", 0, "average_age",
                            "high_school_or_above_share");
   json_t *pMod = json_object();
-  for (int i = 0; i < stats_nFigure; i++) {
-    const StatsFigure *f = stats_apFigure[i];
+  for (int i = 0; i < stats_nfigure(); i++) {
+    const StatsFigure *f = stats_figure(i);
     const int32_t *v = a + stats_figure_first(i);
     if (strcmp(f->zModule, "secretaries") == 0) {
       /* count, age_sum (full years as of today), high_school_or_above */
@@ -330,11 +353,10 @@ static void stats_get(Req *r) {
   free(z);
 }
 
-const Route stats_aRoute[] = {
+static const Route aRouteTable[] = {
   {"GET", "/api/v1/orgs/{code}/stats", stats_get, R_STAFF | R_ORG, 0,
    "statistics of the subtree: organizations and active members by every breakdown", 0, 0, 0},
 };
-const int stats_nRoute = (int)ARRAY_LEN(stats_aRoute);
 
 /* ---- tables as CSV or xlsx (shared with annual.c) ------------------------------ */
 
@@ -439,8 +461,8 @@ static json_t *stats_table(const char *zCode, const char *zName, const char *zTo
       json_array_append_new(aRow, json_pack("[s, s, i]", p->zTitle, p->azLabel[i], a[p->iFirst + i]));
   }
   /* The other modules' figures, with their Chinese titles and labels. */
-  for (int f = 0; f < stats_nFigure; f++) {
-    const StatsFigure *pF = stats_apFigure[f];
+  for (int f = 0; f < stats_nfigure(); f++) {
+    const StatsFigure *pF = stats_figure(f);
     const int32_t *v = a + stats_figure_first(f);
     if (strcmp(pF->zModule, "secretaries") == 0) {
       json_array_append_new(aRow, json_pack("[s, s, i]", pF->zTitle, "人数", v[0]));
@@ -531,9 +553,17 @@ static const CliOpt aStatsOpt[] = {
   {0, 0, 0, 0},
 };
 
-const Command stats_aCommand[] = {
+static const Command aCommandTable[] = {
   {"report", "stats", cmd_report_stats, aStatsOpt, 0, 0, "",
    "Statistics of a subtree: organizations by kind, domain and formation; active members by category, sex, age, "
    "education, ethnicity, occupation, mobile and Party standing (as GET /api/v1/orgs/{code}/stats answers)."},
 };
-const int stats_nCommand = (int)ARRAY_LEN(stats_aCommand);
+
+const Module stats_module = {
+  .zName = "stats",
+  .zOpenapi = "stats",
+  .aRoute = MODULE_ARRAY(aRouteTable),
+  .aCommand = MODULE_ARRAY(aCommandTable),
+  .xListener = stats_index_listener,
+  .xStart = stats_index_start,
+};

@@ -51,8 +51,9 @@ typedef struct StatsFigure {
   int bDaily;                 /* depends on today, not only on its year: re-read when the day moves on */
   int bMembers;               /* depends on member rows: re-read for an organization when one of its members changes */
 } StatsFigure;
-extern const StatsFigure *const stats_apFigure[];
-extern const int stats_nFigure;
+/* The figures of every module (Module.apFigure), in module order. */
+int stats_nfigure(void);
+const StatsFigure *stats_figure(int i);
 /* The first bucket of figure i (STATS_B_FIG + the counters before it). */
 int stats_figure_first(int iFigure);
 /* The SQL of figure i with its filter: 0 all organizations, 1 one (?3), 2 a

@@ -325,14 +325,14 @@ static void add_own_figures(const Index *p, uint32_t id, int32_t *a) {
 }
 
 static int any_member_figure(void) {
-  for (int i = 0; i < stats_nFigure; i++)
-    if (stats_apFigure[i]->bMembers) return 1;
+  for (int i = 0; i < stats_nfigure(); i++)
+    if (stats_figure(i)->bMembers) return 1;
   return 0;
 }
 
 static int any_daily_figure(void) {
-  for (int i = 0; i < stats_nFigure; i++)
-    if (stats_apFigure[i]->bDaily) return 1;
+  for (int i = 0; i < stats_nfigure(); i++)
+    if (stats_figure(i)->bDaily) return 1;
   return 0;
 }
 
@@ -341,7 +341,7 @@ static int load_figures(Index *p) {
   char zYear[5];
   snprintf(zYear, sizeof zYear, "%.4s", p->zDay);
   if (p->aFig) memset(p->aFig, 0, (size_t)p->nFigOrg * (size_t)p->nFig * sizeof(int32_t));
-  for (int i = 0; i < stats_nFigure; i++) {
+  for (int i = 0; i < stats_nfigure(); i++) {
     int i0 = stats_figure_first(i) - STATS_B_FIG, n = stats_figure_first(i + 1) - STATS_B_FIG - i0;
     DbStmt *s = db_stmt(stats_figure_sql(i, 0), "tt", zYear, p->zDay);
     int rc;
@@ -366,7 +366,7 @@ static void apply_figures(Index *p, long long id) {
   snprintf(zYear, sizeof zYear, "%.4s", p->zDay);
   int32_t aNow[STATS_NFIG];
   memset(aNow, 0, sizeof aNow);
-  for (int i = 0; i < stats_nFigure; i++) {
+  for (int i = 0; i < stats_nfigure(); i++) {
     int i0 = stats_figure_first(i) - STATS_B_FIG, n = stats_figure_first(i + 1) - STATS_B_FIG - i0;
     DbStmt *s = db_stmt(stats_figure_sql(i, 1), "ttI", zYear, p->zDay, id);
     if (s && db_step(s) == 1) {
@@ -517,7 +517,7 @@ static Index *index_load(void) {
     snap_from_row(&p->aMem[id], s, 1);
   }
   if (rc < 0) goto fail_txn;
-  p->nFig = stats_figure_first(stats_nFigure) - STATS_B_FIG;
+  p->nFig = stats_figure_first(stats_nfigure()) - STATS_B_FIG;
   grow_figures(p, p->nOrg);
   if (load_figures(p)) goto fail_txn;
   db_script("COMMIT");

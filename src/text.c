@@ -4,6 +4,7 @@
 #include "text.h"
 #include "util.h"
 #include <stdint.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -516,4 +517,44 @@ void text_format_money(long long cents, char out[32]) {
   }
   if (u % 100 == 0) snprintf(out, 32, "%s%llu", zSign, u / 100);
   else snprintf(out, 32, "%s%llu.%02llu", zSign, u / 100, u % 100);
+}
+
+int text_time_valid(const char *z) {
+  return strlen(z) == 5 && isdigit((unsigned char)z[0]) && isdigit((unsigned char)z[1]) && z[2] == ':' &&
+         isdigit((unsigned char)z[3]) && isdigit((unsigned char)z[4]) && atoi(z) < 24 && atoi(z + 3) < 60;
+}
+
+int text_stamp_norm(const char *zIn, char z[21]) {
+  char zD[11];
+  size_t n = strlen(zIn);
+  if (n < 17 || zIn[10] != 'T' || zIn[n - 1] != 'Z') return -1;
+  memcpy(zD, zIn, 10);
+  zD[10] = 0;
+  char zP[11];
+  if (text_parse_date(zD, zP) || strcmp(zP, zD)) return -1;
+  char zT[6];
+  memcpy(zT, zIn + 11, 5);
+  zT[5] = 0;
+  if (!text_time_valid(zT)) return -1;
+  int sec = 0;
+  const char *p = zIn + 16;
+  if (*p == ':') {
+    if (!isdigit((unsigned char)p[1]) || !isdigit((unsigned char)p[2])) return -1;
+    sec = atoi(p + 1);
+    p += 3;
+    if (*p == '.') {
+      p++;
+      while (isdigit((unsigned char)*p)) p++;
+    }
+  }
+  if (*p != 'Z' || p[1] || sec > 59) return -1;
+  memcpy(z, zD, 10);
+  z[10] = 'T';
+  memcpy(z + 11, zT, 5);
+  z[16] = ':';
+  z[17] = (char)('0' + sec / 10);
+  z[18] = (char)('0' + sec % 10);
+  z[19] = 'Z';
+  z[20] = 0;
+  return 0;
 }

@@ -37,6 +37,11 @@ char *text_normalize_all(const char *z);
 int text_parse_date(const char *z, char out[11]);
 /* 1 if y-m-d is a real calendar date (Gregorian). */
 int text_date_valid(int y, int m, int d);
+/* 1 if z is a time of day "HH:MM" (00:00 .. 23:59). */
+int text_time_valid(const char *z);
+/* A UTC moment "YYYY-MM-DDTHH:MM[:SS[.fff]]Z" into z as
+ * "YYYY-MM-DDTHH:MM:SSZ" (21 bytes). 0, or -1 when it is not one. */
+int text_stamp_norm(const char *zIn, char z[21]);
 /* Days since 1970-01-01 of a canonical date string; no validation. */
 long text_date_days(const char *zDate);
 /* zDate plus nMonths months (negative allowed), day clamped to the end of

@@ -4,6 +4,7 @@
  * members, and the activities they held: meetings and courses marked with
  * the campaign), each rolled up for any subtree. */
 #include "life.h"
+#include "module.h"
 #include "audit.h"
 #include "db.h"
 #include "stats.h"
@@ -14,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const training_aMigration[] = {
+static const char *const azMigration[] = {
   /* 1: courses, attendees, campaigns and the organizations taking part. */
   "CREATE TABLE campaign(\n"
   "  id INTEGER PRIMARY KEY,\n"
@@ -53,7 +54,6 @@ const char *const training_aMigration[] = {
   ") WITHOUT ROWID;\n"
   "CREATE INDEX course_attendee_member ON course_attendee(member_id);\n",
 };
-const int training_nMigration = (int)ARRAY_LEN(training_aMigration);
 
 /* Figures for the statistics of a subtree (stats.h): courses an organization
  * held that started this year, their class hours, and person-times. */
@@ -101,11 +101,11 @@ static json_t *course_json(long long id) {
 static void course_create(Req *r) {
   static const char *const azKey[] = {"title", "category", "started_on", "ended_on", "hours", "place", "campaign_id",
                                       "attendees", 0};
-  static const Field fTitle = {"title", "课程名称", FT_TEXT, F_REQUIRED, 100, 0};
-  static const Field fCat = {"category", "培训类别", FT_ENUM, F_REQUIRED, 0, azCategory};
-  static const Field fStart = {"started_on", "开始日期", FT_DATE, F_REQUIRED, 0, 0};
-  static const Field fEnd = {"ended_on", "结束日期", FT_DATE, 0, 0, 0};
-  static const Field fPlace = {"place", "地点", FT_TEXT, 0, 100, 0};
+  static const Field fTitle = {"title", "课程名称", FT_TEXT, F_REQUIRED, 100, 0, 0, 0, 0, 0, 0};
+  static const Field fCat = {"category", "培训类别", FT_ENUM, F_REQUIRED, 0, azCategory, 0, 0, 0, 0, 0};
+  static const Field fStart = {"started_on", "开始日期", FT_DATE, F_REQUIRED, 0, 0, 0, 0, 0, 0, 0};
+  static const Field fEnd = {"ended_on", "结束日期", FT_DATE, 0, 0, 0, 0, 0, 0, 0, 0};
+  static const Field fPlace = {"place", "地点", FT_TEXT, 0, 100, 0, 0, 0, 0, 0, 0};
   char *zTitle = 0, *zCat = 0, *zStart = 0, *zEnd = 0, *zPlace = 0;
   long long hours, campaignId, *aId = 0, *aH = 0;
   int n = 0;
@@ -261,11 +261,11 @@ static json_t *campaign_json(long long id) {
 
 static void campaign_create(Req *r) {
   static const char *const azKey[] = {"code", "name", "org_code", "started_on", "ended_on", 0};
-  static const Field fCode = {"code", "活动编码", FT_CODE, F_REQUIRED, 32, 0};
-  static const Field fName = {"name", "活动名称", FT_TEXT, F_REQUIRED, 100, 0};
-  static const Field fOrg = {"org_code", "发起组织编码", FT_CODE, F_REQUIRED, 32, 0};
-  static const Field fStart = {"started_on", "开始日期", FT_DATE, F_REQUIRED, 0, 0};
-  static const Field fEnd = {"ended_on", "结束日期", FT_DATE, 0, 0, 0};
+  static const Field fCode = {"code", "活动编码", FT_CODE, F_REQUIRED, 32, 0, 0, 0, 0, 0, 0};
+  static const Field fName = {"name", "活动名称", FT_TEXT, F_REQUIRED, 100, 0, 0, 0, 0, 0, 0};
+  static const Field fOrg = {"org_code", "发起组织编码", FT_CODE, F_REQUIRED, 32, 0, 0, 0, 0, 0, 0};
+  static const Field fStart = {"started_on", "开始日期", FT_DATE, F_REQUIRED, 0, 0, 0, 0, 0, 0, 0};
+  static const Field fEnd = {"ended_on", "结束日期", FT_DATE, 0, 0, 0, 0, 0, 0, 0, 0};
   char *zCode = 0, *zName = 0, *zOrg = 0, *zStart = 0, *zEnd = 0;
   json_t *b = r->pJson;
   Scope sc;
@@ -425,7 +425,7 @@ static const QParam aPeriodQ[] = {
 };
 static const QParam aOrgQ[] = {{"org", Q_ORG, 0, 32, 0}, {0, 0, 0, 0, 0}};
 
-const Route training_aRoute[] = {
+static const Route aRouteTable[] = {
   {"POST", "/api/v1/orgs/{code}/courses", course_create, R_WRITE | R_ORG | R_JSONBODY, 0,
    "record a course held (class hours, attendees from the subtree)", 0, 0, 0},
   {"GET", "/api/v1/courses/{id}", course_get, R_STAFF | R_OBJECT, 0, "a course with its attendees", 0, 0, course_org},
@@ -441,4 +441,13 @@ const Route training_aRoute[] = {
   {"GET", "/api/v1/orgs/{code}/campaigns/{cid}", campaign_rollup, R_STAFF | R_ORG, 0,
    "a campaign rolled up for a subtree: organizations, members, activities, person-times", 0, 0, 0},
 };
-const int training_nRoute = (int)ARRAY_LEN(training_aRoute);
+
+int training_demo(const DemoOpts *pOpts, const DemoResult *pRes);  /* training_demo.c */
+static const StatsFigure *const aTrainingFigure[] = {&training_figCourses};
+const Module training_module = {
+  .zName = "training",
+  .aRoute = MODULE_ARRAY(aRouteTable),
+  .azMigration = MODULE_ARRAY(azMigration),
+  .xDemo = training_demo,
+  .apFigure = MODULE_ARRAY(aTrainingFigure),
+};

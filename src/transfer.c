@@ -14,6 +14,7 @@
  * (R_OBJECT), so only the receiver's users reach them; anyone else gets
  * 404, as if the transfer did not exist. */
 #include "audit.h"
+#include "module.h"
 #include "db.h"
 #include "events.h"
 #include "lifecycle.h"
@@ -348,7 +349,7 @@ static const QParam aListQuery[] = {
   {0, 0, 0, 0, 0},
 };
 
-const Route transfer_aRoute[] = {
+static const Route aRouteTable[] = {
   {"POST", "/api/v1/members/{id}/transfers", transfer_issue, R_WRITE | R_MEMBER | R_JSONBODY, 0,
    "issue a transfer letter for a member, to a branch in the system or an organization outside it", aIssueField,
    TR_NFIELD, 0},
@@ -364,7 +365,6 @@ const Route transfer_aRoute[] = {
   {"POST", "/api/v1/transfers/{id}/return", transfer_return, R_WRITE | R_OBJECT | R_JSONBODY, 0,
    "the receiver returns the transfer with a reason; the member stays", aReturnField, AC_NFIELD, receiver_org},
 };
-const int transfer_nRoute = (int)ARRAY_LEN(transfer_aRoute);
 
 static const CliOpt aReportOpt[] = {
   {"db", 1, 1, "the database"},
@@ -397,9 +397,14 @@ static int cmd_pending(const CliArgs *pA) {
   return rc ? 1 : 0;
 }
 
-const Command transfer_aCommand[] = {
+static const Command aCommandTable[] = {
   {"report", "transfers-pending", cmd_pending, aReportOpt, 0, 0, "",
    "Transfers of a subtree still waiting for the receiver (sent from it or addressed to it), oldest first, with "
    "their age in days."},
 };
-const int transfer_nCommand = (int)ARRAY_LEN(transfer_aCommand);
+
+const Module transfer_module = {
+  .zName = "transfer",
+  .aRoute = MODULE_ARRAY(aRouteTable),
+  .aCommand = MODULE_ARRAY(aCommandTable),
+};

@@ -180,3 +180,6 @@ void ui_serve(Req *r) {
   }
   send_fd(r, fd, nSize, "text/html; charset=utf-8", "no-cache");
 }
+
+/* The dispatcher's handler of GET requests outside /api/ (http.h). */
+const Handler http_xStatic = ui_serve;

@@ -244,7 +244,7 @@ static void test_labels(void **state) {
   }
   assert_int_equal(iNext, STATS_B_FIG);
   /* The figures of other modules fit in the room left for them. */
-  assert_true(stats_figure_first(stats_nFigure) <= STATS_NBUCKET);
+  assert_true(stats_figure_first(stats_nfigure()) <= STATS_NBUCKET);
   /* Bands at their edges. */
   assert_int_equal(stats_age_band(30), 0);
   assert_int_equal(stats_age_band(31), 1);
@@ -410,10 +410,10 @@ static void test_random_writes(void **state) {
     long long root = db_int(0, "SELECT id FROM org WHERE parent_id IS NULL", "");
     assert_int_equal(stats_index_counts(root, a, &gen), 0);
     int iMeet = -1, iSec = -1, iCourse = -1;
-    for (int i = 0; i < stats_nFigure; i++) {
-      if (strcmp(stats_apFigure[i]->zModule, "meetings") == 0) iMeet = stats_figure_first(i);
-      if (strcmp(stats_apFigure[i]->zModule, "secretaries") == 0) iSec = stats_figure_first(i);
-      if (strcmp(stats_apFigure[i]->zModule, "training") == 0) iCourse = stats_figure_first(i);
+    for (int i = 0; i < stats_nfigure(); i++) {
+      if (strcmp(stats_figure(i)->zModule, "meetings") == 0) iMeet = stats_figure_first(i);
+      if (strcmp(stats_figure(i)->zModule, "secretaries") == 0) iSec = stats_figure_first(i);
+      if (strcmp(stats_figure(i)->zModule, "training") == 0) iCourse = stats_figure_first(i);
     }
     assert_true(iMeet > 0 && iSec > 0 && iCourse > 0);
     assert_true(a[iMeet + 9] > 10);          /* meetings held this year */

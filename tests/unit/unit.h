@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "db.h"
+#include "schema.h"
 
 /* Removes a test's SQLite database and its -wal and -shm files. */
 static inline void unit_remove_db(const char *zDb) {
@@ -23,13 +24,13 @@ static inline void unit_remove_db(const char *zDb) {
 
 /* A fresh database path for a test suite, zSuite and the process id under
  * $TMPDIR (else /tmp), with "today" fixed at 2026-06-30 (QIANGJI_TODAY);
- * with bOpen it is created and opened. Returns 0, or db_open's -1. */
+ * with bOpen it is created and opened. Returns 0, or schema_open's -1. */
 static inline int unit_db_fresh(char *zDb, size_t nDb, const char *zSuite, int bOpen) {
   const char *zDir = getenv("TMPDIR");
   setenv("QIANGJI_TODAY", "2026-06-30", 1);
   snprintf(zDb, nDb, "%s/qj-unit-%s-%d.db", zDir && zDir[0] ? zDir : "/tmp", zSuite, (int)getpid());
   unit_remove_db(zDb);
-  return bOpen ? db_open(zDb, 1) : 0;
+  return bOpen ? schema_open(zDb, 1) : 0;
 }
 
 /* Closes this thread's connection and removes the database. Returns 0. */

@@ -1,0 +1,105 @@
+/* report.h: the one writer of tables (CSV, xlsx, JSON) that every report and
+ * export uses, and the declaration of a `qiangji report NAME`.
+ *
+ * A writer is opened for a format and a file, then takes tables: a table is
+ * its columns (a header, a JSON key, a type) and rows of cells. CSV is UTF-8
+ * with a byte-order mark and CRLF line ends (so Excel opens Chinese text);
+ * a cell that begins with = + - @ gets a leading ' so that no spreadsheet
+ * runs it as a formula. xlsx has one sheet per table, the header in bold
+ * and frozen. JSON is, for one table, an array of objects keyed by the
+ * columns' keys; with RPT_TABLES, an array of {"title","sheet","columns",
+ * "rows"}; with rpt_json_envelope, an object whose named array gets the rows.
+ * Rows stream: nothing but the current row is kept in memory, so a
+ * province's roster or its findings write in constant memory.
+ *
+ * A report is declared once, in the module that computes it, as a Report
+ * in its Module record (module.h). `qiangji report NAME` then exists with
+ * the options every report shares, checked before the report runs:
+ *   --db PATH (required), --org CODE (default: the root), --year YYYY (when
+ *   the report takes a year; default this year), --format csv|xlsx|json,
+ *   --out FILE (xlsx needs one), plus any options of its own. */
+#ifndef QJ_REPORT_H
+#define QJ_REPORT_H
+#include <jansson.h>
+#include "api.h"
+#include "cli.h"
+
+typedef enum RptType {
+  RPT_TEXT,     /* a string */
+  RPT_INT,      /* a whole number: an xlsx number */
+  RPT_REAL,     /* a number as given: an xlsx number (with RPT_TABLES reals show one decimal, "0.0") */
+  RPT_DATE,     /* "YYYY-MM-DD": an xlsx date cell */
+  RPT_MONEY,    /* cents in a string or integer: yuan with two decimals, an xlsx number */
+  RPT_BOOL,     /* 1/0 or true/false: 是/否 */
+} RptType;
+
+typedef struct RptCol {
+  const char *zHead;   /* the header cell ("党员姓名") */
+  const char *zKey;    /* its key in JSON objects, or NULL: zHead */
+  RptType type;
+  int nWidth;          /* xlsx column width in characters, or 0: as the writer sees fit */
+} RptCol;
+
+/* Flags of rpt_open. */
+#define RPT_TABLES   0x01   /* several tables: JSON an array of tables; CSV and xlsx write each table's title above it */
+#define RPT_BIG      0x02   /* xlsx in constant memory (rows in order, no going back): exports of a whole roster */
+#define RPT_NOFREEZE 0x04   /* xlsx: do not freeze the header */
+
+typedef struct RptWriter RptWriter;
+
+/* Opens a writer of zFormat ("csv", "xlsx" or "json") to the file zOut, or
+ * to standard output when zOut is NULL (not for xlsx). NULL, with a message
+ * on stderr naming the problem, when the format is unknown or the file
+ * cannot be created. */
+RptWriter *rpt_open(const char *zFormat, const char *zOut, unsigned flags);
+/* Starts a table (its sheet name in xlsx, its title: NULL for none) with
+ * nCol columns; aCol must stay valid until the next table or rpt_close.
+ * 0, or -1 (logged). */
+int rpt_table(RptWriter *w, const char *zSheet, const char *zTitle, const RptCol *aCol, int nCol);
+/* For JSON: the output is pObj (borrowed; dumped when the first table
+ * starts) with the rows of the table streamed into its array zKey instead
+ * of a bare array. Call before rpt_table. */
+void rpt_json_envelope(RptWriter *w, json_t *pObj, const char *zKey);
+/* Writes one row. aCell (borrowed) is a JSON array with a cell per column:
+ * string, integer, real, true/false or null (empty). pJson (borrowed, may be
+ * NULL) is what JSON output writes for the row instead of the object built
+ * from the cells and the columns' keys. 0, or -1 (logged). */
+int rpt_row(RptWriter *w, json_t *aCell, json_t *pJson);
+/* The same from text cells (NULL for empty), converted by column type. */
+int rpt_row_text(RptWriter *w, const char *const *azCell);
+/* Finishes the file and frees the writer. 0, or -1 with a message. */
+int rpt_close(RptWriter *w);
+/* The content type of a format, for an API answer. */
+const char *rpt_content_type(const char *zFormat);
+
+/* What a report's xRun gets: the checked common options and an open writer. */
+typedef struct ReportCtx {
+  Scope scope;            /* the organization of --org (default: the root) */
+  int year;               /* --year, or this year (for reports with REPORT_YEAR) */
+  char zToday[11];        /* the business day */
+  const char *zFormat;    /* csv, xlsx or json */
+  const char *zOut;       /* --out, or NULL for standard output */
+  const CliArgs *pArgs;   /* for the report's own options: cli_opt(p->pArgs, "via") */
+  RptWriter *pOut;        /* opened before xRun; closed after it */
+} ReportCtx;
+
+/* Flags of a Report. */
+#define REPORT_ORG     0x01   /* --org is required (else it defaults to the root) */
+#define REPORT_YEAR    0x02   /* takes --year (default: this year) */
+#define REPORT_YEARREQ 0x04   /* --year is required */
+#define REPORT_OUT     0x08   /* --out is required (whatever the format) */
+
+typedef struct Report {
+  const char *zName;          /* "dues-arrears": `qiangji report dues-arrears` */
+  int (*xRun)(ReportCtx *p);  /* writes its tables to p->pOut: 0, or -1 with a message on stderr */
+  unsigned flags;             /* REPORT_* */
+  const char *zFormat;        /* the default format: "csv", "json" or "xlsx" */
+  unsigned writerFlags;       /* RPT_* for the writer */
+  const CliOpt *aExtra;       /* options of its own, NULL-name-terminated, or NULL */
+  const char *zHelp;          /* a sentence or two, for --help */
+} Report;
+
+/* For cli.c: fills *pCmd (and aOpt, CLI_MAX_OPTS entries) with the command
+ * `report NAME` of report p, whose xRun runs the report. */
+void report_command(const Report *p, Command *pCmd, CliOpt *aOpt);
+#endif
