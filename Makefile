@@ -42,10 +42,13 @@ build/obj build/asan/obj build/fuzz:
 	mkdir -p $@
 
 # Files built into the binary. The OpenAPI document is src/openapi.json plus
-# one fragment per module in src/openapi/, merged by the server at start.
+# the fragments src/openapi/NAME.json that modules name in their records
+# (Module.zOpenapi), merged by the server at start: one JSON object, the
+# base under "", each fragment under its NAME.
 OPENAPI := src/openapi.json $(sort $(wildcard src/openapi/*.json))
-build/openapi-parts.json: $(OPENAPI) | build/obj
-	@{ printf '['; sep=''; for f in $(OPENAPI); do printf '%s' "$$sep"; cat $$f; sep=','; done; printf ']'; } > $@
+build/openapi-parts.json: $(OPENAPI) Makefile | build/obj
+	@{ printf '{"":'; cat src/openapi.json; for f in $(filter src/openapi/%,$(OPENAPI)); do \
+	   printf ',"%s":' "$$(basename $$f .json)"; cat $$f; done; printf '}'; } > $@
 build/obj/assets.o build/asan/obj/assets.o $(FUZZBIN): build/openapi-parts.json
 
 build/qiangji: $(OBJ)

@@ -1,7 +1,8 @@
 /* assets.c: embeds files with the assembler's .incbin, so the one binary
  * carries them; the Makefile rebuilds this file when they change. Paths are
  * relative to the project root, where make runs. build/openapi-parts.json is
- * a JSON array: src/openapi.json and each module's src/openapi/NAME.json. */
+ * a JSON object: src/openapi.json under "" and each src/openapi/NAME.json
+ * under NAME (the Makefile builds it). */
 #include "assets.h"
 
 __asm__(".section .rodata\n"

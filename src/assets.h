@@ -2,7 +2,8 @@
 #ifndef QJ_ASSETS_H
 #define QJ_ASSETS_H
 #include <stddef.h>
-/* A JSON array of OpenAPI parts (the base document, then each module's). */
+/* The OpenAPI parts as one JSON object: the base document under "", each
+ * module's fragment under its name (Module.zOpenapi). */
 extern const char assets_openapi_json[];
 extern const char assets_openapi_json_end[];
 #endif

@@ -21,17 +21,33 @@ static char *zOpenapi;
 
 static void openapi_build(void) {
   json_error_t err;
-  json_t *aPart = json_loadb(assets_openapi_json, (size_t)(assets_openapi_json_end - assets_openapi_json), 0, &err);
-  json_t *pDoc = json_array_get(aPart, 0);
+  json_t *pPart = json_loadb(assets_openapi_json, (size_t)(assets_openapi_json_end - assets_openapi_json), 0, &err);
+  json_t *pDoc = json_object_get(pPart, "");
   if (!json_is_object(pDoc)) {
     fprintf(stderr, "qiangji: internal: the built-in OpenAPI document does not parse: %s\n", err.text);
     zOpenapi = xstrdup("{}");
-    json_decref(aPart);
+    json_decref(pPart);
     return;
   }
-  for (size_t i = 1; i < json_array_size(aPart); i++) json_object_update_recursive(pDoc, json_array_get(aPart, i));
+  /* Each module's fragment, in module order; a fragment that no module
+   * names, or a name with no fragment, is a mistake of the build. */
+  for (int m = 0; m < module_n; m++) {
+    const char *zName = module_ap[m]->zOpenapi;
+    if (!zName) continue;
+    json_t *p = json_object_get(pPart, zName);
+    if (p) json_object_update_recursive(pDoc, p);
+    else fprintf(stderr, "qiangji: internal: module %s names src/openapi/%s.json, which is not built in\n",
+                 module_ap[m]->zName, zName);
+  }
+  const char *zKey;
+  json_t *v;
+  json_object_foreach(pPart, zKey, v) {
+    int bNamed = !zKey[0];
+    for (int m = 0; m < module_n && !bNamed; m++) bNamed = module_ap[m]->zOpenapi && !strcmp(module_ap[m]->zOpenapi, zKey);
+    if (!bNamed) fprintf(stderr, "qiangji: internal: src/openapi/%s.json is named by no module\n", zKey);
+  }
   zOpenapi = json_dumps(pDoc, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-  json_decref(aPart);
+  json_decref(pPart);
 }
 
 /* ---- what the UI reads: enumerations, field lists, module extras ------------------ */
