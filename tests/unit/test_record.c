@@ -136,12 +136,110 @@ static void test_mask(void **state) {
   rec_free(&r);
 }
 
+/* The field types a module body declares: numbers with bounds, years,
+ * months, ids, times, moments, secrets, and rows of fields. */
+enum { T_N, T_Y, T_M, T_ID, T_H, T_T, T_S, T_PW, T_LIST, T_ROWS, T_NF };
+static const Field aRowField[] = {
+  {"member_id", "党员", FT_ID, F_REQUIRED | F_MEMBERREF, 0, 0, 0, 0, 0, 0, 0},
+  {"state", "状态", FT_TEXT, 0, 10, 0, 0, 0, 0, 0, 0},
+};
+static const Field aOrgCode = {"code", "组织", FT_CODE, 0, 32, 0, 0, 0, 0, 0, 0};
+static const Field aTypes[T_NF] = {
+  [T_N] = {"n", "人数", FT_INT, 0, 0, 0, 1, 50, 0, 0, 0},
+  [T_Y] = {"year", "年度", FT_YEAR, 0, 0, 0, 0, 0, 0, 0, 0},
+  [T_M] = {"month", "月份", FT_MONTH, 0, 0, 0, 0, 0, 0, 0, 0},
+  [T_ID] = {"id", "编号", FT_ID, 0, 0, 0, 0, 0, 0, 0, 0},
+  [T_H] = {"hours", "学时", FT_TENTHS, 0, 0, 0, 0, 1000, 0, 0, 0},
+  [T_T] = {"at", "时间", FT_TIME, 0, 0, 0, 0, 0, 0, 0, 0},
+  [T_S] = {"opens", "开始", FT_STAMP, 0, 0, 0, 0, 0, 0, 0, 0},
+  [T_PW] = {"pw", "密码", FT_SECRET, 0, 8, 0, 0, 0, 0, 0, 0},
+  [T_LIST] = {"orgs", "组织", FT_LIST, 0, 3, 0, 0, 0, &aOrgCode, 1, 0},
+  [T_ROWS] = {"items", "出席", FT_ROWS, F_REQUIRED, 2, 0, 0, 0, aRowField, 2, 0},
+};
+
+static int body(const char *zJson, Rec *p, FieldErr *pE) {
+  json_t *o = json_loads(zJson, 0, 0);
+  assert_non_null(o);
+  rec_clear(p);
+  int rc = rec_from_json(p, o, pE);
+  json_decref(o);
+  return rc;
+}
+
+static void test_module_types(void **state) {
+  (void)state;
+  Rec r;
+  FieldErr e;
+  rec_init(&r, aTypes, T_NF);
+  /* a number: JSON number or digits, inside its bounds */
+  assert_int_equal(body("{\"n\": 7, \"year\": \"2026\", \"id\": \"12\"}", &r, &e), 0);
+  assert_int_equal(rec_int(&r, T_N, -1), 7);
+  assert_int_equal(rec_int(&r, T_Y, -1), 2026);
+  assert_int_equal(rec_int(&r, T_ID, -1), 12);
+  assert_int_equal(body("{\"n\": 51}", &r, &e), -1);
+  assert_string_equal(e.zCode, "invalid");
+  assert_int_equal(e.iField, T_N);
+  assert_int_equal(body("{\"n\": 1.5}", &r, &e), -1);
+  assert_int_equal(body("{\"n\": true}", &r, &e), -1);
+  assert_int_equal(body("{\"year\": 1900}", &r, &e), -1);
+  /* ids are positive */
+  assert_int_equal(body("{\"id\": 0}", &r, &e), -1);
+  assert_int_equal(body("{\"id\": -3}", &r, &e), -1);
+  assert_int_equal(body("{\"id\": \"0012\"}", &r, &e), 0);  /* digits; the stored form is the number */
+  assert_string_equal(r.az[T_ID], "12");
+  /* months, tenths, times, moments */
+  assert_int_equal(body("{\"month\": \"2026-05\", \"hours\": 2.5, \"at\": \"09:30\","
+                        " \"opens\": \"2026-06-30T08:00Z\"}", &r, &e), 0);
+  assert_string_equal(r.az[T_M], "2026-05");
+  assert_int_equal(rec_int(&r, T_H, -1), 25);
+  assert_string_equal(r.az[T_T], "09:30");
+  assert_string_equal(r.az[T_S], "2026-06-30T08:00:00Z");
+  assert_int_equal(body("{\"month\": \"2026-13\"}", &r, &e), -1);
+  assert_int_equal(body("{\"hours\": 2.55}", &r, &e), -1);
+  assert_int_equal(body("{\"hours\": 100.1}", &r, &e), -1);
+  assert_int_equal(body("{\"at\": \"24:00\"}", &r, &e), -1);
+  assert_int_equal(body("{\"opens\": \"2026-06-30 08:00\"}", &r, &e), -1);
+  /* a secret is kept exactly, spaces and full-width letters included */
+  assert_int_equal(body("{\"pw\": \" Ａb \"}", &r, &e), 0);
+  assert_string_equal(r.az[T_PW], " Ａb ");
+  assert_int_equal(body("{\"pw\": \"123456789\"}", &r, &e), -1);
+  /* a list: each value checked as its element field, at most nMax */
+  assert_int_equal(body("{\"orgs\": [\"A1\", \"B2\"]}", &r, &e), 0);
+  assert_int_equal(rec_rows(&r, T_LIST)->n, 2);
+  assert_string_equal(rec_rows(&r, T_LIST)->a[1].az[0], "B2");
+  assert_int_equal(body("{\"orgs\": [\"A1\", \"B 2\"]}", &r, &e), -1);
+  assert_int_equal(body("{\"orgs\": [\"A\", \"B\", \"C\", \"D\"]}", &r, &e), -1);
+  assert_int_equal(body("{\"orgs\": \"A1\"}", &r, &e), -1);
+  /* rows: each an object of the row's fields; the error names the inner field */
+  assert_int_equal(body("{\"items\": [{\"member_id\": 5, \"state\": \"出席\"}, {\"member_id\": \"6\"}]}", &r, &e), 0);
+  const RecRows *pRows = rec_rows(&r, T_ROWS);
+  assert_int_equal(pRows->n, 2);
+  assert_int_equal(rec_int(&pRows->a[1], 0, 0), 6);
+  assert_null(pRows->a[1].az[1]);
+  assert_int_equal(body("{\"items\": [{\"state\": \"出席\"}]}", &r, &e), -1);
+  assert_string_equal(e.zCode, "required");
+  assert_int_equal(e.iField, -1);
+  assert_string_equal(e.zName, "member_id");
+  assert_int_equal(body("{\"items\": [{\"member_id\": 5, \"x\": 1}]}", &r, &e), -1);
+  assert_string_equal(e.zCode, "unknown_field");
+  assert_string_equal(e.zName, "x");
+  assert_int_equal(body("{\"items\": [5]}", &r, &e), -1);
+  /* required rows: an empty array is given; absent is not */
+  assert_int_equal(body("{\"items\": []}", &r, &e), 0);
+  assert_int_equal(rec_require(&r, &e), 0);
+  assert_int_equal(body("{}", &r, &e), 0);
+  assert_int_equal(rec_require(&r, &e), -1);
+  assert_int_equal(e.iField, T_ROWS);
+  rec_free(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_types),
     cmocka_unit_test(test_codes_and_regions),
     cmocka_unit_test(test_json),
     cmocka_unit_test(test_mask),
+    cmocka_unit_test(test_module_types),
   };
   return cmocka_run_group_tests_name("record", tests, NULL, NULL);
 }
