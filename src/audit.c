@@ -2,7 +2,6 @@
 #include "audit.h"
 #include "hash.h"
 #include "module.h"
-#include "auth.h"
 #include "db.h"
 #include "events.h"
 #include "text.h"

@@ -1,6 +1,7 @@
 /* auth.c: users, argon2id passwords, sessions with CSRF tokens, login
  * throttling; the /api/v1/session routes and the `user` CLI verbs. */
 #include "auth.h"
+#include "session.h"
 #include "hash.h"
 #include "module.h"
 #include "audit.h"
@@ -14,58 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *const azRole[] = {"", "admin", "org_admin", "viewer", "member"};
-
-const char *role_name(Role r) { return r > 0 && r < (int)ARRAY_LEN(azRole) ? azRole[r] : "none"; }
-
-Role role_parse(const char *z) {
-  for (int i = 1; i < (int)ARRAY_LEN(azRole); i++)
-    if (z && strcmp(z, azRole[i]) == 0) return (Role)i;
-  return ROLE_NONE;
-}
-
 static void random_hex(char *zOut, size_t nBytes) {
   unsigned char a[64];
   randombytes_buf(a, nBytes);
   sodium_bin2hex(zOut, nBytes * 2 + 1, a, nBytes);
-}
-
-/* Fills *pUser from a user row id; 0 or -1 (disabled or gone). */
-static int load_user(long long userId, User *pUser) {
-  DbStmt *s = db_stmt("SELECT u.id, u.login, u.role, u.org_id, o.path, o.code, coalesce(u.member_id,0)"
-                      " FROM user u JOIN org o ON o.id=u.org_id WHERE u.id=? AND u.disabled=0", "I", userId);
-  if (!s || db_step(s) != 1) return -1;
-  memset(pUser, 0, sizeof *pUser);
-  pUser->id = db_col_int(s, 0);
-  snprintf(pUser->zLogin, sizeof pUser->zLogin, "%s", db_col_text(s, 1));
-  pUser->role = role_parse(db_col_text(s, 2));
-  pUser->orgId = db_col_int(s, 3);
-  snprintf(pUser->zOrgPath, sizeof pUser->zOrgPath, "%s", db_col_text(s, 4));
-  snprintf(pUser->zOrgCode, sizeof pUser->zOrgCode, "%s", db_col_text(s, 5));
-  pUser->memberId = db_col_int(s, 6);
-  db_step(s);
-  return 0;
-}
-
-int auth_session_user(const char *zCookie, User *pUser) {
-  if (strlen(zCookie) != 64) return -1;
-  char zHash[65];
-  hash_sha256_hex(zCookie, 64, zHash);
-  DbStmt *s = db_stmt("SELECT user_id, csrf FROM session WHERE token_hash=? AND expires_at>?", "tI", zHash,
-                      (long long)time(0));
-  if (!s || db_step(s) != 1) return -1;
-  long long userId = db_col_int(s, 0);
-  char zCsrf[65];
-  snprintf(zCsrf, sizeof zCsrf, "%s", db_col_text(s, 1));
-  db_step(s);
-  if (load_user(userId, pUser)) return -1;
-  memcpy(pUser->zCsrf, zCsrf, sizeof zCsrf);
-  return 0;
-}
-
-int auth_csrf_ok(const User *pUser, const char *zToken) {
-  size_t n = strlen(pUser->zCsrf);
-  return n == 64 && strlen(zToken) == n && sodium_memcmp(pUser->zCsrf, zToken, n) == 0;
 }
 
 static json_t *session_json(const User *u) {
@@ -159,10 +112,10 @@ static void session_create(Req *r) {
     api_internal(r);
     return;
   }
-  load_user(userId, &r->user);
+  session_load_user(userId, &r->user);
   memcpy(r->user.zCsrf, zCsrf, sizeof zCsrf);
   r->bAuthed = 1;
-  r->zSetCookie = xprintf("%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", AUTH_COOKIE, zToken,
+  r->zSetCookie = xprintf("%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", SESSION_COOKIE, zToken,
                           AUTH_SESSION_SECONDS);
   api_json(r, 200, session_json(&r->user));
 }
@@ -172,13 +125,13 @@ static void session_get(Req *r) { api_json(r, 200, session_json(&r->user)); }
 
 /* DELETE /api/v1/session */
 static void session_delete(Req *r) {
-  const char *zCookie = api_cookie(r, AUTH_COOKIE);
+  const char *zCookie = api_cookie(r, SESSION_COOKIE);
   if (zCookie && strlen(zCookie) == 64) {
     char zHash[65];
     hash_sha256_hex(zCookie, 64, zHash);
     db_exec("DELETE FROM session WHERE token_hash=?", "t", zHash);
   }
-  r->zSetCookie = xprintf("%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0", AUTH_COOKIE);
+  r->zSetCookie = xprintf("%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0", SESSION_COOKIE);
   api_json(r, 200, json_pack("{s:b}", "ok", 1));
 }
 

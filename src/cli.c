@@ -49,6 +49,89 @@ static void command_help(FILE *f, const Command *c) {
     fprintf(f, "  --%-16s %s%s\n", c->aOpt[i].zName, c->aOpt[i].zHelp, c->aOpt[i].bRequired ? " (required)" : "");
 }
 
+/* ---- declared reports ---------------------------------------------------------- */
+
+static const Report *pReport;   /* the report whose command report_command built last */
+
+/* The organization of --org, or the root. 0, or -1 with a message. */
+static int report_scope(const char *zOrg, Scope *p) {
+  if (!zOrg) {
+    char *zRoot = db_text("SELECT code FROM org WHERE parent_id IS NULL ORDER BY id LIMIT 1", "");
+    if (!zRoot) {
+      util_die_msg("the database has no organizations");
+      return -1;
+    }
+    int rc = scope_lookup(zRoot, p);
+    free(zRoot);
+    return rc;
+  }
+  if (scope_lookup(zOrg, p)) {
+    util_die_msg("no organization with code '%s'", zOrg);
+    return -1;
+  }
+  return 0;
+}
+
+static int report_run(const CliArgs *pArgs) {
+  const Report *p = pReport;
+  ReportCtx ctx;
+  memset(&ctx, 0, sizeof ctx);
+  ctx.pArgs = pArgs;
+  ctx.zFormat = cli_opt(pArgs, "format") ? cli_opt(pArgs, "format") : p->zFormat ? p->zFormat : "csv";
+  ctx.zOut = cli_opt(pArgs, "out");
+  if (strcmp(ctx.zFormat, "csv") && strcmp(ctx.zFormat, "xlsx") && strcmp(ctx.zFormat, "json")) {
+    util_die_msg("--format is csv, xlsx or json (got '%s')", ctx.zFormat);
+    return 2;
+  }
+  if (strcmp(ctx.zFormat, "xlsx") == 0 && !ctx.zOut) {
+    util_die_msg("--format xlsx needs --out FILE");
+    return 2;
+  }
+  util_today(ctx.zToday);
+  ctx.year = atoi(ctx.zToday);
+  if (p->flags & (REPORT_YEAR | REPORT_YEARREQ)) {
+    const char *zY = cli_opt(pArgs, "year");
+    if (zY) {
+      char *e;
+      long y = strtol(zY, &e, 10);
+      if (*e || !zY[0] || y < 1921 || y > ctx.year) {
+        util_die_msg("--year is a year from 1921 to this year (got '%s')", zY);
+        return 2;
+      }
+      ctx.year = (int)y;
+    }
+  }
+  if (cli_open_db(pArgs, 0)) return 1;
+  if (report_scope(cli_opt(pArgs, "org"), &ctx.scope)) return 1;
+  ctx.pOut = rpt_open(ctx.zFormat, ctx.zOut, p->writerFlags);
+  if (!ctx.pOut) return 1;
+  int rc = p->xRun(&ctx);
+  if (rpt_close(ctx.pOut)) rc = -1;
+  if (rc && ctx.zOut) remove(ctx.zOut);   /* no half-written file is left behind */
+  return rc ? 1 : 0;
+}
+
+static void report_command(const Report *p, Command *pCmd, CliOpt *aOpt) {
+  int n = 0;
+  aOpt[n++] = (CliOpt){"db", 1, 1, "the database"};
+  aOpt[n++] = (CliOpt){"org", 1, (p->flags & REPORT_ORG) != 0,
+                       (p->flags & REPORT_ORG) ? "code of the organization whose subtree the report covers"
+                                               : "code of the subtree's root (default: the whole tree)"};
+  if (p->flags & (REPORT_YEAR | REPORT_YEARREQ))
+    aOpt[n++] = (CliOpt){"year", 1, (p->flags & REPORT_YEARREQ) != 0,
+                         "the year, e.g. 2026 (default: this year; months after today are not judged)"};
+  aOpt[n++] = (CliOpt){"format", 1, 0,
+                       !p->zFormat || strcmp(p->zFormat, "csv") == 0 ? "csv (default), xlsx or json"
+                       : strcmp(p->zFormat, "json") == 0             ? "json (default), csv or xlsx"
+                                                                     : "xlsx (default), csv or json"};
+  aOpt[n++] = (CliOpt){"out", 1, (p->flags & REPORT_OUT) != 0,
+                       (p->flags & REPORT_OUT) ? "the file to write" : "the file to write (default: standard output; xlsx needs one)"};
+  for (int i = 0; p->aExtra && p->aExtra[i].zName && n < CLI_MAX_OPTS - 1; i++) aOpt[n++] = p->aExtra[i];
+  aOpt[n] = (CliOpt){0, 0, 0, 0};
+  *pCmd = (Command){"report", p->zName, report_run, aOpt, 0, 0, "", p->zHelp};
+  pReport = p;
+}
+
 /* Every command of every module, reports included (report_command builds
  * theirs): calls xEach for each, in module order, until it returns nonzero. */
 static int each_command(int (*xEach)(const Command *, void *), void *pCtx) {

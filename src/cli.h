@@ -4,6 +4,8 @@
  * refuses unknown verbs and options before any verb runs. */
 #ifndef QJ_CLI_H
 #define QJ_CLI_H
+#include "api.h"
+#include "report.h"
 
 /* A declared option. */
 typedef struct CliOpt {
@@ -32,6 +34,42 @@ typedef struct Command {
   const char *zArgs;       /* "FILE" for the usage line */
   const char *zHelp;       /* what it does, a sentence or two */
 } Command;
+
+/* ---- reports ----------------------------------------------------------------
+ * A report is declared once, in the module that computes it, as a Report in
+ * its Module record (module.h). `qiangji report NAME` then exists with the
+ * options every report shares, checked before the report runs:
+ *   --db PATH (required), --org CODE (default: the root), --year YYYY (when
+ *   the report takes a year; default this year), --format csv|xlsx|json,
+ *   --out FILE (xlsx needs one), plus any options of its own; the report
+ *   writes its tables to an open writer (report.h). */
+/* What a report's xRun gets: the checked common options and an open writer. */
+typedef struct ReportCtx {
+  Scope scope;            /* the organization of --org (default: the root) */
+  int year;               /* --year, or this year (for reports with REPORT_YEAR) */
+  char zToday[11];        /* the business day */
+  const char *zFormat;    /* csv, xlsx or json */
+  const char *zOut;       /* --out, or NULL for standard output */
+  const CliArgs *pArgs;   /* for the report's own options: cli_opt(p->pArgs, "via") */
+  RptWriter *pOut;        /* opened before xRun; closed after it */
+} ReportCtx;
+
+/* Flags of a Report. */
+#define REPORT_ORG     0x01   /* --org is required (else it defaults to the root) */
+#define REPORT_YEAR    0x02   /* takes --year (default: this year) */
+#define REPORT_YEARREQ 0x04   /* --year is required */
+#define REPORT_OUT     0x08   /* --out is required (whatever the format) */
+
+typedef struct Report {
+  const char *zName;          /* "dues-arrears": `qiangji report dues-arrears` */
+  int (*xRun)(ReportCtx *p);  /* writes its tables to p->pOut: 0, or -1 with a message on stderr */
+  unsigned flags;             /* REPORT_* */
+  const char *zFormat;        /* the default format: "csv", "json" or "xlsx" */
+  unsigned writerFlags;       /* RPT_* for the writer */
+  const CliOpt *aExtra;       /* options of its own, NULL-name-terminated, or NULL */
+  const char *zHelp;          /* a sentence or two, for --help */
+} Report;
+
 
 /* Value of option zName for the running command (NULL when absent). */
 const char *cli_opt(const CliArgs *p, const char *zName);

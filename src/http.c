@@ -2,7 +2,7 @@
  * See api.h for the checks the dispatcher makes before a handler runs. */
 #include "http.h"
 #include "module.h"
-#include "auth.h"
+#include "session.h"
 #include "db.h"
 #include "text.h"
 #include "util.h"
@@ -327,6 +327,13 @@ static int refs_check(Req *r, const Rec *pRec) {
   return 0;
 }
 
+/* The handler of GET requests outside /api/: the first module's xStatic, or NULL. */
+static Handler static_handler(void) {
+  for (int m = 0; m < module_n; m++)
+    if (module_ap[m]->xStatic) return module_ap[m]->xStatic;
+  return 0;
+}
+
 static void dispatch(Conn *pC) {
   Req *r = &pC->req;
   char *azParam[HTTP_MAX_PARAMS] = {0};
@@ -337,15 +344,16 @@ static void dispatch(Conn *pC) {
     return;
   }
   r->pRoute = route_find(r->zMethod, r->zPath, azParam, &bOther, &allow);
-  if (!r->pRoute && !bOther && http_xStatic && strncmp(r->zPath, "/api/", 5) != 0 &&
+  Handler xStatic = static_handler();
+  if (!r->pRoute && !bOther && xStatic && strncmp(r->zPath, "/api/", 5) != 0 &&
       (strcmp(r->zMethod, "GET") == 0 || strcmp(r->zMethod, "HEAD") == 0)) {
     /* Everything outside /api/ is the browser UI's static files. */
     static const Route staticRoute = {"GET", "/*", 0, R_PUBLIC, 0, "the browser UI", 0, 0, 0};
     buf_free(&allow);
     r->pRoute = &staticRoute;
-    const char *zCookie = MHD_lookup_connection_value(r->pConn, MHD_COOKIE_KIND, AUTH_COOKIE);
-    if (zCookie && auth_session_user(zCookie, &r->user) == 0) r->bAuthed = 1;
-    http_xStatic(r);
+    const char *zCookie = MHD_lookup_connection_value(r->pConn, MHD_COOKIE_KIND, SESSION_COOKIE);
+    if (zCookie && session_user(zCookie, &r->user) == 0) r->bAuthed = 1;
+    xStatic(r);
     if (!r->status) api_internal(r);
     return;
   }
@@ -368,8 +376,8 @@ static void dispatch(Conn *pC) {
   }
 
   /* Who is asking. */
-  const char *zCookie = MHD_lookup_connection_value(r->pConn, MHD_COOKIE_KIND, AUTH_COOKIE);
-  if (zCookie && auth_session_user(zCookie, &r->user) == 0) r->bAuthed = 1;
+  const char *zCookie = MHD_lookup_connection_value(r->pConn, MHD_COOKIE_KIND, SESSION_COOKIE);
+  if (zCookie && session_user(zCookie, &r->user) == 0) r->bAuthed = 1;
   if (!r->bAuthed && !(pR->flags & R_PUBLIC)) {
     api_error(r, 401, "unauthorized", 0, "请先登录");
     return;
@@ -380,7 +388,7 @@ static void dispatch(Conn *pC) {
   }
   if (r->bAuthed && !(pR->flags & R_PUBLIC) && strcmp(r->zMethod, "GET") != 0 && strcmp(r->zMethod, "HEAD") != 0) {
     const char *zTok = MHD_lookup_connection_value(r->pConn, MHD_HEADER_KIND, "X-CSRF-Token");
-    if (!zTok || !auth_csrf_ok(&r->user, zTok)) {
+    if (!zTok || !session_csrf_ok(&r->user, zTok)) {
       api_error(r, 403, "csrf", 0, "缺少或错误的 X-CSRF-Token");
       return;
     }

@@ -3,8 +3,6 @@
 #define QJ_HTTP_H
 #include "api.h"
 
-/* Serves GET requests outside /api/ (the browser UI's files), or NULL. */
-extern const Handler http_xStatic;
 
 /* Serves until SIGINT or SIGTERM. zListen is "host:port" (port 0: any free
  * one); prints "listening on http://HOST:PORT" on stdout once ready.

@@ -60,6 +60,9 @@ typedef struct Module {
    * the development pipeline, say): a new object, or NULL. */
   json_t *(*xMeta)(void);
   const char *zOpenapi;                 /* its fragment src/openapi/NAME.json (NAME without .json), or NULL */
+  /* Answers GET and HEAD requests outside /api/ that no route claims (the
+   * browser UI's files); the first module that has one serves them. */
+  Handler xStatic;
 } Module;
 
 /* Fills a {pointer, count} pair of the record from a static array. */

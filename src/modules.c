@@ -6,7 +6,7 @@
 
 extern const Module server_module, auth_module, org_module, member_module, port_module, audit_module, stats_module,
     annual_module, demo_module, life_module, life_groups_module, life_files_module, obligations_module,
-    training_module, points_module, develop_module, transfer_module, dues_module, lifecycle_module;
+    training_module, points_module, develop_module, transfer_module, dues_module, lifecycle_module, ui_module;
 
 const Module *const module_ap[] = {
   &server_module,        /* init, serve, routes; the OpenAPI document and GET /meta */
@@ -28,5 +28,6 @@ const Module *const module_ap[] = {
   &transfer_module,      /* transfers of membership */
   &dues_module,          /* Party dues */
   &lifecycle_module,     /* status, mobility, history; the lifecycle tables */
+  &ui_module,            /* the browser UI's files: GET outside /api/ */
 };
 const int module_n = (int)ARRAY_LEN(module_ap);

@@ -1,5 +1,5 @@
 /* report.h: the one writer of tables (CSV, xlsx, JSON) that every report and
- * export uses, and the declaration of a `qiangji report NAME`.
+ * export uses.
  *
  * A writer is opened for a format and a file, then takes tables: a table is
  * its columns (a header, a JSON key, a type) and rows of cells. CSV is UTF-8
@@ -12,17 +12,11 @@
  * Rows stream: nothing but the current row is kept in memory, so a
  * province's roster or its findings write in constant memory.
  *
- * A report is declared once, in the module that computes it, as a Report
- * in its Module record (module.h). `qiangji report NAME` then exists with
- * the options every report shares, checked before the report runs:
- *   --db PATH (required), --org CODE (default: the root), --year YYYY (when
- *   the report takes a year; default this year), --format csv|xlsx|json,
- *   --out FILE (xlsx needs one), plus any options of its own. */
+ * A `qiangji report NAME` is declared as a Report (cli.h) in the record of
+ * the module that computes it, and writes through this writer. */
 #ifndef QJ_REPORT_H
 #define QJ_REPORT_H
 #include <jansson.h>
-#include "api.h"
-#include "cli.h"
 
 typedef enum RptType {
   RPT_TEXT,     /* a string */
@@ -72,34 +66,4 @@ int rpt_close(RptWriter *w);
 /* The content type of a format, for an API answer. */
 const char *rpt_content_type(const char *zFormat);
 
-/* What a report's xRun gets: the checked common options and an open writer. */
-typedef struct ReportCtx {
-  Scope scope;            /* the organization of --org (default: the root) */
-  int year;               /* --year, or this year (for reports with REPORT_YEAR) */
-  char zToday[11];        /* the business day */
-  const char *zFormat;    /* csv, xlsx or json */
-  const char *zOut;       /* --out, or NULL for standard output */
-  const CliArgs *pArgs;   /* for the report's own options: cli_opt(p->pArgs, "via") */
-  RptWriter *pOut;        /* opened before xRun; closed after it */
-} ReportCtx;
-
-/* Flags of a Report. */
-#define REPORT_ORG     0x01   /* --org is required (else it defaults to the root) */
-#define REPORT_YEAR    0x02   /* takes --year (default: this year) */
-#define REPORT_YEARREQ 0x04   /* --year is required */
-#define REPORT_OUT     0x08   /* --out is required (whatever the format) */
-
-typedef struct Report {
-  const char *zName;          /* "dues-arrears": `qiangji report dues-arrears` */
-  int (*xRun)(ReportCtx *p);  /* writes its tables to p->pOut: 0, or -1 with a message on stderr */
-  unsigned flags;             /* REPORT_* */
-  const char *zFormat;        /* the default format: "csv", "json" or "xlsx" */
-  unsigned writerFlags;       /* RPT_* for the writer */
-  const CliOpt *aExtra;       /* options of its own, NULL-name-terminated, or NULL */
-  const char *zHelp;          /* a sentence or two, for --help */
-} Report;
-
-/* For cli.c: fills *pCmd (and aOpt, CLI_MAX_OPTS entries) with the command
- * `report NAME` of report p, whose xRun runs the report. */
-void report_command(const Report *p, Command *pCmd, CliOpt *aOpt);
 #endif

@@ -1,5 +1,5 @@
 /* ui.c: the browser UI's static files. Every GET or HEAD outside /api/ that
- * no route claims comes here (http.c, through http_xStatic in modules.c).
+ * no route claims comes here (http.c, through the xStatic of this module's record).
  *
  * The files live in one directory: $QIANGJI_UI_DIR when set, else ui/ beside
  * the binary (build/ui for build/qiangji), as `make ui` builds it. Its
@@ -15,7 +15,7 @@
  * symbolic link pointing out of it is refused) and be a regular file. Every
  * answer carries a Content-Security-Policy that lets the page load nothing
  * from anywhere but this server. */
-#include "ui.h"
+#include "module.h"
 #include "util.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -143,9 +143,11 @@ static void send_fd(Req *r, int fd, long long nSize, const char *zType, const ch
   r->azHeader[3] = "DENY";
 }
 
-/* The static-file handler (http_xStatic): a file of the UI directory, or
- * index.html for a path that names no file (a client-side route), or 404. */
-void ui_serve(Req *r) {
+/* The static-file handler (the module's xStatic): a file of the UI directory, or
+ * index.html for a path that names no file (a client-side route), or 404.
+ * Never reads outside that directory ($QIANGJI_UI_DIR, else ui/ beside the
+ * binary). */
+static void ui_serve(Req *r) {
   pthread_once(&rootOnce, root_find);
   if (!zRoot[0]) {
     api_error(r, 404, "not_found", 0, "本服务器未安装网页界面（请运行 make ui）");
@@ -181,5 +183,7 @@ void ui_serve(Req *r) {
   send_fd(r, fd, nSize, "text/html; charset=utf-8", "no-cache");
 }
 
-/* The dispatcher's handler of GET requests outside /api/ (http.h). */
-const Handler http_xStatic = ui_serve;
+const Module ui_module = {
+  .zName = "ui",
+  .xStatic = ui_serve,
+};
