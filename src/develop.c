@@ -35,15 +35,6 @@ static const Field aApplicantField[AP_NFIELD] = {
   [AP_DOCS] = {"documents", "材料（编号或存放位置）", FT_TEXT, 0, 500, 0},
 };
 
-static int need(Req *r) {
-  for (int i = 0; i < r->rec.nField; i++)
-    if ((r->rec.aField[i].flags & F_REQUIRED) && !r->rec.az[i]) {
-      api_error(r, 400, "required", r->rec.aField[i].zJson, "缺少%s", r->rec.aField[i].zHeader);
-      return -1;
-    }
-  return 0;
-}
-
 /* The person as JSON, with their steps. */
 static json_t *person_json(long long id) {
   DbStmt *s = db_stmt("SELECT p.name, p.id_number, p.gender, p.birth_date, o.code, o.name, p.stage, p.applied_on,"
@@ -92,7 +83,6 @@ static int on_negative_list(const char *zIdNumber) {
  * received by a branch (入党申请). Rules: dev.min_age (18 on the day of
  * application), dev.negative_list. */
 static void applicant_create(Req *r) {
-  if (need(r)) return;
   if (!org_is_branch(r->scope.zKind)) {
     api_error(r, 400, "invalid", "code", "%s 是%s，入党申请由党支部受理", r->scope.zCode, r->scope.zKind);
     return;
@@ -196,10 +186,13 @@ static const Field aStepField[ST_NFIELD] = {
   [ST_BY] = {"by", "经办人或机构", FT_TEXT, 0, 50, 0},
   [ST_HOURS] = {"hours", "学时", FT_MONEY, 0, 0, 0},
   [ST_DAYS] = {"days", "天数", FT_MONEY, 0, 0, 0},
-  [ST_MONTHS] = {"months", "延长月数", FT_MONEY, 0, 0, 0},
+  [ST_MONTHS] = {"months", "延长月数", FT_INT, 0, 0, 0, 0, 120, 0, 0, 0},
   [ST_CONTACTS] = {"contacts", "培养联系人", FT_TEXT, 0, 100, 0},
-  [ST_INTRO1] = {"introducer1", "入党介绍人一（党员编号）", FT_TEXT, 0, 18, 0},
-  [ST_INTRO2] = {"introducer2", "入党介绍人二（党员编号）", FT_TEXT, 0, 18, 0},
+  /* Member references: one outside the user's subtree, or none, is a 404 of
+   * the dispatcher that names nobody; whether the introducer qualified on
+   * the day of the vote is dev.introducers below. */
+  [ST_INTRO1] = {"introducer1", "入党介绍人一（党员编号）", FT_ID, F_MEMBERREF, 0, 0, 0, 0, 0, 0, 0},
+  [ST_INTRO2] = {"introducer2", "入党介绍人二（党员编号）", FT_ID, F_MEMBERREF, 0, 0, 0, 0, 0, 0, 0},
   [ST_DOCS] = {"documents", "材料（编号或存放位置）", FT_TEXT, 0, 500, 0},
   [ST_NOTE] = {"note", "说明", FT_TEXT, 0, 200, 0},
 };
@@ -323,12 +316,6 @@ static int after_step(Req *r, const Person *p, const char *zKind, const char *zO
   return 0;
 }
 
-/* Whole number from a declared FT_MONEY value (cents), or -1 if fractional. */
-static long long whole(const char *z) {
-  long long c = atoll(z);
-  return c % 100 ? -1 : c / 100;
-}
-
 /* The end of probation for a person voted in on zVote: vote + probation
  * months + any extension. */
 static void probation_end(long long personId, const char *zVote, char zEnd[11]) {
@@ -340,7 +327,6 @@ static void probation_end(long long personId, const char *zVote, char zEnd[11]) 
 
 /* POST /api/v1/applicants/{id}/steps: records one step of the pipeline. */
 static void step_record(Req *r) {
-  if (need(r)) return;
   Person p;
   memset(&p, 0, sizeof p);
   if (person_load(r->objectId, &p)) {
@@ -516,7 +502,7 @@ static void step_record(Req *r) {
       lc_rule_error(r, "dev.extension_once", "kind", "预备期只能延长一次（已于 %s 延长）", zD);
       REFUSE;
     }
-    months = a[ST_MONTHS] ? whole(a[ST_MONTHS]) : -1;
+    months = rec_int(&r->rec, ST_MONTHS, -1);
     step_date(p.id, "vote", zD);
     int nMin = (int)lc_rule("dev.extension_min", zD, 6, 0), nMax = (int)lc_rule("dev.extension_max", zD, 12, 0);
     if (months < nMin || months > nMax) {
@@ -676,10 +662,10 @@ static void alerts_get(Req *r) { api_json(r, 200, alerts_json(r->scope.zPath)); 
 
 enum { PL_YEAR, PL_ACT, PL_CAND, PL_MEM, PL_NFIELD };
 static const Field aPlanField[PL_NFIELD] = {
-  [PL_YEAR] = {"year", "年度", FT_MONEY, F_REQUIRED, 0, 0},
-  [PL_ACT] = {"activists", "确定入党积极分子计划数", FT_MONEY, F_REQUIRED, 0, 0},
-  [PL_CAND] = {"candidates", "确定发展对象计划数", FT_MONEY, F_REQUIRED, 0, 0},
-  [PL_MEM] = {"members", "发展党员计划数", FT_MONEY, F_REQUIRED, 0, 0},
+  [PL_YEAR] = {"year", "年度", FT_YEAR, F_REQUIRED, 0, 0, 2000, 2100, 0, 0, 0},
+  [PL_ACT] = {"activists", "确定入党积极分子计划数", FT_INT, F_REQUIRED, 0, 0, 0, 1000000, 0, 0, 0},
+  [PL_CAND] = {"candidates", "确定发展对象计划数", FT_INT, F_REQUIRED, 0, 0, 0, 1000000, 0, 0, 0},
+  [PL_MEM] = {"members", "发展党员计划数", FT_INT, F_REQUIRED, 0, 0, 0, 1000000, 0, 0, 0},
 };
 
 /* The plan of an organization for a year, with progress in its subtree:
@@ -717,19 +703,8 @@ static void plan_get(Req *r) {
 
 /* PUT /api/v1/orgs/{code}/development/plan: sets the year's quotas. */
 static void plan_put(Req *r) {
-  if (need(r)) return;
-  long long y = whole(r->rec.az[PL_YEAR]), q[3];
-  if (y < 2000 || y > 2100) {
-    api_error(r, 400, "invalid", "year", "年度应在 2000 到 2100 之间");
-    return;
-  }
-  for (int i = 0; i < 3; i++) {
-    q[i] = whole(r->rec.az[PL_ACT + i]);
-    if (q[i] < 0 || q[i] > 1000000) {
-      api_error(r, 400, "invalid", aPlanField[PL_ACT + i].zJson, "%s应为非负整数", aPlanField[PL_ACT + i].zHeader);
-      return;
-    }
-  }
+  long long y = rec_int(&r->rec, PL_YEAR, 0), q[3];
+  for (int i = 0; i < 3; i++) q[i] = rec_int(&r->rec, PL_ACT + i, 0);
   char zAt[32], zKey[48];
   util_timestamp(zAt);
   snprintf(zKey, sizeof zKey, "%s/%lld", r->scope.zCode, y);
@@ -759,7 +734,6 @@ static const Field aNegField[NG_NFIELD] = {
 };
 
 static void negative_add(Req *r) {
-  if (need(r)) return;
   char zToday[11];
   util_today(zToday);
   if (strcmp(r->rec.az[NG_ON], zToday) > 0) {

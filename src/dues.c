@@ -112,25 +112,11 @@ int dues_state(long long memberId, const char *zToday, DuesState *p) {
 
 enum { B_YEAR, B_CAT, B_INCOME, B_AMOUNT, B_NFIELD };
 static const Field aBaseField[B_NFIELD] = {
-  [B_YEAR] = {"year", "年度", FT_MONEY, F_REQUIRED, 0, 0},
+  [B_YEAR] = {"year", "年度", FT_YEAR, F_REQUIRED, 0, 0, 1921, 2100, 0, 0, 0},
   [B_CAT] = {"category", "党费类别", FT_ENUM, F_REQUIRED, 0, azCategory},
   [B_INCOME] = {"income", "税后月收入", FT_MONEY, 0, 0, 0},
   [B_AMOUNT] = {"amount", "月交纳额（农民党员）", FT_MONEY, 0, 0, 0},
 };
-
-static int need(Req *r) {
-  for (int i = 0; i < r->rec.nField; i++)
-    if ((r->rec.aField[i].flags & F_REQUIRED) && !r->rec.az[i]) {
-      api_error(r, 400, "required", r->rec.aField[i].zJson, "缺少%s", r->rec.aField[i].zHeader);
-      return -1;
-    }
-  return 0;
-}
-
-static int year_of(const char *zCents) {
-  long long c = atoll(zCents);
-  return c % 100 ? -1 : (int)(c / 100);
-}
 
 /* Writes a member's base for a year (insert or replace), audited. 0 or -1. */
 static int base_write(const char *zActor, long long memberId, long long orgId, int year, const char *zCat,
@@ -160,8 +146,7 @@ static int base_write(const char *zActor, long long memberId, long long orgId, i
 
 /* POST /api/v1/members/{id}/dues/base */
 static void base_set(Req *r) {
-  if (need(r)) return;
-  int year = year_of(r->rec.az[B_YEAR]);
+  int year = (int)rec_int(&r->rec, B_YEAR, 0);
   char zToday[11], zOn[24], zFrom[11];
   util_today(zToday);
   DbStmt *s = db_stmt("SELECT joined_on, org_id, status FROM member WHERE id=?", "I", r->memberId);
@@ -207,7 +192,7 @@ static void base_set(Req *r) {
 
 enum { BB_YEAR, BB_NFIELD };
 static const Field aBasesField[BB_NFIELD] = {
-  [BB_YEAR] = {"year", "年度", FT_MONEY, F_REQUIRED, 0, 0},
+  [BB_YEAR] = {"year", "年度", FT_YEAR, F_REQUIRED, 0, 0, 1921, 2100, 0, 0, 0},
 };
 
 /* POST /api/v1/orgs/{code}/dues/bases: at the start of a year, sets the
@@ -216,8 +201,7 @@ static const Field aBasesField[BB_NFIELD] = {
  * income on the roster (farmers and others: the same amount as before).
  * Members whose income is unknown are skipped and listed. */
 static void bases_set(Req *r) {
-  if (need(r)) return;
-  int year = year_of(r->rec.az[BB_YEAR]);
+  int year = (int)rec_int(&r->rec, BB_YEAR, 0);
   char zToday[11], zOn[24], zFrom[11], zHi[256];
   util_today(zToday);
   if (year < 2000 || year > atoi(zToday) + 1) {
@@ -291,23 +275,17 @@ static const Field aPayField[P_NFIELD] = {
   [P_ON] = {"paid_on", "交纳日期", FT_DATE, F_REQUIRED, 0, 0},
   [P_AMOUNT] = {"amount", "金额", FT_MONEY, F_REQUIRED, 0, 0},
   [P_CHANNEL] = {"channel", "交纳方式", FT_ENUM, F_REQUIRED, 0, azChannel},
-  [P_FROM] = {"period_from", "所属月份起", FT_TEXT, F_REQUIRED, 7, 0},
-  [P_TO] = {"period_to", "所属月份止", FT_TEXT, F_REQUIRED, 7, 0},
+  [P_FROM] = {"period_from", "所属月份起", FT_MONTH, F_REQUIRED, 0, 0, 0, 0, 0, 0, 0},
+  [P_TO] = {"period_to", "所属月份止", FT_MONTH, F_REQUIRED, 0, 0, 0, 0, 0, 0, 0},
 };
 
 /* POST /api/v1/members/{id}/dues/payments. Rules: dues.from_vote (no month
  * before the branch vote), dues.makeup_6m (at most 6 months back from the
  * month of payment), dues.amount (at least the base for the months). */
 static void payment_add(Req *r) {
-  if (need(r)) return;
   const char **a = (const char **)r->rec.az;
   char zToday[11];
   util_today(zToday);
-  for (int i = P_FROM; i <= P_TO; i++)
-    if (!lc_month_valid(a[i])) {
-      api_error(r, 400, "invalid", aPayField[i].zJson, "%s应为 YYYY-MM 形式的月份", aPayField[i].zHeader);
-      return;
-    }
   int from = lc_month(a[P_FROM]), to = lc_month(a[P_TO]), paid = lc_month(a[P_ON]);
   if (to < from) {
     api_error(r, 400, "invalid", "period_to", "所属月份止早于所属月份起");

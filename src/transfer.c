@@ -28,15 +28,6 @@
 
 static const char *cn(DbStmt *s, int i) { return db_col_isnull(s, i) ? 0 : db_col_text(s, i); }
 
-static int need(Req *r) {
-  for (int i = 0; i < r->rec.nField; i++)
-    if ((r->rec.aField[i].flags & F_REQUIRED) && !r->rec.az[i]) {
-      api_error(r, 400, "required", r->rec.aField[i].zJson, "缺少%s", r->rec.aField[i].zHeader);
-      return -1;
-    }
-  return 0;
-}
-
 static json_t *transfer_json(long long id) {
   char zToday[11];
   util_today(zToday);
@@ -71,7 +62,6 @@ static const Field aIssueField[TR_NFIELD] = {
 /* POST /api/v1/members/{id}/transfers: the member's organization issues a
  * transfer letter. */
 static void transfer_issue(Req *r) {
-  if (need(r)) return;
   const char **a = (const char **)r->rec.az;
   if (!a[TR_TO] == !a[TR_OUTSIDE]) {
     api_error(r, 400, "invalid", "to_org_code", "须填写转入党组织编码（系统内）或转入党组织名称（系统外）之一");
@@ -218,7 +208,6 @@ static int move_member(Req *r, long long memberId, long long fromOrg, long long 
 
 /* POST /api/v1/transfers/{id}/accept and /return. */
 static void transfer_close(Req *r, int bAccept) {
-  if (need(r)) return;
   const char *zOn = r->rec.az[AC_ON], *zWhy = r->rec.az[AC_REASON];
   char zToday[11];
   util_today(zToday);

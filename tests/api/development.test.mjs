@@ -153,7 +153,8 @@ test('dev.introducers: two different active full members; the vote makes a proba
   rule(await step(p.id, 'vote', '2025-05-10', { introducer1: String(ZHANG), introducer2: String(ZHAO) }), 'dev.introducers', 'introducer2');
   rule(await step(p.id, 'vote', '2025-05-10', { introducer1: String(ZHANG), introducer2: String(ZHANG) }), 'dev.introducers');
   rule(await step(p.id, 'vote', '2025-05-10', { introducer1: String(ZHANG) }), 'dev.introducers', 'introducer2');
-  rule(await step(p.id, 'vote', '2025-05-10', { introducer1: '99999', introducer2: String(LI) }), 'dev.introducers', 'introducer1');
+  // An id that names no member is refused by the dispatcher like one outside the subtree (refs.test.mjs).
+  assertError(await step(p.id, 'vote', '2025-05-10', { introducer1: '99999', introducer2: String(LI) }), 404, 'not_found', 'introducer1');
   assert.equal(await auditTotal(), before);
   assert.equal(await admin.total(), total, 'no member created by a refused vote');
   const r = await ok(await vote(p.id, '2025-05-10'));
@@ -224,7 +225,8 @@ test('extension: 6 to 12 whole months, once; conversion then counts from the vot
   await ok(await step(p.id, 'approval', '2025-02-10'));
   rule(await step(p.id, 'extension', '2026-01-10', { months: 5 }), 'dev.extension_months', 'months');
   rule(await step(p.id, 'extension', '2026-01-10', { months: 13 }), 'dev.extension_months', 'months');
-  rule(await step(p.id, 'extension', '2026-01-10', { months: 6.5 }), 'dev.extension_months', 'months');
+  // months is a declared whole number: a fraction is refused as a bad value before the rule is judged.
+  assertError(await step(p.id, 'extension', '2026-01-10', { months: 6.5 }), 400, 'invalid', 'months');
   await ok(await step(p.id, 'extension', '2026-01-10', { months: 6 }));
   rule(await step(p.id, 'extension', '2026-01-11', { months: 6 }), 'dev.extension_once', 'kind');
   // Probation now ends 2026-07-10: June 30 is too early, and the alert lists it as ending... next month, so not "this month".
