@@ -308,14 +308,15 @@ static int refs_check(Req *r, const Rec *pRec) {
         return -1;
       }
     }
-    if (pF->flags & (F_MEMBERREF | F_OBJREF)) {
+    if (pF->flags & (F_MEMBERREF | F_OBJREF | F_UPREF)) {
       long long orgId = 0;
       char *zPath = 0;
       if (pF->flags & F_MEMBERREF)
         zPath = db_text("SELECT o.path FROM member m JOIN org o ON o.id=m.org_id WHERE m.id=?", "I", atoll(z));
       else if (pF->xOrgOf(atoll(z), &orgId) == 0)
         zPath = db_text("SELECT path FROM org WHERE id=?", "I", orgId);
-      int ok = zPath && scope_within(r->user.zOrgPath, zPath);
+      int ok = zPath && (scope_within(r->user.zOrgPath, zPath) ||
+                         ((pF->flags & F_UPREF) && scope_within(zPath, r->user.zOrgPath)));
       free(zPath);
       if (!ok) {
         api_error(r, 404, "not_found", pF->zJson, "%s：没有这个%s：%s", pF->zHeader,

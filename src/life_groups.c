@@ -13,8 +13,6 @@
 
 static const char *const azPost[] = {"书记", "副书记", "组织委员", "宣传委员", "纪检委员", "委员", 0};
 
-static const Field aGroupName = {"name", "党小组名称", FT_TEXT, F_REQUIRED, 50, 0, 0, 0, 0, 0, 0};
-
 static int group_org(const char *zParam, long long *pOrgId) {
   *pOrgId = db_int(0, "SELECT org_id FROM party_group WHERE id=?", "I", atoll(zParam));
   return *pOrgId ? 0 : -1;
@@ -45,25 +43,28 @@ static int need_branch(Req *r) {
   return 0;
 }
 
-/* Reads member_ids of a group body into *paId (caller frees), checking each. */
-static int group_members(Req *r, json_t *pBody, long long orgId, long long groupId, long long **paId, int *pn) {
+/* A group's body. The member ids are references the dispatcher has checked
+ * against the user's subtree; that each belongs to this branch, is on the
+ * roster and in no other group is judged here. */
+enum { G_NAME, G_LEADER, G_MEMBERS, G_NFIELD };
+static const Field aGroupMember = {"member_ids", "党小组成员", FT_ID, F_MEMBERREF, 0, 0, 0, 0, 0, 0, 0};
+static const Field aGroupField[G_NFIELD] = {
+  [G_NAME] = {"name", "党小组名称", FT_TEXT, F_REQUIRED, 50, 0, 0, 0, 0, 0, 0},
+  [G_LEADER] = {"leader_id", "党小组组长", FT_ID, F_MEMBERREF, 0, 0, 0, 0, 0, 0, 0},
+  [G_MEMBERS] = {"member_ids", "党小组成员", FT_LIST, 0, LIFE_MAX_ITEMS, 0, 0, 0, &aGroupMember, 1, 0},
+};
+
+/* The member ids of the body into *paId (caller frees) and *pn (-1 when the
+ * body names none), each checked. 0, or -1 answered. */
+static int group_members(Req *r, long long orgId, long long groupId, long long **paId, int *pn) {
   *paId = 0;
   *pn = -1;
-  json_t *a = json_object_get(pBody, "member_ids");
-  if (!a) return 0;
-  if (!json_is_array(a) || json_array_size(a) > LIFE_MAX_ITEMS) {
-    api_error(r, 400, "invalid", "member_ids", "member_ids 应为党员编号数组（最多 %d 个）", LIFE_MAX_ITEMS);
-    return -1;
-  }
-  *pn = (int)json_array_size(a);
+  if (!r->rec.aSet[G_MEMBERS]) return 0;
+  const RecRows *pRows = rec_rows(&r->rec, G_MEMBERS);
+  *pn = pRows->n;
   *paId = xcalloc((size_t)*pn + 1, sizeof **paId);
   for (int i = 0; i < *pn; i++) {
-    json_t *v = json_array_get(a, (size_t)i);
-    if (!json_is_integer(v) || json_integer_value(v) < 1) {
-      api_error(r, 400, "invalid", "member_ids", "member_ids 应为正整数");
-      return -1;
-    }
-    (*paId)[i] = json_integer_value(v);
+    (*paId)[i] = rec_int(&pRows->a[i], 0, 0);
     for (int j = 0; j < i; j++)
       if ((*paId)[j] == (*paId)[i]) {
         api_error(r, 400, "invalid", "member_ids", "党员 %lld 重复", (*paId)[i]);
@@ -80,17 +81,11 @@ static int group_members(Req *r, json_t *pBody, long long orgId, long long group
 }
 
 static void group_write(Req *r, long long groupId) {
-  static const char *const azKey[] = {"name", "leader_id", "member_ids", 0};
-  json_t *pBody = r->pJson;
-  char *zName = 0;
-  long long leader = 0, *aId = 0;
+  const char *zName = r->rec.az[G_NAME];
+  long long leader = rec_int(&r->rec, G_LEADER, 0), *aId = 0;
   int nId = -1;
   long long orgId = r->scope.id;
-  Field fName = aGroupName;
-  if (groupId) fName.flags = 0;
-  if (life_body_keys(r, pBody, azKey) || life_body_str(r, pBody, &fName, &zName) ||
-      life_body_id(r, pBody, "leader_id", 0, &leader) || (leader && life_check_member(r, "leader_id", leader, orgId, 0)) ||
-      group_members(r, pBody, orgId, groupId, &aId, &nId))
+  if ((leader && life_check_member(r, "leader_id", leader, orgId, 0)) || group_members(r, orgId, groupId, &aId, &nId))
     goto done;
   if (zName && db_exists("SELECT 1 FROM party_group WHERE org_id=? AND name=? AND id<>?", "ItI", orgId, zName, groupId) == 1) {
     api_error(r, 409, "conflict", "name", "本支部已有党小组“%s”", zName);
@@ -107,7 +102,7 @@ static void group_write(Req *r, long long groupId) {
     groupId = db_last_rowid();
   } else if (!rc) {
     if (zName) rc = db_exec("UPDATE party_group SET name=? WHERE id=?", "tI", zName, groupId);
-    if (!rc && json_object_get(pBody, "leader_id"))
+    if (!rc && r->rec.aSet[G_LEADER])
       rc = db_exec("UPDATE party_group SET leader_id=nullif(?,0) WHERE id=?", "II", leader, groupId);
   }
   if (!rc && nId >= 0) {
@@ -128,7 +123,6 @@ static void group_write(Req *r, long long groupId) {
   }
   api_json(r, bNew ? 201 : 200, pAfter);
 done:
-  free(zName);
   free(aId);
 }
 
@@ -162,69 +156,65 @@ static json_t *committee_json(long long orgId) {
 
 static void committee_get(Req *r) { api_json(r, 200, committee_json(r->scope.id)); }
 
+/* The committee's body: every member with a post. */
+enum { C_MEMBERS, C_NFIELD };
+enum { CM_MEMBER, CM_POST, CM_NFIELD };
+static const Field aCommitteeRow[CM_NFIELD] = {
+  [CM_MEMBER] = {"member_id", "支部委员", FT_ID, F_REQUIRED | F_MEMBERREF, 0, 0, 0, 0, 0, 0, 0},
+  [CM_POST] = {"post", "职务", FT_ENUM, F_REQUIRED, 0, azPost, 0, 0, 0, 0, 0},
+};
+static const Field aCommitteeField[C_NFIELD] = {
+  [C_MEMBERS] = {"members", "支部委员会（最多 7 人）", FT_ROWS, F_REQUIRED, 7, 0, 0, 0, aCommitteeRow, CM_NFIELD, 0},
+};
+
 /* PUT: the whole committee at once (an election or a by-election). */
 static void committee_put(Req *r) {
-  static const char *const azKey[] = {"members", 0}, *const azItemKey[] = {"member_id", "post", 0};
-  static const Field fPost = {"post", "职务", FT_ENUM, F_REQUIRED, 0, azPost, 0, 0, 0, 0, 0};
-  if (need_branch(r) || life_body_keys(r, r->pJson, azKey)) return;
-  json_t *a = json_object_get(r->pJson, "members");
-  if (!json_is_array(a) || json_array_size(a) > 7) {
-    api_error(r, 400, "invalid", "members", "members 应为数组，支部委员会最多 7 人");
+  if (need_branch(r)) return;
+  const RecRows *pRows = rec_rows(&r->rec, C_MEMBERS);
+  int n = pRows->n, nSec = 0;
+  for (int i = 0; i < n; i++) {
+    long long id = rec_int(&pRows->a[i], CM_MEMBER, 0);
+    const char *zPost = pRows->a[i].az[CM_POST];
+    if (life_check_member(r, "members", id, r->scope.id, 0)) return;
+    for (int j = 0; j < i; j++)
+      if (rec_int(&pRows->a[j], CM_MEMBER, 0) == id) {
+        api_error(r, 400, "invalid", "members", "党员 %lld 重复", id);
+        return;
+      }
+    if (strcmp(zPost, "书记") == 0 && ++nSec > 1) {
+      api_error(r, 400, "invalid", "members", "只能有一名书记");
+      return;
+    }
+    if (db_exists("SELECT 1 FROM member WHERE id=? AND category='正式党员'", "I", id) != 1) {
+      api_error(r, 400, "invalid", "members", "党员 %lld 是预备党员，不能当选支部委员", id);
+      return;
+    }
+  }
+  json_t *pBefore = committee_json(r->scope.id);
+  int rc = db_begin() || db_exec("DELETE FROM committee_member WHERE org_id=?", "I", r->scope.id);
+  for (int i = 0; !rc && i < n; i++)
+    rc = db_exec("INSERT INTO committee_member(org_id, member_id, post) VALUES(?,?,?)", "IIt", r->scope.id,
+                 rec_int(&pRows->a[i], CM_MEMBER, 0), pRows->a[i].az[CM_POST]);
+  json_t *pAfter = committee_json(r->scope.id);
+  if (!rc) rc = audit_append(api_actor(r), "update", "committee", r->scope.zCode, r->scope.id, pBefore, pAfter);
+  json_decref(pBefore);
+  if (rc || db_commit()) {
+    json_decref(pAfter);
+    api_internal(r);
     return;
   }
-  size_t n = json_array_size(a);
-  long long aId[8];
-  char *azPostV[8] = {0};
-  int nSec = 0, bad = 0;
-  for (size_t i = 0; i < n && !bad; i++) {
-    json_t *it = json_array_get(a, i);
-    bad = !json_is_object(it) || life_body_keys(r, it, azItemKey) || life_body_id(r, it, "member_id", 1, &aId[i]) ||
-          life_body_str(r, it, &fPost, &azPostV[i]) || life_check_member(r, "members", aId[i], r->scope.id, 0);
-    if (!bad && !json_is_object(it)) api_error(r, 400, "invalid", "members", "members 的每一项应为对象");
-    if (bad && !r->status) api_error(r, 400, "invalid", "members", "members 的每一项应为对象");
-    if (bad) break;
-    for (size_t j = 0; j < i; j++)
-      if (aId[j] == aId[i]) {
-        api_error(r, 400, "invalid", "members", "党员 %lld 重复", aId[i]);
-        bad = 1;
-      }
-    if (!bad && strcmp(azPostV[i], "书记") == 0 && ++nSec > 1) {
-      api_error(r, 400, "invalid", "members", "只能有一名书记");
-      bad = 1;
-    }
-    if (!bad && db_exists("SELECT 1 FROM member WHERE id=? AND category='正式党员'", "I", aId[i]) != 1) {
-      api_error(r, 400, "invalid", "members", "党员 %lld 是预备党员，不能当选支部委员", aId[i]);
-      bad = 1;
-    }
-  }
-  if (!bad) {
-    json_t *pBefore = committee_json(r->scope.id);
-    int rc = db_begin() || db_exec("DELETE FROM committee_member WHERE org_id=?", "I", r->scope.id);
-    for (size_t i = 0; !rc && i < n; i++)
-      rc = db_exec("INSERT INTO committee_member(org_id, member_id, post) VALUES(?,?,?)", "IIt", r->scope.id, aId[i],
-                   azPostV[i]);
-    json_t *pAfter = committee_json(r->scope.id);
-    if (!rc) rc = audit_append(api_actor(r), "update", "committee", r->scope.zCode, r->scope.id, pBefore, pAfter);
-    json_decref(pBefore);
-    if (rc || db_commit()) {
-      json_decref(pAfter);
-      api_internal(r);
-    } else {
-      api_json(r, 200, pAfter);
-    }
-  }
-  for (size_t i = 0; i < n && i < 8; i++) free(azPostV[i]);
+  api_json(r, 200, pAfter);
 }
 
 static const Route aRouteTable[] = {
   {"GET", "/api/v1/orgs/{code}/groups", group_list, R_STAFF | R_ORG, 0, "party groups of a branch", 0, 0, 0},
   {"POST", "/api/v1/orgs/{code}/groups", group_create, R_WRITE | R_ORG | R_JSONBODY, 0,
-   "create a party group (党小组) in a branch with its members", 0, 0, 0},
+   "create a party group (党小组) in a branch with its members", aGroupField, G_NFIELD, 0},
   {"PATCH", "/api/v1/groups/{id}", group_patch, R_WRITE | R_OBJECT | R_JSONBODY, 0,
-   "rename a party group, change its leader or members", 0, 0, group_org},
+   "rename a party group, change its leader or members", aGroupField, G_NFIELD, group_org},
   {"GET", "/api/v1/orgs/{code}/committee", committee_get, R_STAFF | R_ORG, 0, "the branch committee (支委)", 0, 0, 0},
   {"PUT", "/api/v1/orgs/{code}/committee", committee_put, R_WRITE | R_ORG | R_JSONBODY, 0,
-   "set the whole branch committee", 0, 0, 0},
+   "set the whole branch committee", aCommitteeField, C_NFIELD, 0},
 };
 
 const Module life_groups_module = {

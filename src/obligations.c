@@ -905,30 +905,20 @@ static void rules_get(Req *r) {
 /* POST /api/v1/obligations/rules {year, code, min_count, org_kind?, domain?, description?}:
  * sets a rule in the version of that year (made from the version in force
  * before it when the year has none yet). Only the codes of the defaults. */
+enum { OR_YEAR, OR_CODE, OR_MIN, OR_KIND, OR_DOMAIN, OR_DESC, OR_NFIELD };
+static const Field aORuleField[OR_NFIELD] = {
+  [OR_YEAR] = {"year", "年度", FT_YEAR, F_REQUIRED, 0, 0, 2000, 2100, 0, 0, 0},
+  [OR_CODE] = {"code", "规则", FT_CODE, F_REQUIRED, 40, 0, 0, 0, 0, 0, 0},
+  [OR_MIN] = {"min_count", "最少次数（0 表示不要求）", FT_INT, F_REQUIRED, 0, 0, 0, 31, 0, 0, 0},
+  [OR_KIND] = {"org_kind", "组织类别", FT_ENUM, 0, 0, org_azKind, 0, 0, 0, 0, 0},
+  [OR_DOMAIN] = {"domain", "所属领域", FT_ENUM, 0, 0, org_azDomain, 0, 0, 0, 0, 0},
+  [OR_DESC] = {"description", "说明", FT_TEXT, 0, 300, 0, 0, 0, 0, 0, 0},
+};
+
 static void rules_post(Req *r) {
-  static const char *const azKey[] = {"year", "code", "min_count", "org_kind", "domain", "description", 0};
-  static const char *const azOrgKind[] = {"党委", "党工委", "党总支", "党支部", "联合党支部", "临时党支部", "项目党支部", 0};
-  static const char *const azDomain[] = {"农村", "城市社区", "机关", "国有企业", "学校", "公立医院", "非公有制企业",
-                                         "社会组织", "新就业群体", "其他", 0};
-  static const Field fCode = {"code", "规则", FT_CODE, F_REQUIRED, 40, 0, 0, 0, 0, 0, 0};
-  static const Field fKind = {"org_kind", "组织类别", FT_ENUM, 0, 0, azOrgKind, 0, 0, 0, 0, 0};
-  static const Field fDomain = {"domain", "所属领域", FT_ENUM, 0, 0, azDomain, 0, 0, 0, 0, 0};
-  static const Field fDesc = {"description", "说明", FT_TEXT, 0, 300, 0, 0, 0, 0, 0, 0};
-  char *zCode = 0, *zKind = 0, *zDomain = 0, *zDesc = 0;
-  long long year = 0;
-  json_t *pMin = json_object_get(r->pJson, "min_count");
-  if (life_body_keys(r, r->pJson, azKey) || life_body_id(r, r->pJson, "year", 1, &year) ||
-      life_body_str(r, r->pJson, &fCode, &zCode) || life_body_str(r, r->pJson, &fKind, &zKind) ||
-      life_body_str(r, r->pJson, &fDomain, &zDomain) || life_body_str(r, r->pJson, &fDesc, &zDesc))
-    goto done;
-  if (year < 2000 || year > 2100) {
-    api_error(r, 400, "invalid", "year", "year 应在 2000 到 2100 之间");
-    goto done;
-  }
-  if (!json_is_integer(pMin) || json_integer_value(pMin) < 0 || json_integer_value(pMin) > 31) {
-    api_error(r, 400, "invalid", "min_count", "min_count 应为 0 到 31 的整数（0 表示不要求）");
-    goto done;
-  }
+  const char *zCode = r->rec.az[OR_CODE], *zKind = r->rec.az[OR_KIND], *zDomain = r->rec.az[OR_DOMAIN];
+  const char *zDesc = r->rec.az[OR_DESC];
+  long long year = rec_int(&r->rec, OR_YEAR, 0), nMin = rec_int(&r->rec, OR_MIN, 0);
   RuleSet rs;
   ruleset_load((int)year, &rs);
   const Rule *base = 0;
@@ -937,7 +927,7 @@ static void rules_post(Req *r) {
   if (!base) {
     ruleset_free(&rs);
     api_error(r, 404, "not_found", "code", "没有这条规则：%s", zCode);
-    goto done;
+    return;
   }
   json_t *pBefore = rules_json((int)year);
   int rc = db_begin();
@@ -949,17 +939,12 @@ static void rules_post(Req *r) {
     rc = db_exec("INSERT INTO obligation_rule(year, code, target, kind, period, min_count, org_kind, domain, description)"
                  " VALUES(?,?,?,nullif(?,''),?,?,?,?,?) ON CONFLICT(year, code, org_kind, domain) DO UPDATE SET"
                  " min_count=excluded.min_count, description=excluded.description",
-                 "IttttIttt", year, zCode, base->zTarget, base->zKind, base->zPeriod, (long long)json_integer_value(pMin),
-                 zKind ? zKind : "", zDomain ? zDomain : "", zDesc ? zDesc : base->zDesc);
+                 "IttttIttt", year, zCode, base->zTarget, base->zKind, base->zPeriod, nMin, zKind ? zKind : "",
+                 zDomain ? zDomain : "", zDesc ? zDesc : base->zDesc);
   ruleset_free(&rs);
   json_t *pAfter = rules_json((int)year);
   if (!api_audit_commit_key(r, rc, "update", "obligation_rule", zCode, 0, pBefore, pAfter)) api_json(r, 200, pAfter);
   json_decref(pBefore);
-done:
-  free(zCode);
-  free(zKind);
-  free(zDomain);
-  free(zDesc);
 }
 
 /* ---- CLI: qiangji report obligations ------------------------------------------ */
@@ -1139,7 +1124,7 @@ static const Route aRouteTable[] = {
    "what the subtree owed in organizational life in a period, and the findings", 0, 0, 0},
   {"GET", "/api/v1/obligations/rules", rules_get, R_STAFF, aYearQ, "the obligation rules in force in a year", 0, 0, 0},
   {"POST", "/api/v1/obligations/rules", rules_post, R_ADMIN | R_WRITE | R_JSONBODY, 0,
-   "set an obligation rule for a year, a kind of organization or a domain", 0, 0, 0},
+   "set an obligation rule for a year, a kind of organization or a domain", aORuleField, OR_NFIELD, 0},
 };
 
 const Module obligations_module = {

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const azKind[] = {"党委", "党工委", "党总支", "党支部", "联合党支部", "临时党支部", "项目党支部", 0};
-static const char *const azDomain[] = {"农村", "城市社区", "机关", "国有企业", "学校", "公立医院", "非公有制企业",
+const char *const org_azKind[] = {"党委", "党工委", "党总支", "党支部", "联合党支部", "临时党支部", "项目党支部", 0};
+const char *const org_azDomain[] = {"农村", "城市社区", "机关", "国有企业", "学校", "公立医院", "非公有制企业",
                                        "社会组织", "新就业群体", "其他", 0};
 static const char *const azFormation[] = {"单独组建", "联合组建", "挂靠组建", 0};
 
@@ -20,8 +20,8 @@ const Field org_aField[ORG_NFIELD] = {
   [ORG_CODE] = {"code", "组织编码", FT_CODE, F_REQUIRED, 32, 0},
   [ORG_NAME] = {"name", "组织名称", FT_TEXT, F_REQUIRED, 100, 0},
   [ORG_PARENT] = {"parent_code", "上级组织编码", FT_CODE, F_ORGREF, 32, 0},
-  [ORG_KIND] = {"kind", "组织类别", FT_ENUM, F_REQUIRED, 0, azKind},
-  [ORG_DOMAIN] = {"domain", "所属领域", FT_ENUM, F_REQUIRED, 0, azDomain},
+  [ORG_KIND] = {"kind", "组织类别", FT_ENUM, F_REQUIRED, 0, org_azKind},
+  [ORG_DOMAIN] = {"domain", "所属领域", FT_ENUM, F_REQUIRED, 0, org_azDomain},
   [ORG_FORMATION] = {"formation", "组建方式", FT_ENUM, 0, 0, azFormation},
   [ORG_ESTABLISHED] = {"established_on", "成立日期", FT_DATE, 0, 0, 0},
   [ORG_REGION] = {"region_code", "行政区划代码", FT_REGION, 0, 0, 0},
@@ -288,8 +288,8 @@ static const Route aRouteTable[] = {
 };
 
 static const Enum aEnum[] = {
-  {"org_kind", azKind, 0},
-  {"org_domain", azDomain, 0},
+  {"org_kind", org_azKind, 0},
+  {"org_domain", org_azDomain, 0},
   {"org_formation", azFormation, 0},
 };
 static const Form aForm[] = {{"org", org_aField, ORG_NFIELD}};

@@ -36,4 +36,7 @@ json_t *org_rec_json(const Rec *p);
 /* 1 if a and b hold the same values in every field b sets. */
 int rec_same(const Rec *a, const Rec *b);
 
+/* The kinds (组织类别) and domains (所属领域) of formats.md, NULL-terminated. */
+extern const char *const org_azKind[];
+extern const char *const org_azDomain[];
 #endif

@@ -267,41 +267,38 @@ static void org_points(Req *r) {
 }
 
 /* POST /api/v1/members/{id}/points/awards {points, reason, basis, awarded_on} */
+enum { AW_POINTS, AW_REASON, AW_BASIS, AW_ON, AW_NFIELD };
+static const Field aAwardField[AW_NFIELD] = {
+  [AW_POINTS] = {"points", "加减分值", FT_INT, F_REQUIRED, 0, 0, -100, 100, 0, 0, 0},
+  [AW_REASON] = {"reason", "加减分事由", FT_TEXT, F_REQUIRED, 200, 0, 0, 0, 0, 0, 0},
+  [AW_BASIS] = {"basis", "依据文件", FT_TEXT, F_REQUIRED, 200, 0, 0, 0, 0, 0, 0},
+  [AW_ON] = {"awarded_on", "日期", FT_DATE, F_REQUIRED, 0, 0, 0, 0, 0, 0, 0},
+};
+
 static void award_create(Req *r) {
-  static const char *const azKey[] = {"points", "reason", "basis", "awarded_on", 0};
-  static const Field fReason = {"reason", "加减分事由", FT_TEXT, F_REQUIRED, 200, 0, 0, 0, 0, 0, 0};
-  static const Field fBasis = {"basis", "依据文件", FT_TEXT, F_REQUIRED, 200, 0, 0, 0, 0, 0, 0};
-  static const Field fOn = {"awarded_on", "日期", FT_DATE, F_REQUIRED, 0, 0, 0, 0, 0, 0, 0};
-  char *zReason = 0, *zBasis = 0, *zOn = 0, zToday[11];
+  const char *zReason = r->rec.az[AW_REASON], *zBasis = r->rec.az[AW_BASIS], *zOn = r->rec.az[AW_ON];
+  long long points = rec_int(&r->rec, AW_POINTS, 0);
+  char zToday[11];
   util_today(zToday);
-  json_t *b = r->pJson, *pPts = json_object_get(b, "points");
-  if (life_body_keys(r, b, azKey) || life_body_str(r, b, &fReason, &zReason) || life_body_str(r, b, &fBasis, &zBasis) ||
-      life_body_str(r, b, &fOn, &zOn))
-    goto done;
-  if (!json_is_integer(pPts) || json_integer_value(pPts) == 0 || json_integer_value(pPts) < -100 ||
-      json_integer_value(pPts) > 100) {
+  if (points == 0) {
     api_error(r, 400, "invalid", "points", "points 应为 -100 到 100 之间的非零整数");
-    goto done;
+    return;
   }
   if (strcmp(zOn, zToday) > 0) {
     api_error(r, 400, "invalid", "awarded_on", "日期 %s 在今天之后", zOn);
-    goto done;
+    return;
   }
   long long orgId = db_int(0, "SELECT org_id FROM member WHERE id=?", "I", r->memberId);
   char zAt[32];
   util_timestamp(zAt);
   int rc = db_begin() || db_exec("INSERT INTO points_award(member_id, awarded_on, points, reason, basis, actor, created_at)"
-                                 " VALUES(?,?,?,?,?,?,?)", "ItItttt", r->memberId, zOn,
-                                 (long long)json_integer_value(pPts), zReason, zBasis, api_actor(r), zAt);
+                                 " VALUES(?,?,?,?,?,?,?)", "ItItttt", r->memberId, zOn, points, zReason, zBasis,
+                                 api_actor(r), zAt);
   long long id = db_last_rowid();
   json_t *pAfter = json_pack("{s:I, s:I, s:s, s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "member_id",
-                             (json_int_t)r->memberId, "awarded_on", zOn, "points", json_integer_value(pPts), "reason",
+                             (json_int_t)r->memberId, "awarded_on", zOn, "points", (json_int_t)points, "reason",
                              zReason, "basis", zBasis, "awarded_by", api_actor(r));
   if (!api_audit_commit(r, rc, "award", "points", r->memberId, orgId, pAfter)) api_json(r, 201, pAfter);
-done:
-  free(zReason);
-  free(zBasis);
-  free(zOn);
 }
 
 static json_t *prules_json(int year) {
@@ -321,26 +318,19 @@ static void rules_get(Req *r) { api_json(r, 200, prules_json(query_year(r))); }
 
 /* POST /api/v1/points/rules {year, code, points, cap, cap_period}: sets a rule
  * of the year's version (copied from the one before when new). */
+static const char *const azPeriod[] = {"month", "quarter", "year", 0};
+enum { PR_YEAR, PR_CODE, PR_POINTS, PR_CAP, PR_PERIOD, PR_NFIELD };
+static const Field aPRuleField[PR_NFIELD] = {
+  [PR_YEAR] = {"year", "年度", FT_YEAR, F_REQUIRED, 0, 0, 2000, 2100, 0, 0, 0},
+  [PR_CODE] = {"code", "规则", FT_CODE, F_REQUIRED, 40, 0, 0, 0, 0, 0, 0},
+  [PR_POINTS] = {"points", "分值", FT_INT, 0, 0, 0, 0, 100, 0, 0, 0},
+  [PR_CAP] = {"cap", "封顶", FT_INT, 0, 0, 0, 0, 10000, 0, 0, 0},
+  [PR_PERIOD] = {"cap_period", "封顶周期", FT_ENUM, 0, 0, azPeriod, 0, 0, 0, 0, 0},
+};
+
 static void rules_post(Req *r) {
-  static const char *const azKey[] = {"year", "code", "points", "cap", "cap_period", 0};
-  static const char *const azPeriod[] = {"month", "quarter", "year", 0};
-  static const Field fCode = {"code", "规则", FT_CODE, F_REQUIRED, 40, 0, 0, 0, 0, 0, 0};
-  static const Field fPeriod = {"cap_period", "封顶周期", FT_ENUM, 0, 0, azPeriod, 0, 0, 0, 0, 0};
-  char *zCode = 0, *zPeriod = 0;
-  long long year;
-  json_t *b = r->pJson, *pPts = json_object_get(b, "points"), *pCap = json_object_get(b, "cap");
-  if (life_body_keys(r, b, azKey) || life_body_id(r, b, "year", 1, &year) || life_body_str(r, b, &fCode, &zCode) ||
-      life_body_str(r, b, &fPeriod, &zPeriod))
-    goto done;
-  if (year < 2000 || year > 2100) {
-    api_error(r, 400, "invalid", "year", "year 应在 2000 到 2100 之间");
-    goto done;
-  }
-  if ((pPts && (!json_is_integer(pPts) || json_integer_value(pPts) < 0 || json_integer_value(pPts) > 100)) ||
-      (pCap && (!json_is_integer(pCap) || json_integer_value(pCap) < 0 || json_integer_value(pCap) > 10000))) {
-    api_error(r, 400, "invalid", pPts && !json_is_integer(pPts) ? "points" : "cap", "points 为 0–100、cap 为 0–10000 的整数");
-    goto done;
-  }
+  const char *zCode = r->rec.az[PR_CODE], *zPeriod = r->rec.az[PR_PERIOD];
+  long long year = rec_int(&r->rec, PR_YEAR, 0);
   int version;
   PRule *a;
   int n = prules_load((int)year, &a, &version), found = -1;
@@ -349,22 +339,22 @@ static void rules_post(Req *r) {
   free(a);
   if (found < 0) {
     api_error(r, 404, "not_found", "code", "没有这条积分规则：%s", zCode);
-    goto done;
+    return;
   }
   json_t *pBefore = prules_json((int)year);
   int rc = db_begin();
   if (!rc && version != year)
     rc = db_exec("INSERT INTO points_rule(year, code, source, points, cap, cap_period, description) SELECT ?, code, source,"
                  " points, cap, cap_period, description FROM points_rule WHERE year=?", "Ii", year, version);
-  if (!rc && pPts) rc = db_exec("UPDATE points_rule SET points=? WHERE year=? AND code=?", "IIt", (long long)json_integer_value(pPts), year, zCode);
-  if (!rc && pCap) rc = db_exec("UPDATE points_rule SET cap=? WHERE year=? AND code=?", "IIt", (long long)json_integer_value(pCap), year, zCode);
+  if (!rc && r->rec.az[PR_POINTS])
+    rc = db_exec("UPDATE points_rule SET points=? WHERE year=? AND code=?", "IIt", rec_int(&r->rec, PR_POINTS, 0), year,
+                 zCode);
+  if (!rc && r->rec.az[PR_CAP])
+    rc = db_exec("UPDATE points_rule SET cap=? WHERE year=? AND code=?", "IIt", rec_int(&r->rec, PR_CAP, 0), year, zCode);
   if (!rc && zPeriod) rc = db_exec("UPDATE points_rule SET cap_period=? WHERE year=? AND code=?", "tIt", zPeriod, year, zCode);
   json_t *pAfter = prules_json((int)year);
   if (!api_audit_commit_key(r, rc, "update", "points_rule", zCode, 0, pBefore, pAfter)) api_json(r, 200, pAfter);
   json_decref(pBefore);
-done:
-  free(zCode);
-  free(zPeriod);
 }
 
 static const QParam aYearQ[] = {{"year", Q_INT, 1921, 2200, 0}, {0, 0, 0, 0, 0}};
@@ -376,12 +366,12 @@ static const Route aRouteTable[] = {
   {"GET", "/api/v1/members/{id}/points", member_points, R_SELF | R_MEMBER, aYearQ,
    "a member's points in a year with their sources and manual awards", 0, 0, 0},
   {"POST", "/api/v1/members/{id}/points/awards", award_create, R_WRITE | R_MEMBER | R_JSONBODY, 0,
-   "a documented manual award (or deduction), audited", 0, 0, 0},
+   "a documented manual award (or deduction), audited", aAwardField, AW_NFIELD, 0},
   {"GET", "/api/v1/orgs/{code}/points", org_points, R_STAFF | R_ORG, aRankQ,
    "the points ranking of a branch or a whole subtree", 0, 0, 0},
   {"GET", "/api/v1/points/rules", rules_get, R_STAFF, aYearQ, "the points rules in force in a year", 0, 0, 0},
   {"POST", "/api/v1/points/rules", rules_post, R_ADMIN | R_WRITE | R_JSONBODY, 0,
-   "change a points rule (points, cap, cap period) from a year on", 0, 0, 0},
+   "change a points rule (points, cap, cap period) from a year on", aPRuleField, PR_NFIELD, 0},
 };
 
 const Module points_module = {

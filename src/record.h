@@ -35,6 +35,7 @@ typedef enum FieldType {
 #define F_ORGREF   0x10  /* names an organization: the API checks it is in the user's subtree */
 #define F_MEMBERREF 0x20 /* FT_ID naming a member: the dispatcher checks it is in the user's subtree (else 404) */
 #define F_OBJREF   0x40  /* FT_ID naming an object: Field.xOrgOf finds its organization, which must be in the subtree */
+#define F_UPREF    0x80  /* like F_OBJREF, but the organization may also be above the user's (a campaign launched by the province reaches every branch) */
 
 typedef struct Field {
   const char *zJson;          /* "id_number" */

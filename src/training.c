@@ -98,30 +98,45 @@ static json_t *course_json(long long id) {
   return o;
 }
 
+/* The organization of campaign id (F_UPREF: it may be launched above the
+ * user's organization). 0, or -1 when there is none. */
+int training_campaign_org(long long id, long long *pOrgId) {
+  *pOrgId = db_int(0, "SELECT org_id FROM campaign WHERE id=?", "I", id);
+  return *pOrgId ? 0 : -1;
+}
+
+/* A course's body. Attendees are members of the course's organization or
+ * below it; the dispatcher has checked each is in the user's subtree. */
+enum { CO_TITLE, CO_CAT, CO_START, CO_END, CO_HOURS, CO_PLACE, CO_CAMPAIGN, CO_ATTENDEES, CO_NFIELD };
+enum { CA_MEMBER, CA_HOURS, CA_NFIELD };
+static const Field aAttendeeField[CA_NFIELD] = {
+  [CA_MEMBER] = {"member_id", "参训党员", FT_ID, F_REQUIRED | F_MEMBERREF, 0, 0, 0, 0, 0, 0, 0},
+  [CA_HOURS] = {"hours", "学时", FT_TENTHS, 0, 0, 0, 0, 10000, 0, 0, 0},
+};
+static const Field aCourseField[CO_NFIELD] = {
+  [CO_TITLE] = {"title", "课程名称", FT_TEXT, F_REQUIRED, 100, 0, 0, 0, 0, 0, 0},
+  [CO_CAT] = {"category", "培训类别", FT_ENUM, F_REQUIRED, 0, azCategory, 0, 0, 0, 0, 0},
+  [CO_START] = {"started_on", "开始日期", FT_DATE, F_REQUIRED, 0, 0, 0, 0, 0, 0, 0},
+  [CO_END] = {"ended_on", "结束日期", FT_DATE, 0, 0, 0, 0, 0, 0, 0, 0},
+  [CO_HOURS] = {"hours", "学时", FT_TENTHS, F_REQUIRED, 0, 0, 0, 10000, 0, 0, 0},
+  [CO_PLACE] = {"place", "地点", FT_TEXT, 0, 100, 0, 0, 0, 0, 0, 0},
+  [CO_CAMPAIGN] = {"campaign_id", "所属活动", FT_ID, F_UPREF, 0, 0, 0, 0, 0, 0, training_campaign_org},
+  [CO_ATTENDEES] = {"attendees", "参训党员", FT_ROWS, 0, 5000, 0, 0, 0, aAttendeeField, CA_NFIELD, 0},
+};
+
 static void course_create(Req *r) {
-  static const char *const azKey[] = {"title", "category", "started_on", "ended_on", "hours", "place", "campaign_id",
-                                      "attendees", 0};
-  static const Field fTitle = {"title", "课程名称", FT_TEXT, F_REQUIRED, 100, 0, 0, 0, 0, 0, 0};
-  static const Field fCat = {"category", "培训类别", FT_ENUM, F_REQUIRED, 0, azCategory, 0, 0, 0, 0, 0};
-  static const Field fStart = {"started_on", "开始日期", FT_DATE, F_REQUIRED, 0, 0, 0, 0, 0, 0, 0};
-  static const Field fEnd = {"ended_on", "结束日期", FT_DATE, 0, 0, 0, 0, 0, 0, 0, 0};
-  static const Field fPlace = {"place", "地点", FT_TEXT, 0, 100, 0, 0, 0, 0, 0, 0};
-  char *zTitle = 0, *zCat = 0, *zStart = 0, *zEnd = 0, *zPlace = 0;
-  long long hours, campaignId, *aId = 0, *aH = 0;
-  int n = 0;
+  const char *zTitle = r->rec.az[CO_TITLE], *zCat = r->rec.az[CO_CAT], *zStart = r->rec.az[CO_START];
+  const char *zEnd = r->rec.az[CO_END] ? r->rec.az[CO_END] : zStart, *zPlace = r->rec.az[CO_PLACE];
+  long long hours = rec_int(&r->rec, CO_HOURS, 0), campaignId = rec_int(&r->rec, CO_CAMPAIGN, 0);
+  const RecRows *pAtt = rec_rows(&r->rec, CO_ATTENDEES);
+  int n = pAtt->n;
+  long long *aId = xcalloc((size_t)n + 1, sizeof *aId), *aH = xcalloc((size_t)n + 1, sizeof *aH);
   char zToday[11];
   util_today(zToday);
-  json_t *b = r->pJson;
-  if (life_body_keys(r, b, azKey) || life_body_str(r, b, &fTitle, &zTitle) || life_body_str(r, b, &fCat, &zCat) ||
-      life_body_str(r, b, &fStart, &zStart) || life_body_str(r, b, &fEnd, &zEnd) ||
-      life_body_str(r, b, &fPlace, &zPlace) || life_body_tenths(r, b, "hours", 1000, &hours) ||
-      life_body_id(r, b, "campaign_id", 0, &campaignId))
-    goto done;
   if (hours <= 0) {
-    api_error(r, 400, hours < 0 ? "required" : "invalid", "hours", "学时 hours 应大于 0");
+    api_error(r, 400, "invalid", "hours", "学时 hours 应大于 0");
     goto done;
   }
-  if (!zEnd) zEnd = xstrdup(zStart);
   if (strcmp(zEnd, zStart) < 0) {
     api_error(r, 400, "invalid", "ended_on", "结束日期早于开始日期");
     goto done;
@@ -130,29 +145,10 @@ static void course_create(Req *r) {
     api_error(r, 400, "invalid", "ended_on", "只登记已结束的培训（结束日期 %s 在今天之后）", zEnd);
     goto done;
   }
-  if (campaignId && db_exists("SELECT 1 FROM campaign WHERE id=?", "I", campaignId) != 1) {
-    api_error(r, 404, "not_found", "campaign_id", "没有这个活动：%lld", campaignId);
-    goto done;
-  }
-  json_t *a = json_object_get(b, "attendees");
-  if (a && (!json_is_array(a) || json_array_size(a) > 5000)) {
-    api_error(r, 400, "invalid", "attendees", "attendees 应为数组（最多 5000 人）");
-    goto done;
-  }
-  n = a ? (int)json_array_size(a) : 0;
-  aId = xcalloc((size_t)n + 1, sizeof *aId);
-  aH = xcalloc((size_t)n + 1, sizeof *aH);
-  static const char *const azItemKey[] = {"member_id", "hours", 0};
   for (int i = 0; i < n; i++) {
-    json_t *it = json_array_get(a, (size_t)i);
-    if (!json_is_object(it)) {
-      api_error(r, 400, "invalid", "attendees", "attendees 的每一项应为对象");
-      goto done;
-    }
-    if (life_body_keys(r, it, azItemKey) || life_body_id(r, it, "member_id", 1, &aId[i]) ||
-        life_body_tenths(r, it, "hours", 1000, &aH[i]) || life_check_member(r, "member_id", aId[i], r->scope.id, 1))
-      goto done;
-    if (aH[i] < 0) aH[i] = hours;
+    aId[i] = rec_int(&pAtt->a[i], CA_MEMBER, 0);
+    aH[i] = rec_int(&pAtt->a[i], CA_HOURS, hours);
+    if (life_check_member(r, "member_id", aId[i], r->scope.id, 1)) goto done;
     if (aH[i] > hours) {
       api_error(r, 400, "invalid", "hours", "党员 %lld 的学时超过课程学时", aId[i]);
       goto done;
@@ -175,11 +171,6 @@ static void course_create(Req *r) {
   json_t *pAfter = rc ? 0 : course_json(id);
   if (!api_audit_commit(r, rc, "create", "course", id, r->scope.id, pAfter)) api_json(r, 201, pAfter);
 done:
-  free(zTitle);
-  free(zCat);
-  free(zStart);
-  free(zEnd);
-  free(zPlace);
   free(aId);
   free(aH);
 }
@@ -259,30 +250,31 @@ static json_t *campaign_json(long long id) {
   return j;
 }
 
+/* A campaign's body: the launching organization must be in the user's subtree. */
+enum { CP_CODE, CP_NAME, CP_ORG, CP_START, CP_END, CP_NFIELD };
+static const Field aCampaignField[CP_NFIELD] = {
+  [CP_CODE] = {"code", "活动编码", FT_CODE, F_REQUIRED, 32, 0, 0, 0, 0, 0, 0},
+  [CP_NAME] = {"name", "活动名称", FT_TEXT, F_REQUIRED, 100, 0, 0, 0, 0, 0, 0},
+  [CP_ORG] = {"org_code", "发起组织编码", FT_CODE, F_REQUIRED | F_ORGREF, 32, 0, 0, 0, 0, 0, 0},
+  [CP_START] = {"started_on", "开始日期", FT_DATE, F_REQUIRED, 0, 0, 0, 0, 0, 0, 0},
+  [CP_END] = {"ended_on", "结束日期", FT_DATE, 0, 0, 0, 0, 0, 0, 0, 0},
+};
+
 static void campaign_create(Req *r) {
-  static const char *const azKey[] = {"code", "name", "org_code", "started_on", "ended_on", 0};
-  static const Field fCode = {"code", "活动编码", FT_CODE, F_REQUIRED, 32, 0, 0, 0, 0, 0, 0};
-  static const Field fName = {"name", "活动名称", FT_TEXT, F_REQUIRED, 100, 0, 0, 0, 0, 0, 0};
-  static const Field fOrg = {"org_code", "发起组织编码", FT_CODE, F_REQUIRED, 32, 0, 0, 0, 0, 0, 0};
-  static const Field fStart = {"started_on", "开始日期", FT_DATE, F_REQUIRED, 0, 0, 0, 0, 0, 0, 0};
-  static const Field fEnd = {"ended_on", "结束日期", FT_DATE, 0, 0, 0, 0, 0, 0, 0, 0};
-  char *zCode = 0, *zName = 0, *zOrg = 0, *zStart = 0, *zEnd = 0;
-  json_t *b = r->pJson;
+  const char *zCode = r->rec.az[CP_CODE], *zName = r->rec.az[CP_NAME], *zStart = r->rec.az[CP_START];
+  const char *zEnd = r->rec.az[CP_END];
   Scope sc;
-  if (life_body_keys(r, b, azKey) || life_body_str(r, b, &fCode, &zCode) || life_body_str(r, b, &fName, &zName) ||
-      life_body_str(r, b, &fOrg, &zOrg) || life_body_str(r, b, &fStart, &zStart) || life_body_str(r, b, &fEnd, &zEnd))
-    goto done;
-  if (scope_lookup(zOrg, &sc) || !scope_within(r->user.zOrgPath, sc.zPath)) {
-    api_error(r, 404, "not_found", "org_code", "没有这个组织：%s", zOrg);
-    goto done;
+  if (scope_lookup(r->rec.az[CP_ORG], &sc)) {
+    api_internal(r);  /* the dispatcher found it a moment ago */
+    return;
   }
   if (zEnd && strcmp(zEnd, zStart) < 0) {
     api_error(r, 400, "invalid", "ended_on", "结束日期早于开始日期");
-    goto done;
+    return;
   }
   if (db_exists("SELECT 1 FROM campaign WHERE code=?", "t", zCode) == 1) {
     api_error(r, 409, "conflict", "code", "活动编码已存在：%s", zCode);
-    goto done;
+    return;
   }
   char zAt[32];
   util_timestamp(zAt);
@@ -291,12 +283,6 @@ static void campaign_create(Req *r) {
   long long id = db_last_rowid();
   json_t *pAfter = rc ? 0 : campaign_json(id);
   if (!api_audit_commit_key(r, rc, "create", "campaign", zCode, sc.id, 0, pAfter)) api_json(r, 201, pAfter);
-done:
-  free(zCode);
-  free(zName);
-  free(zOrg);
-  free(zStart);
-  free(zEnd);
 }
 
 static int campaign_org(const char *zParam, long long *pOrgId) {
@@ -304,24 +290,28 @@ static int campaign_org(const char *zParam, long long *pOrgId) {
   return *pOrgId ? 0 : -1;
 }
 
-/* POST /api/v1/campaigns/{id}/orgs {"org_codes":[...]}: organizations taking part. */
+/* POST /api/v1/campaigns/{id}/orgs {"org_codes":[...]}: organizations taking
+ * part, each in the user's subtree (the dispatcher) and under the launcher. */
+enum { CO_ORGS, CO_ONFIELD };
+static const Field aCampaignOrg = {"org_codes", "参加组织编码", FT_CODE, F_ORGREF, 32, 0, 0, 0, 0, 0, 0};
+static const Field aCampaignOrgsField[CO_ONFIELD] = {
+  [CO_ORGS] = {"org_codes", "参加组织编码", FT_LIST, F_REQUIRED, 1000, 0, 0, 0, &aCampaignOrg, 1, 0},
+};
+
 static void campaign_add_orgs(Req *r) {
-  static const char *const azKey[] = {"org_codes", 0};
-  if (life_body_keys(r, r->pJson, azKey)) return;
-  json_t *a = json_object_get(r->pJson, "org_codes");
-  if (!json_is_array(a) || json_array_size(a) == 0 || json_array_size(a) > 1000) {
+  const RecRows *pOrgs = rec_rows(&r->rec, CO_ORGS);
+  size_t n = (size_t)pOrgs->n;
+  if (n == 0) {
     api_error(r, 400, "invalid", "org_codes", "org_codes 应为 1 到 1000 个组织编码");
     return;
   }
-  size_t n = json_array_size(a);
   long long *aId = xcalloc(n, sizeof *aId);
   for (size_t i = 0; i < n; i++) {
-    json_t *v = json_array_get(a, i);
+    const char *z = pOrgs->a[i].az[0];
     Scope sc;
-    const char *z = json_is_string(v) ? json_string_value(v) : "";
-    if (strlen(z) > 32 || scope_lookup(z, &sc) || !scope_within(r->user.zOrgPath, sc.zPath)) {
-      api_error(r, 404, "not_found", "org_codes", "没有这个组织：%.40s", z);
+    if (scope_lookup(z, &sc)) {
       free(aId);
+      api_internal(r);
       return;
     }
     if (!scope_within(r->scope.zPath, sc.zPath)) {
@@ -427,7 +417,7 @@ static const QParam aOrgQ[] = {{"org", Q_ORG, 0, 32, 0}, {0, 0, 0, 0, 0}};
 
 static const Route aRouteTable[] = {
   {"POST", "/api/v1/orgs/{code}/courses", course_create, R_WRITE | R_ORG | R_JSONBODY, 0,
-   "record a course held (class hours, attendees from the subtree)", 0, 0, 0},
+   "record a course held (class hours, attendees from the subtree)", aCourseField, CO_NFIELD, 0},
   {"GET", "/api/v1/courses/{id}", course_get, R_STAFF | R_OBJECT, 0, "a course with its attendees", 0, 0, course_org},
   {"GET", "/api/v1/orgs/{code}/training", training_rollup, R_STAFF | R_ORG, aPeriodQ,
    "courses, person-times and hours per member for a subtree and period", 0, 0, 0},
@@ -435,9 +425,10 @@ static const Route aRouteTable[] = {
    "a member's training hours in a period", 0, 0, 0},
   {"GET", "/api/v1/campaigns", campaign_list, R_STAFF | R_QORG, aOrgQ, "campaigns launched in or above a subtree", 0, 0,
    0},
-  {"POST", "/api/v1/campaigns", campaign_create, R_WRITE | R_JSONBODY, 0, "launch a campaign (主题教育 etc.)", 0, 0, 0},
+  {"POST", "/api/v1/campaigns", campaign_create, R_WRITE | R_JSONBODY, 0, "launch a campaign (主题教育 etc.)",
+   aCampaignField, CP_NFIELD, 0},
   {"POST", "/api/v1/campaigns/{id}/orgs", campaign_add_orgs, R_WRITE | R_OBJECT | R_JSONBODY, 0,
-   "add organizations taking part (each brings its subtree)", 0, 0, campaign_org},
+   "add organizations taking part (each brings its subtree)", aCampaignOrgsField, CO_ONFIELD, campaign_org},
   {"GET", "/api/v1/orgs/{code}/campaigns/{cid}", campaign_rollup, R_STAFF | R_ORG, 0,
    "a campaign rolled up for a subtree: organizations, members, activities, person-times", 0, 0, 0},
 };
