@@ -283,74 +283,7 @@ int life_rebuild(void) {
                         " FROM life_member_year", "") ? -1 : 0;
 }
 
-/* ---- body helpers ---------------------------------------------------------- */
-
-int life_body_keys(Req *r, json_t *pObj, const char *const *azKey) {
-  const char *zKey;
-  json_t *v;
-  json_object_foreach(pObj, zKey, v) {
-    int ok = 0;
-    for (int i = 0; azKey[i] && !ok; i++) ok = strcmp(azKey[i], zKey) == 0;
-    if (!ok) {
-      api_error(r, 400, "unknown_field", zKey, "未知字段 %.100s", zKey);
-      return -1;
-    }
-  }
-  return 0;
-}
-
-int life_body_str(Req *r, json_t *pObj, const Field *pF, char **pz) {
-  *pz = 0;
-  json_t *v = json_object_get(pObj, pF->zJson);
-  if (v && !json_is_null(v)) {
-    if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
-      api_error(r, 400, "invalid", pF->zJson, "%s：应为字符串", pF->zHeader);
-      return -1;
-    }
-    const char *zWhy;
-    if (field_check(pF, json_string_value(v), pz, &zWhy)) {
-      api_error(r, 400, "invalid", pF->zJson, "%s：%s", pF->zHeader, zWhy);
-      return -1;
-    }
-  }
-  if (!*pz && (pF->flags & F_REQUIRED)) {
-    api_error(r, 400, "required", pF->zJson, "缺少%s", pF->zHeader);
-    return -1;
-  }
-  return 0;
-}
-
-int life_body_id(Req *r, json_t *pObj, const char *zName, int bRequired, long long *pId) {
-  *pId = 0;
-  json_t *v = json_object_get(pObj, zName);
-  if (!v || json_is_null(v)) {
-    if (bRequired) {
-      api_error(r, 400, "required", zName, "缺少 %s", zName);
-      return -1;
-    }
-    return 0;
-  }
-  if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > (1LL << 53)) {
-    api_error(r, 400, "invalid", zName, "%s 应为正整数", zName);
-    return -1;
-  }
-  *pId = json_integer_value(v);
-  return 0;
-}
-
-int life_body_tenths(Req *r, json_t *pObj, const char *zName, double max, long long *p) {
-  *p = -1;
-  json_t *v = json_object_get(pObj, zName);
-  if (!v || json_is_null(v)) return 0;
-  double x = json_is_number(v) ? json_number_value(v) : -1;
-  long long t = (long long)(x * 10 + 0.5);
-  if (!json_is_number(v) || x < 0 || x > max || (x * 10 - (double)t) > 1e-6 || ((double)t - x * 10) > 1e-6) {
-    api_error(r, 400, "invalid", zName, "%s 应为 0 到 %g 之间、最多一位小数的数", zName, max);
-    return -1;
-  }
-  *p = t;
-  return 0;
-}
+/* ---- checks shared by the organizational-life routes ---------------------- */
 
 int life_check_member(Req *r, const char *zField, long long memberId, long long orgId, int bSubtree) {
   DbStmt *s = db_stmt("SELECT m.org_id, o.path, m.status FROM member m JOIN org o ON o.id=m.org_id WHERE m.id=?", "I",
@@ -414,25 +347,45 @@ int life_query_period(Req *r, char *zFrom, char *zTo) {
 
 /* ---- meetings ------------------------------------------------------------- */
 
+/* A meeting's body. Members named (host, recorder, attendees) and the
+ * group and campaign are references the dispatcher has checked against the
+ * user's subtree; that they belong to this branch (or this subtree, for a
+ * study group) is judged here. */
 enum { MT_KIND, MT_TITLE, MT_HELD, MT_START, MT_END, MT_PLACE, MT_MODE, MT_TOPICS, MT_MINUTES, MT_STATUS, MT_OPENS,
-       MT_CLOSES, MT_NFIELD };
-static const Field aMeetingField[MT_NFIELD] = {
-  [MT_KIND] = {"kind", "会议类型", FT_ENUM, F_REQUIRED, 0, life_azKind},
-  [MT_TITLE] = {"title", "会议名称", FT_TEXT, F_REQUIRED, 100, 0},
-  [MT_HELD] = {"held_on", "会议日期", FT_DATE, F_REQUIRED, 0, 0},
-  [MT_START] = {"start_time", "开始时间", FT_TEXT, 0, 5, 0},
-  [MT_END] = {"end_time", "结束时间", FT_TEXT, 0, 5, 0},
-  [MT_PLACE] = {"place", "地点", FT_TEXT, 0, 100, 0},
-  [MT_MODE] = {"mode", "方式", FT_ENUM, 0, 0, azMode},
-  [MT_TOPICS] = {"topics", "议题", FT_TEXT, 0, 2000, 0},
-  [MT_MINUTES] = {"minutes", "会议记录", FT_TEXT, 0, 20000, 0},
-  [MT_STATUS] = {"status", "状态", FT_ENUM, 0, 0, azStatus},
-  [MT_OPENS] = {"checkin_opens_at", "签到开始", FT_TEXT, 0, 40, 0},
-  [MT_CLOSES] = {"checkin_closes_at", "签到截止", FT_TEXT, 0, 40, 0},
+       MT_CLOSES, MT_GROUP, MT_CAMPAIGN, MT_HOST, MT_RECORDER, MT_ATT, MT_NFIELD };
+static int group_org_of(long long id, long long *pOrgId) {
+  *pOrgId = db_int(0, "SELECT org_id FROM party_group WHERE id=?", "I", id);
+  return *pOrgId ? 0 : -1;
+}
+enum { AT_MEMBER, AT_STATE, AT_REASON, AT_NFIELD };
+static const Field aAttField[AT_NFIELD] = {
+  [AT_MEMBER] = {"member_id", "党员", FT_ID, F_REQUIRED | F_MEMBERREF, 0, 0, 0, 0, 0, 0, 0},
+  [AT_STATE] = {"state", "出席情况", FT_ENUM, F_REQUIRED, 0, azState, 0, 0, 0, 0, 0},
+  [AT_REASON] = {"reason", "请假事由", FT_TEXT, 0, 200, 0, 0, 0, 0, 0, 0},
 };
-static const char *const azMeetingKey[] = {"kind", "title", "held_on", "start_time", "end_time", "place", "mode",
-                                           "topics", "minutes", "status", "checkin_opens_at", "checkin_closes_at",
-                                           "group_id", "campaign_id", "host_id", "recorder_id", "attendance", 0};
+static const Field aMeetingField[MT_NFIELD] = {
+  [MT_KIND] = {"kind", "会议类型", FT_ENUM, F_REQUIRED, 0, life_azKind, 0, 0, 0, 0, 0},
+  [MT_TITLE] = {"title", "会议名称", FT_TEXT, F_REQUIRED, 100, 0, 0, 0, 0, 0, 0},
+  [MT_HELD] = {"held_on", "会议日期", FT_DATE, F_REQUIRED, 0, 0, 0, 0, 0, 0, 0},
+  [MT_START] = {"start_time", "开始时间", FT_TIME, 0, 0, 0, 0, 0, 0, 0, 0},
+  [MT_END] = {"end_time", "结束时间", FT_TIME, 0, 0, 0, 0, 0, 0, 0, 0},
+  [MT_PLACE] = {"place", "地点", FT_TEXT, 0, 100, 0, 0, 0, 0, 0, 0},
+  [MT_MODE] = {"mode", "方式", FT_ENUM, 0, 0, azMode, 0, 0, 0, 0, 0},
+  [MT_TOPICS] = {"topics", "议题", FT_TEXT, 0, 2000, 0, 0, 0, 0, 0, 0},
+  [MT_MINUTES] = {"minutes", "会议记录", FT_TEXT, 0, 20000, 0, 0, 0, 0, 0, 0},
+  [MT_STATUS] = {"status", "状态", FT_ENUM, 0, 0, azStatus, 0, 0, 0, 0, 0},
+  [MT_OPENS] = {"checkin_opens_at", "签到开始", FT_STAMP, 0, 0, 0, 0, 0, 0, 0, 0},
+  [MT_CLOSES] = {"checkin_closes_at", "签到截止", FT_STAMP, 0, 0, 0, 0, 0, 0, 0, 0},
+  [MT_GROUP] = {"group_id", "党小组", FT_ID, F_OBJREF, 0, 0, 0, 0, 0, 0, group_org_of},
+  [MT_CAMPAIGN] = {"campaign_id", "所属活动", FT_ID, F_UPREF, 0, 0, 0, 0, 0, 0, training_campaign_org},
+  [MT_HOST] = {"host_id", "主持人", FT_ID, F_MEMBERREF, 0, 0, 0, 0, 0, 0, 0},
+  [MT_RECORDER] = {"recorder_id", "记录人", FT_ID, F_MEMBERREF, 0, 0, 0, 0, 0, 0, 0},
+  [MT_ATT] = {"attendance", "出席情况", FT_ROWS, 0, LIFE_MAX_ITEMS, 0, 0, 0, aAttField, AT_NFIELD, 0},
+};
+/* PUT /meetings/{id}/attendance */
+static const Field aAttBody[] = {
+  {"items", "出席情况", FT_ROWS, F_REQUIRED, LIFE_MAX_ITEMS, 0, 0, 0, aAttField, AT_NFIELD, 0},
+};
 
 int life_meeting_org(const char *zParam, long long *pOrgId) {
   *pOrgId = db_int(0, "SELECT org_id FROM meeting WHERE id=?", "I", atoll(zParam));
@@ -440,8 +393,6 @@ int life_meeting_org(const char *zParam, long long *pOrgId) {
 }
 
 int life_stamp_norm(const char *zIn, char z[21]) { return text_stamp_norm(zIn, z); }
-
-static int time_ok(const char *z) { return text_time_valid(z); }
 
 /* Expected attendees of a meeting, as SQL over ?1 = meeting id: the active
  * members of the branch, its committee or its group who had joined the Party
@@ -558,70 +509,41 @@ static json_t *meeting_json(long long id, int bFull) {
   return o;
 }
 
-/* One attendance item, checked. */
-typedef struct AttItem {
-  long long memberId;
-  char *zState, *zReason;
-} AttItem;
-
-static void att_free(AttItem *a, int n) {
-  for (int i = 0; i < n; i++) {
-    free(a[i].zState);
-    free(a[i].zReason);
-  }
-  free(a);
-}
-
-/* Parses and checks an attendance array for a meeting of kind zKind in orgId. */
-static int att_parse(Req *r, json_t *pArr, const char *zKind, long long orgId, AttItem **paItem, int *pn) {
-  static const char *const azKey[] = {"member_id", "state", "reason", 0};
-  static const Field fState = {"state", "出席情况", FT_ENUM, F_REQUIRED, 0, azState, 0, 0, 0, 0, 0};
-  static const Field fReason = {"reason", "请假事由", FT_TEXT, 0, 200, 0, 0, 0, 0, 0, 0};
-  *paItem = 0;
-  *pn = 0;
-  if (!json_is_array(pArr) || json_array_size(pArr) > LIFE_MAX_ITEMS) {
-    api_error(r, 400, "invalid", "attendance", "attendance 应为数组（最多 %d 项）", LIFE_MAX_ITEMS);
-    return -1;
-  }
-  int n = (int)json_array_size(pArr);
-  AttItem *a = xcalloc((size_t)n + 1, sizeof *a);
-  *paItem = a;
+/* Checks attendance rows (already clean values) for a meeting of kind zKind
+ * in orgId: each member once, of the branch (of the subtree, for a study
+ * group) and on the roster, a reason for leave. 0, or -1 answered. */
+static int att_check(Req *r, const RecRows *pRows, const char *zKind, long long orgId) {
   int bSub = strcmp(zKind, "study_group") == 0;
-  for (int i = 0; i < n; i++) {
-    json_t *it = json_array_get(pArr, (size_t)i);
-    if (!json_is_object(it)) {
-      api_error(r, 400, "invalid", "attendance", "attendance 的每一项应为对象");
-      return -1;
-    }
-    if (life_body_keys(r, it, azKey) || life_body_id(r, it, "member_id", 1, &a[i].memberId) ||
-        life_body_str(r, it, &fState, &a[i].zState) || life_body_str(r, it, &fReason, &a[i].zReason))
-      return -1;
-    *pn = i + 1;
-    if (life_check_member(r, "member_id", a[i].memberId, orgId, bSub)) return -1;
+  for (int i = 0; i < pRows->n; i++) {
+    const Rec *pA = &pRows->a[i];
+    long long memberId = rec_int(pA, AT_MEMBER, 0);
+    if (life_check_member(r, "member_id", memberId, orgId, bSub)) return -1;
     for (int j = 0; j < i; j++)
-      if (a[j].memberId == a[i].memberId) {
-        api_error(r, 400, "invalid", "member_id", "党员 %lld 在出席名单中重复", a[i].memberId);
+      if (rec_int(&pRows->a[j], AT_MEMBER, 0) == memberId) {
+        api_error(r, 400, "invalid", "member_id", "党员 %lld 在出席名单中重复", memberId);
         return -1;
       }
-    if (strcmp(a[i].zState, "leave") == 0 && !a[i].zReason) {
-      api_error(r, 400, "required", "reason", "党员 %lld 请假须填事由", a[i].memberId);
+    if (strcmp(pA->az[AT_STATE], "leave") == 0 && !pA->az[AT_REASON]) {
+      api_error(r, 400, "required", "reason", "党员 %lld 请假须填事由", memberId);
       return -1;
     }
   }
-  *pn = n;
   return 0;
 }
 
-/* Writes attendance items of a meeting inside the caller's transaction,
+/* Writes attendance rows of a meeting inside the caller's transaction,
  * keeping the member summaries in step. */
-static int att_write(long long meetingId, const char *zHeldOn, const char *zKind, const AttItem *a, int n) {
-  for (int i = 0; i < n; i++) {
-    char *zOld = db_text("SELECT state FROM attendance WHERE meeting_id=? AND member_id=?", "II", meetingId, a[i].memberId);
-    int rc = (zOld && life_member_delta(a[i].memberId, zHeldOn, zKind, zOld, -1)) ||
+static int att_write(long long meetingId, const char *zHeldOn, const char *zKind, const RecRows *pRows) {
+  for (int i = 0; i < pRows->n; i++) {
+    const Rec *pA = &pRows->a[i];
+    long long memberId = rec_int(pA, AT_MEMBER, 0);
+    const char *zState = pA->az[AT_STATE];
+    char *zOld = db_text("SELECT state FROM attendance WHERE meeting_id=? AND member_id=?", "II", meetingId, memberId);
+    int rc = (zOld && life_member_delta(memberId, zHeldOn, zKind, zOld, -1)) ||
              db_exec("INSERT INTO attendance(meeting_id, member_id, state, reason) VALUES(?,?,?,?)"
                      " ON CONFLICT(meeting_id, member_id) DO UPDATE SET state=excluded.state, reason=excluded.reason",
-                     "IItt", meetingId, a[i].memberId, a[i].zState, a[i].zReason) ||
-             life_member_delta(a[i].memberId, zHeldOn, zKind, a[i].zState, +1);
+                     "IItt", meetingId, memberId, zState, pA->az[AT_REASON]) ||
+             life_member_delta(memberId, zHeldOn, zKind, zState, +1);
     free(zOld);
     if (rc) return -1;
   }
@@ -652,134 +574,134 @@ static int att_all_delta(long long meetingId, const char *zHeldOn, const char *z
   return rc;
 }
 
-/* Checks and writes a meeting from the body: create (id 0) or change. */
-static void meeting_write(Req *r, long long id) {
-  json_t *pBody = r->pJson;
-  char *az[MT_NFIELD] = {0};
-  AttItem *aAtt = 0;
-  int nAtt = 0;
-  long long groupId = 0, campaignId = 0, hostId = 0, recorderId = 0, orgId = r->scope.id;
-  char zToday[11], zOpens[21] = "", zCloses[21] = "";
+/* What meeting_check found, for meeting_store: the meeting's kind and day
+ * (the stored ones where the body does not change them). */
+typedef struct MeetingIn {
+  long long id;                  /* 0 for a new meeting */
+  long long orgId;
+  char zKind[32];
+  char zHeld[11], zOldHeld[11];  /* its day after the change, and before it ("" when new) */
+} MeetingIn;
+
+/* Judges the body (r->rec, clean values) of a new meeting (id 0) or of a
+ * change against the branch, the calendar and the meeting's kind. 0, or -1
+ * answered. */
+static int meeting_check(Req *r, long long id, MeetingIn *p) {
+  char *const *az = r->rec.az;
+  char zToday[11];
   util_today(zToday);
-  json_t *pBefore = 0;
-  char zOldKind[32] = "", zOldHeld[11] = "";
+  memset(p, 0, sizeof *p);
+  p->id = id;
+  p->orgId = r->scope.id;
   if (id) {
     DbStmt *s = db_stmt("SELECT kind, held_on FROM meeting WHERE id=?", "I", id);
     if (s && db_step(s) == 1) {
-      snprintf(zOldKind, sizeof zOldKind, "%s", db_col_text(s, 0));
-      snprintf(zOldHeld, sizeof zOldHeld, "%s", db_col_text(s, 1));
+      snprintf(p->zKind, sizeof p->zKind, "%s", db_col_text(s, 0));
+      snprintf(p->zOldHeld, sizeof p->zOldHeld, "%s", db_col_text(s, 1));
       db_step(s);
     }
+    if (az[MT_KIND] && strcmp(az[MT_KIND], p->zKind)) {
+      api_error(r, 400, "invalid", "kind", "会议类型不能修改（可另建一次会议）");
+      return -1;
+    }
+  } else {
+    snprintf(p->zKind, sizeof p->zKind, "%s", az[MT_KIND]);
   }
-  if (life_body_keys(r, pBody, azMeetingKey)) goto done;
-  for (int i = 0; i < MT_NFIELD; i++) {
-    Field f = aMeetingField[i];
-    if (id) f.flags &= ~(unsigned)F_REQUIRED;
-    if (life_body_str(r, pBody, &f, &az[i])) goto done;
-  }
-  if (life_body_id(r, pBody, "group_id", 0, &groupId) || life_body_id(r, pBody, "campaign_id", 0, &campaignId) ||
-      life_body_id(r, pBody, "host_id", 0, &hostId) || life_body_id(r, pBody, "recorder_id", 0, &recorderId))
-    goto done;
-  if (id && az[MT_KIND] && strcmp(az[MT_KIND], zOldKind)) {
-    api_error(r, 400, "invalid", "kind", "会议类型不能修改（可另建一次会议）");
-    goto done;
-  }
-  const char *zKind = id ? zOldKind : az[MT_KIND];
-  const char *zHeld = az[MT_HELD] ? az[MT_HELD] : zOldHeld;
+  snprintf(p->zHeld, sizeof p->zHeld, "%s", az[MT_HELD] ? az[MT_HELD] : p->zOldHeld);
+  const char *zKind = p->zKind, *zHeld = p->zHeld;
   int bSub = strcmp(zKind, "study_group") == 0;
   if (!bSub && !org_is_branch(r->scope.zKind)) {
     api_error(r, 400, "invalid", "kind", "%s 是%s：%s只在党支部召开", r->scope.zCode, r->scope.zKind,
               life_azKindName[life_kind_index(zKind)]);
-    goto done;
+    return -1;
   }
   const char *zStatus = az[MT_STATUS];
   if (zStatus && strcmp(zStatus, "held") == 0 && strcmp(zHeld, zToday) > 0) {
     api_error(r, 400, "invalid", "held_on", "已召开的会议日期 %s 不能在今天（%s）之后", zHeld, zToday);
-    goto done;
+    return -1;
   }
   if (zStatus && strcmp(zStatus, "planned") == 0 && strcmp(zHeld, zToday) <= 0) {
     api_error(r, 400, "invalid", "held_on", "计划召开的会议日期 %s 应在今天之后", zHeld);
-    goto done;
+    return -1;
   }
   if (strcmp(zHeld, "1921-07-01") < 0) {
     api_error(r, 400, "invalid", "held_on", "会议日期 %s 不合理", zHeld);
-    goto done;
+    return -1;
   }
-  for (int i = MT_START; i <= MT_END; i++)
-    if (az[i] && !time_ok(az[i])) {
-      api_error(r, 400, "invalid", aMeetingField[i].zJson, "%s应为 HH:MM", aMeetingField[i].zHeader);
-      goto done;
-    }
   if (az[MT_START] && az[MT_END] && strcmp(az[MT_END], az[MT_START]) < 0) {
     api_error(r, 400, "invalid", "end_time", "结束时间早于开始时间");
-    goto done;
+    return -1;
   }
-  if ((az[MT_OPENS] && life_stamp_norm(az[MT_OPENS], zOpens)) || (az[MT_CLOSES] && life_stamp_norm(az[MT_CLOSES], zCloses))) {
-    api_error(r, 400, "invalid", az[MT_OPENS] && !zOpens[0] ? "checkin_opens_at" : "checkin_closes_at",
-              "签到时间应为 UTC 时间，如 2026-06-30T08:00:00Z");
-    goto done;
-  }
-  if ((zOpens[0] != 0) != (zCloses[0] != 0) || (zOpens[0] && strcmp(zCloses, zOpens) <= 0) ||
-      (zOpens[0] && text_date_days(zCloses) - text_date_days(zOpens) > 7)) {
+  const char *zOpens = az[MT_OPENS], *zCloses = az[MT_CLOSES];
+  if (!zOpens != !zCloses || (zOpens && strcmp(zCloses, zOpens) <= 0) ||
+      (zOpens && text_date_days(zCloses) - text_date_days(zOpens) > 7)) {
     api_error(r, 400, "invalid", "checkin_closes_at", "签到须同时给出开始与截止时间，截止晚于开始，且不超过 7 天");
-    goto done;
+    return -1;
   }
+  long long groupId = rec_int(&r->rec, MT_GROUP, 0);
   if (strcmp(zKind, "group") == 0 && !id && !groupId) {
     api_error(r, 400, "required", "group_id", "党小组会须指明党小组 group_id");
-    goto done;
+    return -1;
   }
   if (groupId && strcmp(zKind, "group")) {
     api_error(r, 400, "invalid", "group_id", "只有党小组会属于党小组");
-    goto done;
+    return -1;
   }
-  if (groupId && db_exists("SELECT 1 FROM party_group WHERE id=? AND org_id=?", "II", groupId, orgId) != 1) {
+  if (groupId && db_exists("SELECT 1 FROM party_group WHERE id=? AND org_id=?", "II", groupId, p->orgId) != 1) {
     api_error(r, 404, "not_found", "group_id", "本支部没有这个党小组：%lld", groupId);
-    goto done;
+    return -1;
   }
-  if (campaignId && db_exists("SELECT 1 FROM campaign WHERE id=?", "I", campaignId) != 1) {
-    api_error(r, 404, "not_found", "campaign_id", "没有这个活动：%lld", campaignId);
-    goto done;
+  static const int aiWho[] = {MT_HOST, MT_RECORDER};
+  for (int i = 0; i < 2; i++) {
+    long long who = rec_int(&r->rec, aiWho[i], 0);
+    if (who && life_check_member(r, aMeetingField[aiWho[i]].zJson, who, p->orgId, bSub)) return -1;
   }
-  if ((hostId && life_check_member(r, "host_id", hostId, orgId, bSub)) ||
-      (recorderId && life_check_member(r, "recorder_id", recorderId, orgId, bSub)))
-    goto done;
-  json_t *pAtt = json_object_get(pBody, "attendance");
-  if (pAtt) {
+  if (r->rec.aSet[MT_ATT]) {
     if (strcmp(zHeld, zToday) > 0) {
       api_error(r, 400, "invalid", "attendance", "会议尚未召开（%s），不能登记出席", zHeld);
-      goto done;
+      return -1;
     }
-    if (att_parse(r, pAtt, zKind, orgId, &aAtt, &nAtt)) goto done;
+    if (att_check(r, rec_rows(&r->rec, MT_ATT), zKind, p->orgId)) return -1;
   }
+  return 0;
+}
+
+/* Stores a meeting meeting_check has judged, its attendance and the
+ * summaries, and the audit entry, in one transaction; answers. */
+static void meeting_store(Req *r, const MeetingIn *p) {
+  const Rec *pR = &r->rec;
+  char *const *az = pR->az;
+  long long id = p->id, orgId = p->orgId;
+  const char *zKind = p->zKind, *zHeld = p->zHeld, *zOldHeld = p->zOldHeld;
   char zAt[32];
   util_timestamp(zAt);
   if (db_begin()) {
     api_internal(r);
-    goto done;
+    return;
   }
+  json_t *pBefore = 0;
   int rc = 0;
+  static const int aiRef[] = {MT_GROUP, MT_CAMPAIGN, MT_HOST, MT_RECORDER};
   if (id) {
     pBefore = meeting_json(id, 0);
     if (strcmp(zHeld, zOldHeld)) rc = att_all_delta(id, zOldHeld, zKind, -1);
-    static const char *const azCol[MT_NFIELD] = {0, "title", "held_on", "start_time", "end_time", "place", "mode",
-                                                 "topics", "minutes", 0, 0, 0};
-    /* Column by column, each with bound values. */
-    for (int i = 1; !rc && i < MT_NFIELD; i++) {
-      if (!azCol[i] || !json_object_get(pBody, aMeetingField[i].zJson)) continue;
-      if ((i == MT_TITLE || i == MT_HELD || i == MT_MODE) && !az[i]) continue;
-      char *zSql = xprintf("UPDATE meeting SET %s=? WHERE id=?", azCol[i]);
+    /* Column by column, each with bound values: what the body names. */
+    static const int aiCol[] = {MT_TITLE, MT_HELD, MT_START, MT_END, MT_PLACE, MT_MODE, MT_TOPICS, MT_MINUTES};
+    for (int k = 0; !rc && k < (int)ARRAY_LEN(aiCol); k++) {
+      int i = aiCol[k];
+      if (!pR->aSet[i] || ((i == MT_TITLE || i == MT_HELD || i == MT_MODE) && !az[i])) continue;
+      char *zSql = xprintf("UPDATE meeting SET %s=? WHERE id=?", aMeetingField[i].zJson);
       rc = db_exec(zSql, "tI", az[i], id);
       free(zSql);
     }
-    if (!rc && json_object_get(pBody, "checkin_opens_at"))
-      rc = db_exec("UPDATE meeting SET checkin_opens_at=nullif(?,''), checkin_closes_at=nullif(?,'') WHERE id=?", "ttI",
-                   zOpens, zCloses, id);
-    static const char *const azIdCol[] = {"group_id", "campaign_id", "host_id", "recorder_id"};
-    long long aIdV[] = {groupId, campaignId, hostId, recorderId};
-    for (int i = 0; !rc && i < 4; i++) {
-      if (!json_object_get(pBody, azIdCol[i])) continue;
-      char *zSql = xprintf("UPDATE meeting SET %s=nullif(?,0) WHERE id=?", azIdCol[i]);
-      rc = db_exec(zSql, "II", aIdV[i], id);
+    if (!rc && pR->aSet[MT_OPENS])
+      rc = db_exec("UPDATE meeting SET checkin_opens_at=?, checkin_closes_at=? WHERE id=?", "ttI", az[MT_OPENS],
+                   az[MT_CLOSES], id);
+    for (int k = 0; !rc && k < (int)ARRAY_LEN(aiRef); k++) {
+      int i = aiRef[k];
+      if (!pR->aSet[i]) continue;
+      char *zSql = xprintf("UPDATE meeting SET %s=nullif(?,0) WHERE id=?", aMeetingField[i].zJson);
+      rc = db_exec(zSql, "II", rec_int(pR, i, 0), id);
       free(zSql);
     }
     if (!rc) rc = db_exec("UPDATE meeting SET updated_at=? WHERE id=?", "tI", zAt, id);
@@ -787,13 +709,13 @@ static void meeting_write(Req *r, long long id) {
   } else {
     rc = db_exec("INSERT INTO meeting(org_id, kind, group_id, campaign_id, title, held_on, start_time, end_time, place,"
                  " mode, host_id, recorder_id, topics, minutes, checkin_opens_at, checkin_closes_at, created_at, updated_at)"
-                 " VALUES(?,?,nullif(?,0),nullif(?,0),?,?,?,?,?,coalesce(?,'onsite'),nullif(?,0),nullif(?,0),?,?,"
-                 " nullif(?,''),nullif(?,''),?,?)",
-                 "ItIIttttttIItttttt", orgId, zKind, groupId, campaignId, az[MT_TITLE], zHeld, az[MT_START], az[MT_END],
-                 az[MT_PLACE], az[MT_MODE], hostId, recorderId, az[MT_TOPICS], az[MT_MINUTES], zOpens, zCloses, zAt, zAt);
+                 " VALUES(?,?,nullif(?,0),nullif(?,0),?,?,?,?,?,coalesce(?,'onsite'),nullif(?,0),nullif(?,0),?,?,?,?,?,?)",
+                 "ItIIttttttIItttttt", orgId, zKind, rec_int(pR, MT_GROUP, 0), rec_int(pR, MT_CAMPAIGN, 0),
+                 az[MT_TITLE], zHeld, az[MT_START], az[MT_END], az[MT_PLACE], az[MT_MODE], rec_int(pR, MT_HOST, 0),
+                 rec_int(pR, MT_RECORDER, 0), az[MT_TOPICS], az[MT_MINUTES], az[MT_OPENS], az[MT_CLOSES], zAt, zAt);
     id = db_last_rowid();
   }
-  if (!rc && nAtt) rc = att_write(id, zHeld, zKind, aAtt, nAtt);
+  if (!rc) rc = att_write(id, zHeld, zKind, rec_rows(pR, MT_ATT));
   if (!rc) rc = meeting_refresh(id);
   if (!rc) rc = life_org_refresh(orgId, life_year_of(zHeld));
   if (!rc && zOldHeld[0] && life_year_of(zOldHeld) != life_year_of(zHeld))
@@ -802,16 +724,19 @@ static void meeting_write(Req *r, long long id) {
   char zKey[32];
   snprintf(zKey, sizeof zKey, "%lld", id);
   if (!rc) rc = audit_append(api_actor(r), pBefore ? "update" : "create", "meeting", zKey, orgId, pBefore, pAfter);
+  int bNew = !pBefore;
+  json_decref(pBefore);
   if (rc || db_commit()) {
     json_decref(pAfter);
     api_internal(r);
-    goto done;
+    return;
   }
-  api_json(r, pBefore ? 200 : 201, pAfter);
-done:
-  json_decref(pBefore);
-  for (int i = 0; i < MT_NFIELD; i++) free(az[i]);
-  att_free(aAtt, nAtt);
+  api_json(r, bNew ? 201 : 200, pAfter);
+}
+
+static void meeting_write(Req *r, long long id) {
+  MeetingIn in;
+  if (meeting_check(r, id, &in) == 0) meeting_store(r, &in);
 }
 
 static void meeting_create(Req *r) { meeting_write(r, 0); }
@@ -844,8 +769,6 @@ static void meeting_list(Req *r) {
 
 /* PUT /api/v1/meetings/{id}/attendance {"items":[{member_id,state,reason}]} */
 static void meeting_attendance(Req *r) {
-  static const char *const azKey[] = {"items", 0};
-  if (life_body_keys(r, r->pJson, azKey)) return;
   char zKind[32] = "", zHeld[11] = "", zToday[11];
   util_today(zToday);
   DbStmt *s = db_stmt("SELECT kind, held_on FROM meeting WHERE id=?", "I", r->objectId);
@@ -858,19 +781,10 @@ static void meeting_attendance(Req *r) {
     api_error(r, 400, "invalid", "items", "会议尚未召开（%s），不能登记出席", zHeld);
     return;
   }
-  json_t *pItems = json_object_get(r->pJson, "items");
-  if (!pItems) {
-    api_error(r, 400, "required", "items", "缺少 items");
-    return;
-  }
-  AttItem *a;
-  int n;
-  if (att_parse(r, pItems, zKind, r->scope.id, &a, &n)) {
-    att_free(a, n);
-    return;
-  }
+  const RecRows *pRows = rec_rows(&r->rec, 0);
+  if (att_check(r, pRows, zKind, r->scope.id)) return;
   json_t *pBefore = meeting_json(r->objectId, 1);
-  int rc = db_begin() || att_write(r->objectId, zHeld, zKind, a, n) || meeting_refresh(r->objectId) ||
+  int rc = db_begin() || att_write(r->objectId, zHeld, zKind, pRows) || meeting_refresh(r->objectId) ||
            life_org_refresh(r->scope.id, life_year_of(zHeld));
   json_t *pAfter = rc ? 0 : meeting_json(r->objectId, 1);
   char zKey[32];
@@ -879,7 +793,6 @@ static void meeting_attendance(Req *r) {
     rc = audit_append(api_actor(r), "attendance", "meeting", zKey, r->scope.id, json_object_get(pBefore, "attendance"),
                       json_object_get(pAfter, "attendance"));
   json_decref(pBefore);
-  att_free(a, n);
   if (rc || db_commit()) {
     json_decref(pAfter);
     api_internal(r);
@@ -1033,13 +946,13 @@ static const Route aRouteTable[] = {
   {"GET", "/api/v1/orgs/{code}/meetings", meeting_list, R_STAFF | R_ORG, aListQ,
    "meetings of a subtree in a period, newest first", 0, 0, 0},
   {"POST", "/api/v1/orgs/{code}/meetings", meeting_create, R_WRITE | R_ORG | R_JSONBODY, 0,
-   "record a meeting (with attendance) or plan one", 0, 0, 0},
+   "record a meeting (with attendance) or plan one", MODULE_ARRAY(aMeetingField), 0},
   {"GET", "/api/v1/meetings/{id}", meeting_get, R_STAFF | R_OBJECT, 0,
    "a meeting with expected and actual attendance, quorum and attachments", 0, 0, life_meeting_org},
-  {"PATCH", "/api/v1/meetings/{id}", meeting_patch, R_WRITE | R_OBJECT | R_JSONBODY, 0, "change a meeting", 0, 0,
-   life_meeting_org},
+  {"PATCH", "/api/v1/meetings/{id}", meeting_patch, R_WRITE | R_OBJECT | R_JSONBODY, 0, "change a meeting",
+   MODULE_ARRAY(aMeetingField), life_meeting_org},
   {"PUT", "/api/v1/meetings/{id}/attendance", meeting_attendance, R_WRITE | R_OBJECT | R_JSONBODY, 0,
-   "record attendance states of members", 0, 0, life_meeting_org},
+   "record attendance states of members", MODULE_ARRAY(aAttBody), life_meeting_org},
   {"GET", "/api/v1/members/{id}/meetings", member_checkin_list, R_SELF | R_MEMBER, 0,
    "meetings of the member's branch open (or about to open) for remote check-in, with the member's state", 0, 0, 0},
   {"POST", "/api/v1/meetings/{id}/checkin", meeting_checkin, R_SELF | R_OBJECT, 0,

@@ -65,22 +65,15 @@ int life_org_refresh(long long orgId, int year);
 /* Recomputes every summary from the records (`qiangji life rebuild`). 0 or -1. */
 int life_rebuild(void);
 
-/* ---- request-body helpers shared by the organizational-life modules ------
- * Each answers the request itself on a bad value and returns -1. */
-/* Refuses any key of the body object not in azKey (NULL-terminated). */
-int life_body_keys(Req *r, json_t *pObj, const char *const *azKey);
-/* A text value checked with pF (field_check); *pz new string or NULL when absent or null. */
-int life_body_str(Req *r, json_t *pObj, const Field *pF, char **pz);
-/* A positive integer id; *pId 0 when absent or null (bRequired: 400 required). */
-int life_body_id(Req *r, json_t *pObj, const char *zName, int bRequired, long long *pId);
-/* A number 0..max with at most one decimal, returned in tenths; *p -1 when absent. */
-int life_body_tenths(Req *r, json_t *pObj, const char *zName, double max, long long *p);
+/* ---- checks shared by the organizational-life routes ---------------------- */
 /* Checks member id is an active member of branch orgId (bSubtree: of the
  * subtree at orgId). Unknown or outside the user's subtree: 404 not_found;
  * elsewhere: 400 invalid. Field zField names it in the error. 0 or -1. */
 int life_check_member(Req *r, const char *zField, long long memberId, long long orgId, int bSubtree);
-/* Today (util_today) and the year of a date. */
+/* The year of a date. */
 int life_year_of(const char *zDate);
+/* The organization that launched campaign id (a Field's xOrgOf, training.c). */
+int training_campaign_org(long long id, long long *pOrgId);
 /* Attendance items or group members in one request body, at most. */
 #define LIFE_MAX_ITEMS 2000
 

@@ -22,7 +22,7 @@ typedef enum FieldType {
   FT_YEAR,    /* a year, iMin..iMax (0, 0: 1921..2100) */
   FT_ID,      /* an object's id: a positive whole number below 2^53 (JSON number or digits) */
   FT_TIME,    /* a time of day, HH:MM */
-  FT_STAMP,   /* a moment: an ISO 8601 time with Z or an offset; stored as UTC YYYY-MM-DDTHH:MM:SSZ */
+  FT_STAMP,   /* a UTC moment YYYY-MM-DDTHH:MM[:SS[.fff]]Z; stored as YYYY-MM-DDTHH:MM:SSZ */
   FT_SECRET,  /* text taken exactly as sent (a password): UTF-8, 1..nMax bytes, never folded or trimmed */
   FT_LIST,    /* JSON only: an array of at most nMax values, each checked as aSub[0] */
   FT_ROWS,    /* JSON only: an array of at most nMax objects, each checked against aSub[0..nSub) */

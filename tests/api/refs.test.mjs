@@ -62,3 +62,48 @@ test('the admin at the root reaches both districts: the outside member of east i
   const res = await admin.post(`/api/v1/applicants/${p.id}/steps`, { kind: 'vote', on: '2025-05-10', introducer1: OUTSIDE, introducer2: LI });
   assertStatus(res, 201);
 });
+
+test('meetings: host, recorder and attendees (on create and in PUT attendance) answer alike from outside', async () => {
+  const before = (await admin.audit()).total;
+  const base = { kind: 'lecture', title: '专题党课', held_on: '2026-06-01' };
+  const post = (extra) => east.post('/api/v1/orgs/QJ0101/meetings', { ...base, ...extra });
+  await refused((id) => post({ host_id: id }), 'host_id');
+  await refused((id) => post({ recorder_id: String(id) }), 'recorder_id');
+  await refused((id) => post({ attendance: [{ member_id: ZHANG, state: 'present' }, { member_id: id, state: 'absent' }] }), 'member_id');
+  assert.equal((await admin.audit()).total, before, 'nothing written');
+  const m = assertStatus(await post({ host_id: ZHANG, recorder_id: LI }), 201);
+  assert.equal(m.host_id, ZHANG);
+  await refused((id) => east.req('PUT', `/api/v1/meetings/${m.id}/attendance`, { json: { items: [{ member_id: id, state: 'present' }] } }), 'member_id');
+  assertStatus(await east.req('PUT', `/api/v1/meetings/${m.id}/attendance`, { json: { items: [{ member_id: WANG, state: 'present' }] } }), 200);
+  await refused((id) => east.patch(`/api/v1/meetings/${m.id}`, { host_id: id }), 'host_id');
+});
+
+test('meetings: a party group and a campaign of another district are not found; a campaign launched above reaches down', async () => {
+  const westGroup = assertStatus(await admin.post('/api/v1/orgs/QJ0201/groups', { name: '西山第一党小组' }), 201);
+  const eastGroup = assertStatus(await east.post('/api/v1/orgs/QJ0101/groups', { name: '东湖第一党小组' }), 201);
+  const group = (gid) => east.post('/api/v1/orgs/QJ0101/meetings', { kind: 'group', title: '党小组会', held_on: '2026-06-02', group_id: gid });
+  const a = await group(westGroup.id), b = await group(987654321);
+  assertError(a, 404, 'not_found', 'group_id');
+  assertError(b, 404, 'not_found', 'group_id');
+  assert.ok(!a.text.includes('西山'), a.text);
+  assertStatus(await group(eastGroup.id), 201);
+  const westCamp = assertStatus(await admin.post('/api/v1/campaigns', { code: 'XS2026', name: '西山镇专项', org_code: 'QJ02', started_on: '2026-04-01' }), 201);
+  const rootCamp = assertStatus(await admin.post('/api/v1/campaigns', { code: 'QX2026', name: '全县专项', org_code: 'QJ', started_on: '2026-04-01' }), 201);
+  const lecture = (cid) => east.post('/api/v1/orgs/QJ0101/meetings', { kind: 'lecture', title: '专项党课', held_on: '2026-06-03', campaign_id: cid });
+  const c = await lecture(westCamp.id), d = await lecture(987654321);
+  assertError(c, 404, 'not_found', 'campaign_id');
+  assertError(d, 404, 'not_found', 'campaign_id');
+  assert.ok(!c.text.includes('西山'), c.text);
+  assert.equal(assertStatus(await lecture(rootCamp.id), 201).campaign_id, rootCamp.id);
+});
+
+test('party groups, committees and courses: every member field answers alike from outside', async () => {
+  const before = (await admin.audit()).total;
+  await refused((id) => east.post('/api/v1/orgs/QJ0101/groups', { name: '第三党小组', leader_id: id }), 'leader_id');
+  await refused((id) => east.post('/api/v1/orgs/QJ0101/groups', { name: '第三党小组', member_ids: [ZHANG, id] }), 'member_ids');
+  await refused((id) => east.req('PUT', '/api/v1/orgs/QJ0101/committee', { json: { members: [
+    { member_id: ZHANG, post: '书记' }, { member_id: id, post: '委员' }] } }), 'member_id');
+  await refused((id) => east.post('/api/v1/orgs/QJ01/courses', { title: '培训班', category: '专题培训', started_on: '2026-06-02',
+    hours: 2, attendees: [{ member_id: id }] }), 'member_id');
+  assert.equal((await admin.audit()).total, before, 'nothing written');
+});
