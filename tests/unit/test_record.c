@@ -4,6 +4,8 @@
 #include "member.h"
 #include "org.h"
 #include "record.h"
+#include "module.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -233,6 +235,40 @@ static void test_module_types(void **state) {
   rec_free(&r);
 }
 
+/* Every route that takes a JSON body declares its fields (the dispatcher
+ * checks them, the handler sees only clean values), and every reference
+ * field can be checked: members and organizations by the dispatcher,
+ * objects by the xOrgOf its field names. */
+static void fields_refs_ok(const char *zRoute, const Field *aF, int n) {
+  for (int i = 0; i < n; i++) {
+    const Field *pF = &aF[i];
+    if (pF->flags & (F_OBJREF | F_UPREF)) {
+      if (!pF->xOrgOf) fail_msg("%s: %s is an object reference without xOrgOf", zRoute, pF->zJson);
+    }
+    if ((pF->flags & (F_MEMBERREF | F_OBJREF | F_UPREF)) && pF->type != FT_ID)
+      fail_msg("%s: %s is a reference but not FT_ID", zRoute, pF->zJson);
+    if ((pF->type == FT_LIST || pF->type == FT_ROWS) && (!pF->aSub || pF->nSub < 1 || pF->nMax < 1))
+      fail_msg("%s: %s has no element fields or no limit", zRoute, pF->zJson);
+    if (pF->type == FT_LIST || pF->type == FT_ROWS) fields_refs_ok(zRoute, pF->aSub, pF->nSub);
+  }
+}
+
+static void test_routes_declare_bodies(void **state) {
+  (void)state;
+  int nBody = 0;
+  for (int m = 0; m < module_n; m++)
+    for (int i = 0; i < module_ap[m]->nRoute; i++) {
+      const Route *pR = &module_ap[m]->aRoute[i];
+      char zRoute[200];
+      snprintf(zRoute, sizeof zRoute, "%s %s", pR->zMethod, pR->zPattern);
+      if (!(pR->flags & R_JSONBODY)) continue;
+      if (!pR->aBody || pR->nBody < 1) fail_msg("%s takes a JSON body but declares no fields", zRoute);
+      fields_refs_ok(zRoute, pR->aBody, pR->nBody);
+      nBody++;
+    }
+  assert_true(nBody >= 30);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_types),
@@ -240,6 +276,7 @@ int main(void) {
     cmocka_unit_test(test_json),
     cmocka_unit_test(test_mask),
     cmocka_unit_test(test_module_types),
+    cmocka_unit_test(test_routes_declare_bodies),
   };
   return cmocka_run_group_tests_name("record", tests, NULL, NULL);
 }
