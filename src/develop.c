@@ -22,6 +22,7 @@
 static const char *cn(DbStmt *s, int i) { return db_col_isnull(s, i) ? 0 : db_col_text(s, i); }
 
 static const char *const azStage[] = {"applicant", "activist", "candidate", "probationary", "full", 0};
+static const char *const azStageName[] = {"入党申请人", "入党积极分子", "发展对象", "预备党员", "正式党员", 0};
 
 /* ---- applicants ---------------------------------------------------------------- */
 
@@ -184,8 +185,8 @@ static const Field aStepField[ST_NFIELD] = {
   [ST_KIND] = {"kind", "环节", FT_ENUM, F_REQUIRED, 0, azStepKind},
   [ST_ON] = {"on", "日期", FT_DATE, F_REQUIRED, 0, 0},
   [ST_BY] = {"by", "经办人或机构", FT_TEXT, 0, 50, 0},
-  [ST_HOURS] = {"hours", "学时", FT_MONEY, 0, 0, 0},
-  [ST_DAYS] = {"days", "天数", FT_MONEY, 0, 0, 0},
+  [ST_HOURS] = {"hours", "学时", FT_TENTHS, 0, 0, 0, 0, 10000, 0, 0, 0},
+  [ST_DAYS] = {"days", "天数", FT_TENTHS, 0, 0, 0, 0, 3650, 0, 0, 0},
   [ST_MONTHS] = {"months", "延长月数", FT_INT, 0, 0, 0, 0, 120, 0, 0, 0},
   [ST_CONTACTS] = {"contacts", "培养联系人", FT_TEXT, 0, 100, 0},
   /* Member references: one outside the user's subtree, or none, is a 404 of
@@ -288,33 +289,49 @@ static int person_load(long long id, Person *p) {
 }
 
 static const char *stage_cn(const char *z) {
-  if (strcmp(z, "applicant") == 0) return "入党申请人";
-  if (strcmp(z, "activist") == 0) return "入党积极分子";
-  if (strcmp(z, "candidate") == 0) return "发展对象";
-  if (strcmp(z, "probationary") == 0) return "预备党员";
-  return "正式党员";
+  for (int i = 0; azStage[i]; i++)
+    if (strcmp(azStage[i], z) == 0) return azStageName[i];
+  return z;
 }
 
-/* Requires the person to be at stage zWant (rule dev.order). 0 or -1 (answered). */
-static int at_stage(Req *r, const Person *p, const char *zWant, const char *zKind) {
-  if (strcmp(p->zStage, zWant) == 0) return 0;
-  lc_rule_error(r, "dev.order", "kind", "“%s”须在%s阶段进行，此人现为%s", zKind, stage_cn(zWant), stage_cn(p->zStage));
-  return -1;
-}
-/* Requires an earlier step (rule dev.order); fills zDate. 0 or -1 (answered). */
-static int after_step(Req *r, const Person *p, const char *zKind, const char *zOn, const char *zPrev,
-                      const char *zPrevCn, char zDate[11]) {
-  step_date(p->id, zPrev, zDate);
-  if (!zDate[0]) {
-    lc_rule_error(r, "dev.order", "kind", "“%s”之前须先完成“%s”", zKind, zPrevCn);
-    return -1;
-  }
-  if (strcmp(zOn, zDate) < 0) {
-    lc_rule_error(r, "dev.order", "on", "“%s”的日期 %s 早于“%s”（%s）", zKind, zOn, zPrevCn, zDate);
-    return -1;
-  }
-  return 0;
-}
+/* ---- the steps, as a table ----------------------------------------------------
+ * Each step of the pipeline is one row: its kind and names, the stage it
+ * belongs to and the stages it may be taken at, the steps it follows (rule
+ * dev.order), the stage it leads to, the fields it takes beyond kind, on,
+ * by, documents and note, whether it may be recorded again, and its own
+ * checks. step_record walks the row; GET /api/v1/meta serves the table as
+ * "dev_steps" so the browser builds its step form from it. */
+
+#define STAGE_BIT(i) (1u << (i))
+enum { SG_APPLICANT, SG_ACTIVIST, SG_CANDIDATE, SG_PROBATIONARY, SG_FULL };
+
+/* What a step's check sees and leaves for the write. */
+typedef struct StepCtx {
+  Req *r;
+  const Person *p;
+  const char *zKind, *zOn;
+  const char *const *a;     /* the body's clean values, by ST_* */
+  char zAfter[11];          /* the day of the (last) step it follows */
+  json_t *aWarn;            /* customary rules broken: warnings */
+  long long intro1, intro2, months;
+  Rec m, old;               /* the member record the step creates or changes */
+  long long memberOrg;
+} StepCtx;
+
+typedef struct StepKind {
+  const char *zKind;        /* "designation" */
+  const char *zName;        /* in messages: "确定为入党积极分子" */
+  const char *zLabel;       /* on screens (NULL: zName) */
+  int iStage;               /* the stage it belongs to (SG_*) */
+  unsigned stages;          /* the stages it may be taken at (STAGE_BIT), 0: any before full */
+  const char *zStageWhy;    /* the message when taken at another stage, or NULL for the usual one */
+  const char *azAfter[2];   /* the steps it follows, NULL-padded */
+  const char *zNext;        /* the stage it leads to, or NULL */
+  int aiField[2];           /* ST_* fields it takes (0: none; ST_KIND is 0 and never extra) */
+  int bRepeat;              /* may be recorded more than once */
+  int bPath;                /* on the usual path through its stage (the UI's "next step") */
+  int (*xCheck)(StepCtx *); /* its own rules: 0, or -1 answered */
+} StepKind;
 
 /* The end of probation for a person voted in on zVote: vote + probation
  * months + any extension. */
@@ -325,6 +342,312 @@ static void probation_end(long long personId, const char *zVote, char zEnd[11]) 
   text_date_add_months(zVote, n, zEnd);
 }
 
+/* dev.talk_1m: a talk within a month of the application (warns). */
+static int check_talk(StepCtx *c) {
+  char zD[11], zDue[11];
+  step_date(c->p->id, "talk", zD);
+  int nM = (int)lc_rule("dev.talk_months", c->p->zApplied, 1, 0);
+  text_date_add_months(c->p->zApplied, nM, zDue);
+  if (!zD[0] && strcmp(c->zOn, zDue) > 0)
+    json_array_append_new(c->aWarn, lc_warning("dev.talk_1m", "谈话应在收到入党申请书后%d个月内（%s 前）进行，实际为 %s",
+                                               nM, zDue, c->zOn));
+  return 0;
+}
+
+/* dev.contacts: one or two contacts. */
+static int check_contacts(StepCtx *c) {
+  int n = c->a[ST_CONTACTS] ? count_names(c->a[ST_CONTACTS]) : 0;
+  int nMin = (int)lc_rule("dev.contacts_min", c->zOn, 1, 0), nMax = (int)lc_rule("dev.contacts_max", c->zOn, 2, 0);
+  if (n < nMin || n > nMax) {
+    lc_rule_error(c->r, "dev.contacts", "contacts", "培养联系人应为%d至%d名正式党员，填写了%d名", nMin, nMax, n);
+    return -1;
+  }
+  return 0;
+}
+
+static int check_training(StepCtx *c) {
+  if (rec_int(&c->r->rec, ST_HOURS, 0) <= 0) {
+    api_error(c->r, 400, "required", "hours", "培养教育须填写学时");
+    return -1;
+  }
+  return 0;
+}
+
+/* dev.activist_1y: a year as an activist; dev.contacts: contacts named. */
+static int check_candidate(StepCtx *c) {
+  char zDue[11], zD[11];
+  int nM = (int)lc_rule("dev.activist_months", c->zAfter, 12, 0);
+  text_date_add_months(c->zAfter, nM, zDue);
+  if (strcmp(c->zOn, zDue) < 0) {
+    lc_rule_error(c->r, "dev.activist_1y", "on",
+                  "入党积极分子须经%d个月以上培养教育方可列为发展对象：%s 确定为积极分子，%s 起方可确定（填写 %s）", nM,
+                  c->zAfter, zDue, c->zOn);
+    return -1;
+  }
+  step_date(c->p->id, "contacts", zD);
+  if (!zD[0]) {
+    lc_rule_error(c->r, "dev.contacts", "kind", "确定为发展对象前须有一至两名培养联系人");
+    return -1;
+  }
+  return 0;
+}
+
+/* dev.short_training: so many days or so many hours (both kept in tenths). */
+static int check_short(StepCtx *c) {
+  long long days = rec_int(&c->r->rec, ST_DAYS, 0), hours = rec_int(&c->r->rec, ST_HOURS, 0);
+  long long nDays = lc_rule("dev.short_days", c->zOn, 3, 0), nHours = lc_rule("dev.short_hours", c->zOn, 24, 0);
+  if (days < nDays * 10 && hours < nHours * 10) {
+    lc_rule_error(c->r, "dev.short_training", "days", "短期集中培训须不少于%lld天或%lld学时", nDays, nHours);
+    return -1;
+  }
+  return 0;
+}
+
+/* dev.introducers, dev.min_age; the probationary member's record. */
+static int check_vote(StepCtx *c) {
+  const Person *p = c->p;
+  char zBad[256] = "", zDue[11];
+  int bBad = introducer_bad(c->a[ST_INTRO1], c->zOn, &c->intro1, zBad, sizeof zBad);
+  if (!bBad) bBad = introducer_bad(c->a[ST_INTRO2], c->zOn, &c->intro2, zBad, sizeof zBad);
+  if (!bBad && c->intro1 == c->intro2) bBad = snprintf(zBad, sizeof zBad, "两名入党介绍人不能是同一人") > 0;
+  if (bBad) {
+    lc_rule_error(c->r, "dev.introducers", !c->intro1 ? "introducer1" : "introducer2", "%s", zBad);
+    return -1;
+  }
+  int nAge = (int)lc_rule("dev.min_age_months", c->zOn, 216, 0);
+  text_date_add_months(p->zBirth, nAge, zDue);
+  if (strcmp(c->zOn, zDue) < 0) {
+    lc_rule_error(c->r, "dev.min_age", "on", "接收为预备党员须年满%d岁（%s 满）", nAge / 12, zDue);
+    return -1;
+  }
+  if (member_find(p->zIdNum)) {
+    api_error(c->r, 409, "conflict", "kind", "此人已是党员");
+    return -1;
+  }
+  Rec *m = &c->m;
+  rec_set(m, M_NAME, xstrdup(p->zName));
+  rec_set(m, M_IDNUM, xstrdup(p->zIdNum));
+  rec_set(m, M_GENDER, xstrdup(p->zGender));
+  rec_set(m, M_BIRTH, xstrdup(p->zBirth));
+  rec_set(m, M_CATEGORY, xstrdup("预备党员"));
+  rec_set(m, M_JOINED, xstrdup(c->zOn));
+  rec_set(m, M_ORG, xstrdup(p->zOrgCode));
+  if (p->zOcc) rec_set(m, M_OCC, xstrdup(p->zOcc));
+  if (p->zPhone) rec_set(m, M_PHONE, xstrdup(p->zPhone));
+  FieldErr fe;
+  if (member_validate(m, &fe, &c->memberOrg)) {
+    api_field_error(c->r, m, &fe);
+    return -1;
+  }
+  return 0;
+}
+
+/* Once; dev.approval_3m: within three months of the vote (warns). */
+static int check_approval(StepCtx *c) {
+  char zDue[11];
+  step_date(c->p->id, "approval", zDue);
+  if (zDue[0]) {
+    lc_rule_error(c->r, "dev.order", "kind", "上级党委已于 %s 审批", zDue);
+    return -1;
+  }
+  int nM = (int)lc_rule("dev.approval_months", c->zAfter, 3, 0);
+  text_date_add_months(c->zAfter, nM, zDue);
+  if (strcmp(c->zOn, zDue) > 0)
+    json_array_append_new(c->aWarn, lc_warning("dev.approval_3m", "上级党委应在支部大会通过后%d个月内（%s 前）审批，实际为 %s",
+                                               nM, zDue, c->zOn));
+  return 0;
+}
+
+/* dev.extension_once, dev.extension_months. */
+static int check_extension(StepCtx *c) {
+  char zD[11];
+  step_date(c->p->id, "extension", zD);
+  if (zD[0]) {
+    lc_rule_error(c->r, "dev.extension_once", "kind", "预备期只能延长一次（已于 %s 延长）", zD);
+    return -1;
+  }
+  c->months = rec_int(&c->r->rec, ST_MONTHS, -1);
+  step_date(c->p->id, "vote", zD);
+  int nMin = (int)lc_rule("dev.extension_min", zD, 6, 0), nMax = (int)lc_rule("dev.extension_max", zD, 12, 0);
+  if (c->months < nMin || c->months > nMax) {
+    lc_rule_error(c->r, "dev.extension_months", "months", "延长预备期为%d至%d个月（整月）", nMin, nMax);
+    return -1;
+  }
+  return 0;
+}
+
+/* dev.probation_1y: the probation (with any extension) served; the member
+ * record becomes a full member's. */
+static int check_conversion(StepCtx *c) {
+  char zD[11], zDue[11];
+  step_date(c->p->id, "vote", zD);
+  probation_end(c->p->id, zD, zDue);
+  if (strcmp(c->zOn, zDue) < 0) {
+    lc_rule_error(c->r, "dev.probation_1y", "on", "预备期自支部大会通过（%s）起算，%s 期满方可转正（填写 %s）", zD, zDue,
+                  c->zOn);
+    return -1;
+  }
+  if (member_load(c->p->memberId, &c->m)) {
+    api_error(c->r, 409, "conflict", "kind", "此人的党员记录已不在");
+    return -1;
+  }
+  member_load(c->p->memberId, &c->old);
+  rec_set(&c->m, M_CATEGORY, xstrdup("正式党员"));
+  rec_set(&c->m, M_FULL, xstrdup(c->zOn));
+  FieldErr fe;
+  if (member_validate(&c->m, &fe, &c->memberOrg)) {
+    api_field_error(c->r, &c->m, &fe);
+    return -1;
+  }
+  return 0;
+}
+
+#define SB(s) STAGE_BIT(SG_##s)
+static const StepKind aStep[] = {
+  {"talk", "谈话", "派人谈话", SG_APPLICANT, 0, 0, {0}, 0, {0}, 0, 1, check_talk},
+  {"designation", "确定为入党积极分子", 0, SG_APPLICANT, SB(APPLICANT), 0, {"talk"}, "activist", {0}, 0, 1, 0},
+  {"contacts", "培养联系人", "确定培养联系人", SG_ACTIVIST, SB(ACTIVIST) | SB(CANDIDATE),
+   "培养联系人在入党积极分子或发展对象阶段确定", {0}, 0, {ST_CONTACTS}, 1, 1, check_contacts},
+  {"training", "培养教育", 0, SG_ACTIVIST, SB(ACTIVIST) | SB(CANDIDATE) | SB(PROBATIONARY),
+   "培养教育从确定为入党积极分子后开始记录", {0}, 0, {ST_HOURS}, 1, 0, check_training},
+  {"candidate", "确定为发展对象", 0, SG_ACTIVIST, SB(ACTIVIST), 0, {"designation"}, "candidate", {0}, 0, 1,
+   check_candidate},
+  {"political_review", "政治审查", 0, SG_CANDIDATE, SB(CANDIDATE), 0, {"candidate"}, 0, {0}, 0, 1, 0},
+  {"short_training", "短期集中培训", 0, SG_CANDIDATE, SB(CANDIDATE), 0, {"candidate"}, 0, {ST_DAYS, ST_HOURS}, 0, 1,
+   check_short},
+  {"committee_review", "支委会审查", 0, SG_CANDIDATE, SB(CANDIDATE), 0, {"political_review", "short_training"}, 0, {0},
+   0, 1, 0},
+  {"pre_approval", "上级党委预审", 0, SG_CANDIDATE, SB(CANDIDATE), 0, {"committee_review"}, 0, {0}, 0, 1, 0},
+  {"vote", "支部大会讨论", "支部大会讨论（接收为预备党员）", SG_CANDIDATE, SB(CANDIDATE), 0, {"pre_approval"},
+   "probationary", {ST_INTRO1, ST_INTRO2}, 0, 1, check_vote},
+  {"approval", "上级党委审批", 0, SG_PROBATIONARY, SB(PROBATIONARY), 0, {"vote"}, 0, {0}, 0, 1, check_approval},
+  {"probation", "预备期考察", 0, SG_PROBATIONARY, SB(PROBATIONARY), 0, {"vote"}, 0, {0}, 1, 0, 0},
+  {"extension", "延长预备期", 0, SG_PROBATIONARY, SB(PROBATIONARY), 0, {"approval"}, 0, {ST_MONTHS}, 0, 0,
+   check_extension},
+  {"conversion", "转为正式党员", 0, SG_PROBATIONARY, SB(PROBATIONARY), 0, {"approval"}, "full", {0}, 0, 1,
+   check_conversion},
+};
+#undef SB
+_Static_assert(ARRAY_LEN(aStep) + 1 == ARRAY_LEN(azStepKind), "every kind of aStepField has its row in aStep");
+
+static const StepKind *step_kind(const char *zKind) {
+  for (size_t i = 0; i < ARRAY_LEN(aStep); i++)
+    if (strcmp(aStep[i].zKind, zKind) == 0) return &aStep[i];
+  return 0;
+}
+
+static const char *step_name(const char *zKind) {
+  const StepKind *k = step_kind(zKind);
+  return k ? k->zName : zKind;
+}
+
+/* The stage and order rules of step k (dev.order): fills c->zAfter. 0 or -1 (answered). */
+static int step_order(StepCtx *c, const StepKind *k) {
+  const Person *p = c->p;
+  int iStage = -1;
+  for (int i = 0; azStage[i]; i++)
+    if (strcmp(azStage[i], p->zStage) == 0) iStage = i;
+  if (k->stages && (iStage < 0 || !(k->stages & STAGE_BIT(iStage)))) {
+    if (k->zStageWhy)
+      lc_rule_error(c->r, "dev.order", "kind", "%s，此人现为%s", k->zStageWhy, stage_cn(p->zStage));
+    else
+      lc_rule_error(c->r, "dev.order", "kind", "“%s”须在%s阶段进行，此人现为%s", k->zName, stage_cn(azStage[k->iStage]),
+                    stage_cn(p->zStage));
+    return -1;
+  }
+  for (int i = 0; i < 2 && k->azAfter[i]; i++) {
+    const char *zPrevCn = step_name(k->azAfter[i]);
+    step_date(p->id, k->azAfter[i], c->zAfter);
+    if (!c->zAfter[0]) {
+      lc_rule_error(c->r, "dev.order", "kind", "“%s”之前须先完成“%s”", k->zName, zPrevCn);
+      return -1;
+    }
+    if (strcmp(c->zOn, c->zAfter) < 0) {
+      lc_rule_error(c->r, "dev.order", "on", "“%s”的日期 %s 早于“%s”（%s）", k->zName, c->zOn, zPrevCn, c->zAfter);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* The rules every step shares: not in the future, not before the
+ * application, not after the pipeline ended, the person in good standing
+ * and not on the negative list. 0 or -1 (answered). */
+static int step_common(StepCtx *c) {
+  const Person *p = c->p;
+  char zToday[11];
+  util_today(zToday);
+  if (strcmp(c->zOn, zToday) > 0) {
+    api_error(c->r, 400, "invalid", "on", "日期 %s 在今天之后", c->zOn);
+    return -1;
+  }
+  if (strcmp(c->zOn, p->zApplied) < 0) {
+    lc_rule_error(c->r, "dev.order", "on", "日期 %s 早于递交入党申请书（%s）", c->zOn, p->zApplied);
+    return -1;
+  }
+  if (strcmp(p->zStage, "full") == 0) {
+    lc_rule_error(c->r, "dev.order", "kind", "此人已转为正式党员，发展程序已完成");
+    return -1;
+  }
+  if (p->memberId && db_exists("SELECT 1 FROM member WHERE id=? AND status='active'", "I", p->memberId) != 1) {
+    api_error(c->r, 409, "conflict", "kind", "此人的党籍状态不是正常，不能继续记录发展环节");
+    return -1;
+  }
+  if (!p->memberId && on_negative_list(p->zIdNum)) {
+    lc_rule_error(c->r, "dev.negative_list", "kind", "此人已列入不得发展的人员名单");
+    return -1;
+  }
+  return 0;
+}
+
+/* Writes the step, the member record it makes or changes, the person's new
+ * stage and the audit entry in one transaction; answers 201. */
+static void step_store(StepCtx *c, const StepKind *k) {
+  Req *r = c->r;
+  const Person *p = c->p;
+  const char *const *a = c->a;
+  char zAt[32], zKey[32];
+  util_timestamp(zAt);
+  snprintf(zKey, sizeof zKey, "%lld", p->id);
+  char *zWarn = json_array_size(c->aWarn) ? json_dumps(c->aWarn, JSON_COMPACT) : 0;
+  /* Hours and days are kept in hundredths (the column is older than the tenths of the API). */
+  long long hours = a[ST_HOURS] ? 10 * rec_int(&r->rec, ST_HOURS, 0) : -1;
+  long long days = a[ST_DAYS] ? 10 * rec_int(&r->rec, ST_DAYS, 0) : -1;
+  int rc = db_begin() ||
+           db_exec("INSERT INTO dev_step(person_id, kind, done_on, by_whom, hours, days, months, contacts,"
+                   " introducer1, introducer2, documents, note, warnings, recorded_by, recorded_at)"
+                   " VALUES(?,?,?,?,nullif(?,-1),nullif(?,-1),nullif(?,-1),?,nullif(?,0),nullif(?,0),?,?,?,?,?)",
+                   "ItttIIItIIttttt", p->id, c->zKind, c->zOn, a[ST_BY], hours, days, c->months, a[ST_CONTACTS],
+                   c->intro1, c->intro2, a[ST_DOCS], a[ST_NOTE], zWarn, api_actor(r), zAt);
+  long long stepId = rc ? 0 : db_last_rowid();
+  long long newMember = 0;
+  FieldErr fe;
+  if (!rc && k->xCheck == check_vote) {
+    rc = member_save(&c->m, 0, 0, c->memberOrg, api_actor(r), &fe, &newMember) != 0;
+    rc = rc || lc_membership_start(newMember, c->memberOrg, c->zOn, "vote");
+  } else if (!rc && k->xCheck == check_conversion) {
+    rc = member_save(&c->m, &c->old, p->memberId, c->memberOrg, api_actor(r), &fe, &newMember) != 0;
+    newMember = 0;
+  }
+  if (!rc && k->zNext)
+    rc = db_exec("UPDATE dev_person SET stage=?, member_id=coalesce(nullif(?,0), member_id), updated_at=? WHERE id=?",
+                 "tItI", k->zNext, newMember, zAt, p->id);
+  else if (!rc)
+    rc = db_exec("UPDATE dev_person SET updated_at=? WHERE id=?", "tI", zAt, p->id);
+  json_t *pAfter = json_pack("{s:s, s:s, s:s?, s:O}", "kind", c->zKind, "on", c->zOn, "stage", k->zNext, "warnings",
+                             c->aWarn);
+  rc = rc || audit_append(api_actor(r), "step", "applicant", zKey, p->orgId, 0, pAfter) || db_commit();
+  json_decref(pAfter);
+  free(zWarn);
+  if (rc) {
+    db_rollback();
+    api_internal(r);
+    return;
+  }
+  api_json(r, 201, json_pack("{s:I, s:s, s:s, s:O, s:o}", "id", (json_int_t)stepId, "kind", c->zKind, "on", c->zOn,
+                             "warnings", c->aWarn, "person", person_json(p->id)));
+}
+
 /* POST /api/v1/applicants/{id}/steps: records one step of the pipeline. */
 static void step_record(Req *r) {
   Person p;
@@ -333,256 +656,36 @@ static void step_record(Req *r) {
     api_error(r, 404, "not_found", 0, "没有这个对象");
     return;
   }
-  const char *zKind = r->rec.az[ST_KIND], *zOn = r->rec.az[ST_ON];
-  const char **a = (const char **)r->rec.az;
-  char zToday[11], zD[11], zDue[11];
-  util_today(zToday);
-  json_t *aWarn = json_array();
-  long long intro1 = 0, intro2 = 0, months = -1;
-  int bStage = 0;
-  const char *zNewStage = 0;
-  Rec m, old;
-  rec_init(&m, member_aField, M_NFIELD);
-  rec_init(&old, member_aField, M_NFIELD);
-  long long memberOrg = 0;
-#define REFUSE goto done
-  if (strcmp(zOn, zToday) > 0) {
-    api_error(r, 400, "invalid", "on", "日期 %s 在今天之后", zOn);
-    REFUSE;
-  }
-  if (strcmp(zOn, p.zApplied) < 0) {
-    lc_rule_error(r, "dev.order", "on", "日期 %s 早于递交入党申请书（%s）", zOn, p.zApplied);
-    REFUSE;
-  }
-  if (strcmp(p.zStage, "full") == 0) {
-    lc_rule_error(r, "dev.order", "kind", "此人已转为正式党员，发展程序已完成");
-    REFUSE;
-  }
-  if (p.memberId && db_exists("SELECT 1 FROM member WHERE id=? AND status='active'", "I", p.memberId) != 1) {
-    api_error(r, 409, "conflict", "kind", "此人的党籍状态不是正常，不能继续记录发展环节");
-    REFUSE;
-  }
-  if (!p.memberId && on_negative_list(p.zIdNum)) {
-    lc_rule_error(r, "dev.negative_list", "kind", "此人已列入不得发展的人员名单");
-    REFUSE;
-  }
-  if (strcmp(zKind, "talk") == 0) {
-    step_date(p.id, "talk", zD);
-    int nM = (int)lc_rule("dev.talk_months", p.zApplied, 1, 0);
-    text_date_add_months(p.zApplied, nM, zDue);
-    if (!zD[0] && strcmp(zOn, zDue) > 0)
-      json_array_append_new(aWarn, lc_warning("dev.talk_1m", "谈话应在收到入党申请书后%d个月内（%s 前）进行，实际为 %s",
-                                              nM, zDue, zOn));
-  } else if (strcmp(zKind, "designation") == 0) {
-    if (at_stage(r, &p, "applicant", "确定为入党积极分子") ||
-        after_step(r, &p, "确定为入党积极分子", zOn, "talk", "谈话", zD))
-      REFUSE;
-    zNewStage = "activist";
-  } else if (strcmp(zKind, "contacts") == 0) {
-    if (strcmp(p.zStage, "activist") && strcmp(p.zStage, "candidate")) {
-      lc_rule_error(r, "dev.order", "kind", "培养联系人在入党积极分子或发展对象阶段确定，此人现为%s", stage_cn(p.zStage));
-      REFUSE;
-    }
-    int n = a[ST_CONTACTS] ? count_names(a[ST_CONTACTS]) : 0;
-    int nMin = (int)lc_rule("dev.contacts_min", zOn, 1, 0), nMax = (int)lc_rule("dev.contacts_max", zOn, 2, 0);
-    if (n < nMin || n > nMax) {
-      lc_rule_error(r, "dev.contacts", "contacts", "培养联系人应为%d至%d名正式党员，填写了%d名", nMin, nMax, n);
-      REFUSE;
-    }
-  } else if (strcmp(zKind, "training") == 0) {
-    if (strcmp(p.zStage, "applicant") == 0) {
-      lc_rule_error(r, "dev.order", "kind", "培养教育从确定为入党积极分子后开始记录");
-      REFUSE;
-    }
-    if (!a[ST_HOURS] || atoll(a[ST_HOURS]) <= 0) {
-      api_error(r, 400, "required", "hours", "培养教育须填写学时");
-      REFUSE;
-    }
-  } else if (strcmp(zKind, "candidate") == 0) {
-    if (at_stage(r, &p, "activist", "确定为发展对象") ||
-        after_step(r, &p, "确定为发展对象", zOn, "designation", "确定为入党积极分子", zD))
-      REFUSE;
-    int nM = (int)lc_rule("dev.activist_months", zD, 12, 0);
-    text_date_add_months(zD, nM, zDue);
-    if (strcmp(zOn, zDue) < 0) {
-      lc_rule_error(r, "dev.activist_1y", "on",
-                    "入党积极分子须经%d个月以上培养教育方可列为发展对象：%s 确定为积极分子，%s 起方可确定（填写 %s）",
-                    nM, zD, zDue, zOn);
-      REFUSE;
-    }
-    step_date(p.id, "contacts", zD);
-    if (!zD[0]) {
-      lc_rule_error(r, "dev.contacts", "kind", "确定为发展对象前须有一至两名培养联系人");
-      REFUSE;
-    }
-    zNewStage = "candidate";
-  } else if (strcmp(zKind, "political_review") == 0 || strcmp(zKind, "short_training") == 0) {
-    int bShort = zKind[0] == 's';
-    if (at_stage(r, &p, "candidate", bShort ? "短期集中培训" : "政治审查") ||
-        after_step(r, &p, bShort ? "短期集中培训" : "政治审查", zOn, "candidate", "确定为发展对象", zD))
-      REFUSE;
-    if (bShort) {
-      long long days = a[ST_DAYS] ? atoll(a[ST_DAYS]) : 0, hours = a[ST_HOURS] ? atoll(a[ST_HOURS]) : 0;
-      long long nDays = lc_rule("dev.short_days", zOn, 3, 0), nHours = lc_rule("dev.short_hours", zOn, 24, 0);
-      if (days < nDays * 100 && hours < nHours * 100) {
-        lc_rule_error(r, "dev.short_training", "days", "短期集中培训须不少于%lld天或%lld学时", nDays, nHours);
-        REFUSE;
-      }
-    }
-  } else if (strcmp(zKind, "committee_review") == 0) {
-    if (at_stage(r, &p, "candidate", "支委会审查") ||
-        after_step(r, &p, "支委会审查", zOn, "political_review", "政治审查", zD) ||
-        after_step(r, &p, "支委会审查", zOn, "short_training", "短期集中培训", zD))
-      REFUSE;
-  } else if (strcmp(zKind, "pre_approval") == 0) {
-    if (at_stage(r, &p, "candidate", "上级党委预审") ||
-        after_step(r, &p, "上级党委预审", zOn, "committee_review", "支委会审查", zD))
-      REFUSE;
-  } else if (strcmp(zKind, "vote") == 0) {
-    if (at_stage(r, &p, "candidate", "支部大会讨论") ||
-        after_step(r, &p, "支部大会讨论", zOn, "pre_approval", "上级党委预审", zD))
-      REFUSE;
-    char zBad[256] = "";
-    int bBad = introducer_bad(a[ST_INTRO1], zOn, &intro1, zBad, sizeof zBad);
-    if (!bBad) bBad = introducer_bad(a[ST_INTRO2], zOn, &intro2, zBad, sizeof zBad);
-    if (!bBad && intro1 == intro2) bBad = snprintf(zBad, sizeof zBad, "两名入党介绍人不能是同一人") > 0;
-    if (bBad) {
-      lc_rule_error(r, "dev.introducers", !intro1 ? "introducer1" : "introducer2", "%s", zBad);
-      REFUSE;
-    }
-    int nAge = (int)lc_rule("dev.min_age_months", zOn, 216, 0);
-    text_date_add_months(p.zBirth, nAge, zDue);
-    if (strcmp(zOn, zDue) < 0) {
-      lc_rule_error(r, "dev.min_age", "on", "接收为预备党员须年满%d岁（%s 满）", nAge / 12, zDue);
-      REFUSE;
-    }
-    if (member_find(p.zIdNum)) {
-      api_error(r, 409, "conflict", "kind", "此人已是党员");
-      REFUSE;
-    }
-    rec_set(&m, M_NAME, xstrdup(p.zName));
-    rec_set(&m, M_IDNUM, xstrdup(p.zIdNum));
-    rec_set(&m, M_GENDER, xstrdup(p.zGender));
-    rec_set(&m, M_BIRTH, xstrdup(p.zBirth));
-    rec_set(&m, M_CATEGORY, xstrdup("预备党员"));
-    rec_set(&m, M_JOINED, xstrdup(zOn));
-    rec_set(&m, M_ORG, xstrdup(p.zOrgCode));
-    if (p.zOcc) rec_set(&m, M_OCC, xstrdup(p.zOcc));
-    if (p.zPhone) rec_set(&m, M_PHONE, xstrdup(p.zPhone));
-    FieldErr fe;
-    if (member_validate(&m, &fe, &memberOrg)) {
-      api_field_error(r, &m, &fe);
-      REFUSE;
-    }
-    zNewStage = "probationary";
-  } else if (strcmp(zKind, "approval") == 0) {
-    if (at_stage(r, &p, "probationary", "上级党委审批") ||
-        after_step(r, &p, "上级党委审批", zOn, "vote", "支部大会讨论", zD))
-      REFUSE;
-    step_date(p.id, "approval", zDue);
-    if (zDue[0]) {
-      lc_rule_error(r, "dev.order", "kind", "上级党委已于 %s 审批", zDue);
-      REFUSE;
-    }
-    int nM = (int)lc_rule("dev.approval_months", zD, 3, 0);
-    text_date_add_months(zD, nM, zDue);
-    if (strcmp(zOn, zDue) > 0)
-      json_array_append_new(aWarn, lc_warning("dev.approval_3m", "上级党委应在支部大会通过后%d个月内（%s 前）审批，实际为 %s",
-                                              nM, zDue, zOn));
-  } else if (strcmp(zKind, "probation") == 0) {
-    if (at_stage(r, &p, "probationary", "预备期考察") ||
-        after_step(r, &p, "预备期考察", zOn, "vote", "支部大会讨论", zD))
-      REFUSE;
-  } else if (strcmp(zKind, "extension") == 0) {
-    if (at_stage(r, &p, "probationary", "延长预备期") ||
-        after_step(r, &p, "延长预备期", zOn, "approval", "上级党委审批", zD))
-      REFUSE;
-    step_date(p.id, "extension", zD);
-    if (zD[0]) {
-      lc_rule_error(r, "dev.extension_once", "kind", "预备期只能延长一次（已于 %s 延长）", zD);
-      REFUSE;
-    }
-    months = rec_int(&r->rec, ST_MONTHS, -1);
-    step_date(p.id, "vote", zD);
-    int nMin = (int)lc_rule("dev.extension_min", zD, 6, 0), nMax = (int)lc_rule("dev.extension_max", zD, 12, 0);
-    if (months < nMin || months > nMax) {
-      lc_rule_error(r, "dev.extension_months", "months", "延长预备期为%d至%d个月（整月）", nMin, nMax);
-      REFUSE;
-    }
-  } else if (strcmp(zKind, "conversion") == 0) {
-    if (at_stage(r, &p, "probationary", "转为正式党员") ||
-        after_step(r, &p, "转为正式党员", zOn, "approval", "上级党委审批", zD))
-      REFUSE;
-    step_date(p.id, "vote", zD);
-    probation_end(p.id, zD, zDue);
-    if (strcmp(zOn, zDue) < 0) {
-      lc_rule_error(r, "dev.probation_1y", "on", "预备期自支部大会通过（%s）起算，%s 期满方可转正（填写 %s）", zD, zDue,
-                    zOn);
-      REFUSE;
-    }
-    if (member_load(p.memberId, &m)) {
-      api_error(r, 409, "conflict", "kind", "此人的党员记录已不在");
-      REFUSE;
-    }
-    member_load(p.memberId, &old);
-    rec_set(&m, M_CATEGORY, xstrdup("正式党员"));
-    rec_set(&m, M_FULL, xstrdup(zOn));
-    FieldErr fe;
-    if (member_validate(&m, &fe, &memberOrg)) {
-      api_field_error(r, &m, &fe);
-      REFUSE;
-    }
-    zNewStage = "full";
-  }
-  bStage = zNewStage != 0;
-  {
-    char zAt[32], zKey[32];
-    util_timestamp(zAt);
-    snprintf(zKey, sizeof zKey, "%lld", p.id);
-    char *zWarn = json_array_size(aWarn) ? json_dumps(aWarn, JSON_COMPACT) : 0;
-    long long hours = a[ST_HOURS] ? atoll(a[ST_HOURS]) : -1, days = a[ST_DAYS] ? atoll(a[ST_DAYS]) : -1;
-    int rc = db_begin() ||
-             db_exec("INSERT INTO dev_step(person_id, kind, done_on, by_whom, hours, days, months, contacts,"
-                     " introducer1, introducer2, documents, note, warnings, recorded_by, recorded_at)"
-                     " VALUES(?,?,?,?,nullif(?,-1),nullif(?,-1),nullif(?,-1),?,nullif(?,0),nullif(?,0),?,?,?,?,?)",
-                     "ItttIIItIIttttt", p.id, zKind, zOn, a[ST_BY], hours, days,
-                     months, a[ST_CONTACTS], intro1, intro2, a[ST_DOCS], a[ST_NOTE], zWarn, api_actor(r), zAt);
-    long long stepId = rc ? 0 : db_last_rowid();
-    long long newMember = 0;
-    FieldErr fe;
-    if (!rc && strcmp(zKind, "vote") == 0) {
-      int x = member_save(&m, 0, 0, memberOrg, api_actor(r), &fe, &newMember);
-      rc = x != 0;
-      rc = rc || lc_membership_start(newMember, memberOrg, zOn, "vote");
-    } else if (!rc && strcmp(zKind, "conversion") == 0) {
-      rc = member_save(&m, &old, p.memberId, memberOrg, api_actor(r), &fe, &newMember) != 0;
-      newMember = 0;
-    }
-    if (!rc && bStage)
-      rc = db_exec("UPDATE dev_person SET stage=?, member_id=coalesce(nullif(?,0), member_id), updated_at=? WHERE id=?",
-                   "tItI", zNewStage, newMember, zAt, p.id);
-    else if (!rc)
-      rc = db_exec("UPDATE dev_person SET updated_at=? WHERE id=?", "tI", zAt, p.id);
-    json_t *pAfter = json_pack("{s:s, s:s, s:s?, s:O}", "kind", zKind, "on", zOn, "stage", zNewStage, "warnings",
-                               aWarn);
-    rc = rc || audit_append(api_actor(r), "step", "applicant", zKey, p.orgId, 0, pAfter) || db_commit();
-    json_decref(pAfter);
-    free(zWarn);
-    if (rc) {
-      db_rollback();
-      api_internal(r);
-      goto done;
-    }
-    api_json(r, 201, json_pack("{s:I, s:s, s:s, s:O, s:o}", "id", (json_int_t)stepId, "kind", zKind, "on", zOn,
-                               "warnings", aWarn, "person", person_json(p.id)));
-  }
-done:
-#undef REFUSE
-  json_decref(aWarn);
-  rec_free(&m);
-  rec_free(&old);
+  StepCtx c = {.r = r, .p = &p, .zKind = r->rec.az[ST_KIND], .zOn = r->rec.az[ST_ON],
+               .a = (const char *const *)r->rec.az, .aWarn = json_array(), .months = -1};
+  rec_init(&c.m, member_aField, M_NFIELD);
+  rec_init(&c.old, member_aField, M_NFIELD);
+  const StepKind *k = step_kind(c.zKind);
+  if (!k) api_error(r, 400, "invalid", "kind", "没有这个环节：%s", c.zKind);
+  else if (step_common(&c) == 0 && step_order(&c, k) == 0 && (!k->xCheck || k->xCheck(&c) == 0)) step_store(&c, k);
+  json_decref(c.aWarn);
+  rec_free(&c.m);
+  rec_free(&c.old);
   free(p.zOcc);
   free(p.zPhone);
+}
+
+/* GET /api/v1/meta "dev_steps": the table above, for the step form. */
+static json_t *develop_meta(void) {
+  json_t *a = json_array();
+  for (size_t i = 0; i < ARRAY_LEN(aStep); i++) {
+    const StepKind *k = &aStep[i];
+    json_t *aF = json_array(), *aAfter = json_array();
+    for (int j = 0; j < 2; j++) {
+      if (k->aiField[j]) json_array_append_new(aF, json_string(aStepField[k->aiField[j]].zJson));
+      if (k->azAfter[j]) json_array_append_new(aAfter, json_string(k->azAfter[j]));
+    }
+    json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:o, s:s?, s:o, s:b, s:b}", "kind", k->zKind, "label",
+                                       k->zLabel ? k->zLabel : k->zName, "stage", azStage[k->iStage], "after", aAfter,
+                                       "next_stage", k->zNext, "fields", aF, "repeatable", k->bRepeat, "path",
+                                       k->bPath));
+  }
+  return json_pack("{s:o}", "dev_steps", a);
 }
 
 /* ---- reports: pools, alerts, plan, negative list ---------------------------------- */
@@ -867,8 +970,14 @@ static const Command aCommandTable[] = {
    "How many people at each stage of the development pipeline in a subtree, and on the negative list."},
 };
 
+static const Enum aEnum[] = {
+  {"dev_stage", azStage, azStageName},
+};
+
 const Module develop_module = {
   .zName = "develop",
+  .aEnum = MODULE_ARRAY(aEnum),
+  .xMeta = develop_meta,
   .aRoute = MODULE_ARRAY(aRouteTable),
   .aCommand = MODULE_ARRAY(aCommandTable),
 };

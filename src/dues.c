@@ -23,6 +23,7 @@ static const char *cn(DbStmt *s, int i) { return db_col_isnull(s, i) ? 0 : db_co
 
 static const char *const azCategory[] = {"salaried", "retiree", "farmer", "student", "unemployed", "relief",
                                          "exempt", 0};
+static const char *const azCategoryName[] = {"在职", "离退休", "农民", "学生", "无固定收入", "生活困难", "免交", 0};
 
 long long dues_compute(const char *zCat, long long income, long long amount, const char *zOn, char *zRuleFrom,
                        const char **pzWhy, const char **pzRule) {
@@ -271,6 +272,7 @@ static void bases_set(Req *r) {
 
 enum { P_ON, P_AMOUNT, P_CHANNEL, P_FROM, P_TO, P_NFIELD };
 static const char *const azChannel[] = {"cash", "bank", "wechat", "alipay", "payroll", "other", 0};
+static const char *const azChannelName[] = {"现金", "银行转账", "微信", "支付宝", "工资代扣", "其他", 0};
 static const Field aPayField[P_NFIELD] = {
   [P_ON] = {"paid_on", "交纳日期", FT_DATE, F_REQUIRED, 0, 0},
   [P_AMOUNT] = {"amount", "金额", FT_MONEY, F_REQUIRED, 0, 0},
@@ -706,8 +708,14 @@ static const Command aCommandTable[] = {
    "The treasurer's sheet for --year: base, received, months paid, arrears, per member."},
 };
 
+static const Enum aEnum[] = {
+  {"dues_category", azCategory, azCategoryName},
+  {"dues_channel", azChannel, azChannelName},
+};
+
 const Module dues_module = {
   .zName = "dues",
+  .aEnum = MODULE_ARRAY(aEnum),
   .aRoute = MODULE_ARRAY(aRouteTable),
   .aCommand = MODULE_ARRAY(aCommandTable),
 };

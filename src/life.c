@@ -23,7 +23,9 @@ const char *const life_azKind[LIFE_NKIND + 1] = {"assembly",  "committee",   "gr
 const char *const life_azKindName[LIFE_NKIND + 1] = {"支部党员大会", "支委会",   "党小组会", "党课",           "主题党日",
                                                      "组织生活会",   "民主评议党员", "谈心谈话", "理论学习中心组学习", 0};
 static const char *const azMode[] = {"onsite", "online", "mixed", 0};
+static const char *const azModeName[] = {"现场", "线上", "现场+线上", 0};
 static const char *const azState[] = {"present", "online", "leave", "absent", 0};
+static const char *const azStateName[] = {"出席", "线上出席", "请假", "缺席", 0};
 static const char *const azStatus[] = {"held", "planned", 0};
 
 
@@ -934,11 +936,9 @@ static const Command aCommandTable[] = {
 
 /* ---- routes --------------------------------------------------------------------- */
 
-static const char *const azKindQ[] = {"assembly", "committee", "group", "lecture", "theme_day", "life_meeting",
-                                      "appraisal", "talk", "study_group", 0};
 static const QParam aListQ[] = {
   {"from", Q_TEXT, 0, 20, 0}, {"to", Q_TEXT, 0, 20, 0}, {"year", Q_INT, 1921, 2200, 0},
-  {"kind", Q_ENUM, 0, 0, azKindQ}, {"limit", Q_INT, 1, 200, 0}, {"offset", Q_INT, 0, 100000000, 0},
+  {"kind", Q_ENUM, 0, 0, life_azKind}, {"limit", Q_INT, 1, 200, 0}, {"offset", Q_INT, 0, 100000000, 0},
   {0, 0, 0, 0, 0},
 };
 
@@ -961,8 +961,14 @@ static const Route aRouteTable[] = {
 
 int life_demo(const DemoOpts *pOpts, const DemoResult *pRes);  /* life_demo.c */
 static const StatsFigure *const aLifeFigure[] = {&life_figMeetings, &life_figSecretaries};
+static const Enum aEnum[] = {
+  {"meeting_kind", life_azKind, life_azKindName},
+  {"meeting_mode", azMode, azModeName},
+  {"attendance_state", azState, azStateName},
+};
 const Module life_module = {
   .zName = "life",
+  .aEnum = MODULE_ARRAY(aEnum),
   .aRoute = MODULE_ARRAY(aRouteTable),
   .aCommand = MODULE_ARRAY(aCommandTable),
   .azMigration = MODULE_ARRAY(azMigration),

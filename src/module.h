@@ -20,7 +20,7 @@
 #include "util.h"
 
 /* An enumeration the UI needs (step kinds, dues categories, meeting kinds):
- * served by GET /api/v1/enums from the same table the C code checks
+ * served by GET /api/v1/meta ("enums") from the same table the C code checks
  * against, so the browser never keeps a copy. azLabel may be NULL when the
  * values are the Chinese words themselves. */
 typedef struct Enum {
