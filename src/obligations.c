@@ -513,51 +513,70 @@ static void judge_secretaries(Oblig *o, const Roster *pR) {
   free(aOrgOf);
 }
 
-/* Computes the obligations of the subtree at zPath for [zFrom, zTo]. 0 or -1. */
-static int oblig_run(Oblig *o, const char *zPath, const char *zFrom, const char *zTo) {
-  memset(o, 0, sizeof *o);
-  double tProf = o->tProf = util_now();
+/* The subtree a run reads: its paths, and whether it is the whole tree (each
+ * table in one pass) or a part (through the organizations' paths). */
+typedef struct Sub {
+  const char *zPath;
+  char zHi[256];
+  int bWhole;
+} Sub;
+
+/* Phase 1, the shared period: the years (at most 3) and the judged months,
+ * whole months inside [from, to] that ended by today. 0, or -1 when the
+ * period spans more than three years. */
+static int period_set(Oblig *o, const char *zFrom, const char *zTo) {
   snprintf(o->zFrom, sizeof o->zFrom, "%s", zFrom);
   snprintf(o->zTo, sizeof o->zTo, "%s", zTo);
   util_today(o->zToday);
   o->y0 = atoi(zFrom);
   o->nYear = atoi(zTo) - o->y0 + 1;
   if (o->nYear < 1 || o->nYear > 3) return -1;
-  /* Judged months: whole months inside [from, to] that ended by today. */
   int fy = atoi(zFrom), fm = atoi(zFrom + 5), fd = atoi(zFrom + 8);
   o->mLo = fy * 12 + fm - 1 + (fd > 1);
   const char *zEnd = strcmp(zTo, o->zToday) < 0 ? zTo : o->zToday;
-  char zNext[11];
-  text_date_add_months(zEnd, 0, zNext);
   int ty = atoi(zEnd), tm = atoi(zEnd + 5);
   /* The month of zEnd counts when zEnd is its last day. */
-  char zLast[24];
-  snprintf(zLast, sizeof zLast, "%04d-%02d-01", ty, tm);
-  text_date_add_months(zLast, 1, zNext);
+  char zFirst[24], zNext[11];
+  snprintf(zFirst, sizeof zFirst, "%04d-%02d-01", ty, tm);
+  text_date_add_months(zFirst, 1, zNext);
   int bWholeMonth = text_date_days(zNext) - text_date_days(zEnd) == 1;
   o->mHi = ty * 12 + tm - 1 - !bWholeMonth;
   o->mToday = atoi(o->zToday) * 12 + atoi(o->zToday + 5) - 1;
-  for (int yi = 0; yi < o->nYear; yi++)
-    if (ruleset_load(o->y0 + yi, &o->aRs[yi])) return -1;
-  /* Whole-subtree scans: read the file through memory mapping rather than
-   * read() calls (SQLite caps it at its compile-time maximum). */
-  db_tune(DB_TUNE_SCAN);
-  Roster roster;
-  memset(&roster, 0, sizeof roster);
-  snprintf(roster.zPath, sizeof roster.zPath, "%s", zPath);
-  roster.bWhole = db_exists("SELECT 1 FROM org WHERE path=? AND parent_id IS NULL", "t", zPath) == 1;
-  roster.y0 = o->y0;
-  roster.nYear = o->nYear;
-  pthread_t thRoster;
-  int bThread = pthread_create(&thRoster, 0, roster_load, &roster) == 0;
-  if (!bThread) roster_load(&roster);   /* no thread: read it here */
-  /* The organizations of the subtree. */
-  char zHi[256];
-  scope_range(zPath, zHi);
+  return 0;
+}
+
+/* The window of one year yi of the period: rules are versioned by year, so
+ * each series is judged a year at a time, its arrays shifted to that year.
+ * window_year narrows o (saving the period in *pSave) and says whether any
+ * judged month is left; window_restore puts the period back. */
+typedef struct Window { int y0, nYear, mLo, mHi; } Window;
+static int window_year(Oblig *o, int yi, Window *pSave) {
+  *pSave = (Window){o->y0, o->nYear, o->mLo, o->mHi};
+  o->y0 = pSave->y0 + yi;
+  o->nYear = 1;
+  if (o->mLo < o->y0 * 12) o->mLo = o->y0 * 12;
+  if (o->mHi > o->y0 * 12 + 11) o->mHi = o->y0 * 12 + 11;
+  return o->mLo <= o->mHi;
+}
+static void window_restore(Oblig *o, const Window *pSave) {
+  o->y0 = pSave->y0;
+  o->nYear = pSave->nYear;
+  o->mLo = pSave->mLo;
+  o->mHi = pSave->mHi;
+}
+
+/* The accumulator of organization id, or NULL when it is outside the subtree. */
+static OrgAcc *org_acc(Oblig *o, long long id) {
+  return id > 0 && id <= o->maxOrgId && o->aOrgIdx[id] ? &o->aOrg[o->aOrgIdx[id] - 1] : 0;
+}
+
+/* Phase 2: the organizations of the subtree, with what their rules depend
+ * on (kind, domain, founding and ending). 0 or -1. */
+static int orgs_load(Oblig *o, const Sub *pS) {
   o->maxOrgId = db_int(0, "SELECT max(id) FROM org", "");
   o->aOrgIdx = xcalloc((size_t)o->maxOrgId + 1, sizeof *o->aOrgIdx);
   DbStmt *s = db_stmt("SELECT id, code, name, kind, domain, established_on, ended_on FROM org WHERE path >= ? AND path < ?"
-                      " ORDER BY path", "tt", zPath, zHi);
+                      " ORDER BY path", "tt", pS->zPath, pS->zHi);
   long long nAlloc = 0;
   while (s && db_step(s) == 1) {
     if (o->nOrg == nAlloc) o->aOrg = xrealloc(o->aOrg, sizeof *o->aOrg * (size_t)(nAlloc = nAlloc ? 2 * nAlloc : 1024));
@@ -578,30 +597,31 @@ static int oblig_run(Oblig *o, const char *zPath, const char *zFrom, const char 
     const char *zE = db_col_text(s, 5), *zN = db_col_text(s, 6);
     p->estKey = zE[0] ? atoi(zE) * 12 + atoi(zE + 5) - 1 + (atoi(zE + 8) > 1) : -1;
     p->endKey = zN[0] ? atoi(zN) * 12 + atoi(zN + 5) - 1 - (atoi(zN + 8) < 28) : 1 << 30;
+    p->iQuorum = -1;
     if (p->id <= o->maxOrgId) o->aOrgIdx[p->id] = o->nOrg + 1;
     if (org_is_branch(p->zKind)) o->nBranch++;
     o->nOrg++;
   }
-  if (!s) return -1;
-  if (getenv("QIANGJI_PROFILE")) fprintf(stderr, "obligations: orgs read %.3f s\n", util_now() - tProf);
-  /* The whole tree: each table in one pass; a subtree: through its paths. */
-  int bWhole = roster.bWhole;
-  /* Each branch's committee size and its secretary, the 书记 of the committee
-   * (whether an active member of the branch, as the statistics count them,
-   * is checked against the roster once it is in: judge_secretaries); then
-   * the lectures each host gave in each branch in each year of the period,
-   * held by today: one pass over the partial index of lectures by host, no
-   * query per branch. The committee is kept as it is now, so a past year is
-   * judged against today's secretary. */
-  s = bWhole ? db_stmt("SELECT org_id, count(*), max(CASE WHEN post='书记' THEN member_id END) FROM committee_member"
-                       " GROUP BY org_id", "")
-             : db_stmt("SELECT c.org_id, count(*), max(CASE WHEN c.post='书记' THEN c.member_id END) FROM org o"
-                       " CROSS JOIN committee_member c ON c.org_id=o.id WHERE o.path >= ? AND o.path < ?"
-                       " GROUP BY c.org_id", "tt", zPath, zHi);
+  return s ? 0 : -1;
+}
+
+/* Phase 3: each branch's committee size and its secretary, the 书记 of the
+ * committee (whether an active member of the branch, as the statistics
+ * count them, is checked against the roster once it is in:
+ * judge_secretaries); then the lectures each host gave in each branch in
+ * each year of the period, held by today: one pass over the partial index
+ * of lectures by host, no query per branch. The committee is kept as it is
+ * now, so a past year is judged against today's secretary. 0 or -1. */
+static int committees_load(Oblig *o, const Sub *pS) {
+  DbStmt *s = pS->bWhole
+                  ? db_stmt("SELECT org_id, count(*), max(CASE WHEN post='书记' THEN member_id END) FROM committee_member"
+                            " GROUP BY org_id", "")
+                  : db_stmt("SELECT c.org_id, count(*), max(CASE WHEN c.post='书记' THEN c.member_id END) FROM org o"
+                            " CROSS JOIN committee_member c ON c.org_id=o.id WHERE o.path >= ? AND o.path < ?"
+                            " GROUP BY c.org_id", "tt", pS->zPath, pS->zHi);
   while (s && db_step(s) == 1) {
-    long long id = db_col_int(s, 0);
-    if (id > o->maxOrgId || !o->aOrgIdx[id]) continue;
-    OrgAcc *p = &o->aOrg[o->aOrgIdx[id] - 1];
+    OrgAcc *p = org_acc(o, db_col_int(s, 0));
+    if (!p) continue;
     p->nCommittee = (int)db_col_int(s, 1);
     p->secId = db_col_int(s, 2);   /* NULL: 0 */
   }
@@ -611,29 +631,33 @@ static int oblig_run(Oblig *o, const char *zPath, const char *zFrom, const char 
     snprintf(zLo, sizeof zLo, "%04d-01-01", o->y0 + yi);
     snprintf(zHi2, sizeof zHi2, "%04d-12-31", o->y0 + yi);
     if (strcmp(zHi2, o->zToday) > 0) snprintf(zHi2, sizeof zHi2, "%s", o->zToday);
-    s = bWhole ? db_stmt("SELECT org_id, host_id, count(*) FROM meeting INDEXED BY meeting_lecture_host"
-                         " WHERE kind='lecture' AND host_id IS NOT NULL AND held_on >= ? AND held_on <= ?"
-                         " GROUP BY org_id, host_id", "tt", zLo, zHi2)
-               : db_stmt("SELECT t.org_id, t.host_id, count(*) FROM org o CROSS JOIN meeting t"
-                         " INDEXED BY meeting_lecture_host ON t.org_id=o.id AND t.kind='lecture' AND t.host_id IS NOT NULL"
-                         " WHERE o.path >= ? AND o.path < ? AND t.held_on >= ? AND t.held_on <= ?"
-                         " GROUP BY t.org_id, t.host_id", "tttt", zPath, zHi, zLo, zHi2);
+    s = pS->bWhole ? db_stmt("SELECT org_id, host_id, count(*) FROM meeting INDEXED BY meeting_lecture_host"
+                             " WHERE kind='lecture' AND host_id IS NOT NULL AND held_on >= ? AND held_on <= ?"
+                             " GROUP BY org_id, host_id", "tt", zLo, zHi2)
+                   : db_stmt("SELECT t.org_id, t.host_id, count(*) FROM org o CROSS JOIN meeting t"
+                             " INDEXED BY meeting_lecture_host ON t.org_id=o.id AND t.kind='lecture' AND t.host_id IS NOT NULL"
+                             " WHERE o.path >= ? AND o.path < ? AND t.held_on >= ? AND t.held_on <= ?"
+                             " GROUP BY t.org_id, t.host_id", "tttt", pS->zPath, pS->zHi, zLo, zHi2);
     while (s && db_step(s) == 1) {
-      long long id = db_col_int(s, 0);
-      if (id > o->maxOrgId || !o->aOrgIdx[id]) continue;
-      OrgAcc *p = &o->aOrg[o->aOrgIdx[id] - 1];
-      if (p->secId && p->secId == db_col_int(s, 1)) p->nSecLecture[yi] = (int)db_col_int(s, 2);
+      OrgAcc *p = org_acc(o, db_col_int(s, 0));
+      if (p && p->secId && p->secId == db_col_int(s, 1)) p->nSecLecture[yi] = (int)db_col_int(s, 2);
     }
     if (!s) return -1;
   }
-  /* Groups of the subtree's branches. */
-  s = bWhole ? db_stmt("SELECT id, org_id, name FROM party_group ORDER BY id", "")
-             : db_stmt("SELECT g.id, g.org_id, g.name FROM org o CROSS JOIN party_group g ON g.org_id=o.id"
-                       " WHERE o.path >= ? AND o.path < ? ORDER BY g.id", "tt", zPath, zHi);
-  nAlloc = 0;
+  return 0;
+}
+
+/* Phase 4: the party groups of the subtree's branches and the yearly meeting
+ * summaries of organizations and groups (and of the year after, for
+ * make-ups). 0 or -1. */
+static int summaries_load(Oblig *o, const Sub *pS) {
+  DbStmt *s = pS->bWhole ? db_stmt("SELECT id, org_id, name FROM party_group ORDER BY id", "")
+                         : db_stmt("SELECT g.id, g.org_id, g.name FROM org o CROSS JOIN party_group g ON g.org_id=o.id"
+                                   " WHERE o.path >= ? AND o.path < ? ORDER BY g.id", "tt", pS->zPath, pS->zHi);
+  long long nAlloc = 0;
   while (s && db_step(s) == 1) {
     long long orgId = db_col_int(s, 1);
-    if (orgId > o->maxOrgId || !o->aOrgIdx[orgId]) continue;
+    if (!org_acc(o, orgId)) continue;
     if (o->nGroup == nAlloc) o->aGroup = xrealloc(o->aGroup, sizeof *o->aGroup * (size_t)(nAlloc = nAlloc ? 2 * nAlloc : 256));
     GroupAcc *g = &o->aGroup[o->nGroup++];
     memset(g, 0, sizeof *g);
@@ -641,25 +665,25 @@ static int oblig_run(Oblig *o, const char *zPath, const char *zFrom, const char 
     g->orgId = orgId;
     g->zName = db_col_dup(s, 2);
   }
-  if (getenv("QIANGJI_PROFILE")) fprintf(stderr, "obligations: committees, groups read %.3f s\n", util_now() - tProf);
+  if (!s) return -1;
+  if (getenv("QIANGJI_PROFILE")) fprintf(stderr, "obligations: committees, groups read %.3f s\n", util_now() - o->tProf);
   /* Group id -> index+1, for the summary rows of groups. */
   long long maxGroup = db_int(0, "SELECT max(id) FROM party_group", "");
   long long *aGroupIdx = xcalloc((size_t)maxGroup + 1, sizeof *aGroupIdx);
   for (long long i = 0; i < o->nGroup; i++) aGroupIdx[o->aGroup[i].id] = i + 1;
-  /* The yearly meeting summaries, and the year after for make-ups. */
-  for (int yi = 0; yi <= o->nYear && yi < 4; yi++) {
-    s = bWhole ? db_stmt("SELECT org_id, kind, group_id, cnt_a, cnt_b, early, nonquorate FROM life_org_year WHERE year=?",
-                         "i", o->y0 + yi)
-               : db_stmt("SELECT y.org_id, y.kind, y.group_id, y.cnt_a, y.cnt_b, y.early, y.nonquorate FROM org o"
-                         " CROSS JOIN life_org_year y ON y.year=? AND y.org_id=o.id WHERE o.path >= ? AND o.path < ?",
-                         "itt", o->y0 + yi, zPath, zHi);
+  int rc = 0;
+  for (int yi = 0; !rc && yi <= o->nYear && yi < 4; yi++) {
+    s = pS->bWhole
+            ? db_stmt("SELECT org_id, kind, group_id, cnt_a, cnt_b, early, nonquorate FROM life_org_year WHERE year=?",
+                      "i", o->y0 + yi)
+            : db_stmt("SELECT y.org_id, y.kind, y.group_id, y.cnt_a, y.cnt_b, y.early, y.nonquorate FROM org o"
+                      " CROSS JOIN life_org_year y ON y.year=? AND y.org_id=o.id WHERE o.path >= ? AND o.path < ?",
+                      "itt", o->y0 + yi, pS->zPath, pS->zHi);
     while (s && db_step(s) == 1) {
-      long long orgId = db_col_int(s, 0);
-      if (orgId > o->maxOrgId || !o->aOrgIdx[orgId]) continue;
-      OrgAcc *p = &o->aOrg[o->aOrgIdx[orgId] - 1];
+      OrgAcc *p = org_acc(o, db_col_int(s, 0));
       int k = life_kind_index(db_col_text(s, 1));
       long long g = db_col_int(s, 2);
-      if (k < 0) continue;
+      if (!p || k < 0) continue;
       if (g > 0 && g <= maxGroup && aGroupIdx[g]) {
         GroupAcc *pg = &o->aGroup[aGroupIdx[g] - 1];
         if (yi < o->nYear) {
@@ -675,22 +699,29 @@ static int oblig_run(Oblig *o, const char *zPath, const char *zFrom, const char 
       }
       p->early[yi][k] |= db_col_int(s, 5);
     }
+    if (!s) rc = -1;
   }
   free(aGroupIdx);
-  if (getenv("QIANGJI_PROFILE")) fprintf(stderr, "obligations: org summaries read %.3f s\n", util_now() - tProf);
-  /* Non-quorate committee meetings of the period, in one scan of a small index. */
-  for (long long i = 0; i < o->nOrg; i++) o->aOrg[i].iQuorum = -1;
-  s = bWhole ? db_stmt("SELECT org_id, rowid, held_on, n_expected, n_expected_present FROM meeting INDEXED BY"
-                       " meeting_nonquorate WHERE kind='committee' AND quorate=0 AND held_on >= ? AND held_on <= ?"
-                       " ORDER BY org_id, held_on, rowid", "tt", zFrom, zTo)
-             : db_stmt("SELECT m.org_id, m.rowid, m.held_on, m.n_expected, m.n_expected_present FROM org o"
-                       " CROSS JOIN meeting m INDEXED BY meeting_org ON m.org_id=o.id AND m.held_on >= ? AND m.held_on <= ?"
-                       " WHERE o.path >= ? AND o.path < ? AND m.kind='committee' AND m.quorate=0"
-                       " ORDER BY m.org_id, m.held_on, m.rowid", "tttt", zFrom, zTo, zPath, zHi);
-  nAlloc = 0;
+  return rc;
+}
+
+/* Phase 5: the non-quorate committee meetings of the period, in one scan of
+ * a small index, by organization and day. 0 or -1. */
+static int quorum_load(Oblig *o, const Sub *pS) {
+  DbStmt *s =
+      pS->bWhole
+          ? db_stmt("SELECT org_id, rowid, held_on, n_expected, n_expected_present FROM meeting INDEXED BY"
+                    " meeting_nonquorate WHERE kind='committee' AND quorate=0 AND held_on >= ? AND held_on <= ?"
+                    " ORDER BY org_id, held_on, rowid", "tt", o->zFrom, o->zTo)
+          : db_stmt("SELECT m.org_id, m.rowid, m.held_on, m.n_expected, m.n_expected_present FROM org o"
+                    " CROSS JOIN meeting m INDEXED BY meeting_org ON m.org_id=o.id AND m.held_on >= ? AND m.held_on <= ?"
+                    " WHERE o.path >= ? AND o.path < ? AND m.kind='committee' AND m.quorate=0"
+                    " ORDER BY m.org_id, m.held_on, m.rowid", "tttt", o->zFrom, o->zTo, pS->zPath, pS->zHi);
+  long long nAlloc = 0;
   while (s && db_step(s) == 1) {
     long long orgId = db_col_int(s, 0);
-    if (orgId > o->maxOrgId || !o->aOrgIdx[orgId]) continue;
+    OrgAcc *p = org_acc(o, orgId);
+    if (!p) continue;
     if (o->nQ == nAlloc) o->aQ = xrealloc(o->aQ, sizeof *o->aQ * (size_t)(nAlloc = nAlloc ? 2 * nAlloc : 1024));
     QMeeting *q = &o->aQ[o->nQ];
     q->orgId = orgId;
@@ -698,91 +729,121 @@ static int oblig_run(Oblig *o, const char *zPath, const char *zFrom, const char 
     snprintf(q->zOn, sizeof q->zOn, "%s", db_col_text(s, 2));
     q->nExp = (int)db_col_int(s, 3);
     q->nCame = (int)db_col_int(s, 4);
-    OrgAcc *p = &o->aOrg[o->aOrgIdx[orgId] - 1];
     if (p->iQuorum < 0) p->iQuorum = o->nQ;
     o->nQ++;
   }
-  if (getenv("QIANGJI_PROFILE")) fprintf(stderr, "obligations: summaries read %.3f s\n", util_now() - tProf);
-  /* Organization rules. */
+  return s ? 0 : -1;
+}
+
+/* Quorum: a finding for each non-quorate committee meeting of organization
+ * i in a judged month of year yi. */
+static void judge_quorum(Oblig *o, const Rule *r, long long i, int yi) {
+  const OrgAcc *p = &o->aOrg[i];
+  for (long long q = p->iQuorum; q >= 0 && q < o->nQ && o->aQ[q].orgId == p->id; q++) {
+    const QMeeting *pq = &o->aQ[q];
+    int mm = atoi(pq->zOn) * 12 + atoi(pq->zOn + 5) - 1;
+    if (mm < o->mLo || mm > o->mHi || atoi(pq->zOn) != o->y0 + yi) continue;
+    Finding *f = finding_add(o);
+    f->zType = "quorum";
+    f->pRule = r;
+    f->orgIdx = i;
+    f->due = pq->nExp / 2 + 1;
+    f->held = pq->nCame;
+    snprintf(f->zPeriod, sizeof f->zPeriod, "%s", pq->zOn);
+    snprintf(f->zEvidence, sizeof f->zEvidence, "会议 %lld（%s）应到委员 %d 人，实到 %d 人，未过半数", pq->id, pq->zOn,
+             pq->nExp, pq->nCame);
+    o->nQuorum++;
+  }
+}
+
+/* Phase 6: the organization rules, each year by its own version, and quorum. */
+static void judge_orgs(Oblig *o) {
   for (long long i = 0; i < o->nOrg; i++) {
     OrgAcc *p = &o->aOrg[i];
     for (int yi = 0; yi < o->nYear; yi++) {
-      /* Each year is judged by its own version: run the series one year at a time. */
       for (int c = 0; c < RC_GROUP; c++) {
         const Rule *r = rule_cached(o, yi, c, p);
         if (!r || strcmp(r->zTarget, "org") || !rule_targets_kind(r, p->zKind)) continue;
         if (strcmp(r->zKind, "committee") == 0 && p->nCommittee < 3) continue;   /* secretary only: no 支委会 */
         int k = life_kind_index(r->zKind);
         if (k < 0) continue;
-        int y0 = o->y0, n0 = o->nYear, lo = o->mLo, hi = o->mHi;
-        /* Narrow the window to this year, with arrays shifted to it. */
-        o->y0 = y0 + yi;
-        o->nYear = 1;
-        if (o->mLo < o->y0 * 12) o->mLo = o->y0 * 12;
-        if (o->mHi > o->y0 * 12 + 11) o->mHi = o->y0 * 12 + 11;
         long long a1[3] = {p->a[yi][k], 0, 0}, b1[3] = {p->b[yi][k], 0, 0};
         long long e1[4][LIFE_NKIND];
         memset(e1, 0, sizeof e1);
         e1[0][k] = p->early[yi][k];
         e1[1][k] = p->early[yi + 1][k];
-        char zWhat[64];
-        snprintf(zWhat, sizeof zWhat, "%s", life_azKindName[k]);
-        if (o->mLo <= o->mHi) judge_series(o, r, i, a1, b1, e1, 0, k, zWhat, p->estKey, p->endKey);
-        o->y0 = y0;
-        o->nYear = n0;
-        o->mLo = lo;
-        o->mHi = hi;
-        /* Quorum: each non-quorate committee meeting in a judged month. */
-        if (strcmp(r->zKind, "committee") == 0) {
-          for (long long q = p->iQuorum; q >= 0 && q < o->nQ && o->aQ[q].orgId == p->id; q++) {
-            const QMeeting *pq = &o->aQ[q];
-            int mm = atoi(pq->zOn) * 12 + atoi(pq->zOn + 5) - 1;
-            if (mm < o->mLo || mm > o->mHi || atoi(pq->zOn) != o->y0 + yi) continue;
-            Finding *f = finding_add(o);
-            f->zType = "quorum";
-            f->pRule = r;
-            f->orgIdx = i;
-            f->due = pq->nExp / 2 + 1;
-            f->held = pq->nCame;
-            snprintf(f->zPeriod, sizeof f->zPeriod, "%s", pq->zOn);
-            snprintf(f->zEvidence, sizeof f->zEvidence, "会议 %lld（%s）应到委员 %d 人，实到 %d 人，未过半数", pq->id,
-                     pq->zOn, pq->nExp, pq->nCame);
-            o->nQuorum++;
-          }
-        }
+        Window w;
+        if (window_year(o, yi, &w)) judge_series(o, r, i, a1, b1, e1, 0, k, life_azKindName[k], p->estKey, p->endKey);
+        window_restore(o, &w);
+        if (strcmp(r->zKind, "committee") == 0) judge_quorum(o, r, i, yi);
       }
     }
   }
-  /* Group rules: each party group monthly. */
+}
+
+/* Phase 7: each party group's monthly meeting. */
+static void judge_groups(Oblig *o) {
   for (long long gi = 0; gi < o->nGroup; gi++) {
-    GroupAcc *g = &o->aGroup[gi];
+    const GroupAcc *g = &o->aGroup[gi];
     long long iOrg = o->aOrgIdx[g->orgId] - 1;
-    OrgAcc *p = &o->aOrg[iOrg];
+    const OrgAcc *p = &o->aOrg[iOrg];
     for (int yi = 0; yi < o->nYear; yi++) {
       const Rule *r = rule_cached(o, yi, RC_GROUP, p);
       if (!r) continue;
-      int y0 = o->y0, n0 = o->nYear, lo = o->mLo, hi = o->mHi;
-      o->y0 = y0 + yi;
-      o->nYear = 1;
-      if (o->mLo < o->y0 * 12) o->mLo = o->y0 * 12;
-      if (o->mHi > o->y0 * 12 + 11) o->mHi = o->y0 * 12 + 11;
       long long a1[3] = {g->a[yi], 0, 0}, b1[3] = {g->b[yi], 0, 0}, e1[4] = {g->early[yi], g->early[yi + 1], 0, 0};
       char zWhat[128];
       snprintf(zWhat, sizeof zWhat, "党小组“%s”党小组会", g->zName);
-      if (o->mLo <= o->mHi) judge_series(o, r, iOrg, a1, b1, 0, e1, 0, zWhat, p->estKey, p->endKey);
-      o->y0 = y0;
-      o->nYear = n0;
-      o->mLo = lo;
-      o->mHi = hi;
+      Window w;
+      if (window_year(o, yi, &w)) judge_series(o, r, iOrg, a1, b1, 0, e1, 0, zWhat, p->estKey, p->endKey);
+      window_restore(o, &w);
     }
   }
-  if (getenv("QIANGJI_PROFILE")) fprintf(stderr, "obligations: organizations judged %.3f s\n", util_now() - tProf);
+}
+
+/* Judges the subtree at zPath over [zFrom, zTo]: reads what the rules need
+ * in phases over one shared period while another thread reads the members'
+ * months (roster_load), then judges organizations, groups, members and
+ * secretaries. 0 or -1. */
+static int oblig_run(Oblig *o, const char *zPath, const char *zFrom, const char *zTo) {
+  memset(o, 0, sizeof *o);
+  o->tProf = util_now();
+  int bProf = getenv("QIANGJI_PROFILE") != 0;
+  if (period_set(o, zFrom, zTo)) return -1;
+  for (int yi = 0; yi < o->nYear; yi++)
+    if (ruleset_load(o->y0 + yi, &o->aRs[yi])) return -1;
+  /* Whole-subtree scans: read the file through memory mapping rather than
+   * read() calls (SQLite caps it at its compile-time maximum). */
+  db_tune(DB_TUNE_SCAN);
+  Sub sub = {.zPath = zPath};
+  scope_range(zPath, sub.zHi);
+  sub.bWhole = db_exists("SELECT 1 FROM org WHERE path=? AND parent_id IS NULL", "t", zPath) == 1;
+  Roster roster;
+  memset(&roster, 0, sizeof roster);
+  snprintf(roster.zPath, sizeof roster.zPath, "%s", zPath);
+  roster.bWhole = sub.bWhole;
+  roster.y0 = o->y0;
+  roster.nYear = o->nYear;
+  pthread_t thRoster;
+  int bThread = pthread_create(&thRoster, 0, roster_load, &roster) == 0;
+  if (!bThread) roster_load(&roster);   /* no thread: read it here */
+  int rc = orgs_load(o, &sub);
+  if (bProf) fprintf(stderr, "obligations: orgs read %.3f s\n", util_now() - o->tProf);
+  if (!rc) rc = committees_load(o, &sub);
+  if (!rc) rc = summaries_load(o, &sub);
+  if (bProf) fprintf(stderr, "obligations: org summaries read %.3f s\n", util_now() - o->tProf);
+  if (!rc) rc = quorum_load(o, &sub);
+  if (bProf) fprintf(stderr, "obligations: summaries read %.3f s\n", util_now() - o->tProf);
+  if (!rc) {
+    judge_orgs(o);
+    judge_groups(o);
+  }
+  if (bProf) fprintf(stderr, "obligations: organizations judged %.3f s\n", util_now() - o->tProf);
   if (bThread) pthread_join(thRoster, 0);
-  int rc = judge_members(o, &roster);
+  if (!rc) rc = judge_members(o, &roster);
   if (!rc) judge_secretaries(o, &roster);
   roster_free(&roster);
   if (!rc) names_load(o);
-  if (getenv("QIANGJI_PROFILE")) fprintf(stderr, "obligations: members judged %.3f s\n", util_now() - tProf);
+  if (bProf) fprintf(stderr, "obligations: members judged %.3f s\n", util_now() - o->tProf);
   return rc;
 }
 
