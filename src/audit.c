@@ -58,9 +58,14 @@ int audit_append(const char *zActor, const char *zAction, const char *zEntity, c
 
 int api_audit_commit(Req *r, int rc, const char *zAction, const char *zEntity, long long id, long long orgId,
                      json_t *pAfter) {
+  return api_audit_commit_change(r, rc, zAction, zEntity, id, orgId, 0, pAfter);
+}
+
+int api_audit_commit_change(Req *r, int rc, const char *zAction, const char *zEntity, long long id, long long orgId,
+                            json_t *pBefore, json_t *pAfter) {
   char zKey[32];
   snprintf(zKey, sizeof zKey, "%lld", id);
-  return api_audit_commit_key(r, rc, zAction, zEntity, zKey, orgId, 0, pAfter);
+  return api_audit_commit_key(r, rc, zAction, zEntity, zKey, orgId, pBefore, pAfter);
 }
 
 int api_audit_commit_key(Req *r, int rc, const char *zAction, const char *zEntity, const char *zKey, long long orgId,

@@ -20,8 +20,11 @@ int audit_append(const char *zActor, const char *zAction, const char *zEntity, c
  * rolls back, frees pAfter, answers 500 and returns -1. */
 int api_audit_commit(Req *r, int rc, const char *zAction, const char *zEntity, long long id, long long orgId,
                      json_t *pAfter);
-/* The same for an object keyed by text (a code), with its state before
- * (pBefore, which stays the caller's; NULL for none). */
+/* The same for a change of object id, with its state before (pBefore,
+ * which stays the caller's; NULL for none). */
+int api_audit_commit_change(Req *r, int rc, const char *zAction, const char *zEntity, long long id, long long orgId,
+                            json_t *pBefore, json_t *pAfter);
+/* The same for an object keyed by text (a code). */
 int api_audit_commit_key(Req *r, int rc, const char *zAction, const char *zEntity, const char *zKey, long long orgId,
                          json_t *pBefore, json_t *pAfter);
 /* Checks the chain. Returns 0 when whole (*pnEntry entries), or -1 with

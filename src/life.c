@@ -723,17 +723,10 @@ static void meeting_store(Req *r, const MeetingIn *p) {
   if (!rc && zOldHeld[0] && life_year_of(zOldHeld) != life_year_of(zHeld))
     rc = life_org_refresh(orgId, life_year_of(zOldHeld));
   json_t *pAfter = rc ? 0 : meeting_json(id, 1);
-  char zKey[32];
-  snprintf(zKey, sizeof zKey, "%lld", id);
-  if (!rc) rc = audit_append(api_actor(r), pBefore ? "update" : "create", "meeting", zKey, orgId, pBefore, pAfter);
   int bNew = !pBefore;
+  if (!api_audit_commit_change(r, rc, bNew ? "create" : "update", "meeting", id, orgId, pBefore, pAfter))
+    api_json(r, bNew ? 201 : 200, pAfter);
   json_decref(pBefore);
-  if (rc || db_commit()) {
-    json_decref(pAfter);
-    api_internal(r);
-    return;
-  }
-  api_json(r, bNew ? 201 : 200, pAfter);
 }
 
 static void meeting_write(Req *r, long long id) {
@@ -789,18 +782,15 @@ static void meeting_attendance(Req *r) {
   int rc = db_begin() || att_write(r->objectId, zHeld, zKind, pRows) || meeting_refresh(r->objectId) ||
            life_org_refresh(r->scope.id, life_year_of(zHeld));
   json_t *pAfter = rc ? 0 : meeting_json(r->objectId, 1);
-  char zKey[32];
-  snprintf(zKey, sizeof zKey, "%lld", r->objectId);
-  if (!rc)
-    rc = audit_append(api_actor(r), "attendance", "meeting", zKey, r->scope.id, json_object_get(pBefore, "attendance"),
-                      json_object_get(pAfter, "attendance"));
-  json_decref(pBefore);
-  if (rc || db_commit()) {
+  json_t *pAttAfter = json_incref(json_object_get(pAfter, "attendance"));
+  if (!api_audit_commit_change(r, rc, "attendance", "meeting", r->objectId, r->scope.id,
+                               json_object_get(pBefore, "attendance"), pAttAfter)) {
+    api_json(r, 200, pAfter);
+    json_decref(pAttAfter);
+  } else {
     json_decref(pAfter);
-    api_internal(r);
-    return;
   }
-  api_json(r, 200, pAfter);
+  json_decref(pBefore);
 }
 
 /* POST /api/v1/meetings/{id}/checkin: a member with their own login, inside
@@ -852,20 +842,14 @@ static void meeting_checkin(Req *r) {
                    " checked_in_at=excluded.checked_in_at", "IIt", r->objectId, mid, zNow) ||
            life_member_delta(mid, zHeld, zKind, "online", +1) || meeting_refresh(r->objectId) ||
            life_org_refresh(orgId, life_year_of(zHeld));
-  char zKey[64];
-  snprintf(zKey, sizeof zKey, "%lld", r->objectId);
   json_t *pAfter = json_pack("{s:I, s:s, s:s}", "member_id", (json_int_t)mid, "state", "online", "checked_in_at", zNow);
   json_t *pBefore = zOld ? json_pack("{s:I, s:s}", "member_id", (json_int_t)mid, "state", zOld) : 0;
-  if (!rc) rc = audit_append(api_actor(r), "checkin", "meeting", zKey, orgId, pBefore, pAfter);
   free(zOld);
-  json_decref(pBefore);
-  if (rc || db_commit()) {
-    json_decref(pAfter);
-    api_internal(r);
-    return;
+  if (!api_audit_commit_change(r, rc, "checkin", "meeting", r->objectId, orgId, pBefore, pAfter)) {
+    json_object_set_new(pAfter, "meeting_id", json_integer(r->objectId));
+    api_json(r, 200, pAfter);
   }
-  json_object_set_new(pAfter, "meeting_id", json_integer(r->objectId));
-  api_json(r, 200, pAfter);
+  json_decref(pBefore);
 }
 
 /* GET /api/v1/members/{id}/meetings: the meetings of the member's branch

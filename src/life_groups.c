@@ -111,17 +111,10 @@ static void group_write(Req *r, long long groupId) {
       rc = db_exec("INSERT INTO party_group_member(member_id, group_id) VALUES(?,?)", "II", aId[i], groupId);
   }
   json_t *pAfter = rc ? 0 : group_json(groupId);
-  char zKey[32];
-  snprintf(zKey, sizeof zKey, "%lld", groupId);
-  if (!rc)
-    rc = audit_append(api_actor(r), bNew ? "create" : "update", "party_group", zKey, orgId, bNew ? 0 : pBefore, pAfter);
+  if (!api_audit_commit_change(r, rc, bNew ? "create" : "update", "party_group", groupId, orgId, bNew ? 0 : pBefore,
+                               pAfter))
+    api_json(r, bNew ? 201 : 200, pAfter);
   json_decref(pBefore);
-  if (rc || db_commit()) {
-    json_decref(pAfter);
-    api_internal(r);
-    goto done;
-  }
-  api_json(r, bNew ? 201 : 200, pAfter);
 done:
   free(aId);
 }
@@ -196,14 +189,9 @@ static void committee_put(Req *r) {
     rc = db_exec("INSERT INTO committee_member(org_id, member_id, post) VALUES(?,?,?)", "IIt", r->scope.id,
                  rec_int(&pRows->a[i], CM_MEMBER, 0), pRows->a[i].az[CM_POST]);
   json_t *pAfter = committee_json(r->scope.id);
-  if (!rc) rc = audit_append(api_actor(r), "update", "committee", r->scope.zCode, r->scope.id, pBefore, pAfter);
+  if (!api_audit_commit_key(r, rc, "update", "committee", r->scope.zCode, r->scope.id, pBefore, pAfter))
+    api_json(r, 200, pAfter);
   json_decref(pBefore);
-  if (rc || db_commit()) {
-    json_decref(pAfter);
-    api_internal(r);
-    return;
-  }
-  api_json(r, 200, pAfter);
 }
 
 static const Route aRouteTable[] = {

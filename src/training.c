@@ -327,16 +327,9 @@ static void campaign_add_orgs(Req *r) {
     rc = db_exec("INSERT OR IGNORE INTO campaign_org(campaign_id, org_id) VALUES(?,?)", "II", r->objectId, aId[i]);
   free(aId);
   json_t *pAfter = campaign_json(r->objectId);
-  char zKey[32];
-  snprintf(zKey, sizeof zKey, "%lld", r->objectId);
-  if (!rc) rc = audit_append(api_actor(r), "update", "campaign", zKey, r->scope.id, pBefore, pAfter);
+  if (!api_audit_commit_change(r, rc, "update", "campaign", r->objectId, r->scope.id, pBefore, pAfter))
+    api_json(r, 200, pAfter);
   json_decref(pBefore);
-  if (rc || db_commit()) {
-    json_decref(pAfter);
-    api_internal(r);
-    return;
-  }
-  api_json(r, 200, pAfter);
 }
 
 /* GET /api/v1/orgs/{code}/campaigns/{cid}: the campaign rolled up for the subtree. */
