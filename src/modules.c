@@ -5,7 +5,7 @@
 #include "module.h"
 
 extern const Module server_module, auth_module, org_module, member_module, port_module, audit_module, stats_module,
-    annual_module, demo_module, life_module, life_groups_module, life_files_module, obligations_module,
+    annual_module, demo_module, meeting_module, meeting_group_module, meeting_file_module, obligations_module,
     training_module, points_module, develop_module, transfer_module, dues_module, lifecycle_module, ui_module;
 
 const Module *const module_ap[] = {
@@ -18,11 +18,11 @@ const Module *const module_ap[] = {
   &stats_module,         /* statistics of a subtree, the in-memory index */
   &annual_module,        /* the annual statistics tables */
   &demo_module,          /* qiangji demo */
-  &life_module,          /* meetings, attendance, check-in */
-  &life_groups_module,   /* party groups and committees */
-  &life_files_module,    /* meeting attachments */
+  &meeting_module,       /* organizational life: meetings, attendance, check-in */
+  &meeting_group_module, /* party groups and committees */
+  &meeting_file_module,  /* meeting attachments */
   &obligations_module,   /* what each branch owes in organizational life */
-  &training_module,      /* courses and campaigns (after life: its demo campaign takes in meetings) */
+  &training_module,      /* courses and campaigns (after meeting: its demo campaign takes in meetings) */
   &points_module,        /* members' points */
   &develop_module,       /* the development pipeline */
   &transfer_module,      /* transfers of membership */

@@ -6,14 +6,14 @@
  * months in a row without organizational life, for any subtree and period.
  * Every finding names its rule and its evidence.
  *
- * Speed: the computation reads the yearly summaries of life.h, never the
+ * Speed: the computation reads the yearly summaries of meeting.h, never the
  * meetings or the attendance themselves: one pass over the subtree's
  * organizations, one over life_org_year for each year of the period, one over
  * the roster index and one over life_member_year, each into arrays indexed by
  * id. No query runs per branch or per member, except a name lookup for each
  * flagged member, the meeting ids behind a quorum failure, and one index seek
  * per branch secretary for the lectures they gave. */
-#include "life.h"
+#include "meeting.h"
 #include "module.h"
 #include "audit.h"
 #include "cli.h"
@@ -62,7 +62,7 @@ static const char *const azMigration[] = {
   /* 2: the national rule behind the local custom of a quarterly lecture: the
    * branch secretary (书记 of the committee) gives at least one lecture a
    * year. Added to every version already kept, so that each year's rules
-   * still hold every rule; and the lectures of life.c's meeting table by
+   * still hold every rule; and the lectures of meeting.c's meeting table by
    * who gave them, for one index seek per branch secretary. */
   "INSERT INTO obligation_rule(year, code, target, kind, period, min_count, description)\n"
   " SELECT DISTINCT year, 'secretary_lecture_yearly', 'org', 'lecture', 'year', 1,"
@@ -356,7 +356,7 @@ static void *roster_load(void *pArg) {
     p->aJm[p->n++] = atoi(zJoined) * 12 + atoi(zJoined + 5) - 1;   /* month of joining */
   }
   p->rc = !s || rc < 0 ? -1 : 0;
-  /* Months of life (or leave) and of lectures (life.h), for each year. */
+  /* Months of life (or leave) and of lectures (meeting.h), for each year. */
   for (int yi = 0; !p->rc && yi < p->nYear; yi++) {
     if (p->bWhole) {
       s = db_stmt("SELECT member_id, mask FROM life_member_mask WHERE year=?", "i", p->y0 + yi);

@@ -4,7 +4,7 @@
  * capped per month, quarter or year. The only points not computed are
  * manual awards, each with a reason and the document it rests on, written
  * to the audit log. Rankings within a branch or across any subtree. */
-#include "life.h"
+#include "meeting.h"
 #include "module.h"
 #include "audit.h"
 #include "db.h"

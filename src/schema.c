@@ -134,6 +134,10 @@ const char *const schema_aMigration[] = {
   "ALTER TABLE member_new RENAME TO member;\n"
   "CREATE UNIQUE INDEX member_idnum ON member(id_number);\n"
   "CREATE INDEX member_org ON member(org_id);\n",
+  /* 3: modules renamed, so that a database keeps its versions under the
+   * new names before the modules' migrations run: organizational life is
+   * the module "meeting" (it was "life"). */
+  "UPDATE qj_module SET name='meeting' WHERE name='life';\n",
 };
 const int schema_nMigration = (int)ARRAY_LEN(schema_aMigration);
 

@@ -3,7 +3,7 @@
  * campaigns (主题教育, 党纪学习教育: the organizations taking part, their
  * members, and the activities they held: meetings and courses marked with
  * the campaign), each rolled up for any subtree. */
-#include "life.h"
+#include "meeting.h"
 #include "module.h"
 #include "audit.h"
 #include "db.h"

@@ -207,12 +207,12 @@ static void test_migration_2(void **state) {
   sqlite3 *pDb;
   assert_int_equal(sqlite3_open(zDb, &pDb), SQLITE_OK);
   assert_int_equal(sqlite3_exec(pDb, schema_aMigration[0], 0, 0, 0), SQLITE_OK);
-  /* The modules as they were then: all their migrations but life's last
+  /* The modules as they were then: all their migrations but meeting's last
    * (which re-creates its index on member after the core's migration 2). */
   for (int m = 0; m < module_n; m++) {
     const Module *pM = module_ap[m];
     if (!pM->nMigration) continue;
-    int n = pM->nMigration - (strcmp(pM->zName, "life") == 0);
+    int n = pM->nMigration - (strcmp(pM->zName, "meeting") == 0);
     for (int i = 0; i < n; i++) assert_int_equal(sqlite3_exec(pDb, pM->azMigration[i], 0, 0, 0), SQLITE_OK);
     char *zSql = sqlite3_mprintf("INSERT INTO qj_module VALUES(%Q, %d)", pM->zName, n);
     assert_int_equal(sqlite3_exec(pDb, zSql, 0, 0, 0), SQLITE_OK);

@@ -1,10 +1,10 @@
-/* test_life.c: the yearly summaries of organizational life kept in step by
+/* test_meeting.c: the yearly summaries of organizational life kept in step by
  * life_member_delta and life_org_refresh equal what life_rebuild computes
  * from the records; the packed monthly counts; timestamps and file types. */
 #include "unit.h"
 #include "api.h"
 #include "db.h"
-#include "life.h"
+#include "meeting.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

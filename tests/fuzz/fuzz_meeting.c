@@ -1,7 +1,7 @@
-/* fuzz_life.c: the organizational-life parsers: check-in timestamps and the
+/* fuzz_meeting.c: the organizational-life parsers: check-in timestamps and the
  * attachment type sniffer. An accepted timestamp is canonical: 20 characters,
  * a real date, and it parses to itself. */
-#include "life.h"
+#include "meeting.h"
 #include "text.h"
 #include "util.h"
 #include <stdint.h>

@@ -1,7 +1,7 @@
-/* life_groups.c: party groups (党小组) and branch committees (支委) of the
- * organizational-life module (life.c): who belongs to them, checked against
+/* meeting_group.c: party groups (党小组) and branch committees (支委) of the
+ * organizational-life module (meeting.c): who belongs to them, checked against
  * the branch, and the routes that read and set them. */
-#include "life.h"
+#include "meeting.h"
 #include "module.h"
 #include "audit.h"
 #include "db.h"
@@ -205,7 +205,7 @@ static const Route aRouteTable[] = {
    "set the whole branch committee", aCommitteeField, C_NFIELD, 0},
 };
 
-const Module life_groups_module = {
-  .zName = "life_groups",
+const Module meeting_group_module = {
+  .zName = "meeting_group",
   .aRoute = MODULE_ARRAY(aRouteTable),
 };

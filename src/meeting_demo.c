@@ -1,4 +1,4 @@
-/* life_demo.c: the demo's organizational life: for every branch a year of
+/* meeting_demo.c: the demo's organizational life: for every branch a year of
  * meetings of every kind with attendance (2025; at county and city scale
  * also January to June 2026), committees for branches of 7 or more full
  * members, party groups for branches of 30 or more, and branches and members
@@ -15,7 +15,7 @@
  * the branch id, so the data do not depend on the order of work. */
 #include "demo.h"
 #include "db.h"
-#include "life.h"
+#include "meeting.h"
 #include "util.h"
 #include <stdint.h>
 #include <stdio.h>

@@ -1,11 +1,11 @@
-/* life_files.c: attachments of meetings (PDF or images). They are stored
+/* meeting_file.c: attachments of meetings (PDF or images). They are stored
  * once by content: the bytes live in a directory beside the database,
  * DB.files/ab/abcdef... named by their SHA-256 (written to a temporary name
  * and renamed, so a file is whole or absent); the table life_blob keeps each
  * hash's size and type, and each meeting's attachment row names the hash. A
  * file left behind by a rolled-back upload is harmless: the same bytes would
  * get the same name. */
-#include "life.h"
+#include "meeting.h"
 #include "hash.h"
 #include "module.h"
 #include "audit.h"
@@ -157,7 +157,7 @@ static const Route aRouteTable[] = {
    0, 0, life_meeting_org},
 };
 
-const Module life_files_module = {
-  .zName = "life_files",
+const Module meeting_file_module = {
+  .zName = "meeting_file",
   .aRoute = MODULE_ARRAY(aRouteTable),
 };

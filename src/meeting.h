@@ -1,4 +1,4 @@
-/* life.h: organizational life (组织生活): meetings of every kind, attendance,
+/* meeting.h: organizational life (组织生活): meetings of every kind, attendance,
  * party groups, branch committees, remote check-in, attachments; and the
  * helpers the obligations, points, training and demo parts share.
  *
@@ -13,8 +13,8 @@
  *     per member and month: meetings attended (present or online), excused
  *     absences (on leave), lectures attended.
  * Monthly counts are packed 10 bits a month: months 1-6 in *_a, 7-12 in *_b. */
-#ifndef QJ_LIFE_H
-#define QJ_LIFE_H
+#ifndef QJ_MEETING_H
+#define QJ_MEETING_H
 #include "api.h"
 #include "record.h"
 #include "cli.h"

@@ -1,10 +1,11 @@
-/* life.c: organizational life (组织生活): party groups (党小组), branch
+/* meeting.c: organizational life (组织生活): party groups (党小组), branch
  * committees (支委), meetings of every kind with attendance, remote
- * check-in and attachments; the yearly summaries the reports read (life.h).
+ * check-in and attachments; the yearly summaries the reports read (meeting.h).
  *
- * Party groups and committees are in life_groups.c, attachments in
- * life_files.c; the module's tables are all created here. */
-#include "life.h"
+ * Party groups and committees are in meeting_group.c, attachments in
+ * meeting_file.c; the module's tables are all created here. The C names and
+ * the tables keep the prefix life_ (组织生活, organizational life). */
+#include "meeting.h"
 #include "module.h"
 #include "stats.h"
 #include "audit.h"
@@ -943,20 +944,20 @@ static const Route aRouteTable[] = {
    "a member checks in remotely within the window (present online)", 0, 0, life_meeting_org},
 };
 
-int life_demo(const DemoOpts *pOpts, const DemoResult *pRes);  /* life_demo.c */
+int life_demo(const DemoOpts *pOpts, const DemoResult *pRes);  /* meeting_demo.c */
 static const StatsFigure *const aLifeFigure[] = {&life_figMeetings, &life_figSecretaries};
 static const Enum aEnum[] = {
   {"meeting_kind", life_azKind, life_azKindName},
   {"meeting_mode", azMode, azModeName},
   {"attendance_state", azState, azStateName},
 };
-const Module life_module = {
-  .zName = "life",
+const Module meeting_module = {
+  .zName = "meeting",
   .aEnum = MODULE_ARRAY(aEnum),
   .aRoute = MODULE_ARRAY(aRouteTable),
   .aCommand = MODULE_ARRAY(aCommandTable),
   .azMigration = MODULE_ARRAY(azMigration),
   .xDemo = life_demo,
   .apFigure = MODULE_ARRAY(aLifeFigure),
-  .zOpenapi = "life",
+  .zOpenapi = "meeting",
 };
