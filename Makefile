@@ -46,7 +46,8 @@ build/obj build/asan/obj build/fuzz:
 # (Module.zOpenapi), merged by the server at start: one JSON object, the
 # base under "", each fragment under its NAME.
 OPENAPI := src/openapi.json $(sort $(wildcard src/openapi/*.json))
-build/openapi-parts.json: $(OPENAPI) Makefile | build/obj
+# The folder is a prerequisite too: a fragment renamed or removed changes it.
+build/openapi-parts.json: $(OPENAPI) src/openapi Makefile | build/obj
 	@{ printf '{"":'; cat src/openapi.json; for f in $(filter src/openapi/%,$(OPENAPI)); do \
 	   printf ',"%s":' "$$(basename $$f .json)"; cat $$f; done; printf '}'; } > $@
 build/obj/assets.o build/asan/obj/assets.o $(FUZZBIN): build/openapi-parts.json
