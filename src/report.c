@@ -23,7 +23,7 @@ struct RptWriter {
   Buf b;                       /* what is not yet written to f */
   int bFail;                   /* a write failed: rpt_close says so */
   /* the current table */
-  const RptCol *aCol;
+  RptCol *aCol;                /* a copy */
   int nCol;
   int nTable;
   long long nRow;              /* rows of the current table so far */
@@ -278,7 +278,9 @@ int rpt_table(RptWriter *w, const char *zSheet, const char *zTitle, const RptCol
     for (int c = 0; c < nCol && c < 64; c++) az[c] = aCol[c].zHead;
     csv_write_row(&w->b, az, nCol < 64 ? nCol : 64, 0);
   }
-  w->aCol = aCol;
+  free(w->aCol);
+  w->aCol = xmalloc(sizeof(RptCol) * (size_t)(nCol ? nCol : 1));
+  memcpy(w->aCol, aCol, sizeof(RptCol) * (size_t)nCol);
   w->nCol = nCol;
   w->nRow = 0;
   w->zTitle = zTitle;
@@ -440,6 +442,7 @@ static void writer_free(RptWriter *w) {
   free(w->zOuterTail);
   free(w->zTableTail);
   free(w->zSheet);
+  free(w->aCol);
   free(w->zOut);
   free(w);
 }

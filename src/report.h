@@ -52,7 +52,8 @@ typedef struct RptWriter RptWriter;
  * cannot be created. */
 RptWriter *rpt_open(const char *zFormat, const char *zOut, unsigned flags);
 /* Starts a table (its sheet name in xlsx, its title: NULL for none) with
- * nCol columns; aCol must stay valid until the next table or rpt_close.
+ * nCol columns (aCol is copied; its strings must stay valid until the next
+ * table or rpt_close).
  * 0, or -1 (logged). */
 int rpt_table(RptWriter *w, const char *zSheet, const char *zTitle, const RptCol *aCol, int nCol);
 /* For JSON: the output is pObj (borrowed; dumped when the first table
