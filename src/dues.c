@@ -695,8 +695,14 @@ static int treasurer_report(ReportCtx *p) {
   return rc ? 1 : 0;
 }
 
+/* Arrears are as of today; --year was always taken and never used. */
+static const CliOpt aArrearsOpt[] = {
+  {"year", 1, 0, "ignored (arrears are as of today); taken so that older scripts keep working"},
+  {0, 0, 0, 0},
+};
+
 static const Report aReport[] = {
-  {"dues-arrears", arrears_report, 0, "csv", 0, 0,
+  {"dues-arrears", arrears_report, 0, "csv", 0, aArrearsOpt,
    "Members of a subtree in arrears today: unpaid months, ageing (1-3, 4-6, 7+), amount owed, six-month flag."},
   {"dues-lapsed", lapsed_report, REPORT_YEAR, "csv", 0, 0,
    "Members who paid for some month of last year and for none of --year (LYBUNT)."},
