@@ -217,7 +217,13 @@ typedef struct AnnualFile {
 } AnnualFile;
 static int annual_write(const char *zPath, void *pCtx) {
   AnnualFile *f = pCtx;
-  return stats_write_tables(f->aT, f->zFormat, zPath);
+  RptWriter *w = rpt_open(f->zFormat, zPath, RPT_TABLES);
+  if (!w) return -1;
+  if (stats_write_tables(w, f->aT)) {
+    rpt_discard(w);
+    return -1;
+  }
+  return rpt_close(w);
 }
 
 static void annual_get(Req *r) {
@@ -269,45 +275,20 @@ static const Route aRouteTable[] = {
 
 /* ---- CLI ---------------------------------------------------------------------- */
 
-static int cmd_report_annual(const CliArgs *p) {
-  const char *zFormat = cli_opt(p, "format") ? cli_opt(p, "format") : "xlsx", *zOut = cli_opt(p, "out");
-  if (strcmp(zFormat, "json") && strcmp(zFormat, "csv") && strcmp(zFormat, "xlsx")) {
-    util_die_msg("--format is xlsx (default), csv or json (got '%s')", zFormat);
-    return 2;
-  }
-  char *zEnd;
-  long long y = strtoll(cli_opt(p, "year"), &zEnd, 10);
-  if (*zEnd || !year_ok(y)) {
-    util_die_msg("--year is a year from 1921 to this year (got '%s')", cli_opt(p, "year"));
-    return 2;
-  }
-  if (cli_open_db(p, 0)) return 1;
-  Scope sc;
-  if (scope_lookup(cli_opt(p, "org"), &sc)) {
-    util_die_msg("no organization with code '%s'", cli_opt(p, "org"));
-    return 1;
-  }
-  char *zName = db_text("SELECT name FROM org WHERE id=?", "I", sc.id);
-  json_t *aT = annual_tables(&sc, zName, (int)y);
+static int annual_report(ReportCtx *p) {
+  char *zName = db_text("SELECT name FROM org WHERE id=?", "I", p->scope.id);
+  json_t *aT = annual_tables(&p->scope, zName, p->year);
   free(zName);
   if (!aT) return 1;
-  int rc = stats_write_tables(aT, zFormat, zOut);
+  int rc = stats_write_tables(p->pOut, aT);
   json_decref(aT);
-  if (rc == 0) printf("%s: %s annual statistics of %s for %lld (7 tables)\n", zOut, zFormat, sc.zCode, y);
+  if (rc == 0)
+    p->zSummary = xprintf("%s: %s annual statistics of %s for %d (7 tables)", p->zOut, p->zFormat, p->scope.zCode, p->year);
   return rc ? 1 : 0;
 }
 
-static const CliOpt aAnnualOpt[] = {
-  {"db", 1, 1, "the database"},
-  {"org", 1, 1, "code of the organization whose subtree to count"},
-  {"year", 1, 1, "the year (the current year counts up to today)"},
-  {"format", 1, 0, "xlsx (default: one sheet per table), csv or json"},
-  {"out", 1, 1, "the file to write"},
-  {0, 0, 0, 0},
-};
-
-static const Command aCommandTable[] = {
-  {"report", "annual", cmd_report_annual, aAnnualOpt, 0, 0, "",
+static const Report aReport[] = {
+  {"annual", annual_report, REPORT_ORG | REPORT_YEARREQ | REPORT_OUT, "xlsx", RPT_TABLES, 0,
    "The annual statistics tables of a subtree: members by sex, ethnicity, age, education and occupation; "
    "organizations by domain and kind; changes over the year (admitted, converted, transferred in and out, died, left)."},
 };
@@ -315,5 +296,5 @@ static const Command aCommandTable[] = {
 const Module annual_module = {
   .zName = "annual",
   .aRoute = MODULE_ARRAY(aRouteTable),
-  .aCommand = MODULE_ARRAY(aCommandTable),
+  .aReport = MODULE_ARRAY(aReport),
 };

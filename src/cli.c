@@ -106,9 +106,15 @@ static int report_run(const CliArgs *pArgs) {
   ctx.pOut = rpt_open(ctx.zFormat, ctx.zOut, p->writerFlags);
   if (!ctx.pOut) return 1;
   int rc = p->xRun(&ctx);
-  if (rpt_close(ctx.pOut)) rc = -1;
-  if (rc && ctx.zOut) remove(ctx.zOut);   /* no half-written file is left behind */
-  return rc ? 1 : 0;
+  if (rc) {
+    rpt_discard(ctx.pOut);   /* no half-written file is left behind */
+  } else if (rpt_close(ctx.pOut)) {
+    if (ctx.zOut) remove(ctx.zOut);
+    rc = 1;
+  }
+  if (rc == 0 && ctx.zSummary) fprintf((p->flags & REPORT_OUT) ? stdout : stderr, "%s\n", ctx.zSummary);
+  free(ctx.zSummary);
+  return rc;
 }
 
 static void report_command(const Report *p, Command *pCmd, CliOpt *aOpt) {
@@ -119,7 +125,8 @@ static void report_command(const Report *p, Command *pCmd, CliOpt *aOpt) {
                                                : "code of the subtree's root (default: the whole tree)"};
   if (p->flags & (REPORT_YEAR | REPORT_YEARREQ))
     aOpt[n++] = (CliOpt){"year", 1, (p->flags & REPORT_YEARREQ) != 0,
-                         "the year, e.g. 2026 (default: this year; months after today are not judged)"};
+                         (p->flags & REPORT_YEARREQ) ? "the year, e.g. 2026 (the current year counts up to today)"
+                                                     : "the year, e.g. 2026 (default: this year, counted up to today)"};
   aOpt[n++] = (CliOpt){"format", 1, 0,
                        !p->zFormat || strcmp(p->zFormat, "csv") == 0 ? "csv (default), xlsx or json"
                        : strcmp(p->zFormat, "json") == 0             ? "json (default), csv or xlsx"

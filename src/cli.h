@@ -51,7 +51,12 @@ typedef struct ReportCtx {
   const char *zFormat;    /* csv, xlsx or json */
   const char *zOut;       /* --out, or NULL for standard output */
   const CliArgs *pArgs;   /* for the report's own options: cli_opt(p->pArgs, "via") */
-  RptWriter *pOut;        /* opened before xRun; closed after it */
+  RptWriter *pOut;        /* opened before xRun; closed after it (discarded when it fails) */
+  /* Set by xRun (malloc'ed): a line the runner prints once the file is
+   * written: on standard output for a report that always writes a file
+   * (REPORT_OUT), else on standard error (standard output may be the
+   * report). */
+  char *zSummary;
 } ReportCtx;
 
 /* Flags of a Report. */
@@ -62,7 +67,9 @@ typedef struct ReportCtx {
 
 typedef struct Report {
   const char *zName;          /* "dues-arrears": `qiangji report dues-arrears` */
-  int (*xRun)(ReportCtx *p);  /* writes its tables to p->pOut: 0, or -1 with a message on stderr */
+  /* Writes its tables to p->pOut; returns the exit code: 0, 1 failed, 2 a
+   * wrong value of an option of its own (with a message on stderr). */
+  int (*xRun)(ReportCtx *p);
   unsigned flags;             /* REPORT_* */
   const char *zFormat;        /* the default format: "csv", "json" or "xlsx" */
   unsigned writerFlags;       /* RPT_* for the writer */

@@ -918,55 +918,53 @@ static const Route aRouteTable[] = {
 
 /* ---- CLI reports ------------------------------------------------------------------ */
 
-static const CliOpt aReportOpt[] = {
-  {"db", 1, 1, "the database"},
-  {"org", 1, 0, "code of the subtree's root (default: the whole tree)"},
-  {"format", 1, 0, "csv (default), xlsx or json"},
-  {"out", 1, 0, "write here instead of standard output (needed for xlsx)"},
-  {0, 0, 0, 0},
+/* Dates stay text cells, as these sheets have always had them. */
+static const RptCol aAlertCol[] = {
+  {"finding", 0, RPT_TEXT, 0}, {"rule", 0, RPT_TEXT, 0},  {"name", 0, RPT_TEXT, 0},   {"org_code", 0, RPT_TEXT, 0},
+  {"stage", 0, RPT_TEXT, 0},   {"since", 0, RPT_TEXT, 0}, {"due_on", 0, RPT_TEXT, 0},
 };
 
-static int cmd_alerts(const CliArgs *pA) {
-  Scope sc;
-  if (cli_open_db(pA, 0) || lc_report_scope(pA, &sc)) return 1;
-  json_t *o = alerts_json(sc.zPath), *aRows = json_array();
+static int alerts_report(ReportCtx *p) {
+  json_t *o = alerts_json(p->scope.zPath);
+  int rc = rpt_table(p->pOut, "发展党员预警", 0, aAlertCol, (int)ARRAY_LEN(aAlertCol));
   const char *azKind[] = {"talk_overdue", "probation_ending", "conversion_overdue", "approval_waiting"};
-  for (int k = 0; k < 4; k++) {
+  for (int k = 0; k < 4 && !rc; k++) {
     size_t i;
     json_t *v;
     json_array_foreach(json_object_get(o, azKind[k]), i, v) {
-      json_array_append_new(aRows, json_pack("[s, s, O, O, O, O, O]", azKind[k], json_string_value(json_object_get(v, "rule")),
-                                             json_object_get(v, "name"), json_object_get(v, "org_code"),
-                                             json_object_get(v, "stage"), json_object_get(v, "since"),
-                                             json_object_get(v, "due_on")));
+      json_t *a = json_pack("[s, s, O, O, O, O, O]", azKind[k], json_string_value(json_object_get(v, "rule")),
+                            json_object_get(v, "name"), json_object_get(v, "org_code"), json_object_get(v, "stage"),
+                            json_object_get(v, "since"), json_object_get(v, "due_on"));
+      rc = rpt_row(p->pOut, a, 0);
+      json_decref(a);
+      if (rc) break;
     }
   }
-  static const char *const azHead[] = {"finding", "rule", "name", "org_code", "stage", "since", "due_on"};
-  int rc = lc_report_write(cli_opt(pA, "format"), cli_opt(pA, "out"), "发展党员预警", azHead, 7, aRows);
   json_decref(o);
-  json_decref(aRows);
   return rc ? 1 : 0;
 }
 
-static int cmd_pools(const CliArgs *pA) {
-  Scope sc;
-  if (cli_open_db(pA, 0) || lc_report_scope(pA, &sc)) return 1;
-  json_t *o = pools_json(sc.zPath), *aRows = json_array();
+static const RptCol aPoolCol[] = {{"pool", 0, RPT_TEXT, 0}, {"count", 0, RPT_INT, 0}};
+
+static int pools_report(ReportCtx *p) {
+  json_t *o = pools_json(p->scope.zPath);
+  int rc = rpt_table(p->pOut, "四库一单", 0, aPoolCol, (int)ARRAY_LEN(aPoolCol));
   const char *k;
   json_t *v;
-  json_object_foreach(o, k, v) json_array_append_new(aRows, json_pack("[s, O]", k, v));
-  static const char *const azHead[] = {"pool", "count"};
-  int rc = lc_report_write(cli_opt(pA, "format"), cli_opt(pA, "out"), "四库一单", azHead, 2, aRows);
+  json_object_foreach(o, k, v) {
+    json_t *a = json_pack("[s, O]", k, v);
+    if (!rc) rc = rpt_row(p->pOut, a, 0);
+    json_decref(a);
+  }
   json_decref(o);
-  json_decref(aRows);
   return rc ? 1 : 0;
 }
 
-static const Command aCommandTable[] = {
-  {"report", "development-alerts", cmd_alerts, aReportOpt, 0, 0, "",
+static const Report aReport[] = {
+  {"development-alerts", alerts_report, 0, "csv", 0, 0,
    "Development findings of a subtree today: overdue talks, probation ending this month or past, approvals waiting "
    "past 3 months."},
-  {"report", "development-pools", cmd_pools, aReportOpt, 0, 0, "",
+  {"development-pools", pools_report, 0, "csv", 0, 0,
    "How many people at each stage of the development pipeline in a subtree, and on the negative list."},
 };
 
@@ -979,5 +977,5 @@ const Module develop_module = {
   .aEnum = MODULE_ARRAY(aEnum),
   .xMeta = develop_meta,
   .aRoute = MODULE_ARRAY(aRouteTable),
-  .aCommand = MODULE_ARRAY(aCommandTable),
+  .aReport = MODULE_ARRAY(aReport),
 };

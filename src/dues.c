@@ -471,8 +471,14 @@ static json_t *arrears_rows(const char *zPath, int nMin, json_t **pSummary) {
                           (json_int_t)nSix);
   return aRow;
 }
-static const char *const azArrearsHead[] = {"member_id", "name", "org_code", "unpaid_months", "consecutive_unpaid",
-                                            "owed", "oldest_unpaid", "last_paid", "ageing", "six_month_flag"};
+/* The columns of arrears_rows: the API's keys and the report's; the
+ * months stay text cells, as the sheet has always had them. */
+static const RptCol aArrearsCol[] = {
+  {"member_id", 0, RPT_INT, 0},     {"name", 0, RPT_TEXT, 0},          {"org_code", 0, RPT_TEXT, 0},
+  {"unpaid_months", 0, RPT_INT, 0}, {"consecutive_unpaid", 0, RPT_INT, 0}, {"owed", 0, RPT_REAL, 0},
+  {"oldest_unpaid", 0, RPT_TEXT, 0}, {"last_paid", 0, RPT_TEXT, 0},     {"ageing", 0, RPT_TEXT, 0},
+  {"six_month_flag", 0, RPT_BOOL, 0},
+};
 
 static void arrears_get(Req *r) {
   json_t *pSum = 0;
@@ -484,7 +490,7 @@ static void arrears_get(Req *r) {
   json_array_foreach(aRow, i, v) {
     if (bSix && !json_is_true(json_array_get(v, 9))) continue;
     json_t *o = json_object();
-    for (int c = 0; c < 10; c++) json_object_set(o, azArrearsHead[c], json_array_get(v, (size_t)c));
+    for (int c = 0; c < (int)ARRAY_LEN(aArrearsCol); c++) json_object_set(o, aArrearsCol[c].zHead, json_array_get(v, (size_t)c));
     json_array_append_new(aItem, o);
   }
   json_decref(aRow);
@@ -574,9 +580,23 @@ static json_t *treasurer_rows(const char *zPath, int year) {
   json_decref(aM);
   return aRow;
 }
-static const char *const azTreasurerHead[] = {"党员编号", "姓名", "所在党组织编码", "所在党组织", "人员类别", "党费类别",
-                                              "税后月收入", "月交纳额", "本年已收金额", "本年已交月数", "欠交月数",
-                                              "欠交金额", "最近交至", "连续六个月未交"};
+/* Amounts are yuan already (reals), the month a text cell. */
+static const RptCol aTreasurerCol[] = {
+  {"党员编号", 0, RPT_INT, 0},     {"姓名", 0, RPT_TEXT, 0},       {"所在党组织编码", 0, RPT_TEXT, 0},
+  {"所在党组织", 0, RPT_TEXT, 0},   {"人员类别", 0, RPT_TEXT, 0},    {"党费类别", 0, RPT_TEXT, 0},
+  {"税后月收入", 0, RPT_REAL, 0},   {"月交纳额", 0, RPT_REAL, 0},    {"本年已收金额", 0, RPT_REAL, 0},
+  {"本年已交月数", 0, RPT_INT, 0},  {"欠交月数", 0, RPT_INT, 0},     {"欠交金额", 0, RPT_REAL, 0},
+  {"最近交至", 0, RPT_TEXT, 0},     {"连续六个月未交", 0, RPT_BOOL, 0},
+};
+
+/* Writes rows (arrays of cells) as one table. 0 or -1. */
+static int rows_put(RptWriter *w, const char *zSheet, const RptCol *aCol, int nCol, json_t *aRow) {
+  int rc = rpt_table(w, zSheet, 0, aCol, nCol);
+  size_t i;
+  json_t *v;
+  json_array_foreach(aRow, i, v) if (!rc) rc = rpt_row(w, v, 0);
+  return rc;
+}
 
 /* The treasurer's rows, written to a file by api_file_written. */
 typedef struct TreasurerFile {
@@ -585,7 +605,13 @@ typedef struct TreasurerFile {
 } TreasurerFile;
 static int treasurer_write(const char *zPath, void *pCtx) {
   TreasurerFile *f = pCtx;
-  return lc_report_write(f->zFormat, zPath, "党费收缴", azTreasurerHead, 14, f->aRow);
+  RptWriter *w = rpt_open(f->zFormat, zPath, 0);
+  if (!w) return -1;
+  if (rows_put(w, "党费收缴", aTreasurerCol, (int)ARRAY_LEN(aTreasurerCol), f->aRow)) {
+    rpt_discard(w);
+    return -1;
+  }
+  return rpt_close(w);
 }
 
 static void treasurer_export(Req *r) {
@@ -646,65 +672,43 @@ static const Route aRouteTable[] = {
 
 /* ---- CLI ---------------------------------------------------------------------------- */
 
-static const CliOpt aReportOpt[] = {
-  {"db", 1, 1, "the database"},
-  {"org", 1, 0, "code of the subtree's root (default: the whole tree)"},
-  {"year", 1, 0, "the year (default: this year)"},
-  {"format", 1, 0, "csv (default), xlsx or json"},
-  {"out", 1, 0, "write here instead of standard output (needed for xlsx)"},
+static int arrears_report(ReportCtx *p) {
+  json_t *aRow = arrears_rows(p->scope.zPath, 1, 0);
+  int rc = rows_put(p->pOut, "党费欠交", aArrearsCol, (int)ARRAY_LEN(aArrearsCol), aRow);
+  json_decref(aRow);
+  return rc ? 1 : 0;
+}
+
+static const RptCol aLapsedCol[] = {
+  {"member_id", 0, RPT_INT, 0}, {"name", 0, RPT_TEXT, 0}, {"org_code", 0, RPT_TEXT, 0}, {"last_paid", 0, RPT_TEXT, 0},
+};
+
+static int lapsed_report(ReportCtx *p) {
+  json_t *aRow = lapsed_rows(p->scope.zPath, p->year);
+  int rc = rows_put(p->pOut, "上年交本年未交", aLapsedCol, (int)ARRAY_LEN(aLapsedCol), aRow);
+  json_decref(aRow);
+  return rc ? 1 : 0;
+}
+
+static int treasurer_report(ReportCtx *p) {
+  json_t *aRow = treasurer_rows(p->scope.zPath, p->year);
+  int rc = rows_put(p->pOut, "党费收缴", aTreasurerCol, (int)ARRAY_LEN(aTreasurerCol), aRow);
+  json_decref(aRow);
+  return rc ? 1 : 0;
+}
+
+/* Arrears are as of today; --year was always taken and never used. */
+static const CliOpt aArrearsOpt[] = {
+  {"year", 1, 0, "ignored (arrears are as of today); taken so that older scripts keep working"},
   {0, 0, 0, 0},
 };
 
-static int report_year(const CliArgs *pA) {
-  char zToday[11];
-  util_today(zToday);
-  const char *z = cli_opt(pA, "year");
-  int y = z ? atoi(z) : atoi(zToday);
-  if (y < 2000 || y > 2100) {
-    util_die_msg("--year wants a year between 2000 and 2100 (got '%s')", z);
-    return -1;
-  }
-  return y;
-}
-
-static int cmd_arrears(const CliArgs *pA) {
-  Scope sc;
-  if (cli_open_db(pA, 0) || lc_report_scope(pA, &sc)) return 1;
-  json_t *aRow = arrears_rows(sc.zPath, 1, 0);
-  int rc = lc_report_write(cli_opt(pA, "format"), cli_opt(pA, "out"), "党费欠交", azArrearsHead, 10, aRow);
-  json_decref(aRow);
-  return rc ? 1 : 0;
-}
-
-static int cmd_lapsed(const CliArgs *pA) {
-  Scope sc;
-  int y = report_year(pA);
-  if (y < 0) return 2;
-  if (cli_open_db(pA, 0) || lc_report_scope(pA, &sc)) return 1;
-  json_t *aRow = lapsed_rows(sc.zPath, y);
-  static const char *const azHead[] = {"member_id", "name", "org_code", "last_paid"};
-  int rc = lc_report_write(cli_opt(pA, "format"), cli_opt(pA, "out"), "上年交本年未交", azHead, 4, aRow);
-  json_decref(aRow);
-  return rc ? 1 : 0;
-}
-
-static int cmd_treasurer(const CliArgs *pA) {
-  Scope sc;
-  int y = report_year(pA);
-  if (y < 0) return 2;
-  if (cli_open_db(pA, 0) || lc_report_scope(pA, &sc)) return 1;
-  json_t *aRow = treasurer_rows(sc.zPath, y);
-  int rc = lc_report_write(cli_opt(pA, "format"), cli_opt(pA, "out"), "党费收缴", azTreasurerHead, 14, aRow);
-  json_decref(aRow);
-  return rc ? 1 : 0;
-}
-
-static const Command aCommandTable[] = {
-  {"report", "dues-arrears", cmd_arrears, aReportOpt, 0, 0, "",
+static const Report aReport[] = {
+  {"dues-arrears", arrears_report, 0, "csv", 0, aArrearsOpt,
    "Members of a subtree in arrears today: unpaid months, ageing (1-3, 4-6, 7+), amount owed, six-month flag."},
-  {"report", "dues-lapsed", cmd_lapsed, aReportOpt, 0, 0, "",
+  {"dues-lapsed", lapsed_report, REPORT_YEAR, "csv", 0, 0,
    "Members who paid for some month of last year and for none of --year (LYBUNT)."},
-  {"report", "dues-treasurer", cmd_treasurer, aReportOpt, 0, 0, "",
+  {"dues-treasurer", treasurer_report, REPORT_YEAR, "csv", 0, 0,
    "The treasurer's sheet for --year: base, received, months paid, arrears, per member."},
 };
 
@@ -717,5 +721,5 @@ const Module dues_module = {
   .zName = "dues",
   .aEnum = MODULE_ARRAY(aEnum),
   .aRoute = MODULE_ARRAY(aRouteTable),
-  .aCommand = MODULE_ARRAY(aCommandTable),
+  .aReport = MODULE_ARRAY(aReport),
 };

@@ -7,7 +7,6 @@
 #include "lifecycle.h"
 #include "module.h"
 #include "audit.h"
-#include "csv.h"
 #include "db.h"
 #include "events.h"
 #include "member.h"
@@ -17,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xlsxwriter.h>
 
 /* ---- tables ---------------------------------------------------------------- */
 
@@ -208,114 +206,6 @@ int lc_membership_move(long long memberId, long long oldOrgId, long long newOrgI
   return db_exec("INSERT INTO lc_membership(member_id, org_id, outside, started_on, via, transfer_id)"
                  " VALUES(?,nullif(?,0),?,?,?,nullif(?,0))", "IIttII", memberId, newOrgId, zOutside, zOn, zVia,
                  transferId);
-}
-
-int lc_report_scope(const CliArgs *pArgs, Scope *p) {
-  const char *zOrg = cli_opt(pArgs, "org");
-  if (!zOrg) {
-    char *zRoot = db_text("SELECT code FROM org WHERE parent_id IS NULL ORDER BY id LIMIT 1", "");
-    if (!zRoot) {
-      util_die_msg("the database has no organizations");
-      return -1;
-    }
-    int rc = scope_lookup(zRoot, p);
-    free(zRoot);
-    return rc;
-  }
-  if (scope_lookup(zOrg, p)) {
-    util_die_msg("no organization with code %s", zOrg);
-    return -1;
-  }
-  return 0;
-}
-
-static char *cell_text(json_t *v) {
-  if (json_is_string(v)) return xstrdup(json_string_value(v));
-  if (json_is_integer(v)) return xprintf("%lld", (long long)json_integer_value(v));
-  if (json_is_real(v)) return xprintf("%.2f", json_real_value(v));
-  if (json_is_true(v)) return xstrdup("是");
-  if (json_is_false(v)) return xstrdup("否");
-  return xstrdup("");
-}
-
-int lc_report_write(const char *zFormat, const char *zOut, const char *zSheet, const char *const *azHead, int nCol,
-                    json_t *aRows) {
-  if (!zFormat) zFormat = "csv";
-  size_t i;
-  json_t *row;
-  if (strcmp(zFormat, "json") == 0) {
-    json_t *aObj = json_array();
-    json_array_foreach(aRows, i, row) {
-      json_t *o = json_object();
-      for (int c = 0; c < nCol; c++) json_object_set(o, azHead[c], json_array_get(row, (size_t)c));
-      json_array_append_new(aObj, o);
-    }
-    int rc = zOut ? json_dump_file(aObj, zOut, JSON_INDENT(1)) : json_dumpf(aObj, stdout, JSON_INDENT(1));
-    if (!zOut) fputc('\n', stdout);
-    json_decref(aObj);
-    return rc ? -1 : 0;
-  }
-  if (strcmp(zFormat, "xlsx") == 0) {
-    if (!zOut) {
-      util_die_msg("--format xlsx needs --out FILE");
-      return -1;
-    }
-    lxw_workbook *pWb = workbook_new(zOut);
-    if (!pWb) {
-      util_die_msg("cannot write %s", zOut);
-      return -1;
-    }
-    lxw_worksheet *pWs = workbook_add_worksheet(pWb, zSheet);
-    lxw_format *pBold = workbook_add_format(pWb);
-    format_set_bold(pBold);
-    for (int c = 0; c < nCol; c++) worksheet_write_string(pWs, 0, (lxw_col_t)c, azHead[c], pBold);
-    worksheet_freeze_panes(pWs, 1, 0);
-    json_array_foreach(aRows, i, row) {
-      for (int c = 0; c < nCol; c++) {
-        json_t *v = json_array_get(row, (size_t)c);
-        if (json_is_number(v)) {
-          worksheet_write_number(pWs, (lxw_row_t)(i + 1), (lxw_col_t)c, json_number_value(v), NULL);
-        } else if (v && !json_is_null(v)) {
-          char *z = cell_text(v);
-          worksheet_write_string(pWs, (lxw_row_t)(i + 1), (lxw_col_t)c, z, NULL);
-          free(z);
-        }
-      }
-    }
-    lxw_error e = workbook_close(pWb);
-    if (e != LXW_NO_ERROR) {
-      util_die_msg("writing %s failed: %s", zOut, lxw_strerror(e));
-      return -1;
-    }
-    return 0;
-  }
-  if (strcmp(zFormat, "csv") != 0) {
-    util_die_msg("--format is csv, xlsx or json (got '%s')", zFormat);
-    return -1;
-  }
-  FILE *f = zOut ? fopen(zOut, "wb") : stdout;
-  if (!f) {
-    util_die_msg("cannot write %s", zOut);
-    return -1;
-  }
-  Buf b = BUF_INIT;
-  buf_puts(&b, CSV_BOM);
-  csv_write_row(&b, azHead, nCol, 0);
-  json_array_foreach(aRows, i, row) {
-    char *az[32];
-    for (int c = 0; c < nCol && c < 32; c++) az[c] = cell_text(json_array_get(row, (size_t)c));
-    csv_write_row(&b, (const char *const *)az, nCol, 1);
-    for (int c = 0; c < nCol && c < 32; c++) free(az[c]);
-    if (b.n > (1 << 20)) {
-      fwrite(b.z, 1, b.n, f);
-      buf_reset(&b);
-    }
-  }
-  fwrite(b.z, 1, b.n, f);
-  buf_free(&b);
-  if (zOut) return fclose(f) ? -1 : 0;
-  fflush(stdout);
-  return 0;
 }
 
 /* A text column, or NULL for SQL NULL (for json_pack's "s?"). */

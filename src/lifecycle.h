@@ -6,7 +6,6 @@
 #define QJ_LIFECYCLE_H
 #include <jansson.h>
 #include "api.h"
-#include "cli.h"
 
 /* A rule parameter of domain.md (configurable, dated): the value of rule
  * zName in force on zOn (the row with the latest valid_from <= zOn), or dflt
@@ -39,15 +38,6 @@ int lc_membership_move(long long memberId, long long oldOrgId, long long newOrgI
                        const char *zOn, const char *zVia, long long transferId);
 /* Opens the first row of a new member. 0 or -1. */
 int lc_membership_start(long long memberId, long long orgId, const char *zOn, const char *zVia);
-
-/* Writes a report for the CLI: a header and rows (a JSON array of arrays of
- * strings, numbers or nulls) as csv (UTF-8 with BOM), xlsx or json, to zOut
- * or (csv and json only) stdout when zOut is NULL. 0, or -1 with a message. */
-int lc_report_write(const char *zFormat, const char *zOut, const char *zSheet, const char *const *azHead, int nCol,
-                    json_t *aRows);
-/* The organization of a report's --org (the root when absent): fills *p.
- * 0, or -1 with a message on stderr. */
-int lc_report_scope(const CliArgs *pArgs, Scope *p);
 
 /* The demo data of the whole module (develop, transfers, mobile, dues). */
 struct DemoOpts;

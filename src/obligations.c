@@ -25,7 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
-#include <xlsxwriter.h>
 
 static const char *const azMigration[] = {
   /* 1: the rule set, with the defaults of domain.md as the 2019 version
@@ -1010,164 +1009,54 @@ static void rules_post(Req *r) {
 
 /* ---- CLI: qiangji report obligations ------------------------------------------ */
 
-static const char *const azCsvHead[] = {"类型", "规则", "规则说明", "组织编码", "组织名称", "党员编号", "党员姓名",
-                                        "期间", "应", "实", "依据"};
+static const RptCol aFindingCol[] = {
+  {"类型", 0, RPT_TEXT, 0},     {"规则", 0, RPT_TEXT, 0},     {"规则说明", 0, RPT_TEXT, 0}, {"组织编码", 0, RPT_TEXT, 0},
+  {"组织名称", 0, RPT_TEXT, 0}, {"党员编号", 0, RPT_INT, 0},  {"党员姓名", 0, RPT_TEXT, 0}, {"期间", 0, RPT_TEXT, 0},
+  {"应", 0, RPT_INT, 0},        {"实", 0, RPT_INT, 0},        {"依据", 0, RPT_TEXT, 0},
+};
 
-static int cmd_report(const CliArgs *p) {
-  const char *zOrg = cli_opt(p, "org"), *zYear = cli_opt(p, "year"), *zFormat = cli_opt(p, "format");
-  const char *zOut = cli_opt(p, "out");
-  if (!zFormat) zFormat = "csv";
-  if (strcmp(zFormat, "csv") && strcmp(zFormat, "xlsx") && strcmp(zFormat, "json")) {
-    util_die_msg("--format is csv, xlsx or json (got '%s')", zFormat);
-    return 2;
-  }
-  int year = atoi(zYear);
-  if (year < 1921 || year > 2200) {
-    util_die_msg("--year wants a year such as 2026 (got '%s')", zYear);
-    return 2;
-  }
-  if (strcmp(zFormat, "xlsx") == 0 && !zOut) {
-    util_die_msg("--format xlsx needs --out FILE");
-    return 2;
-  }
-  if (cli_open_db(p, 0)) return 1;
-  Scope sc;
-  if (scope_lookup(zOrg, &sc)) {
-    util_die_msg("no organization with code '%s'", zOrg);
-    return 1;
-  }
+/* The findings as rows (JSON: the API's objects, after the summary). */
+static int obligations_report(ReportCtx *p) {
   char zFrom[11], zTo[11];
-  snprintf(zFrom, sizeof zFrom, "%04d-01-01", year);
-  snprintf(zTo, sizeof zTo, "%04d-12-31", year);
+  snprintf(zFrom, sizeof zFrom, "%04d-01-01", p->year);
+  snprintf(zTo, sizeof zTo, "%04d-12-31", p->year);
   double t0 = util_now();
   Oblig o;
-  if (oblig_run(&o, sc.zPath, zFrom, zTo)) {
+  if (oblig_run(&o, p->scope.zPath, zFrom, zTo)) {
     oblig_free(&o);
     util_die_msg("computing the obligations failed");
     return 1;
   }
   double tRun = util_now() - t0;
-  FILE *f = stdout;
-  if (zOut && strcmp(zFormat, "xlsx") && !(f = fopen(zOut, "wb"))) {
-    util_die_msg("cannot write %s", zOut);
-    oblig_free(&o);
-    return 1;
+  json_t *pSum = summary_json(&o, &p->scope);
+  rpt_json_envelope(p->pOut, pSum, "findings");
+  json_decref(pSum);
+  int bJson = strcmp(p->zFormat, "json") == 0;
+  int rc = rpt_table(p->pOut, "组织生活检查", 0, aFindingCol, (int)ARRAY_LEN(aFindingCol));
+  for (long long i = 0; i < o.nF && !rc; i++) {
+    const Finding *pf = &o.aF[i];
+    const OrgAcc *po = &o.aOrg[pf->orgIdx];
+    char zId[24], zDue[16], zHeld[16];
+    snprintf(zId, sizeof zId, "%lld", pf->memberId);
+    snprintf(zDue, sizeof zDue, "%d", pf->due);
+    snprintf(zHeld, sizeof zHeld, "%d", pf->held);
+    const char *az[11] = {type_name(pf->zType), pf->pRule->zCode, pf->pRule->zDesc, po->zCode, po->zName,
+                          pf->memberId ? zId : 0, member_name(&o, pf->memberId), pf->zPeriod, zDue, zHeld,
+                          pf->zEvidence};
+    json_t *j = bJson ? finding_json(&o, pf) : 0;   /* only JSON writes it */
+    rc = rpt_row_text(p->pOut, az, j);
+    json_decref(j);
   }
-  int rc = 0;
-  if (strcmp(zFormat, "json") == 0) {
-    /* The summary object, then the findings streamed one at a time into
-     * its "findings" array: each piece is dumped by the JSON library. */
-    json_t *pOut = summary_json(&o, &sc);
-    json_object_set_new(pOut, "findings", json_array());
-    char *zHead = json_dumps(pOut, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(pOut);
-    size_t nHead = strlen(zHead);
-    Buf b = BUF_INIT;
-    buf_append(&b, zHead, nHead - 2);   /* up to the empty array's ']' and the final '}' */
-    free(zHead);
-    for (long long i = 0; i < o.nF; i++) {
-      json_t *j = finding_json(&o, &o.aF[i]);
-      char zBuf[2048];
-      size_t n = json_dumpb(j, zBuf, sizeof zBuf, JSON_COMPACT | JSON_PRESERVE_ORDER);
-      if (i) buf_puts(&b, ",\n");
-      if (n <= sizeof zBuf) buf_append(&b, zBuf, n);
-      else {
-        char *z = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        buf_puts(&b, z);
-        free(z);
-      }
-      json_decref(j);
-      if (b.n > (1 << 20)) {
-        fwrite(b.z, 1, b.n, f);
-        buf_reset(&b);
-      }
-    }
-    buf_puts(&b, "]}\n");
-    rc = fwrite(b.z, 1, b.n, f) != b.n;
-    buf_free(&b);
-  } else if (strcmp(zFormat, "csv") == 0) {
-    Buf b = BUF_INIT;
-    buf_puts(&b, "\xEF\xBB\xBF");
-    for (int i = 0; i < 11; i++) buf_printf(&b, "%s%s", i ? "," : "", azCsvHead[i]);
-    buf_puts(&b, "\r\n");
-    for (long long i = 0; i < o.nF; i++) {
-      const Finding *pf = &o.aF[i];
-      const OrgAcc *po = &o.aOrg[pf->orgIdx];
-      const char *zName = member_name(&o, pf->memberId);
-      char zId[24] = "", zDue[16], zHeld[16];
-      if (pf->memberId) snprintf(zId, sizeof zId, "%lld", pf->memberId);
-      snprintf(zDue, sizeof zDue, "%d", pf->due);
-      snprintf(zHeld, sizeof zHeld, "%d", pf->held);
-      const char *az[11] = {type_name(pf->zType), pf->pRule->zCode, pf->pRule->zDesc, po->zCode, po->zName, zId,
-                            zName ? zName : "", pf->zPeriod, zDue, zHeld, pf->zEvidence};
-      for (int c = 0; c < 11; c++) {
-        if (c) buf_putc(&b, ',');
-        size_t n = strlen(az[c]);
-        if (strcspn(az[c], ",\"\r\n") == n) {
-          buf_append(&b, az[c], n);   /* nothing to quote: the usual case */
-          continue;
-        }
-        buf_putc(&b, '"');
-        for (const char *z = az[c]; *z; z++) {
-          if (*z == '"') buf_putc(&b, '"');
-          buf_putc(&b, *z);
-        }
-        buf_putc(&b, '"');
-      }
-      buf_puts(&b, "\r\n");
-      if (b.n > (1 << 20)) {
-        fwrite(b.z, 1, b.n, f);
-        buf_reset(&b);
-      }
-    }
-    fwrite(b.z, 1, b.n, f);
-    buf_free(&b);
-  } else {
-    lxw_workbook *wb = workbook_new(zOut);
-    if (!wb) rc = 1;
-    if (wb) {
-      lxw_worksheet *ws = workbook_add_worksheet(wb, "组织生活检查");
-      lxw_format *bold = workbook_add_format(wb);
-      format_set_bold(bold);
-      for (int c = 0; c < 11; c++) worksheet_write_string(ws, 0, (lxw_col_t)c, azCsvHead[c], bold);
-      for (long long i = 0; i < o.nF && i < 1048575; i++) {
-        const Finding *pf = &o.aF[i];
-        const OrgAcc *po = &o.aOrg[pf->orgIdx];
-        const char *zName = member_name(&o, pf->memberId);
-        lxw_row_t row = (lxw_row_t)(i + 1);
-        const char *az[5] = {type_name(pf->zType), pf->pRule->zCode, pf->pRule->zDesc, po->zCode, po->zName};
-        for (int c = 0; c < 5; c++) worksheet_write_string(ws, row, (lxw_col_t)c, az[c], 0);
-        if (pf->memberId) worksheet_write_number(ws, row, 5, (double)pf->memberId, 0);
-        if (zName) worksheet_write_string(ws, row, 6, zName, 0);
-        worksheet_write_string(ws, row, 7, pf->zPeriod, 0);
-        worksheet_write_number(ws, row, 8, pf->due, 0);
-        worksheet_write_number(ws, row, 9, pf->held, 0);
-        worksheet_write_string(ws, row, 10, pf->zEvidence, 0);
-      }
-      rc = workbook_close(wb) != LXW_NO_ERROR;
-    }
-  }
-  if (f != stdout && fclose(f)) rc = 1;
-  fprintf(stderr,
-          "obligations %s %d: %lld organizations, %lld members; due %lld, held %lld; missing %lld, late %lld, quorum %lld,"
-          " no lecture %lld, six months %lld (%.3f s)\n",
-          sc.zCode, year, o.nOrg, o.nMember, o.nDue, o.nHeld, o.nMissing, o.nLate, o.nQuorum, o.nNoLecture,
-          o.nSixMonths, tRun);
+  p->zSummary = xprintf("obligations %s %d: %lld organizations, %lld members; due %lld, held %lld; missing %lld, late %lld,"
+                        " quorum %lld, no lecture %lld, six months %lld (%.3f s)",
+                        p->scope.zCode, p->year, o.nOrg, o.nMember, o.nDue, o.nHeld, o.nMissing, o.nLate, o.nQuorum,
+                        o.nNoLecture, o.nSixMonths, tRun);
   oblig_free(&o);
   return rc ? 1 : 0;
 }
 
-static const CliOpt aReportOpt[] = {
-  {"db", 1, 1, "the database"},
-  {"org", 1, 1, "code of the organization whose subtree is checked"},
-  {"year", 1, 1, "the year, e.g. 2026 (months after today are not judged)"},
-  {"format", 1, 0, "csv (default), xlsx or json"},
-  {"out", 1, 0, "write here instead of standard output (required for xlsx)"},
-  {0, 0, 0, 0},
-};
-
-static const Command aCommandTable[] = {
-  {"report", "obligations", cmd_report, aReportOpt, 0, 0, "",
+static const Report aReport[] = {
+  {"obligations", obligations_report, REPORT_ORG | REPORT_YEARREQ, "csv", RPT_COMPACT | RPT_NOFREEZE, 0,
    "Organizational-life obligations of a subtree for a year: meetings due and held, missing or late, quorum failures, "
    "members with no lecture and members six months without organizational life; each finding with rule and evidence."},
 };
@@ -1191,6 +1080,6 @@ static const Route aRouteTable[] = {
 const Module obligations_module = {
   .zName = "obligations",
   .aRoute = MODULE_ARRAY(aRouteTable),
-  .aCommand = MODULE_ARRAY(aCommandTable),
+  .aReport = MODULE_ARRAY(aReport),
   .azMigration = MODULE_ARRAY(azMigration),
 };

@@ -27,7 +27,6 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xlsxwriter.h>
 
 #define REJECT_COLUMN "错误原因"
 
@@ -748,104 +747,25 @@ int port_import(FILE *f, const ImportOpts *o, ImportResult *pRes) {
 
 /* ---- export ------------------------------------------------------------------ */
 
-#define XLSX_MAX_ROWS 1048576   /* Excel's limit per sheet, header included */
-
-typedef struct Sink {
-  int bXlsx;
-  FILE *f;                       /* CSV */
-  Buf b;
-  lxw_workbook *pWb;             /* xlsx */
-  lxw_worksheet *pWs;
-  lxw_format *pBold, *pDate;
-  const char *zSheet;
-  int nSheet;
-  long long iRow;                /* row within the current sheet */
-  const Field *aField;
-  int nField;
-} Sink;
-
-static void sink_header(Sink *s) {
-  if (!s->bXlsx) {
-    const char *az[32];
-    for (int i = 0; i < s->nField; i++) az[i] = s->aField[i].zHeader;
-    csv_write_row(&s->b, az, s->nField, 0);
-    return;
+/* The columns of an export: the import's headers, the writer's type of each
+ * field, the sheet's widths. */
+static int export_cols(const Field *aField, int nField, RptCol *aCol) {
+  for (int i = 0; i < nField; i++) {
+    const Field *pF = &aField[i];
+    RptType t = pF->type == FT_DATE ? RPT_DATE : pF->type == FT_MONEY ? RPT_MONEY : pF->type == FT_BOOL ? RPT_BOOL : RPT_TEXT;
+    int nWidth = pF->type == FT_IDNUM ? 21 : pF->type == FT_DATE ? 12 : pF->nMax > 50 ? 30 : 14;
+    aCol[i] = (RptCol){pF->zHeader, pF->zJson, t, nWidth};
   }
-  char zName[32];
-  snprintf(zName, sizeof zName, s->nSheet ? "%s%d" : "%s", s->zSheet, s->nSheet + 1);
-  s->pWs = workbook_add_worksheet(s->pWb, zName);
-  s->nSheet++;
-  for (int i = 0; i < s->nField; i++) {
-    worksheet_write_string(s->pWs, 0, (lxw_col_t)i, s->aField[i].zHeader, s->pBold);
-    double w = s->aField[i].type == FT_IDNUM ? 21 : s->aField[i].type == FT_DATE ? 12 : s->aField[i].nMax > 50 ? 30 : 14;
-    worksheet_set_column(s->pWs, (lxw_col_t)i, (lxw_col_t)i, w, NULL);
-  }
-  worksheet_freeze_panes(s->pWs, 1, 0);
-  s->iRow = 1;
-}
-
-static void sink_row(Sink *s, const Rec *pRec, int bReveal) {
-  if (!s->bXlsx) {
-    char *az[32];
-    for (int i = 0; i < s->nField; i++) az[i] = rec_cell(pRec, i, bReveal);
-    const char *azC[32];
-    for (int i = 0; i < s->nField; i++) azC[i] = az[i] ? az[i] : "";
-    csv_write_row(&s->b, azC, s->nField, 1);
-    for (int i = 0; i < s->nField; i++) free(az[i]);
-    if (s->b.n > (1 << 20)) {
-      fwrite(s->b.z, 1, s->b.n, s->f);
-      buf_reset(&s->b);
-    }
-    return;
-  }
-  if (s->iRow == XLSX_MAX_ROWS) sink_header(s);
-  for (int i = 0; i < s->nField; i++) {
-    const Field *pF = &s->aField[i];
-    const char *z = pRec->az[i];
-    if (!z) continue;
-    lxw_row_t r = (lxw_row_t)s->iRow;
-    lxw_col_t c = (lxw_col_t)i;
-    if (pF->type == FT_DATE) {
-      lxw_datetime dt = {atoi(z), atoi(z + 5), atoi(z + 8), 0, 0, 0};
-      worksheet_write_datetime(s->pWs, r, c, &dt, s->pDate);
-    } else if (pF->type == FT_MONEY) {
-      worksheet_write_number(s->pWs, r, c, (double)atoll(z) / 100.0, NULL);
-    } else {
-      char *zCell = rec_cell(pRec, i, bReveal);
-      worksheet_write_string(s->pWs, r, c, zCell, NULL);
-      free(zCell);
-    }
-  }
-  s->iRow++;
+  return nField;
 }
 
 int port_export(int bMembers, const char *zPath, int bXlsx, int bReveal, const char *zOut, long long *pnRow) {
-  Sink s;
-  memset(&s, 0, sizeof s);
-  s.bXlsx = bXlsx;
-  s.aField = bMembers ? member_aField : org_aField;
-  s.nField = bMembers ? M_NFIELD : ORG_NFIELD;
-  s.zSheet = bMembers ? "党员信息" : "组织信息";
-  if (bXlsx) {
-    lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_TRUE};
-    s.pWb = workbook_new_opt(zOut, &opt);
-    if (!s.pWb) {
-      util_die_msg("cannot write %s", zOut);
-      return -1;
-    }
-    s.pBold = workbook_add_format(s.pWb);
-    format_set_bold(s.pBold);
-    s.pDate = workbook_add_format(s.pWb);
-    format_set_num_format(s.pDate, "yyyy-mm-dd");
-  } else {
-    s.f = fopen(zOut, "wb");
-    if (!s.f) {
-      util_die_msg("cannot write %s", zOut);
-      return -1;
-    }
-    buf_puts(&s.b, CSV_BOM);
-  }
-  sink_header(&s);
+  const Field *aField = bMembers ? member_aField : org_aField;
+  int nField = bMembers ? M_NFIELD : ORG_NFIELD;
+  RptCol aCol[32];
+  RptWriter *w = rpt_open(bXlsx ? "xlsx" : "csv", zOut, RPT_BIG);
+  if (!w) return -1;
+  int bad = rpt_table(w, bMembers ? "党员信息" : "组织信息", 0, aCol, export_cols(aField, nField, aCol));
   char zHi[256];
   scope_range(zPath, zHi);
   DbStmt *st = bMembers
@@ -858,33 +778,34 @@ int port_export(int bMembers, const char *zPath, int bXlsx, int bReveal, const c
                 " o.term_started_on, o.ended_on FROM org o LEFT JOIN org p ON p.id=o.parent_id"
                 " WHERE o.path >= ? AND o.path < ? ORDER BY o.path", "tt", zPath, zHi);
   Rec rec;
-  rec_init(&rec, s.aField, s.nField);
+  rec_init(&rec, aField, nField);
   long long nRow = 0;
-  int rc;
-  while ((rc = db_step(st)) == 1) {
+  int rc = 0;
+  while (!bad && (rc = db_step(st)) == 1) {
     rec_clear(&rec);
-    for (int i = 0; i < s.nField; i++) rec_set(&rec, i, db_col_dup(st, i));
-    /* A subtree's root keeps its parent's code, so the file shows where it hangs. */
-    sink_row(&s, &rec, bReveal);
+    for (int i = 0; i < nField; i++) rec_set(&rec, i, db_col_dup(st, i));
+    /* A subtree's root keeps its parent's code, so the file shows where it
+     * hangs. Money and yes/no go as stored (the writer shows them); the
+     * rest as the import reads it, ID numbers and phones masked unless
+     * bReveal. */
+    char *az[32];
+    for (int i = 0; i < nField; i++)
+      az[i] = aCol[i].type == RPT_MONEY || aCol[i].type == RPT_BOOL ? 0 : rec_cell(&rec, i, bReveal);
+    const char *azC[32];
+    for (int i = 0; i < nField; i++) azC[i] = az[i] ? az[i] : rec.az[i];
+    bad = rpt_row_text(w, azC, 0);
+    for (int i = 0; i < nField; i++) free(az[i]);
     nRow++;
     util_progress(bMembers ? "exporting members" : "exporting organizations", nRow, 0);
   }
   util_progress_done(bMembers ? "exporting members" : "exporting organizations", nRow);
   rec_free(&rec);
-  int bad = rc < 0;
-  if (bXlsx) {
-    lxw_error e = workbook_close(s.pWb);
-    if (e != LXW_NO_ERROR) {
-      util_die_msg("writing %s failed: %s", zOut, lxw_strerror(e));
-      bad = 1;
-    }
-  } else {
-    if (s.b.n) fwrite(s.b.z, 1, s.b.n, s.f);
-    if (fclose(s.f)) bad = 1;
-    buf_free(&s.b);
-  }
   *pnRow = nRow;
-  return bad ? -1 : 0;
+  if (bad || rc < 0) {
+    rpt_discard(w);
+    return -1;
+  }
+  return rpt_close(w);
 }
 
 int port_digest_file(const char *zPath, char zHex[65]) {

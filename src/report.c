@@ -1,5 +1,5 @@
-/* report.c: the one writer of tables (CSV, xlsx, JSON) and the CLI of every
- * declared report. See report.h. */
+/* report.c: the one writer of tables (CSV, xlsx, JSON). See report.h; the
+ * CLI of the declared reports is cli.c's. */
 #include "report.h"
 #include "buf.h"
 #include "csv.h"
@@ -23,7 +23,7 @@ struct RptWriter {
   Buf b;                       /* what is not yet written to f */
   int bFail;                   /* a write failed: rpt_close says so */
   /* the current table */
-  const RptCol *aCol;
+  RptCol *aCol;                /* a copy */
   int nCol;
   int nTable;
   long long nRow;              /* rows of the current table so far */
@@ -39,7 +39,13 @@ struct RptWriter {
   /* JSON */
   json_t *pEnvelope;
   char *zEnvelopeKey;
+  json_t *pValue;              /* rpt_json_value: the whole output */
   int bJsonOpen;               /* the opening of the output is written */
+  char *zOuterTail;            /* what follows the outer array's ']' (an envelope's '}') */
+  int nOuterDepth;             /* the depth of the outer array's elements (rows, or RPT_TABLES' tables) */
+  long long nOuter;            /* elements of the outer array so far */
+  char *zTableTail;            /* RPT_TABLES: what follows the current table's "rows" array */
+  int nRowDepth;               /* RPT_TABLES: the depth of the current table's rows */
 };
 
 static void flush(RptWriter *w, int bAll) {
@@ -134,42 +140,133 @@ static int xlsx_sheet(RptWriter *w) {
   return 0;
 }
 
-/* JSON: the text before the first row of the first table. */
-static void json_open(RptWriter *w) {
-  if (w->bJsonOpen) return;
-  w->bJsonOpen = 1;
-  if (w->pEnvelope) {
-    /* The envelope with an empty array under its key, cut before that
-     * array's ']' and the object's '}': the rows go in between. */
-    json_t *p = json_deep_copy(w->pEnvelope);
-    json_object_set_new(p, w->zEnvelopeKey, json_array());
-    char *z = json_dumps(p, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(p);
-    char *zCut = strstr(z, "[]");
-    /* The key's array is the last member (set last with JSON_PRESERVE_ORDER). */
-    char *zLast = zCut;
-    while (zCut && (zCut = strstr(zCut + 1, "[]")) != 0) zLast = zCut;
-    if (zLast) buf_append(&w->b, z, (size_t)(zLast - z) + 1);
-    free(z);
-  } else {
-    buf_puts(&w->b, "[");
+/* ---- JSON ------------------------------------------------------------------
+ * Laid out as jansson's JSON_INDENT(1) lays out the whole (or compact, with
+ * RPT_COMPACT), but written a row at a time: each row or table is dumped by
+ * jansson and indented to its depth, so the output is the same bytes as
+ * the dump of the whole would be. */
+
+static size_t json_flags(const RptWriter *w, int bTable) {
+  size_t f = JSON_PRESERVE_ORDER | ((w->flags & RPT_COMPACT) ? JSON_COMPACT : JSON_INDENT(1));
+  if (bTable && (w->flags & RPT_TABLES)) f |= JSON_REAL_PRECISION(6);
+  return f;
+}
+
+static void json_indent(Buf *b, int depth) {
+  buf_putc(b, '\n');
+  for (int i = 0; i < depth; i++) buf_putc(b, ' ');
+}
+
+/* Appends z[0..n) with each line after the first indented by depth more
+ * (no JSON string holds a raw newline, so every newline is the layout's). */
+static void put_indented(Buf *b, const char *z, size_t n, int depth) {
+  const char *zEnd = z + n;
+  while (z < zEnd) {
+    const char *q = memchr(z, '\n', (size_t)(zEnd - z));
+    if (!q || depth == 0) {
+      buf_append(b, z, (size_t)(zEnd - z));
+      return;
+    }
+    buf_append(b, z, (size_t)(q - z));
+    json_indent(b, depth);
+    z = q + 1;
   }
 }
 
+/* Appends v's dump, indented to depth. */
+static void put_json(RptWriter *w, json_t *v, int depth, size_t flags) {
+  char zBuf[4096];
+  size_t n = json_dumpb(v, zBuf, sizeof zBuf, flags);
+  if (n <= sizeof zBuf) {
+    put_indented(&w->b, zBuf, n, depth);
+    return;
+  }
+  char *z = json_dumps(v, flags);
+  if (z) put_indented(&w->b, z, strlen(z), depth);
+  free(z);
+}
+
+/* Before element i of an array whose elements are at depth. */
+static void json_sep(RptWriter *w, long long i, int depth) {
+  if (w->flags & RPT_COMPACT) {
+    if (i) buf_puts(&w->b, ",\n");
+    return;
+  }
+  if (i) buf_putc(&w->b, ',');
+  json_indent(&w->b, depth);
+}
+
+/* The end of an array of n elements at depth. */
+static void json_array_end(RptWriter *w, long long n, int depth) {
+  if (n && !(w->flags & RPT_COMPACT)) json_indent(&w->b, depth - 1);
+  buf_putc(&w->b, ']');
+}
+
+/* Appends pSkel's dump, indented to depth, up to and including the '[' of
+ * its last empty array (the member that takes the rows: the last one);
+ * returns what follows that array (caller frees) and sets *pDepth to the
+ * depth of its elements. */
+static char *json_skeleton(RptWriter *w, json_t *pSkel, int depth, size_t flags, int *pDepth) {
+  char *z = json_dumps(pSkel, flags);
+  Buf t = BUF_INIT;
+  put_indented(&t, z, strlen(z), depth);
+  free(z);
+  buf_putc(&t, 0);
+  char *zAt = 0;
+  for (char *q = t.z; (q = strstr(q, "[]")) != 0; q++) zAt = q;
+  const char *zLine = zAt;
+  while (zLine > t.z && zLine[-1] != '\n') zLine--;
+  int nIndent = 0;
+  while (zLine[nIndent] == ' ') nIndent++;
+  *pDepth = nIndent + 1;
+  buf_append(&w->b, t.z, (size_t)(zAt - t.z) + 1);
+  char *zTail = xstrdup(zAt + 2);
+  buf_free(&t);
+  return zTail;
+}
+
+/* The text before the first row or table: the outer array's opening. */
+static void json_open(RptWriter *w) {
+  if (w->bJsonOpen) return;
+  w->bJsonOpen = 1;
+  json_t *p;
+  if (w->pEnvelope) {
+    p = json_deep_copy(w->pEnvelope);
+    json_object_del(p, w->zEnvelopeKey);
+    json_object_set_new(p, w->zEnvelopeKey, json_array());   /* the last member */
+  } else {
+    p = json_array();
+  }
+  w->zOuterTail = json_skeleton(w, p, 0, json_flags(w, 0), &w->nOuterDepth);
+  json_decref(p);
+}
+
+/* RPT_TABLES: ends the current table's rows and the table. */
+static void json_table_end(RptWriter *w) {
+  if (!w->zTableTail) return;
+  json_array_end(w, w->nRow, w->nRowDepth);
+  buf_puts(&w->b, w->zTableTail);
+  free(w->zTableTail);
+  w->zTableTail = 0;
+}
+
+void rpt_json_value(RptWriter *w, json_t *pValue) {
+  json_decref(w->pValue);
+  w->pValue = json_incref(pValue);
+}
+
 int rpt_table(RptWriter *w, const char *zSheet, const char *zTitle, const RptCol *aCol, int nCol) {
-  if (w->eFmt == FMT_JSON) {
+  if (w->eFmt == FMT_JSON && !w->pValue) {
     json_open(w);
     if (w->flags & RPT_TABLES) {
       /* One object per table; its rows are streamed into "rows". */
-      if (w->nTable) buf_puts(&w->b, "]},\n");
+      json_table_end(w);
+      json_sep(w, w->nOuter++, w->nOuterDepth);
       json_t *aHead = json_array();
       for (int c = 0; c < nCol; c++) json_array_append_new(aHead, json_string(aCol[c].zHead));
-      json_t *t = json_pack("{s:s?, s:s?, s:o}", "title", zTitle, "sheet", zSheet, "columns", aHead);
-      char *z = json_dumps(t, JSON_COMPACT | JSON_PRESERVE_ORDER);
+      json_t *t = json_pack("{s:s?, s:s?, s:o, s:[]}", "title", zTitle, "sheet", zSheet, "columns", aHead, "rows");
+      w->zTableTail = json_skeleton(w, t, w->nOuterDepth, json_flags(w, 1), &w->nRowDepth);
       json_decref(t);
-      buf_append(&w->b, z, strlen(z) - 1);   /* without the closing '}' */
-      buf_puts(&w->b, ",\"rows\":[");
-      free(z);
     }
   } else if (w->eFmt == FMT_CSV) {
     if (w->nTable) buf_puts(&w->b, "\r\n");
@@ -181,7 +278,9 @@ int rpt_table(RptWriter *w, const char *zSheet, const char *zTitle, const RptCol
     for (int c = 0; c < nCol && c < 64; c++) az[c] = aCol[c].zHead;
     csv_write_row(&w->b, az, nCol < 64 ? nCol : 64, 0);
   }
-  w->aCol = aCol;
+  free(w->aCol);
+  w->aCol = xmalloc(sizeof(RptCol) * (size_t)(nCol ? nCol : 1));
+  memcpy(w->aCol, aCol, sizeof(RptCol) * (size_t)nCol);
   w->nCol = nCol;
   w->nRow = 0;
   w->zTitle = zTitle;
@@ -270,27 +369,22 @@ int rpt_row(RptWriter *w, json_t *aCell, json_t *pJson) {
     return -1;
   }
   if (w->eFmt == FMT_JSON) {
-    json_t *o = pJson ? json_incref(pJson) : json_object();
-    if (!pJson) {
-      for (int c = 0; c < w->nCol; c++) {
+    if (w->pValue) {
+      /* the output is the value */
+    } else if (w->flags & RPT_TABLES) {
+      json_sep(w, w->nRow, w->nRowDepth);
+      put_json(w, pJson ? pJson : aCell, w->nRowDepth, json_flags(w, 1));   /* a table's rows are arrays */
+    } else {
+      json_t *o = pJson ? json_incref(pJson) : json_object();
+      for (int c = 0; !pJson && c < w->nCol; c++) {
         const RptCol *pC = &w->aCol[c];
         json_t *v = json_array_get(aCell, (size_t)c);
         json_object_set(o, pC->zKey ? pC->zKey : pC->zHead, v ? v : json_null());
       }
+      json_sep(w, w->nOuter++, w->nOuterDepth);
+      put_json(w, o, w->nOuterDepth, json_flags(w, 0));
+      json_decref(o);
     }
-    json_t *pOut = o;
-    if ((w->flags & RPT_TABLES) && !pJson) pOut = aCell;  /* a table's rows are arrays */
-    char zBuf[4096];
-    size_t n = json_dumpb(pOut, zBuf, sizeof zBuf, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    buf_puts(&w->b, w->nRow ? ",\n" : "\n");
-    if (n <= sizeof zBuf) {
-      buf_append(&w->b, zBuf, n);
-    } else {
-      char *z = json_dumps(pOut, JSON_COMPACT | JSON_PRESERVE_ORDER);
-      buf_puts(&w->b, z);
-      free(z);
-    }
-    json_decref(o);
   } else if (w->eFmt == FMT_CSV) {
     char *az[64] = {0};
     int n = w->nCol < 64 ? w->nCol : 64;
@@ -308,12 +402,49 @@ int rpt_row(RptWriter *w, json_t *aCell, json_t *pJson) {
   return w->bFail ? -1 : 0;
 }
 
-int rpt_row_text(RptWriter *w, const char *const *azCell) {
+int rpt_row_text(RptWriter *w, const char *const *azCell, json_t *pJson) {
+  if (!w->aCol) return rpt_row(w, 0, pJson);   /* says what is wrong */
+  if (w->eFmt == FMT_JSON && (pJson || w->pValue)) return rpt_row(w, 0, pJson);
+  if (w->eFmt == FMT_CSV) {
+    /* Text, whole numbers and dates are written as they are; the other
+     * types through their JSON cell. */
+    char *azOwn[64] = {0};
+    const char *az[64] = {0};
+    int n = w->nCol < 64 ? w->nCol : 64;
+    for (int c = 0; c < n; c++) {
+      RptType t = w->aCol[c].type;
+      if (!azCell[c] || t == RPT_TEXT || t == RPT_INT || t == RPT_DATE) {
+        az[c] = azCell[c];
+        continue;
+      }
+      json_t *v = text_cell(&w->aCol[c], azCell[c]);
+      az[c] = azOwn[c] = cell_text(w, &w->aCol[c], v);
+      json_decref(v);
+    }
+    csv_write_row(&w->b, az, n, 1);
+    for (int c = 0; c < n; c++) free(azOwn[c]);
+    w->nRow++;
+    flush(w, 0);
+    return w->bFail ? -1 : 0;
+  }
   json_t *a = json_array();
   for (int c = 0; c < w->nCol; c++) json_array_append_new(a, text_cell(&w->aCol[c], azCell[c]));
-  int rc = rpt_row(w, a, 0);
+  int rc = rpt_row(w, a, pJson);
   json_decref(a);
   return rc;
+}
+
+static void writer_free(RptWriter *w) {
+  buf_free(&w->b);
+  json_decref(w->pEnvelope);
+  json_decref(w->pValue);
+  free(w->zEnvelopeKey);
+  free(w->zOuterTail);
+  free(w->zTableTail);
+  free(w->zSheet);
+  free(w->aCol);
+  free(w->zOut);
+  free(w);
 }
 
 int rpt_close(RptWriter *w) {
@@ -326,20 +457,31 @@ int rpt_close(RptWriter *w) {
       rc = -1;
     }
   } else {
-    if (w->eFmt == FMT_JSON) {
+    if (w->eFmt == FMT_JSON && w->pValue) {
+      put_json(w, w->pValue, 0, json_flags(w, 0));
+      buf_putc(&w->b, '\n');
+    } else if (w->eFmt == FMT_JSON) {
       json_open(w);
-      if ((w->flags & RPT_TABLES) && w->nTable) buf_puts(&w->b, "]}");
-      buf_puts(&w->b, w->pEnvelope ? "]}\n" : "\n]\n");
+      if (w->flags & RPT_TABLES) json_table_end(w);
+      json_array_end(w, w->nOuter, w->nOuterDepth);
+      buf_puts(&w->b, w->zOuterTail);
+      buf_putc(&w->b, '\n');
     }
     flush(w, 1);
     if (w->zOut ? fclose(w->f) != 0 : fflush(w->f) != 0) rc = -1;
     if (rc) util_die_msg("writing %s failed", w->zOut ? w->zOut : "standard output");
   }
-  buf_free(&w->b);
-  json_decref(w->pEnvelope);
-  free(w->zEnvelopeKey);
-  free(w->zSheet);
-  free(w->zOut);
-  free(w);
+  writer_free(w);
   return rc;
+}
+
+void rpt_discard(RptWriter *w) {
+  if (!w) return;
+  if (w->eFmt == FMT_XLSX) {
+    lxw_workbook_free(w->pWb);   /* the file is written only by workbook_close */
+  } else if (w->zOut) {
+    fclose(w->f);
+    remove(w->zOut);
+  }
+  writer_free(w);
 }

@@ -17,7 +17,6 @@
 #include "api.h"
 #include "buf.h"
 #include "cli.h"
-#include "csv.h"
 #include "db.h"
 #include "util.h"
 #include <math.h>
@@ -25,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xlsxwriter.h>
 
 /* Labels. Those of kind, domain, formation, education and ethnicity are the
  * enumerations of org.c and member.c (test_stats checks they agree). */
@@ -358,94 +356,24 @@ static const Route aRouteTable[] = {
    "statistics of the subtree: organizations and active members by every breakdown", 0, 0, 0},
 };
 
-/* ---- tables as CSV or xlsx (shared with annual.c) ------------------------------ */
+/* ---- tables through the report writer (shared with annual.c) ------------------- */
 
-int stats_write_tables(json_t *aTable, const char *zFormat, const char *zOut) {
-  size_t i, j, k;
-  json_t *t, *row, *cell;
-  if (strcmp(zFormat, "json") == 0) {
-    char *z = json_dumps(aTable, JSON_INDENT(1) | JSON_REAL_PRECISION(6));
-    FILE *f = zOut ? fopen(zOut, "wb") : stdout;
-    if (!f) {
-      util_die_msg("cannot write %s", zOut);
-      free(z);
-      return -1;
-    }
-    fprintf(f, "%s\n", z);
-    free(z);
-    return zOut ? (fclose(f) ? -1 : 0) : 0;
-  }
-  if (strcmp(zFormat, "csv") == 0) {
-    Buf b = BUF_INIT;
-    buf_puts(&b, CSV_BOM);
-    json_array_foreach(aTable, i, t) {
-      if (i) buf_puts(&b, "\r\n");
-      const char *azTitle[1] = {json_string_value(json_object_get(t, "title"))};
-      csv_write_row(&b, azTitle, 1, 1);
-      json_t *aCol = json_object_get(t, "columns");
-      const char *az[64];
-      int n = 0;
-      json_array_foreach(aCol, j, cell) if (n < 64) az[n++] = json_string_value(cell);
-      csv_write_row(&b, az, n, 1);
-      json_array_foreach(json_object_get(t, "rows"), j, row) {
-        char *azOwn[64];
-        n = 0;
-        json_array_foreach(row, k, cell) {
-          if (n == 64) break;
-          azOwn[n++] = json_is_string(cell) ? xstrdup(json_string_value(cell))
-                       : json_is_integer(cell) ? xprintf("%lld", (long long)json_integer_value(cell))
-                       : json_is_real(cell) ? xprintf("%.1f", json_real_value(cell)) : xstrdup("");
-        }
-        csv_write_row(&b, (const char *const *)azOwn, n, 1);
-        for (int c = 0; c < n; c++) free(azOwn[c]);
-      }
-    }
-    FILE *f = zOut ? fopen(zOut, "wb") : stdout;
-    if (!f) {
-      util_die_msg("cannot write %s", zOut);
-      buf_free(&b);
-      return -1;
-    }
-    fwrite(b.z, 1, b.n, f);
-    buf_free(&b);
-    return zOut ? (fclose(f) ? -1 : 0) : 0;
-  }
-  /* xlsx: one sheet per table, the title above the header. */
-  lxw_workbook *pWb = workbook_new(zOut);
-  if (!pWb) {
-    util_die_msg("cannot write %s", zOut);
-    return -1;
-  }
-  lxw_format *pBold = workbook_add_format(pWb);
-  format_set_bold(pBold);
-  lxw_format *pPct = workbook_add_format(pWb);
-  format_set_num_format(pPct, "0.0");
+int stats_write_tables(RptWriter *w, json_t *aTable) {
+  size_t i, j;
+  json_t *t, *v;
   json_array_foreach(aTable, i, t) {
-    const char *zSheet = json_string_value(json_object_get(t, "sheet"));
-    char zName[32];
-    snprintf(zName, sizeof zName, "表%d", (int)i + 1);
-    lxw_worksheet *pWs = workbook_add_worksheet(pWb, zSheet ? zSheet : zName);
-    if (!pWs) pWs = workbook_add_worksheet(pWb, zName);
-    worksheet_write_string(pWs, 0, 0, json_string_value(json_object_get(t, "title")), pBold);
-    json_array_foreach(json_object_get(t, "columns"), j, cell) {
-      worksheet_write_string(pWs, 1, (lxw_col_t)j, json_string_value(cell), pBold);
-      worksheet_set_column(pWs, (lxw_col_t)j, (lxw_col_t)j, j == 0 ? 22 : 12, NULL);
+    /* Cells are as the JSON gives them: text, whole numbers, shares. */
+    RptCol aCol[64];
+    int nCol = 0;
+    json_array_foreach(json_object_get(t, "columns"), j, v) {
+      if (nCol == 64) break;
+      aCol[nCol] = (RptCol){json_string_value(v), 0, RPT_TEXT, nCol == 0 ? 22 : 12};
+      nCol++;
     }
-    json_array_foreach(json_object_get(t, "rows"), j, row) {
-      json_array_foreach(row, k, cell) {
-        lxw_row_t rr = (lxw_row_t)(j + 2);
-        lxw_col_t cc = (lxw_col_t)k;
-        if (json_is_string(cell)) worksheet_write_string(pWs, rr, cc, json_string_value(cell), NULL);
-        else if (json_is_integer(cell)) worksheet_write_number(pWs, rr, cc, (double)json_integer_value(cell), NULL);
-        else if (json_is_real(cell)) worksheet_write_number(pWs, rr, cc, json_real_value(cell), pPct);
-      }
-    }
-    worksheet_freeze_panes(pWs, 2, 0);
-  }
-  lxw_error e = workbook_close(pWb);
-  if (e != LXW_NO_ERROR) {
-    util_die_msg("writing %s failed: %s", zOut, lxw_strerror(e));
-    return -1;
+    if (rpt_table(w, json_string_value(json_object_get(t, "sheet")), json_string_value(json_object_get(t, "title")),
+                  aCol, nCol))
+      return -1;
+    json_array_foreach(json_object_get(t, "rows"), j, v) if (rpt_row(w, v, 0)) return -1;
   }
   return 0;
 }
@@ -488,73 +416,40 @@ static json_t *stats_table(const char *zCode, const char *zName, const char *zTo
 
 /* ---- CLI ------------------------------------------------------------------------- */
 
-static int cmd_report_stats(const CliArgs *p) {
-  const char *zFormat = cli_opt(p, "format") ? cli_opt(p, "format") : "json", *zOut = cli_opt(p, "out");
-  const char *zVia = cli_opt(p, "via") ? cli_opt(p, "via") : "sql";
-  if (strcmp(zFormat, "json") && strcmp(zFormat, "csv") && strcmp(zFormat, "xlsx")) {
-    util_die_msg("--format is json, csv or xlsx (got '%s')", zFormat);
-    return 2;
-  }
+/* JSON is the object the API answers; CSV and xlsx its table. */
+static int stats_report(ReportCtx *p) {
+  const char *zVia = cli_opt(p->pArgs, "via") ? cli_opt(p->pArgs, "via") : "sql";
   if (strcmp(zVia, "sql") && strcmp(zVia, "index")) {
     util_die_msg("--via is sql or index (got '%s')", zVia);
     return 2;
   }
-  if (strcmp(zFormat, "xlsx") == 0 && !zOut) {
-    util_die_msg("--format xlsx needs --out FILE");
-    return 2;
-  }
-  if (cli_open_db(p, 0)) return 1;
-  Scope sc;
-  if (scope_lookup(cli_opt(p, "org"), &sc)) {
-    util_die_msg("no organization with code '%s'", cli_opt(p, "org"));
-    return 1;
-  }
-  char zToday[11];
-  util_today(zToday);
   int32_t a[STATS_NBUCKET];
   uint64_t gen;
   if (strcmp(zVia, "index") == 0) {
-    if (stats_index_start() || stats_index_counts(sc.id, a, &gen)) return 1;
+    if (stats_index_start() || stats_index_counts(p->scope.id, a, &gen)) return 1;
     stats_index_stop();
-  } else if (stats_sql_counts(sc.zPath, zToday, a)) {
+  } else if (stats_sql_counts(p->scope.zPath, p->zToday, a)) {
     return 1;
   }
-  char *zName = db_text("SELECT name FROM org WHERE id=?", "I", sc.id);
-  int rc;
-  if (strcmp(zFormat, "json") == 0) {
-    json_t *pStats = stats_json(sc.zCode, zName, zToday, a);
-    char *z = json_dumps(pStats, JSON_INDENT(1));
-    json_decref(pStats);
-    FILE *f = zOut ? fopen(zOut, "wb") : stdout;
-    rc = f ? 0 : -1;
-    if (f) {
-      fprintf(f, "%s\n", z);
-      if (zOut && fclose(f)) rc = -1;
-    } else {
-      util_die_msg("cannot write %s", zOut);
-    }
-    free(z);
-  } else {
-    json_t *aT = json_array();
-    json_array_append_new(aT, stats_table(sc.zCode, zName, zToday, a));
-    rc = stats_write_tables(aT, zFormat, zOut);
-    json_decref(aT);
-  }
+  char *zName = db_text("SELECT name FROM org WHERE id=?", "I", p->scope.id);
+  json_t *pStats = stats_json(p->scope.zCode, zName, p->zToday, a);
+  rpt_json_value(p->pOut, pStats);
+  json_decref(pStats);
+  json_t *aT = json_array();
+  json_array_append_new(aT, stats_table(p->scope.zCode, zName, p->zToday, a));
   free(zName);
+  int rc = stats_write_tables(p->pOut, aT);
+  json_decref(aT);
   return rc ? 1 : 0;
 }
 
-static const CliOpt aStatsOpt[] = {
-  {"db", 1, 1, "the database"},
-  {"org", 1, 1, "code of the organization whose subtree to count"},
-  {"format", 1, 0, "json (default), csv or xlsx"},
-  {"out", 1, 0, "the file to write (default: standard output; xlsx needs one)"},
+static const CliOpt aViaOpt[] = {
   {"via", 1, 0, "sql (default: GROUP BY queries) or index (build the in-memory index, as the server does)"},
   {0, 0, 0, 0},
 };
 
-static const Command aCommandTable[] = {
-  {"report", "stats", cmd_report_stats, aStatsOpt, 0, 0, "",
+static const Report aReport[] = {
+  {"stats", stats_report, REPORT_ORG, "json", RPT_TABLES, aViaOpt,
    "Statistics of a subtree: organizations by kind, domain and formation; active members by category, sex, age, "
    "education, ethnicity, occupation, mobile and Party standing (as GET /api/v1/orgs/{code}/stats answers)."},
 };
@@ -563,7 +458,7 @@ const Module stats_module = {
   .zName = "stats",
   .zOpenapi = "stats",
   .aRoute = MODULE_ARRAY(aRouteTable),
-  .aCommand = MODULE_ARRAY(aCommandTable),
+  .aReport = MODULE_ARRAY(aReport),
   .xListener = stats_index_listener,
   .xStart = stats_index_start,
 };

@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <stdint.h>
 #include "events.h"
+#include "report.h"
 
 /* The counters of one subtree: one int32 per bucket. A breakdown is a run
  * of consecutive buckets; every breakdown of members sums to STATS_B_MEMBERS,
@@ -134,11 +135,9 @@ int stats_sql_counts_as_of(const char *zPath, const char *zDay, int bJoinedBy, i
 json_t *stats_json(const char *zCode, const char *zName, const char *zToday, const int32_t *a);
 
 /* Writes tables, a JSON array of {"title","sheet","columns":[...],"rows":[[...]]}
- * (cells strings, integers or reals), as zFormat "json", "csv" (UTF-8 with
- * BOM; each table its title row, header and rows, a blank line between) or
- * "xlsx" (one sheet per table). zOut NULL writes json/csv to standard
- * output. 0, or -1 with a message on stderr. */
-int stats_write_tables(json_t *aTable, const char *zFormat, const char *zOut);
+ * (cells strings, integers or reals), to a writer opened with RPT_TABLES:
+ * the first column 22 characters wide in xlsx, the others 12. 0 or -1. */
+int stats_write_tables(RptWriter *w, json_t *aTable);
 
 /* Drops cached answers (the index's generation moves on). */
 void stats_invalidate(void);

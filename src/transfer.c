@@ -355,39 +355,37 @@ static const Route aRouteTable[] = {
    "the receiver returns the transfer with a reason; the member stays", aReturnField, AC_NFIELD, receiver_org},
 };
 
-static const CliOpt aReportOpt[] = {
-  {"db", 1, 1, "the database"},
-  {"org", 1, 0, "code of the subtree's root (default: the whole tree)"},
-  {"format", 1, 0, "csv (default), xlsx or json"},
-  {"out", 1, 0, "write here instead of standard output (needed for xlsx)"},
-  {0, 0, 0, 0},
+/* ---- CLI report ---------------------------------------------------------------------- */
+
+/* The letter's date stays a text cell, as this sheet has always had it. */
+static const RptCol aPendingCol[] = {
+  {"id", 0, RPT_INT, 0},        {"member_name", 0, RPT_TEXT, 0}, {"from_org_code", 0, RPT_TEXT, 0},
+  {"to", 0, RPT_TEXT, 0},       {"letter_no", 0, RPT_TEXT, 0},   {"issued_on", 0, RPT_TEXT, 0},
+  {"age_days", 0, RPT_INT, 0},
 };
 
-static int cmd_pending(const CliArgs *pA) {
-  Scope sc;
-  if (cli_open_db(pA, 0) || lc_report_scope(pA, &sc)) return 1;
+static int pending_report(ReportCtx *p) {
   long long n;
-  json_t *a = transfer_rows(sc.zPath, "all", "issued", 1000000, 0, &n), *aRows = json_array();
+  json_t *a = transfer_rows(p->scope.zPath, "all", "issued", 1000000, 0, &n);
+  int rc = rpt_table(p->pOut, "待办组织关系转接", 0, aPendingCol, (int)ARRAY_LEN(aPendingCol));
   size_t i;
   json_t *v;
   json_array_foreach(a, i, v) {
+    if (rc) break;
     json_t *pTo = json_object_get(v, "to_org_code");
-    json_array_append_new(aRows, json_pack("[O, O, O, O, O, O, O]", json_object_get(v, "id"),
-                                           json_object_get(v, "member_name"), json_object_get(v, "from_org_code"),
-                                           json_is_null(pTo) ? json_object_get(v, "to_outside") : pTo,
-                                           json_object_get(v, "letter_no"), json_object_get(v, "issued_on"),
-                                           json_object_get(v, "age_days")));
+    json_t *aCell = json_pack("[O, O, O, O, O, O, O]", json_object_get(v, "id"), json_object_get(v, "member_name"),
+                              json_object_get(v, "from_org_code"), json_is_null(pTo) ? json_object_get(v, "to_outside") : pTo,
+                              json_object_get(v, "letter_no"), json_object_get(v, "issued_on"),
+                              json_object_get(v, "age_days"));
+    rc = rpt_row(p->pOut, aCell, 0);
+    json_decref(aCell);
   }
-  static const char *const azHead[] = {"id", "member_name", "from_org_code", "to", "letter_no", "issued_on",
-                                       "age_days"};
-  int rc = lc_report_write(cli_opt(pA, "format"), cli_opt(pA, "out"), "待办组织关系转接", azHead, 7, aRows);
   json_decref(a);
-  json_decref(aRows);
   return rc ? 1 : 0;
 }
 
-static const Command aCommandTable[] = {
-  {"report", "transfers-pending", cmd_pending, aReportOpt, 0, 0, "",
+static const Report aReport[] = {
+  {"transfers-pending", pending_report, 0, "csv", 0, 0,
    "Transfers of a subtree still waiting for the receiver (sent from it or addressed to it), oldest first, with "
    "their age in days."},
 };
@@ -395,5 +393,5 @@ static const Command aCommandTable[] = {
 const Module transfer_module = {
   .zName = "transfer",
   .aRoute = MODULE_ARRAY(aRouteTable),
-  .aCommand = MODULE_ARRAY(aCommandTable),
+  .aReport = MODULE_ARRAY(aReport),
 };
