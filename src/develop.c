@@ -10,7 +10,8 @@
 #include "module.h"
 #include "db.h"
 #include "idcard.h"
-#include "lifecycle.h"
+#include "rule.h"
+#include "member_status.h"
 #include "member.h"
 #include "org.h"
 #include "text.h"
@@ -18,6 +19,44 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Its tables. They were the member-lifecycle module's: this first migration
+ * creates them where they are missing (a new database) and leaves them be
+ * where they are (an older one). */
+static const char *const azMigration[] = {
+  /* The development pipeline: people, not members, until the branch vote. */
+  "CREATE TABLE IF NOT EXISTS dev_person(\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  org_id INTEGER NOT NULL REFERENCES org(id),\n"
+  "  name TEXT NOT NULL,\n"
+  "  id_number TEXT NOT NULL UNIQUE,\n"
+  "  gender TEXT NOT NULL,\n"
+  "  birth_date TEXT NOT NULL,\n"
+  "  ethnicity TEXT, education TEXT, occupation TEXT, phone TEXT,\n"
+  "  stage TEXT NOT NULL CHECK(stage IN ('applicant','activist','candidate','probationary','full')),\n"
+  "  applied_on TEXT NOT NULL,\n"
+  "  member_id INTEGER,\n"
+  "  created_at TEXT NOT NULL,\n"
+  "  updated_at TEXT NOT NULL\n"
+  ");\n"
+  "CREATE INDEX IF NOT EXISTS dev_person_org ON dev_person(org_id, stage);\n"
+  "CREATE TABLE IF NOT EXISTS dev_step(\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  person_id INTEGER NOT NULL REFERENCES dev_person(id),\n"
+  "  kind TEXT NOT NULL,\n"
+  "  done_on TEXT NOT NULL,\n"
+  "  by_whom TEXT, hours INTEGER, days INTEGER, months INTEGER, contacts TEXT,\n"
+  "  introducer1 INTEGER, introducer2 INTEGER, documents TEXT, note TEXT, warnings TEXT,\n"
+  "  recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL\n"
+  ");\n"
+  "CREATE INDEX IF NOT EXISTS dev_step_person ON dev_step(person_id, kind);\n"
+  "CREATE INDEX IF NOT EXISTS dev_step_kind ON dev_step(kind, done_on);\n"
+  "CREATE TABLE IF NOT EXISTS dev_plan(org_id INTEGER NOT NULL, year INTEGER NOT NULL, activists INTEGER NOT NULL,\n"
+  "  candidates INTEGER NOT NULL, members INTEGER NOT NULL, updated_by TEXT NOT NULL, updated_at TEXT NOT NULL,\n"
+  "  PRIMARY KEY(org_id, year));\n"
+  "CREATE TABLE IF NOT EXISTS dev_negative(id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL, name TEXT NOT NULL,\n"
+  "  id_number TEXT NOT NULL UNIQUE, reason TEXT NOT NULL, listed_on TEXT NOT NULL, listed_by TEXT NOT NULL);\n",
+};
 
 static const char *cn(DbStmt *s, int i) { return db_col_isnull(s, i) ? 0 : db_col_text(s, i); }
 
@@ -101,15 +140,15 @@ static void applicant_create(Req *r) {
     api_error(r, 400, "invalid", "applied_on", "申请日期 %s 在今天之后", zOn);
     return;
   }
-  int nAge = (int)lc_rule("dev.min_age_months", zOn, 216, 0);
+  int nAge = (int)rule_value("dev.min_age_months", zOn, 216, 0);
   text_date_add_months(zBirth, nAge, z18);
   if (strcmp(zOn, z18) < 0) {
-    lc_rule_error(r, "dev.min_age", "applied_on", "申请入党须年满%d岁：出生于 %s，%s 起方可申请（申请日期 %s）",
+    rule_error(r, "dev.min_age", "applied_on", "申请入党须年满%d岁：出生于 %s，%s 起方可申请（申请日期 %s）",
                   nAge / 12, zBirth, z18, zOn);
     return;
   }
   if (on_negative_list(zNorm)) {
-    lc_rule_error(r, "dev.negative_list", "id_number", "此人在不得发展的人员名单中，不能受理入党申请");
+    rule_error(r, "dev.negative_list", "id_number", "此人在不得发展的人员名单中，不能受理入党申请");
     return;
   }
   if (member_find(zNorm)) {
@@ -336,7 +375,7 @@ typedef struct StepKind {
 /* The end of probation for a person voted in on zVote: vote + probation
  * months + any extension. */
 static void probation_end(long long personId, const char *zVote, char zEnd[11]) {
-  int n = (int)lc_rule("dev.probation_months", zVote, 12, 0);
+  int n = (int)rule_value("dev.probation_months", zVote, 12, 0);
   n += (int)db_int(0, "SELECT coalesce(sum(months),0) FROM dev_step WHERE person_id=? AND kind='extension'", "I",
                    personId);
   text_date_add_months(zVote, n, zEnd);
@@ -346,10 +385,10 @@ static void probation_end(long long personId, const char *zVote, char zEnd[11]) 
 static int check_talk(StepCtx *c) {
   char zD[11], zDue[11];
   step_date(c->p->id, "talk", zD);
-  int nM = (int)lc_rule("dev.talk_months", c->p->zApplied, 1, 0);
+  int nM = (int)rule_value("dev.talk_months", c->p->zApplied, 1, 0);
   text_date_add_months(c->p->zApplied, nM, zDue);
   if (!zD[0] && strcmp(c->zOn, zDue) > 0)
-    json_array_append_new(c->aWarn, lc_warning("dev.talk_1m", "谈话应在收到入党申请书后%d个月内（%s 前）进行，实际为 %s",
+    json_array_append_new(c->aWarn, rule_warning("dev.talk_1m", "谈话应在收到入党申请书后%d个月内（%s 前）进行，实际为 %s",
                                                nM, zDue, c->zOn));
   return 0;
 }
@@ -357,9 +396,9 @@ static int check_talk(StepCtx *c) {
 /* dev.contacts: one or two contacts. */
 static int check_contacts(StepCtx *c) {
   int n = c->a[ST_CONTACTS] ? count_names(c->a[ST_CONTACTS]) : 0;
-  int nMin = (int)lc_rule("dev.contacts_min", c->zOn, 1, 0), nMax = (int)lc_rule("dev.contacts_max", c->zOn, 2, 0);
+  int nMin = (int)rule_value("dev.contacts_min", c->zOn, 1, 0), nMax = (int)rule_value("dev.contacts_max", c->zOn, 2, 0);
   if (n < nMin || n > nMax) {
-    lc_rule_error(c->r, "dev.contacts", "contacts", "培养联系人应为%d至%d名正式党员，填写了%d名", nMin, nMax, n);
+    rule_error(c->r, "dev.contacts", "contacts", "培养联系人应为%d至%d名正式党员，填写了%d名", nMin, nMax, n);
     return -1;
   }
   return 0;
@@ -376,17 +415,17 @@ static int check_training(StepCtx *c) {
 /* dev.activist_1y: a year as an activist; dev.contacts: contacts named. */
 static int check_candidate(StepCtx *c) {
   char zDue[11], zD[11];
-  int nM = (int)lc_rule("dev.activist_months", c->zAfter, 12, 0);
+  int nM = (int)rule_value("dev.activist_months", c->zAfter, 12, 0);
   text_date_add_months(c->zAfter, nM, zDue);
   if (strcmp(c->zOn, zDue) < 0) {
-    lc_rule_error(c->r, "dev.activist_1y", "on",
+    rule_error(c->r, "dev.activist_1y", "on",
                   "入党积极分子须经%d个月以上培养教育方可列为发展对象：%s 确定为积极分子，%s 起方可确定（填写 %s）", nM,
                   c->zAfter, zDue, c->zOn);
     return -1;
   }
   step_date(c->p->id, "contacts", zD);
   if (!zD[0]) {
-    lc_rule_error(c->r, "dev.contacts", "kind", "确定为发展对象前须有一至两名培养联系人");
+    rule_error(c->r, "dev.contacts", "kind", "确定为发展对象前须有一至两名培养联系人");
     return -1;
   }
   return 0;
@@ -395,9 +434,9 @@ static int check_candidate(StepCtx *c) {
 /* dev.short_training: so many days or so many hours (both kept in tenths). */
 static int check_short(StepCtx *c) {
   long long days = rec_int(&c->r->rec, ST_DAYS, 0), hours = rec_int(&c->r->rec, ST_HOURS, 0);
-  long long nDays = lc_rule("dev.short_days", c->zOn, 3, 0), nHours = lc_rule("dev.short_hours", c->zOn, 24, 0);
+  long long nDays = rule_value("dev.short_days", c->zOn, 3, 0), nHours = rule_value("dev.short_hours", c->zOn, 24, 0);
   if (days < nDays * 10 && hours < nHours * 10) {
-    lc_rule_error(c->r, "dev.short_training", "days", "短期集中培训须不少于%lld天或%lld学时", nDays, nHours);
+    rule_error(c->r, "dev.short_training", "days", "短期集中培训须不少于%lld天或%lld学时", nDays, nHours);
     return -1;
   }
   return 0;
@@ -411,13 +450,13 @@ static int check_vote(StepCtx *c) {
   if (!bBad) bBad = introducer_bad(c->a[ST_INTRO2], c->zOn, &c->intro2, zBad, sizeof zBad);
   if (!bBad && c->intro1 == c->intro2) bBad = snprintf(zBad, sizeof zBad, "两名入党介绍人不能是同一人") > 0;
   if (bBad) {
-    lc_rule_error(c->r, "dev.introducers", !c->intro1 ? "introducer1" : "introducer2", "%s", zBad);
+    rule_error(c->r, "dev.introducers", !c->intro1 ? "introducer1" : "introducer2", "%s", zBad);
     return -1;
   }
-  int nAge = (int)lc_rule("dev.min_age_months", c->zOn, 216, 0);
+  int nAge = (int)rule_value("dev.min_age_months", c->zOn, 216, 0);
   text_date_add_months(p->zBirth, nAge, zDue);
   if (strcmp(c->zOn, zDue) < 0) {
-    lc_rule_error(c->r, "dev.min_age", "on", "接收为预备党员须年满%d岁（%s 满）", nAge / 12, zDue);
+    rule_error(c->r, "dev.min_age", "on", "接收为预备党员须年满%d岁（%s 满）", nAge / 12, zDue);
     return -1;
   }
   if (member_find(p->zIdNum)) {
@@ -447,13 +486,13 @@ static int check_approval(StepCtx *c) {
   char zDue[11];
   step_date(c->p->id, "approval", zDue);
   if (zDue[0]) {
-    lc_rule_error(c->r, "dev.order", "kind", "上级党委已于 %s 审批", zDue);
+    rule_error(c->r, "dev.order", "kind", "上级党委已于 %s 审批", zDue);
     return -1;
   }
-  int nM = (int)lc_rule("dev.approval_months", c->zAfter, 3, 0);
+  int nM = (int)rule_value("dev.approval_months", c->zAfter, 3, 0);
   text_date_add_months(c->zAfter, nM, zDue);
   if (strcmp(c->zOn, zDue) > 0)
-    json_array_append_new(c->aWarn, lc_warning("dev.approval_3m", "上级党委应在支部大会通过后%d个月内（%s 前）审批，实际为 %s",
+    json_array_append_new(c->aWarn, rule_warning("dev.approval_3m", "上级党委应在支部大会通过后%d个月内（%s 前）审批，实际为 %s",
                                                nM, zDue, c->zOn));
   return 0;
 }
@@ -463,14 +502,14 @@ static int check_extension(StepCtx *c) {
   char zD[11];
   step_date(c->p->id, "extension", zD);
   if (zD[0]) {
-    lc_rule_error(c->r, "dev.extension_once", "kind", "预备期只能延长一次（已于 %s 延长）", zD);
+    rule_error(c->r, "dev.extension_once", "kind", "预备期只能延长一次（已于 %s 延长）", zD);
     return -1;
   }
   c->months = rec_int(&c->r->rec, ST_MONTHS, -1);
   step_date(c->p->id, "vote", zD);
-  int nMin = (int)lc_rule("dev.extension_min", zD, 6, 0), nMax = (int)lc_rule("dev.extension_max", zD, 12, 0);
+  int nMin = (int)rule_value("dev.extension_min", zD, 6, 0), nMax = (int)rule_value("dev.extension_max", zD, 12, 0);
   if (c->months < nMin || c->months > nMax) {
-    lc_rule_error(c->r, "dev.extension_months", "months", "延长预备期为%d至%d个月（整月）", nMin, nMax);
+    rule_error(c->r, "dev.extension_months", "months", "延长预备期为%d至%d个月（整月）", nMin, nMax);
     return -1;
   }
   return 0;
@@ -483,7 +522,7 @@ static int check_conversion(StepCtx *c) {
   step_date(c->p->id, "vote", zD);
   probation_end(c->p->id, zD, zDue);
   if (strcmp(c->zOn, zDue) < 0) {
-    lc_rule_error(c->r, "dev.probation_1y", "on", "预备期自支部大会通过（%s）起算，%s 期满方可转正（填写 %s）", zD, zDue,
+    rule_error(c->r, "dev.probation_1y", "on", "预备期自支部大会通过（%s）起算，%s 期满方可转正（填写 %s）", zD, zDue,
                   c->zOn);
     return -1;
   }
@@ -549,9 +588,9 @@ static int step_order(StepCtx *c, const StepKind *k) {
     if (strcmp(azStage[i], p->zStage) == 0) iStage = i;
   if (k->stages && (iStage < 0 || !(k->stages & STAGE_BIT(iStage)))) {
     if (k->zStageWhy)
-      lc_rule_error(c->r, "dev.order", "kind", "%s，此人现为%s", k->zStageWhy, stage_cn(p->zStage));
+      rule_error(c->r, "dev.order", "kind", "%s，此人现为%s", k->zStageWhy, stage_cn(p->zStage));
     else
-      lc_rule_error(c->r, "dev.order", "kind", "“%s”须在%s阶段进行，此人现为%s", k->zName, stage_cn(azStage[k->iStage]),
+      rule_error(c->r, "dev.order", "kind", "“%s”须在%s阶段进行，此人现为%s", k->zName, stage_cn(azStage[k->iStage]),
                     stage_cn(p->zStage));
     return -1;
   }
@@ -559,11 +598,11 @@ static int step_order(StepCtx *c, const StepKind *k) {
     const char *zPrevCn = step_name(k->azAfter[i]);
     step_date(p->id, k->azAfter[i], c->zAfter);
     if (!c->zAfter[0]) {
-      lc_rule_error(c->r, "dev.order", "kind", "“%s”之前须先完成“%s”", k->zName, zPrevCn);
+      rule_error(c->r, "dev.order", "kind", "“%s”之前须先完成“%s”", k->zName, zPrevCn);
       return -1;
     }
     if (strcmp(c->zOn, c->zAfter) < 0) {
-      lc_rule_error(c->r, "dev.order", "on", "“%s”的日期 %s 早于“%s”（%s）", k->zName, c->zOn, zPrevCn, c->zAfter);
+      rule_error(c->r, "dev.order", "on", "“%s”的日期 %s 早于“%s”（%s）", k->zName, c->zOn, zPrevCn, c->zAfter);
       return -1;
     }
   }
@@ -582,11 +621,11 @@ static int step_common(StepCtx *c) {
     return -1;
   }
   if (strcmp(c->zOn, p->zApplied) < 0) {
-    lc_rule_error(c->r, "dev.order", "on", "日期 %s 早于递交入党申请书（%s）", c->zOn, p->zApplied);
+    rule_error(c->r, "dev.order", "on", "日期 %s 早于递交入党申请书（%s）", c->zOn, p->zApplied);
     return -1;
   }
   if (strcmp(p->zStage, "full") == 0) {
-    lc_rule_error(c->r, "dev.order", "kind", "此人已转为正式党员，发展程序已完成");
+    rule_error(c->r, "dev.order", "kind", "此人已转为正式党员，发展程序已完成");
     return -1;
   }
   if (p->memberId && db_exists("SELECT 1 FROM member WHERE id=? AND status='active'", "I", p->memberId) != 1) {
@@ -594,7 +633,7 @@ static int step_common(StepCtx *c) {
     return -1;
   }
   if (!p->memberId && on_negative_list(p->zIdNum)) {
-    lc_rule_error(c->r, "dev.negative_list", "kind", "此人已列入不得发展的人员名单");
+    rule_error(c->r, "dev.negative_list", "kind", "此人已列入不得发展的人员名单");
     return -1;
   }
   return 0;
@@ -624,7 +663,7 @@ static void step_store(StepCtx *c, const StepKind *k) {
   FieldErr fe;
   if (!rc && k->xCheck == check_vote) {
     rc = member_save(&c->m, 0, 0, c->memberOrg, api_actor(r), &fe, &newMember) != 0;
-    rc = rc || lc_membership_start(newMember, c->memberOrg, c->zOn, "vote");
+    rc = rc || membership_start(newMember, c->memberOrg, c->zOn, "vote");
   } else if (!rc && k->xCheck == check_conversion) {
     rc = member_save(&c->m, &c->old, p->memberId, c->memberOrg, api_actor(r), &fe, &newMember) != 0;
     newMember = 0;
@@ -733,7 +772,7 @@ static json_t *alerts_json(const char *zPath) {
       if (!db_col_isnull(s, 5)) continue;
       char zApplied[11];
       snprintf(zApplied, sizeof zApplied, "%s", db_col_text(s, 4));
-      text_date_add_months(zApplied, (int)lc_rule("dev.talk_months", zApplied, 1, 0), zDue);
+      text_date_add_months(zApplied, (int)rule_value("dev.talk_months", zApplied, 1, 0), zDue);
       if (strcmp(zToday, zDue) > 0) json_array_append_new(aTalk, alert_row(s, "dev.talk_1m", zApplied, zDue));
       continue;
     }
@@ -750,7 +789,7 @@ static json_t *alerts_json(const char *zPath) {
     int bLate = strcmp(zDue, zToday) < 0 && strncmp(zDue, zToday, 7) != 0;
     if (!bApproved) {
       char zApp[11];
-      text_date_add_months(zVote, (int)lc_rule("dev.approval_months", zVote, 3, 0), zApp);
+      text_date_add_months(zVote, (int)rule_value("dev.approval_months", zVote, 3, 0), zApp);
       if (strcmp(zToday, zApp) > 0) pRowWait = alert_row(s, "dev.approval_3m", zVote, zApp);
     }
     if (pRowEnd) json_array_append_new(bLate ? aLate : aEnd, pRowEnd);
@@ -974,6 +1013,8 @@ static const Enum aEnum[] = {
 
 const Module develop_module = {
   .zName = "develop",
+  .zOpenapi = "develop",
+  .azMigration = MODULE_ARRAY(azMigration),
   .aEnum = MODULE_ARRAY(aEnum),
   .xMeta = develop_meta,
   .aRoute = MODULE_ARRAY(aRouteTable),

@@ -11,13 +11,29 @@
 #include "module.h"
 #include "audit.h"
 #include "db.h"
-#include "lifecycle.h"
+#include "rule.h"
+#include "member_status.h"
 #include "member.h"
 #include "text.h"
 #include "util.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Its tables. They were the member-lifecycle module's: this first migration
+ * creates them where they are missing (a new database) and leaves them be
+ * where they are (an older one). */
+static const char *const azMigration[] = {
+  /* Dues: the yearly base (category, income, monthly amount under the rule
+   * version in force) and payments covering a run of months. */
+  "CREATE TABLE IF NOT EXISTS dues_base(member_id INTEGER NOT NULL, year INTEGER NOT NULL, category TEXT NOT NULL,\n"
+  "  income INTEGER, amount INTEGER NOT NULL, rule_from TEXT NOT NULL, set_on TEXT NOT NULL, set_by TEXT NOT NULL,\n"
+  "  PRIMARY KEY(member_id, year));\n"
+  "CREATE TABLE IF NOT EXISTS dues_payment(id INTEGER PRIMARY KEY, member_id INTEGER NOT NULL, org_id INTEGER NOT NULL,\n"
+  "  paid_on TEXT NOT NULL, amount INTEGER NOT NULL, channel TEXT NOT NULL, period_from TEXT NOT NULL,\n"
+  "  period_to TEXT NOT NULL, recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL);\n"
+  "CREATE INDEX IF NOT EXISTS dues_payment_member ON dues_payment(member_id, period_from);\n",
+};
 
 static const char *cn(DbStmt *s, int i) { return db_col_isnull(s, i) ? 0 : db_col_text(s, i); }
 
@@ -28,7 +44,7 @@ static const char *const azCategoryName[] = {"在职", "离退休", "农民", "�
 long long dues_compute(const char *zCat, long long income, long long amount, const char *zOn, char *zRuleFrom,
                        const char **pzWhy, const char **pzRule) {
   char zFrom[11];
-  lc_rule("dues.r1", zOn, 50, zFrom);
+  rule_value("dues.r1", zOn, 50, zFrom);
   if (zRuleFrom) snprintf(zRuleFrom, 11, "%s", zFrom[0] ? zFrom : "default");
   *pzRule = "dues.brackets";
   if (strcmp(zCat, "salaried") == 0 || strcmp(zCat, "retiree") == 0) {
@@ -38,18 +54,18 @@ long long dues_compute(const char *zCat, long long income, long long amount, con
     }
     long long rate;
     if (zCat[0] == 's') {
-      if (income <= lc_rule("dues.b1", zOn, 300000, 0)) rate = lc_rule("dues.r1", zOn, 50, 0);
-      else if (income <= lc_rule("dues.b2", zOn, 500000, 0)) rate = lc_rule("dues.r2", zOn, 100, 0);
-      else if (income <= lc_rule("dues.b3", zOn, 1000000, 0)) rate = lc_rule("dues.r3", zOn, 150, 0);
-      else rate = lc_rule("dues.r4", zOn, 200, 0);
+      if (income <= rule_value("dues.b1", zOn, 300000, 0)) rate = rule_value("dues.r1", zOn, 50, 0);
+      else if (income <= rule_value("dues.b2", zOn, 500000, 0)) rate = rule_value("dues.r2", zOn, 100, 0);
+      else if (income <= rule_value("dues.b3", zOn, 1000000, 0)) rate = rule_value("dues.r3", zOn, 150, 0);
+      else rate = rule_value("dues.r4", zOn, 200, 0);
     } else {
-      rate = income <= lc_rule("dues.retiree_b", zOn, 500000, 0) ? lc_rule("dues.retiree_r1", zOn, 50, 0)
-                                                                  : lc_rule("dues.retiree_r2", zOn, 100, 0);
+      rate = income <= rule_value("dues.retiree_b", zOn, 500000, 0) ? rule_value("dues.retiree_r1", zOn, 50, 0)
+                                                                  : rule_value("dues.retiree_r2", zOn, 100, 0);
     }
     return (income * rate + 5000) / 10000;
   }
   if (strcmp(zCat, "farmer") == 0) {
-    long long lo = lc_rule("dues.farmer_min", zOn, 20, 0), hi = lc_rule("dues.farmer_max", zOn, 100, 0);
+    long long lo = rule_value("dues.farmer_min", zOn, 20, 0), hi = rule_value("dues.farmer_max", zOn, 100, 0);
     if (amount < 0) return lo;
     if (amount < lo || amount > hi) {
       *pzRule = "dues.farmer";
@@ -59,7 +75,7 @@ long long dues_compute(const char *zCat, long long income, long long amount, con
     return amount;
   }
   if (strcmp(zCat, "student") == 0 || strcmp(zCat, "unemployed") == 0 || strcmp(zCat, "relief") == 0)
-    return lc_rule("dues.low", zOn, 20, 0);
+    return rule_value("dues.low", zOn, 20, 0);
   if (strcmp(zCat, "exempt") == 0) return 0;
   *pzWhy = "未知的党费类别";
   return -1;
@@ -74,18 +90,18 @@ int dues_state(long long memberId, const char *zToday, DuesState *p) {
     return 0;
   }
   p->bTracked = 1;
-  int start = lc_month(zJoined), last = lc_month(zToday) - 1;
+  int start = text_month(zJoined), last = text_month(zToday) - 1;
   free(zJoined);
   if (start < firstYear * 12) start = firstYear * 12;
-  int six = (int)lc_rule("six.months", zToday, 6, 0);
+  int six = (int)rule_value("six.months", zToday, 6, 0);
   /* Payments in month order; they never overlap (dues_pay refuses it). */
   int aFrom[512], aTo[512], n = 0;
   DbStmt *s = db_stmt("SELECT period_from, period_to FROM dues_payment WHERE member_id=? ORDER BY period_from", "I",
                       memberId);
   while (s && db_step(s) == 1) {
-    int f = lc_month(db_col_text(s, 0)), t = lc_month(db_col_text(s, 1));
+    int f = text_month(db_col_text(s, 0)), t = text_month(db_col_text(s, 1));
     if (n < 512) aFrom[n] = f, aTo[n] = t, n++;
-    if (!p->zLastPaid[0] || t > lc_month(p->zLastPaid)) lc_month_str(t, p->zLastPaid);
+    if (!p->zLastPaid[0] || t > text_month(p->zLastPaid)) text_month_str(t, p->zLastPaid);
   }
   int j = 0, year = -1;
   long long amount = 0;
@@ -98,7 +114,7 @@ int dues_state(long long memberId, const char *zToday, DuesState *p) {
     }
     p->nUnpaid++;
     p->nRun++;
-    if (!p->zOldest[0]) lc_month_str(m, p->zOldest);
+    if (!p->zOldest[0]) text_month_str(m, p->zOldest);
     if (m / 12 != year) {
       year = m / 12;
       amount = db_int(0, "SELECT amount FROM dues_base WHERE member_id=? AND year=?", "Ii", memberId, year);
@@ -173,7 +189,7 @@ static void base_set(Req *r) {
   const char *zWhy = 0, *zRule = 0;
   long long amount = dues_compute(r->rec.az[B_CAT], income, asked, zOn, zFrom, &zWhy, &zRule);
   if (amount < 0) {
-    if (strcmp(zRule, "dues.farmer") == 0) lc_rule_error(r, zRule, "amount", "%s", zWhy);
+    if (strcmp(zRule, "dues.farmer") == 0) rule_error(r, zRule, "amount", "%s", zWhy);
     else api_error(r, 400, "required", "income", "%s", zWhy);
     return;
   }
@@ -288,7 +304,7 @@ static void payment_add(Req *r) {
   const char **a = (const char **)r->rec.az;
   char zToday[11];
   util_today(zToday);
-  int from = lc_month(a[P_FROM]), to = lc_month(a[P_TO]), paid = lc_month(a[P_ON]);
+  int from = text_month(a[P_FROM]), to = text_month(a[P_TO]), paid = text_month(a[P_ON]);
   if (to < from) {
     api_error(r, 400, "invalid", "period_to", "所属月份止早于所属月份起");
     return;
@@ -316,15 +332,15 @@ static void payment_add(Req *r) {
     return;
   }
   char zM[8];
-  if (from < lc_month(zJoined)) {
-    lc_month_str(lc_month(zJoined), zM);
-    lc_rule_error(r, "dues.from_vote", "period_from", "党费自支部大会通过为预备党员之月（%s）起交纳", zM);
+  if (from < text_month(zJoined)) {
+    text_month_str(text_month(zJoined), zM);
+    rule_error(r, "dues.from_vote", "period_from", "党费自支部大会通过为预备党员之月（%s）起交纳", zM);
     return;
   }
-  int nBack = (int)lc_rule("dues.makeup_months", a[P_ON], 6, 0);
+  int nBack = (int)rule_value("dues.makeup_months", a[P_ON], 6, 0);
   if (from < paid - nBack) {
-    lc_month_str(paid - nBack, zM);
-    lc_rule_error(r, "dues.makeup_6m", "period_from", "补交党费最多补交%d个月：%s 交纳时最早补到 %s", nBack, a[P_ON], zM);
+    text_month_str(paid - nBack, zM);
+    rule_error(r, "dues.makeup_6m", "period_from", "补交党费最多补交%d个月：%s 交纳时最早补到 %s", nBack, a[P_ON], zM);
     return;
   }
   long long due = 0;
@@ -342,7 +358,7 @@ static void payment_add(Req *r) {
     char zDue[32], zGot[32];
     text_format_money(due, zDue);
     text_format_money(amount, zGot);
-    lc_rule_error(r, "dues.amount", "amount", "%s 至 %s 应交 %s 元，填写 %s 元", a[P_FROM], a[P_TO], zDue, zGot);
+    rule_error(r, "dues.amount", "amount", "%s 至 %s 应交 %s 元，填写 %s 元", a[P_FROM], a[P_TO], zDue, zGot);
     return;
   }
   char zAt[32];
@@ -421,7 +437,7 @@ static void amount_get(Req *r) {
   const char *zWhy = 0, *zRule = 0;
   long long v = dues_compute(api_query(r, "category"), income, asked, zOn ? zDate : zToday, zFrom, &zWhy, &zRule);
   if (v < 0) {
-    if (strcmp(zRule, "dues.farmer") == 0) lc_rule_error(r, zRule, "amount", "%s", zWhy);
+    if (strcmp(zRule, "dues.farmer") == 0) rule_error(r, zRule, "amount", "%s", zWhy);
     else api_error(r, 400, "required", "income", "%s", zWhy);
     return;
   }
@@ -454,7 +470,7 @@ static json_t *arrears_rows(const char *zPath, int nMin, json_t **pSummary) {
     if (!st.bTracked) continue;
     nTracked++;
     if (st.nUnpaid == 0 || st.nUnpaid < nMin) continue;
-    int age = lc_month(zToday) - lc_month(st.zOldest);
+    int age = text_month(zToday) - text_month(st.zOldest);
     const char *zAge = age <= 3 ? "1-3" : age <= 6 ? "4-6" : "7+";
     aBucket[age <= 3 ? 0 : age <= 6 ? 1 : 2]++;
     nSix += st.bSixMonths;
@@ -719,6 +735,8 @@ static const Enum aEnum[] = {
 
 const Module dues_module = {
   .zName = "dues",
+  .zOpenapi = "dues",
+  .azMigration = MODULE_ARRAY(azMigration),
   .aEnum = MODULE_ARRAY(aEnum),
   .aRoute = MODULE_ARRAY(aRouteTable),
   .aReport = MODULE_ARRAY(aReport),

@@ -6,7 +6,8 @@
 
 extern const Module server_module, auth_module, org_module, member_module, port_module, audit_module, stats_module,
     annual_module, demo_module, meeting_module, meeting_group_module, meeting_file_module, obligations_module,
-    training_module, points_module, develop_module, transfer_module, dues_module, lifecycle_module, ui_module;
+    training_module, points_module, rule_module, member_status_module, develop_module, transfer_module, dues_module,
+    ui_module;
 
 const Module *const module_ap[] = {
   &server_module,        /* init, serve, routes; the OpenAPI document and GET /meta */
@@ -24,10 +25,11 @@ const Module *const module_ap[] = {
   &obligations_module,   /* what each branch owes in organizational life */
   &training_module,      /* courses and campaigns (after meeting: its demo campaign takes in meetings) */
   &points_module,        /* members' points */
+  &rule_module,          /* the versioned rule parameters the member modules read */
+  &member_status_module, /* standing, mobility, membership history; the member-lifecycle demo */
   &develop_module,       /* the development pipeline */
   &transfer_module,      /* transfers of membership */
   &dues_module,          /* Party dues */
-  &lifecycle_module,     /* status, mobility, history; the lifecycle tables */
   &ui_module,            /* the browser UI's files: GET outside /api/ */
 };
 const int module_n = (int)ARRAY_LEN(module_ap);

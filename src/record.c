@@ -151,8 +151,7 @@ int field_check(const Field *pF, const char *zIn, char **pzOut, const char **pzR
     }
     case FT_MONTH: {
       char zD[16];
-      if (strlen(z) != 7 || z[4] != '-' || strspn(z, "0123456789") != 4 || strspn(z + 5, "0123456789") != 2 ||
-          atoi(z) < 1921 || atoi(z) > 2100 || atoi(z + 5) < 1 || atoi(z + 5) > 12) {
+      if (!text_month_valid(z)) {
         *pzReason = "应为年月，如 2026-05";
         rc = -1;
       } else {

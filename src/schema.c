@@ -134,10 +134,14 @@ const char *const schema_aMigration[] = {
   "ALTER TABLE member_new RENAME TO member;\n"
   "CREATE UNIQUE INDEX member_idnum ON member(id_number);\n"
   "CREATE INDEX member_org ON member(org_id);\n",
-  /* 3: modules renamed, so that a database keeps its versions under the
-   * new names before the modules' migrations run: organizational life is
-   * the module "meeting" (it was "life"). */
-  "UPDATE qj_module SET name='meeting' WHERE name='life';\n",
+  /* 3: modules renamed or split, before the modules' migrations run.
+   * Organizational life is the module "meeting" (it was "life"), and keeps
+   * its version. The member-lifecycle module ("lifecycle") is gone: its
+   * tables belong to rule, member_status, develop, transfer and dues, whose
+   * first migrations create them only where they are missing, so an older
+   * database keeps its rows and a new one gets the tables. */
+  "UPDATE qj_module SET name='meeting' WHERE name='life';\n"
+  "DELETE FROM qj_module WHERE name='lifecycle';\n",
 };
 const int schema_nMigration = (int)ARRAY_LEN(schema_aMigration);
 

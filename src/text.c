@@ -558,3 +558,18 @@ int text_stamp_norm(const char *zIn, char z[21]) {
   z[20] = 0;
   return 0;
 }
+
+int text_month(const char *z) { return atoi(z) * 12 + atoi(z + 5) - 1; }
+
+void text_month_str(int m, char z[8]) {
+  unsigned u = m < 0 ? 0u : (unsigned)m;
+  snprintf(z, 8, "%04u-%02u", (u / 12) % 10000, u % 12 + 1);
+}
+
+int text_month_valid(const char *z) {
+  if (strlen(z) != 7 || z[4] != '-') return 0;
+  for (int i = 0; i < 7; i++)
+    if (i != 4 && (z[i] < '0' || z[i] > '9')) return 0;
+  int y = atoi(z), m = atoi(z + 5);
+  return y >= 1921 && y <= 2100 && m >= 1 && m <= 12;
+}

@@ -44,6 +44,12 @@ int text_time_valid(const char *z);
 int text_stamp_norm(const char *zIn, char z[21]);
 /* Days since 1970-01-01 of a canonical date string; no validation. */
 long text_date_days(const char *zDate);
+/* Months since year 0 of a "YYYY-MM[-DD]" string (2026-06 -> 2026*12+5): month arithmetic. */
+int text_month(const char *zDate);
+/* The "YYYY-MM" of a month number, into z (8 bytes). */
+void text_month_str(int m, char z[8]);
+/* 1 if the text is a real month "YYYY-MM" of 1921..2100. */
+int text_month_valid(const char *z);
 /* zDate plus nMonths months (negative allowed), day clamped to the end of
  * the target month (2020-02-29 + 12 months = 2021-02-28). out: 11 bytes. */
 void text_date_add_months(const char *zDate, int nMonths, char out[11]);

@@ -17,7 +17,7 @@
 #include "module.h"
 #include "db.h"
 #include "events.h"
-#include "lifecycle.h"
+#include "member_status.h"
 #include "member.h"
 #include "org.h"
 #include "text.h"
@@ -26,7 +26,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Its tables. They were the member-lifecycle module's: this first migration
+ * creates them where they are missing (a new database) and leaves them be
+ * where they are (an older one). */
+static const char *const azMigration[] = {
+  /* Transfers: at most one open (issued) transfer per member. */
+  "CREATE TABLE IF NOT EXISTS tr_transfer(\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  member_id INTEGER NOT NULL,\n"
+  "  member_name TEXT NOT NULL,\n"
+  "  from_org_id INTEGER NOT NULL,\n"
+  "  to_org_id INTEGER,\n"
+  "  to_outside TEXT,\n"
+  "  letter_no TEXT,\n"
+  "  issued_on TEXT NOT NULL,\n"
+  "  reason TEXT,\n"
+  "  state TEXT NOT NULL CHECK(state IN ('issued','accepted','returned')),\n"
+  "  closed_on TEXT, close_reason TEXT,\n"
+  "  issued_by TEXT NOT NULL, closed_by TEXT\n"
+  ");\n"
+  "CREATE UNIQUE INDEX IF NOT EXISTS tr_one_open ON tr_transfer(member_id) WHERE state='issued';\n"
+  "CREATE INDEX IF NOT EXISTS tr_from ON tr_transfer(from_org_id, state);\n"
+  "CREATE INDEX IF NOT EXISTS tr_to ON tr_transfer(to_org_id, state);\n",
+};
+
 static const char *cn(DbStmt *s, int i) { return db_col_isnull(s, i) ? 0 : db_col_text(s, i); }
+
+/* 1 if organization orgId lies in the signed-in user's subtree. */
+static int org_visible(const User *pU, long long orgId) {
+  char *zPath = db_text("SELECT path FROM org WHERE id=?", "I", orgId);
+  int ok = zPath && scope_within(pU->zOrgPath, zPath);
+  free(zPath);
+  return ok;
+}
 
 static json_t *transfer_json(long long id) {
   char zToday[11];
@@ -154,7 +186,7 @@ static void transfer_get(Req *r) {
     to = db_col_int(s, 1);
     db_step(s);
   }
-  if (!from || !(lc_org_visible(&r->user, from) || (to && lc_org_visible(&r->user, to)))) {
+  if (!from || !(org_visible(&r->user, from) || (to && org_visible(&r->user, to)))) {
     api_error(r, 404, "not_found", 0, "没有这个对象：%s", r->azParam[0]);
     return;
   }
@@ -200,7 +232,7 @@ static int move_member(Req *r, long long memberId, long long fromOrg, long long 
     json_decref(pAfter);
     if (!rc) events_note(EV_MEMBER, memberId);
   }
-  rc = rc || lc_membership_move(memberId, fromOrg, toOrg, zOutside, zOn, "transfer", transferId);
+  rc = rc || membership_move(memberId, fromOrg, toOrg, zOutside, zOn, "transfer", transferId);
   rec_free(&m);
   rec_free(&old);
   return rc;
@@ -392,6 +424,8 @@ static const Report aReport[] = {
 
 const Module transfer_module = {
   .zName = "transfer",
+  .zOpenapi = "transfer",
+  .azMigration = MODULE_ARRAY(azMigration),
   .aRoute = MODULE_ARRAY(aRouteTable),
   .aReport = MODULE_ARRAY(aReport),
 };

@@ -1,7 +1,7 @@
 /* test_import.c: the member import's bulk path (a checking thread, batched
  * INSERTs, the roster's indexes dropped and rebuilt when it starts empty) and
- * the core migration that made the ID-number index a named one. On real
- * SQLite files. */
+ * the core migrations that made the ID-number index a named one and that
+ * renamed and split modules. On real SQLite files. */
 #include "unit.h"
 #include "db.h"
 #include "idcard.h"
@@ -257,11 +257,70 @@ static void test_migration_2(void **state) {
                        0);
 }
 
+/* Core migration 3 on a database of core schema 2, as the modules left it
+ * before they were renamed and split: organizational life under the name
+ * "life", and one module "lifecycle" holding the tables of rule,
+ * member_status, develop, transfer and dues. It opens: "meeting" keeps
+ * life's version (its tables are not made again), the five new owners take
+ * the tables as they are (rows kept, an edited rule not reset to its
+ * default, a missing default added), and no old name is left. */
+static void test_migration_3(void **state) {
+  (void)state;
+  static const char *const azSplit[] = {"rule", "member_status", "develop", "transfer", "dues", 0};
+  sqlite3 *pDb;
+  assert_int_equal(sqlite3_open(zDb, &pDb), SQLITE_OK);
+  for (int i = 0; i < 2; i++) assert_int_equal(sqlite3_exec(pDb, schema_aMigration[i], 0, 0, 0), SQLITE_OK);
+  int nMeeting = 0;
+  for (int m = 0; m < module_n; m++) {
+    const Module *pM = module_ap[m];
+    if (!pM->nMigration) continue;
+    int bSplit = 0;
+    for (int k = 0; azSplit[k]; k++) bSplit |= strcmp(azSplit[k], pM->zName) == 0;
+    for (int i = 0; i < pM->nMigration; i++) assert_int_equal(sqlite3_exec(pDb, pM->azMigration[i], 0, 0, 0), SQLITE_OK);
+    if (bSplit) {
+      assert_int_equal(pM->nMigration, 1);   /* what lifecycle's one migration made */
+      continue;
+    }
+    int bMeeting = strcmp(pM->zName, "meeting") == 0;
+    if (bMeeting) nMeeting = pM->nMigration;
+    char *zSql = sqlite3_mprintf("INSERT INTO qj_module VALUES(%Q, %d)", bMeeting ? "life" : pM->zName, pM->nMigration);
+    assert_int_equal(sqlite3_exec(pDb, zSql, 0, 0, 0), SQLITE_OK);
+    sqlite3_free(zSql);
+  }
+  assert_true(nMeeting > 0);
+  const char *zOld =
+    "INSERT INTO qj_module VALUES('lifecycle', 1);"
+    "UPDATE lc_rule SET value=55 WHERE name='dues.r1' AND valid_from='2008-04-01';"
+    "DELETE FROM lc_rule WHERE name='six.months';"
+    "INSERT INTO org(id, code, name, path, kind, domain, updated_at)"
+    "  VALUES(1, 'C1', '县委', '/1/', '党委', '农村', 'x');"
+    "INSERT INTO dev_person(org_id, name, id_number, gender, birth_date, stage, applied_on, created_at, updated_at)"
+    "  VALUES(1, '甲', 'A', '男', '2000-01-01', 'applicant', '2026-01-01', 'x', 'x');"
+    "INSERT INTO meeting(org_id, kind, title, held_on, mode, created_at, updated_at)"
+    "  VALUES(1, 'lecture', '党课', '2026-05-01', 'onsite', 'x', 'x');"
+    "PRAGMA user_version=2;";
+  int rc = sqlite3_exec(pDb, zOld, 0, 0, 0);
+  if (rc != SQLITE_OK) fprintf(stderr, "%s\n", sqlite3_errmsg(pDb));
+  assert_int_equal(rc, SQLITE_OK);
+  sqlite3_close(pDb);
+
+  assert_int_equal(schema_open(zDb, 0), 0);
+  assert_int_equal(db_schema_version(), schema_nMigration);
+  assert_int_equal(db_int(-1, "SELECT count(*) FROM qj_module WHERE name IN ('life', 'lifecycle')", ""), 0);
+  assert_int_equal(db_int(-1, "SELECT version FROM qj_module WHERE name='meeting'", ""), nMeeting);
+  for (int k = 0; azSplit[k]; k++) assert_int_equal(db_int(-1, "SELECT version FROM qj_module WHERE name=?", "t", azSplit[k]), 1);
+  assert_int_equal(db_int(-1, "SELECT value FROM lc_rule WHERE name='dues.r1' AND valid_from='2008-04-01'", ""), 55);
+  assert_int_equal(db_int(-1, "SELECT value FROM lc_rule WHERE name='six.months'", ""), 6);
+  assert_int_equal(db_int(-1, "SELECT count(*) FROM dev_person", ""), 1);
+  assert_int_equal(db_int(-1, "SELECT count(*) FROM meeting", ""), 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_bulk_into_empty, setup, teardown),
     cmocka_unit_test_setup_teardown(test_mixed_and_bad_rows, setup, teardown),
     cmocka_unit_test_setup_teardown(test_migration_2, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_migration_3, setup, teardown),
   };
   return cmocka_run_group_tests(tests, 0, 0);
 }

@@ -1,10 +1,11 @@
-/* lifecycle.c: the member-lifecycle module's tables and shared plumbing
- * (versioned rule parameters, rule-violation answers, month arithmetic,
- * membership history, the CLI report writer), plus the two smaller parts of
- * the issue: status changes (death, leaving, expulsion, suspension,
- * restoration) and mobile members (outflow, inflow, lost contact, remote
- * participation), and a member's whole history of changes. */
-#include "lifecycle.h"
+/* member_status.c: a member's standing and whereabouts over time: status
+ * changes (death, leaving, expulsion, suspension, restoration), mobile
+ * members (outflow, inflow, lost contact, remote participation), the
+ * membership history that transfers and the branch vote write, a member's
+ * whole history of changes, and the subtree's changes month by month. Its
+ * demo (member_demo.c) fills the whole member lifecycle: development,
+ * transfers, mobile members and dues. */
+#include "member_status.h"
 #include "module.h"
 #include "audit.h"
 #include "db.h"
@@ -17,96 +18,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- tables ---------------------------------------------------------------- */
-
+/* Its tables. They were the member-lifecycle module's: this first migration
+ * creates them where they are missing (a new database) and leaves them be
+ * where they are (an older one). */
 static const char *const azMigration[] = {
-  /* Rule parameters of domain.md, dated so that last year is judged by last
-   * year's rules. Rates are in 1/10000 (0.5% = 50), money in fen. */
-  "CREATE TABLE lc_rule(name TEXT NOT NULL, valid_from TEXT NOT NULL, value INTEGER NOT NULL, note TEXT,\n"
-  "  PRIMARY KEY(name, valid_from));\n"
-  "INSERT INTO lc_rule VALUES\n"
-  " ('dev.min_age_months','1900-01-01',216,'申请入党须年满18岁'),\n"
-  " ('dev.talk_months','1900-01-01',1,'收到入党申请书后一个月内谈话'),\n"
-  " ('dev.activist_months','1900-01-01',12,'入党积极分子培养教育一年以上方可列为发展对象'),\n"
-  " ('dev.contacts_min','1900-01-01',1,'培养联系人一至两名'),\n"
-  " ('dev.contacts_max','1900-01-01',2,'培养联系人一至两名'),\n"
-  " ('dev.short_days','1900-01-01',3,'短期集中培训不少于3天'),\n"
-  " ('dev.short_hours','1900-01-01',24,'或不少于24学时'),\n"
-  " ('dev.approval_months','1900-01-01',3,'上级党委三个月内审批'),\n"
-  " ('dev.probation_months','1900-01-01',12,'预备期一年，自支部大会通过之日算起'),\n"
-  " ('dev.extension_min','1900-01-01',6,'延长预备期不少于半年'),\n"
-  " ('dev.extension_max','1900-01-01',12,'延长预备期最多一年'),\n"
-  " ('dues.b1','2008-04-01',300000,'税后月收入3000元以下（含）'),\n"
-  " ('dues.r1','2008-04-01',50,'0.5%'),\n"
-  " ('dues.b2','2008-04-01',500000,'3000-5000元（含）'),\n"
-  " ('dues.r2','2008-04-01',100,'1%'),\n"
-  " ('dues.b3','2008-04-01',1000000,'5000-10000元（含）'),\n"
-  " ('dues.r3','2008-04-01',150,'1.5%'),\n"
-  " ('dues.r4','2008-04-01',200,'10000元以上2%'),\n"
-  " ('dues.retiree_b','2008-04-01',500000,'离退休：5000元以下（含）'),\n"
-  " ('dues.retiree_r1','2008-04-01',50,'0.5%'),\n"
-  " ('dues.retiree_r2','2008-04-01',100,'5000元以上1%'),\n"
-  " ('dues.farmer_min','2008-04-01',20,'农民每月0.2元'),\n"
-  " ('dues.farmer_max','2008-04-01',100,'至1元'),\n"
-  " ('dues.low','2008-04-01',20,'学生、下岗失业、领取最低生活保障金者每月0.2元'),\n"
-  " ('dues.makeup_months','2008-04-01',6,'补交党费最多补交6个月'),\n"
-  " ('six.months','1900-01-01',6,'连续6个月不交纳党费');\n"
-  /* The development pipeline: people, not members, until the branch vote. */
-  "CREATE TABLE dev_person(\n"
-  "  id INTEGER PRIMARY KEY,\n"
-  "  org_id INTEGER NOT NULL REFERENCES org(id),\n"
-  "  name TEXT NOT NULL,\n"
-  "  id_number TEXT NOT NULL UNIQUE,\n"
-  "  gender TEXT NOT NULL,\n"
-  "  birth_date TEXT NOT NULL,\n"
-  "  ethnicity TEXT, education TEXT, occupation TEXT, phone TEXT,\n"
-  "  stage TEXT NOT NULL CHECK(stage IN ('applicant','activist','candidate','probationary','full')),\n"
-  "  applied_on TEXT NOT NULL,\n"
-  "  member_id INTEGER,\n"
-  "  created_at TEXT NOT NULL,\n"
-  "  updated_at TEXT NOT NULL\n"
-  ");\n"
-  "CREATE INDEX dev_person_org ON dev_person(org_id, stage);\n"
-  "CREATE TABLE dev_step(\n"
-  "  id INTEGER PRIMARY KEY,\n"
-  "  person_id INTEGER NOT NULL REFERENCES dev_person(id),\n"
-  "  kind TEXT NOT NULL,\n"
-  "  done_on TEXT NOT NULL,\n"
-  "  by_whom TEXT, hours INTEGER, days INTEGER, months INTEGER, contacts TEXT,\n"
-  "  introducer1 INTEGER, introducer2 INTEGER, documents TEXT, note TEXT, warnings TEXT,\n"
-  "  recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL\n"
-  ");\n"
-  "CREATE INDEX dev_step_person ON dev_step(person_id, kind);\n"
-  "CREATE INDEX dev_step_kind ON dev_step(kind, done_on);\n"
-  "CREATE TABLE dev_plan(org_id INTEGER NOT NULL, year INTEGER NOT NULL, activists INTEGER NOT NULL,\n"
-  "  candidates INTEGER NOT NULL, members INTEGER NOT NULL, updated_by TEXT NOT NULL, updated_at TEXT NOT NULL,\n"
-  "  PRIMARY KEY(org_id, year));\n"
-  "CREATE TABLE dev_negative(id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL, name TEXT NOT NULL,\n"
-  "  id_number TEXT NOT NULL UNIQUE, reason TEXT NOT NULL, listed_on TEXT NOT NULL, listed_by TEXT NOT NULL);\n"
-  /* Transfers: at most one open (issued) transfer per member. */
-  "CREATE TABLE tr_transfer(\n"
-  "  id INTEGER PRIMARY KEY,\n"
-  "  member_id INTEGER NOT NULL,\n"
-  "  member_name TEXT NOT NULL,\n"
-  "  from_org_id INTEGER NOT NULL,\n"
-  "  to_org_id INTEGER,\n"
-  "  to_outside TEXT,\n"
-  "  letter_no TEXT,\n"
-  "  issued_on TEXT NOT NULL,\n"
-  "  reason TEXT,\n"
-  "  state TEXT NOT NULL CHECK(state IN ('issued','accepted','returned')),\n"
-  "  closed_on TEXT, close_reason TEXT,\n"
-  "  issued_by TEXT NOT NULL, closed_by TEXT\n"
-  ");\n"
-  "CREATE UNIQUE INDEX tr_one_open ON tr_transfer(member_id) WHERE state='issued';\n"
-  "CREATE INDEX tr_from ON tr_transfer(from_org_id, state);\n"
-  "CREATE INDEX tr_to ON tr_transfer(to_org_id, state);\n"
-  "CREATE TABLE lc_membership(id INTEGER PRIMARY KEY, member_id INTEGER NOT NULL, org_id INTEGER, outside TEXT,\n"
+  "CREATE TABLE IF NOT EXISTS lc_membership(id INTEGER PRIMARY KEY, member_id INTEGER NOT NULL, org_id INTEGER, outside TEXT,\n"
   "  started_on TEXT, ended_on TEXT, via TEXT NOT NULL, transfer_id INTEGER);\n"
-  "CREATE INDEX lc_membership_member ON lc_membership(member_id);\n"
+  "CREATE INDEX IF NOT EXISTS lc_membership_member ON lc_membership(member_id);\n"
   /* Mobile members: outflow and return at the home branch, inflow at a host
    * organization (member_id NULL for someone from outside the system). */
-  "CREATE TABLE mob_event(\n"
+  "CREATE TABLE IF NOT EXISTS mob_event(\n"
   "  id INTEGER PRIMARY KEY,\n"
   "  member_id INTEGER,\n"
   "  org_id INTEGER NOT NULL,\n"
@@ -115,84 +36,24 @@ static const char *const azMigration[] = {
   "  location TEXT, contact TEXT, person_name TEXT, home_org TEXT, note TEXT,\n"
   "  recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL\n"
   ");\n"
-  "CREATE INDEX mob_member ON mob_event(member_id);\n"
-  "CREATE INDEX mob_org ON mob_event(org_id, kind);\n"
-  "CREATE TABLE st_change(id INTEGER PRIMARY KEY, member_id INTEGER NOT NULL, org_id INTEGER NOT NULL,\n"
+  "CREATE INDEX IF NOT EXISTS mob_member ON mob_event(member_id);\n"
+  "CREATE INDEX IF NOT EXISTS mob_org ON mob_event(org_id, kind);\n"
+  "CREATE TABLE IF NOT EXISTS st_change(id INTEGER PRIMARY KEY, member_id INTEGER NOT NULL, org_id INTEGER NOT NULL,\n"
   "  from_status TEXT NOT NULL, to_status TEXT NOT NULL, on_date TEXT NOT NULL, reason TEXT NOT NULL,\n"
   "  changed_by TEXT NOT NULL, changed_at TEXT NOT NULL);\n"
-  "CREATE INDEX st_member ON st_change(member_id);\n"
-  /* Dues: the yearly base (category, income, monthly amount under the rule
-   * version in force) and payments covering a run of months. */
-  "CREATE TABLE dues_base(member_id INTEGER NOT NULL, year INTEGER NOT NULL, category TEXT NOT NULL,\n"
-  "  income INTEGER, amount INTEGER NOT NULL, rule_from TEXT NOT NULL, set_on TEXT NOT NULL, set_by TEXT NOT NULL,\n"
-  "  PRIMARY KEY(member_id, year));\n"
-  "CREATE TABLE dues_payment(id INTEGER PRIMARY KEY, member_id INTEGER NOT NULL, org_id INTEGER NOT NULL,\n"
-  "  paid_on TEXT NOT NULL, amount INTEGER NOT NULL, channel TEXT NOT NULL, period_from TEXT NOT NULL,\n"
-  "  period_to TEXT NOT NULL, recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL);\n"
-  "CREATE INDEX dues_payment_member ON dues_payment(member_id, period_from);\n",
+  "CREATE INDEX IF NOT EXISTS st_member ON st_change(member_id);\n",
 };
 
-/* ---- shared helpers ------------------------------------------------------------ */
+static const char *cn(DbStmt *s, int i) { return db_col_isnull(s, i) ? 0 : db_col_text(s, i); }
 
-long long lc_rule(const char *zName, const char *zOn, long long dflt, char *pzFrom) {
-  DbStmt *s = db_stmt("SELECT value, valid_from FROM lc_rule WHERE name=? AND valid_from<=?"
-                      " ORDER BY valid_from DESC LIMIT 1", "tt", zName, zOn);
-  long long v = dflt;
-  if (pzFrom) snprintf(pzFrom, 11, "%s", "");
-  if (s && db_step(s) == 1) {
-    v = db_col_int(s, 0);
-    if (pzFrom) snprintf(pzFrom, 11, "%s", db_col_text(s, 1));
-    db_step(s);
-  }
-  return v;
-}
+/* ---- membership history ---------------------------------------------------------- */
 
-void lc_rule_error(Req *r, const char *zRule, const char *zField, const char *zFmt, ...) {
-  char zMsg[400];
-  va_list ap;
-  va_start(ap, zFmt);
-  vsnprintf(zMsg, sizeof zMsg, zFmt, ap);
-  va_end(ap);
-  api_error(r, 422, "rule_violation", zField, "【%s】%s", zRule, zMsg);
-}
-
-json_t *lc_warning(const char *zRule, const char *zFmt, ...) {
-  char zMsg[400];
-  va_list ap;
-  va_start(ap, zFmt);
-  vsnprintf(zMsg, sizeof zMsg, zFmt, ap);
-  va_end(ap);
-  return json_pack("{s:s, s:s}", "rule", zRule, "message", zMsg);
-}
-
-int lc_month(const char *z) { return atoi(z) * 12 + atoi(z + 5) - 1; }
-
-void lc_month_str(int m, char z[8]) {
-  unsigned u = m < 0 ? 0u : (unsigned)m;
-  snprintf(z, 8, "%04u-%02u", (u / 12) % 10000, u % 12 + 1);
-}
-
-int lc_month_valid(const char *z) {
-  if (strlen(z) != 7 || z[4] != '-') return 0;
-  for (int i = 0; i < 7; i++)
-    if (i != 4 && (z[i] < '0' || z[i] > '9')) return 0;
-  int y = atoi(z), m = atoi(z + 5);
-  return y >= 1900 && y <= 2999 && m >= 1 && m <= 12;
-}
-
-int lc_org_visible(const User *pU, long long orgId) {
-  char *zPath = db_text("SELECT path FROM org WHERE id=?", "I", orgId);
-  int ok = zPath && scope_within(pU->zOrgPath, zPath);
-  free(zPath);
-  return ok;
-}
-
-int lc_membership_start(long long memberId, long long orgId, const char *zOn, const char *zVia) {
+int membership_start(long long memberId, long long orgId, const char *zOn, const char *zVia) {
   return db_exec("INSERT INTO lc_membership(member_id, org_id, started_on, via) VALUES(?,?,?,?)", "IItt", memberId,
                  orgId, zOn, zVia);
 }
 
-int lc_membership_move(long long memberId, long long oldOrgId, long long newOrgId, const char *zOutside,
+int membership_move(long long memberId, long long oldOrgId, long long newOrgId, const char *zOutside,
                        const char *zOn, const char *zVia, long long transferId) {
   if (db_exists("SELECT 1 FROM lc_membership WHERE member_id=?", "I", memberId) == 0) {
     /* Imported before this module kept history: the old organization since
@@ -207,9 +68,6 @@ int lc_membership_move(long long memberId, long long oldOrgId, long long newOrgI
                  " VALUES(?,nullif(?,0),?,?,?,nullif(?,0))", "IIttII", memberId, newOrgId, zOutside, zOn, zVia,
                  transferId);
 }
-
-/* A text column, or NULL for SQL NULL (for json_pack's "s?"). */
-static const char *cn(DbStmt *s, int i) { return db_col_isnull(s, i) ? 0 : db_col_text(s, i); }
 
 /* ---- status changes ------------------------------------------------------------ */
 
@@ -589,10 +447,10 @@ static void monthly_get(Req *r) {
   scope_range(r->scope.zPath, zHi);
   util_today(zToday);
   int n = (int)api_query_int(r, "months", 12);
-  int last = lc_month(zToday), first = last - n + 1;
-  lc_month_str(first, zM);
+  int last = text_month(zToday), first = last - n + 1;
+  text_month_str(first, zM);
   snprintf(zFrom, sizeof zFrom, "%s-01", zM);
-  lc_month_str(last, zM);
+  text_month_str(last, zM);
   snprintf(zTo, sizeof zTo, "%s-31", zM);
   enum { ADM, CONV, TIN, TOUT, LEFT, NKIND };
   static const char *const azKey[NKIND] = {"admitted", "converted", "transferred_in", "transferred_out", "left"};
@@ -613,7 +471,7 @@ static void monthly_get(Req *r) {
   };
   json_t *aMonth = json_array();
   for (int m = first; m <= last; m++) {
-    lc_month_str(m, zM);
+    text_month_str(m, zM);
     json_t *o = json_pack("{s:s}", "month", zM);
     for (int k = 0; k < NKIND; k++) json_object_set_new(o, azKey[k], json_integer(0));
     json_array_append_new(aMonth, o);
@@ -621,14 +479,14 @@ static void monthly_get(Req *r) {
   for (int k = 0; k < NKIND; k++) {
     DbStmt *s = db_stmt(azSql[k], "tttt", r->scope.zPath, zHi, zFrom, zTo);
     while (s && db_step(s) == 1) {
-      int i = lc_month(db_col_text(s, 0)) - first;
+      int i = text_month(db_col_text(s, 0)) - first;
       if (i >= 0 && i < n) json_object_set_new(json_array_get(aMonth, (size_t)i), azKey[k], json_integer(db_col_int(s, 1)));
     }
   }
-  lc_month_str(first, zM);
+  text_month_str(first, zM);
   char zFirst[8];
   snprintf(zFirst, sizeof zFirst, "%s", zM);
-  lc_month_str(last, zM);
+  text_month_str(last, zM);
   api_json(r, 200, json_pack("{s:s, s:s, s:s, s:s, s:o}", "org_code", r->scope.zCode, "today", zToday, "from", zFirst,
                              "to", zM, "months", aMonth));
 }
@@ -661,10 +519,10 @@ static const Route aRouteTable[] = {
    "mobile members of the subtree (where, contact, lost since, last remote participation) and inflow", 0, 0, 0},
 };
 
-const Module lifecycle_module = {
-  .zName = "lifecycle",
+const Module member_status_module = {
+  .zName = "member_status",
   .aRoute = MODULE_ARRAY(aRouteTable),
   .azMigration = MODULE_ARRAY(azMigration),
-  .xDemo = lifecycle_demo,
-  .zOpenapi = "lifecycle",
+  .xDemo = member_demo,
+  .zOpenapi = "member_status",
 };

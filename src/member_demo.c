@@ -1,4 +1,4 @@
-/* lifecycle_demo.c: the member-lifecycle module's demo data, added to the
+/* member_demo.c: the member-lifecycle demo data (member_status module), added to the
  * database `qiangji demo` built: every development pool filled (people at
  * each stage, probationary and recently converted members linked to their
  * pipeline records), some overdue talks and approvals, a negative list,
@@ -14,7 +14,7 @@
 #include "demo.h"
 #include "dues.h"
 #include "idcard.h"
-#include "lifecycle.h"
+#include "member_status.h"
 #include "text.h"
 #include "util.h"
 #include <stdio.h>
@@ -237,7 +237,7 @@ static int demo_members(Rng *r, long long *pnTransfer, long long *pnPay) {
       if (!bPending) {
         long long tId = db_last_rowid();
         if (db_exec("UPDATE member SET org_id=? WHERE id=?", "II", prevBranch, id) ||
-            lc_membership_move(id, orgId, prevBranch, 0, zD, "transfer", tId))
+            membership_move(id, orgId, prevBranch, 0, zD, "transfer", tId))
           return -1;
         orgId = prevBranch;
       }
@@ -277,12 +277,12 @@ static int demo_members(Rng *r, long long *pnTransfer, long long *pnPay) {
        * leaves some in arrears. */
       int x = below(r, 100);
       char zPF[8], zPT[8];
-      int mFrom = lc_month(zJoined) > y * 12 ? lc_month(zJoined) : y * 12;
+      int mFrom = text_month(zJoined) > y * 12 ? text_month(zJoined) : y * 12;
       int mTo = y < REF_YEAR ? y * 12 + 11 : x < 80 ? REF_YEAR * 12 + 4 : x < 90 ? REF_YEAR * 12 + 2 : x < 96 ? REF_YEAR * 12 : -1;
       if (y < REF_YEAR && x >= 97) continue;   /* lapsed since last year */
       if (mTo < mFrom) continue;
-      lc_month_str(mFrom, zPF);
-      lc_month_str(mTo, zPT);
+      text_month_str(mFrom, zPF);
+      text_month_str(mTo, zPT);
       char zPaid[11];
       snprintf(zPaid, sizeof zPaid, "%.7s-%02d", zPT, 10 + below(r, 15));
       if (strcmp(zPaid, REF) > 0) snprintf(zPaid, sizeof zPaid, "%s", REF);
@@ -300,7 +300,7 @@ static int demo_members(Rng *r, long long *pnTransfer, long long *pnPay) {
   return 0;
 }
 
-int lifecycle_demo(const DemoOpts *pOpts, const DemoResult *pRes) {
+int member_demo(const DemoOpts *pOpts, const DemoResult *pRes) {
   (void)pRes;
   Rng r = {pOpts->seed ^ 0x4c49464543594c45ULL};
   long long nPerson = 0, nTransfer = 0, nPay = 0;

@@ -1,10 +1,11 @@
-/* test_lifecycle.c: the dues brackets of domain.md at each edge, under the
+/* test_dues.c: the dues brackets of domain.md at each edge, under the
  * versioned rule table, and the month arithmetic the dues and the
  * development rules share. */
 #include "unit.h"
 #include "db.h"
 #include "dues.h"
-#include "lifecycle.h"
+#include "rule.h"
+#include "text.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,14 +64,14 @@ static void test_versioned(void **state) {
 static void test_months(void **state) {
   (void)state;
   char z[8];
-  assert_int_equal(lc_month("2026-06-30"), 2026 * 12 + 5);
-  lc_month_str(2026 * 12 + 5 - 6, z);
+  assert_int_equal(text_month("2026-06-30"), 2026 * 12 + 5);
+  text_month_str(2026 * 12 + 5 - 6, z);
   assert_string_equal(z, "2025-12");
-  assert_true(lc_month_valid("2026-12"));
-  assert_false(lc_month_valid("2026-13"));
-  assert_false(lc_month_valid("2026-1"));
-  assert_false(lc_month_valid("20a6-01"));
-  assert_false(lc_month_valid("1899-12"));
+  assert_true(text_month_valid("2026-12"));
+  assert_false(text_month_valid("2026-13"));
+  assert_false(text_month_valid("2026-1"));
+  assert_false(text_month_valid("20a6-01"));
+  assert_false(text_month_valid("1899-12"));
 }
 
 int main(void) {
