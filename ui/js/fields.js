@@ -1,59 +1,58 @@
 // fields.js: the fields of organizations and members as the API names them,
-// with the Chinese labels of the import files (shared/formats.md) and the
-// allowed values; forms, detail pages and tables are built from these lists.
-// The server judges every value again; these only shape the inputs.
+// and the allowed values; forms, detail pages and tables are built from these
+// lists. Both come from the server's own tables (GET /api/v1/meta, meta.js):
+// the field lists (order, type, required, length, options, which a member may
+// change) and the enumerations. The UI adds only its wording where it speaks
+// otherwise than the import files' column names the server labels fields
+// with, and hints. The server judges every value again; these only shape the
+// inputs.
+import { loadMeta, enumValues, enumNames, formFields } from './meta.js';
 
-export const ORG_KINDS = ['党委', '党工委', '党总支', '党支部', '联合党支部', '临时党支部', '项目党支部'];
+await loadMeta();   // main.js has loaded it before the first screen; this is for any other importer
+
+export const ORG_KINDS = enumValues('org_kind');
+// Not in /meta yet (the server decides these in org.c, org_is_branch and org_is_parent).
 export const BRANCH_KINDS = ['党支部', '联合党支部', '临时党支部', '项目党支部'];
 export const PARENT_KINDS = ['党委', '党工委', '党总支'];
-export const ORG_DOMAINS = ['农村', '城市社区', '机关', '国有企业', '学校', '公立医院', '非公有制企业', '社会组织', '新就业群体', '其他'];
-export const ORG_FORMATIONS = ['单独组建', '联合组建', '挂靠组建'];
+export const ORG_DOMAINS = enumValues('org_domain');
+export const ORG_FORMATIONS = enumValues('org_formation');
 
-export const GENDERS = ['男', '女'];
-export const EDUCATIONS = ['研究生', '大学本科', '大学专科', '中等专科', '高中', '初中及以下'];
-export const CATEGORIES = ['正式党员', '预备党员'];
-export const ETHNICITIES = ['汉族', '蒙古族', '回族', '藏族', '维吾尔族', '苗族', '彝族', '壮族', '布依族', '朝鲜族', '满族', '侗族',
-  '瑶族', '白族', '土家族', '哈尼族', '哈萨克族', '傣族', '黎族', '傈僳族', '佤族', '畲族', '高山族', '拉祜族',
-  '水族', '东乡族', '纳西族', '景颇族', '柯尔克孜族', '土族', '达斡尔族', '仫佬族', '羌族', '布朗族', '撒拉族',
-  '毛南族', '仡佬族', '锡伯族', '阿昌族', '普米族', '塔吉克族', '怒族', '乌孜别克族', '俄罗斯族', '鄂温克族',
-  '德昂族', '保安族', '裕固族', '京族', '塔塔尔族', '独龙族', '鄂伦春族', '赫哲族', '门巴族', '珞巴族', '基诺族'];
+export const GENDERS = enumValues('gender');
+export const EDUCATIONS = enumValues('education');
+export const CATEGORIES = enumValues('category');
+export const ETHNICITIES = enumValues('ethnicity');
 
-export const STATUS_NAMES = { active: '在册', suspended: '停止党籍', left: '已出党', deceased: '已去世', expelled: '开除党籍', all: '全部' };
+/** Roster status names, and 全部 for the members list's filter (the API's status=all). */
+export const STATUS_NAMES = { ...enumNames('member_status'), all: '全部' };
 
 /**
- * Field: {name (API), label, type: text|date|enum|bool|money|code|idnum|phone,
- * required, max (characters), options (enum), hint, wide, contact (a member may change it)}.
+ * Field: {name (API), label, type: text|code|date|enum|bool|money|idnum|phone|region|...
+ * (the server's), required, max (characters), options (enum), contact (a member
+ * may change it), pii; and the UI's own: hint, wide}.
  */
-export const MEMBER_FIELDS = [
-  { name: 'name', label: '姓名', type: 'text', required: true, max: 50 },
-  { name: 'id_number', label: '公民身份号码', type: 'idnum', required: true, max: 18, hint: '18 位，最后一位可为 X；性别和出生日期可由它带出' },
-  { name: 'gender', label: '性别', type: 'enum', options: GENDERS },
-  { name: 'birth_date', label: '出生日期', type: 'date' },
-  { name: 'ethnicity', label: '民族', type: 'enum', options: ETHNICITIES },
-  { name: 'education', label: '学历', type: 'enum', options: EDUCATIONS },
-  { name: 'category', label: '人员类别', type: 'enum', options: CATEGORIES, required: true },
-  { name: 'joined_on', label: '入党日期', type: 'date', required: true },
-  { name: 'full_on', label: '转正日期', type: 'date', hint: '预备党员不填' },
-  { name: 'org_code', label: '所在党支部', type: 'branch', required: true, max: 32 },
-  { name: 'occupation', label: '工作岗位', type: 'text', max: 50 },
-  { name: 'phone', label: '联系电话', type: 'phone', max: 20, contact: true },
-  { name: 'mobile', label: '流动党员', type: 'bool' },
-  { name: 'mobile_location', label: '流入地', type: 'text', max: 100, contact: true, hint: '流动党员外出所在地' },
-  { name: 'monthly_income', label: '月收入（元）', type: 'money' },
-];
+function uiFields(form, ui) {
+  return formFields(form).map((f) => ({ ...f, ...(ui[f.name] || {}) }));
+}
 
-export const ORG_FIELDS = [
-  { name: 'code', label: '组织编码', type: 'code', required: true, max: 32 },
-  { name: 'name', label: '组织名称', type: 'text', required: true, max: 100, wide: true },
-  { name: 'parent_code', label: '上级组织', type: 'parent', max: 32 },
-  { name: 'kind', label: '组织类别', type: 'enum', options: ORG_KINDS, required: true },
-  { name: 'domain', label: '所属领域', type: 'enum', options: ORG_DOMAINS, required: true },
-  { name: 'formation', label: '组建方式', type: 'enum', options: ORG_FORMATIONS },
-  { name: 'established_on', label: '成立日期', type: 'date' },
-  { name: 'region_code', label: '行政区划代码', type: 'text', max: 6, hint: '6 位数字，如 341122' },
-  { name: 'term_started_on', label: '本届任期开始', type: 'date' },
-  { name: 'ended_on', label: '结束日期', type: 'date', hint: '组织撤销时填写' },
-];
+/** Where the member form says it otherwise than the import file's column, or adds a hint. */
+const MEMBER_UI = {
+  id_number: { hint: '18 位，最后一位可为 X；性别和出生日期可由它带出' },
+  full_on: { hint: '预备党员不填' },
+  org_code: { label: '所在党支部' },
+  mobile: { label: '流动党员' },
+  mobile_location: { hint: '流动党员外出所在地' },
+  monthly_income: { label: '月收入（元）' },
+};
+export const MEMBER_FIELDS = uiFields('member', MEMBER_UI);
+
+/** The same for organizations (a region code is 6 digits: the server declares no length for it). */
+const ORG_UI = {
+  name: { wide: true },
+  parent_code: { label: '上级组织' },
+  region_code: { max: 6, hint: '6 位数字，如 341122' },
+  ended_on: { hint: '组织撤销时填写' },
+};
+export const ORG_FIELDS = uiFields('org', ORG_UI);
 
 /** A value as the detail pages show it. */
 export function show(field, v) {

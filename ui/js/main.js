@@ -1,7 +1,10 @@
-// main.js: starts the UI: the session, the frame (header, menu, 大字 switch)
-// and the router over the screens of routes.js.
+// main.js: starts the UI: the session and the server's lists (meta.js), the
+// frame (header, menu, 大字 switch) and the router over the screens of
+// routes.js. No screen is drawn before both are in, so a form never shows
+// with its options missing.
 import { h, fill, toast } from './dom.js';
 import { onUnauthorized } from './api.js';
+import { loadMeta } from './meta.js';
 import { routes } from './routes.js';
 import { start, navigate } from './router.js';
 import { currentUser, loadSession, signOut, forget, bigFont, setBigFont, ROLE_NAMES, isStaff } from './session.js';
@@ -62,7 +65,7 @@ async function main() {
     navigate(loginPath(), { replace: true });
   });
   try {
-    await loadSession();
+    await Promise.all([loadSession(), loadMeta()]);
   } catch (e) {
     fill(document.getElementById('view'), h('p', { class: 'alert' }, e.message));
     return;

@@ -10,7 +10,7 @@ import { h } from '../dom.js';
 import { get } from '../api.js';
 import { canWrite } from '../session.js';
 import { getOrg, ancestors, crumbs } from '../orgs.js';
-import { ORG_FIELDS, ORG_KINDS, BRANCH_KINDS, PARENT_KINDS, EDUCATIONS, yearsSince } from '../fields.js';
+import { ORG_FIELDS, ORG_KINDS, BRANCH_KINDS, PARENT_KINDS, EDUCATIONS, GENDERS, CATEGORIES, yearsSince } from '../fields.js';
 import { chartCard, pie, bar, countBy } from '../charts.js';
 import { statsSection } from '../stats.js';
 import { trendSection } from '../orgcharts.js';
@@ -59,10 +59,10 @@ export default {
       charts.push(chartCard('下级组织所属领域', pie(countBy(kids, (k) => k.domain)), ctx, { testid: 'chart-domains' }));
     } else if (isBranch && o.member_count > 0 && o.member_count <= 200) {
       const ms = (await get(`/api/v1/orgs/${enc(code)}/members`, { limit: 200 })).items;
-      charts.push(chartCard('性别', pie(countBy(ms, (m) => m.gender, ['男', '女'])), ctx, { testid: 'chart-gender' }));
+      charts.push(chartCard('性别', pie(countBy(ms, (m) => m.gender, GENDERS)), ctx, { testid: 'chart-gender' }));
       charts.push(chartCard('年龄段', bar(...(() => { const c = countBy(ms, ageBand, AGE_BANDS); return [c.map((x) => x.name), c.map((x) => x.value)]; })(), { unit: '人' }), ctx, { testid: 'chart-age' }));
       charts.push(chartCard('学历', pie(countBy(ms, (m) => m.education, EDUCATIONS)), ctx, { testid: 'chart-education' }));
-      charts.push(chartCard('人员类别', pie(countBy(ms, (m) => m.category, ['正式党员', '预备党员'])), ctx, { testid: 'chart-category' }));
+      charts.push(chartCard('人员类别', pie(countBy(ms, (m) => m.category, CATEGORIES)), ctx, { testid: 'chart-category' }));
     }
 
     const stats = h('div');
