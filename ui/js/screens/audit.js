@@ -3,7 +3,7 @@
 // ?org= narrows it to an organization's subtree; paged by 50.
 import { h, fill } from '../dom.js';
 import { get } from '../api.js';
-import { currentUser } from '../session.js';
+import { currentUser, ROLE_NAMES } from '../session.js';
 import { getOrg, ancestors, crumbs } from '../orgs.js';
 import { MEMBER_FIELDS, ORG_FIELDS, when } from '../fields.js';
 import { table, pager, errorBox } from '../widgets.js';
@@ -15,7 +15,6 @@ const LABELS = {
   org: Object.fromEntries(ORG_FIELDS.map((f) => [f.name, f.label])),
   user: { login: '账号', role: '角色', org_code: '组织', member_id: '党员', disabled: '停用' },
 };
-const ROLE_NAMES = { admin: '系统管理员', org_admin: '组织管理员', viewer: '查看员', member: '党员' };
 const IMPORT_LABELS = { file: '文件', inserted: '新增', updated: '更新', unchanged: '未变', rejected: '拒绝', rows: '行数' };
 const SKIP = new Set(['updated_at', 'org_name', 'children_count', 'member_count', 'joint', 'temporary', 'project', 'id']);
 
