@@ -1,10 +1,9 @@
 // lifecycle.js: what the member-lifecycle screens (发展党员, 组织关系转接,
 // 党费, the lifecycle parts of a member's page) share: the organization a
-// screen is about (?org=, else the user's own), links to the same screen for
-// the organizations directly below, the server's "today" (tests and the
-// server may fix a day other than the browser's), the names of stages, steps,
-// dues categories and payment channels as the API spells them, and money.
-import { h } from './dom.js';
+// screen is about (?org=, else the user's own), the server's "today" (tests
+// and the server may fix a day other than the browser's), the names of
+// stages, steps, dues categories and payment channels as the API spells them,
+// and money.
 import { get } from './api.js';
 import { currentUser } from './session.js';
 
@@ -13,14 +12,8 @@ const enc = encodeURIComponent;
 /** The organization code of ?org=, or the signed-in user's organization. */
 export function orgOf(ctx) { return ctx.query.get('org') || currentUser().org_code; }
 
-/** Links to PATH?org=CODE for each current organization directly below code (none: null). */
-export async function childLinks(code, path, label = '下级组织') {
-  const kids = (await get(`/api/v1/orgs/${enc(code)}/children`)).items.filter((k) => !k.ended_on);
-  if (!kids.length) return null;
-  return h('nav', { class: 'chips', 'aria-label': label, 'data-testid': 'child-links' },
-    h('span', { class: 'muted small' }, `${label}：`),
-    kids.map((k) => h('a', { class: 'chip', href: `${path}?org=${enc(k.code)}`, 'data-code': k.code }, k.name)));
-}
+// The links to the same screen for the organizations below belong to the frame (orgframe.js).
+export { childLinks } from './orgframe.js';
 
 let todayOf = null;
 /** The server's today ('YYYY-MM-DD'), asked once through an organization the user may see. */

@@ -8,7 +8,7 @@
 import { h, fill, toast } from '../dom.js';
 import { get, post } from '../api.js';
 import { canWrite } from '../session.js';
-import { ancestors, crumbs } from '../orgs.js';
+import { orgTrail } from '../orgframe.js';
 import { kv, table, fieldForm } from '../widgets.js';
 import { STEP_KINDS, STEP_NAME, STEP_EXTRA, STAGE_NAME, nextStep, compact, serverToday } from '../lifecycle.js';
 
@@ -68,11 +68,11 @@ export default {
   async render(ctx) {
     const p = await get(`/api/v1/applicants/${enc(ctx.params.id)}`);
     document.title = `${p.name} · 发展党员 · 强基`;
-    const [chain, today] = await Promise.all([ancestors(p.org_code).catch(() => []), serverToday(p.org_code)]);
+    const [trail, today] = await Promise.all([orgTrail(p.org_code, p.name), serverToday(p.org_code)]);
     const warned = p.steps.filter((s) => s.warnings && s.warnings.length);
     const open = canWrite() && p.stage !== 'full';
     return h('div', { 'data-testid': 'applicant-page', 'data-id': p.id, 'data-stage': p.stage },
-      chain.length ? crumbs(chain, p.name) : null,
+      trail,
       h('p', { class: 'muted small' }, h('a', { href: `/development?org=${enc(p.org_code)}` }, `${p.org_name} · 发展党员`)),
       h('h1', null, p.name, h('span', { class: 'tag', 'data-testid': 'stage' }, STAGE_NAME[p.stage] || p.stage)),
       h('p', { class: 'muted' }, [p.gender, p.birth_date ? `${p.birth_date} 出生` : null, p.occupation, `${p.applied_on} 递交入党申请书`].filter(Boolean).join(' · ')),

@@ -8,9 +8,9 @@
 import { h, fill, toast } from '../dom.js';
 import { get, request } from '../api.js';
 import { canWrite } from '../session.js';
-import { getOrg, ancestors, crumbs } from '../orgs.js';
+import { orgFrame } from '../orgframe.js';
 import { stat, table, fieldForm } from '../widgets.js';
-import { orgOf, childLinks, compact, STAGES, STAGE_NAME } from '../lifecycle.js';
+import { orgOf, compact, STAGES, STAGE_NAME } from '../lifecycle.js';
 
 const enc = encodeURIComponent;
 const NAMES = 60;
@@ -81,16 +81,15 @@ export default {
   async render(ctx) {
     const code = orgOf(ctx);
     const base = `/api/v1/orgs/${enc(code)}`;
-    const [o, chain, pools, alerts, kids, ...lists] = await Promise.all([getOrg(code), ancestors(code),
-      get(`${base}/development/pools`), get(`${base}/development/alerts`), childLinks(code, '/development'),
+    const [frame, pools, alerts, ...lists] = await Promise.all([orgFrame(code, { children: '/development' }),
+      get(`${base}/development/pools`), get(`${base}/development/alerts`),
       ...STAGES.map(([s]) => get(`${base}/applicants`, { stage: s, limit: NAMES }))]);
+    const o = frame.org;
     const plan = await get(`${base}/development/plan`, { year: Number(alerts.today.slice(0, 4)) });
     document.title = `${o.name} · 发展党员 · 强基`;
     const nAlerts = ALERTS.reduce((n, [k]) => n + (alerts[k]?.length || 0), 0);
     return h('div', { 'data-testid': 'development-page', 'data-code': code },
-      crumbs(chain),
-      h('h1', null, `${o.name} · 发展党员`),
-      kids,
+      frame.head({ title: `${o.name} · 发展党员` }),
       h('div', { class: 'stats' },
         stat('在发展中', STAGES.reduce((n, [s]) => n + (pools[s] || 0), 0), '申请人至预备党员'),
         stat('已转正', pools.full ?? 0, '经本系统发展', { testid: 'pool-full' }),

@@ -4,20 +4,21 @@
 import { h } from '../dom.js';
 import { url } from '../api.js';
 import { currentUser, canWrite } from '../session.js';
-import { getOrg, ancestors, crumbs } from '../orgs.js';
+import { orgFrame } from '../orgframe.js';
 
 export default {
   title: '导出',
   async render(ctx) {
     const code = ctx.query.get('org') || currentUser().org_code;
-    const [o, chain] = await Promise.all([getOrg(code), ancestors(code)]);
+    const frame = await orgFrame(code);
+    const o = frame.org;
     const reveal = h('input', { id: 'exp-reveal', type: 'checkbox' });
     const link = (what, format, label) => {
       const a = h('a', { class: 'btn', href: url(`/api/v1/export/${what}`, { org: code, format }), download: '', 'data-testid': `export-${what}-${format}` }, label);
       a.addEventListener('click', () => { a.href = url(`/api/v1/export/${what}`, { org: code, format, reveal: reveal.checked ? 1 : '' }); });
       return a;
     };
-    return h('div', null, crumbs(chain, '导出'), h('h1', null, `导出 · ${o.name}`),
+    return h('div', null, frame.head({ crumb: '导出', title: `导出 · ${o.name}` }),
       h('div', { class: 'card' },
         h('h2', null, '党员信息'), h('p', { class: 'muted small' }, `${o.name}及下级组织的全部在册党员（${o.member_count} 人）。`),
         h('div', { class: 'row' }, link('members', 'xlsx', '下载 Excel（.xlsx）'), link('members', 'csv', '下载 CSV')),

@@ -5,7 +5,7 @@
 import { h, fill, toast } from '../dom.js';
 import { get, post } from '../api.js';
 import { canWrite } from '../session.js';
-import { getOrg, ancestors, crumbs } from '../orgs.js';
+import { orgFrame } from '../orgframe.js';
 import { BRANCH_KINDS } from '../fields.js';
 import { table, pager, errorBox } from '../widgets.js';
 import { MEETING_KINDS, MODES, today, localInput, utcOf } from '../life.js';
@@ -71,7 +71,8 @@ export default {
   title: '组织生活',
   async render(ctx) {
     const code = ctx.params.code;
-    const [o, chain] = await Promise.all([getOrg(code), ancestors(code)]);
+    const frame = await orgFrame(code);
+    const o = frame.org;
     const year = Number(ctx.query.get('year')) || new Date().getFullYear();
     const page = Number(ctx.query.get('page')) || 0;
     const list = h('div', { 'data-testid': 'meetings' });
@@ -97,8 +98,7 @@ export default {
       years.concat(years.includes(year) ? [] : [year]).map((y) => h('option', { value: y, selected: y === year }, `${y} 年`)));
     const isBranch = BRANCH_KINDS.includes(o.kind);
     return h('div', { 'data-testid': 'meetings-page' },
-      crumbs(chain),
-      h('h1', null, `${o.name} · 组织生活`),
+      frame.head({ title: `${o.name} · 组织生活` }),
       h('div', { class: 'row actions' }, yearSel,
         h('a', { class: 'btn', href: `/obligations?org=${enc(code)}&year=${year}` }, '三会一课落实情况')),
       canWrite() && isBranch ? meetingForm(code, ctx) : null,

@@ -6,7 +6,8 @@
 // as they are unless retyped in full.
 import { h, fill, toast } from '../dom.js';
 import { get, post, patch } from '../api.js';
-import { ancestors, crumbs, branches, forgetOrgs } from '../orgs.js';
+import { branches, forgetOrgs } from '../orgs.js';
+import { orgTrail } from '../orgframe.js';
 import { MEMBER_FIELDS } from '../fields.js';
 import { fieldForm } from '../widgets.js';
 
@@ -16,7 +17,7 @@ export default {
     const id = ctx.params.id;
     const m = id ? await get(`/api/v1/members/${encodeURIComponent(id)}`) : { org_code: ctx.query.get('org') || '', category: '正式党员', ethnicity: '汉族', mobile: false };
     const orgCode = m.org_code;
-    const chain = orgCode ? await ancestors(orgCode).catch(() => []) : [];
+    const trail = await orgTrail(orgCode, id ? `${m.name} · 修改` : '新增党员');
     const fields = MEMBER_FIELDS.map((f) => (id && (f.name === 'id_number' || f.name === 'phone')
       ? { ...f, hint: '显示为遮盖后的号码；如需更正，请输入完整号码' } : f));
     const form = fieldForm(fields, m, {
@@ -52,7 +53,7 @@ export default {
       }
     });
     return h('div', null,
-      chain.length ? crumbs(chain, id ? `${m.name} · 修改` : '新增党员') : null,
+      trail,
       h('h1', null, id ? `修改党员信息 · ${m.name}` : '新增党员'), el);
   },
 };

@@ -10,7 +10,8 @@
 import { h, fill, toast } from '../dom.js';
 import { get, post, del } from '../api.js';
 import { canWrite } from '../session.js';
-import { ancestors, crumbs, forgetOrgs, branches } from '../orgs.js';
+import { forgetOrgs, branches } from '../orgs.js';
+import { orgTrail } from '../orgframe.js';
 import { MEMBER_FIELDS, STATUS_NAMES, yearsSince, when } from '../fields.js';
 import { kv, table, fieldForm, stat } from '../widgets.js';
 import { changes, ACTION_NAMES } from './audit.js';
@@ -189,7 +190,7 @@ export default {
     const reveal = ctx.query.get('reveal') === '1' && canWrite();
     const m = await get(`/api/v1/members/${enc(id)}`, { reveal: reveal ? 1 : '' });
     document.title = `${m.name} · 强基`;
-    const [chain, today] = await Promise.all([ancestors(m.org_code).catch(() => []), serverToday(m.org_code).catch(() => null)]);
+    const [trail, today] = await Promise.all([orgTrail(m.org_code, m.name), serverToday(m.org_code).catch(() => null)]);
     const day = today || new Date().toISOString().slice(0, 10);
     const [hist, dues] = await Promise.all([historySections(m), duesSection(m, day, ctx)]);
     const age = yearsSince(m.birth_date);
@@ -206,7 +207,7 @@ export default {
     };
     const tform = w && m.status === 'active' ? transferForm(m, day, ctx) : null;
     return h('div', { 'data-testid': 'member-page', 'data-id': m.id },
-      chain.length ? crumbs(chain, m.name) : null,
+      trail,
       h('h1', null, m.name, h('span', { class: 'tag' }, m.category), m.mobile ? h('span', { class: 'tag' }, '流动党员') : null,
         m.status !== 'active' ? h('span', { class: 'tag grey' }, STATUS_NAMES[m.status] || m.status) : null),
       h('p', { class: 'muted' }, [m.gender, age !== null ? `${age} 岁` : null, m.org_name, standing !== null ? `党龄 ${standing} 年` : null].filter(Boolean).join(' · ')),

@@ -5,7 +5,7 @@
 import { h, fill, debounce } from '../dom.js';
 import { get } from '../api.js';
 import { currentUser, canWrite } from '../session.js';
-import { getOrg, ancestors, crumbs } from '../orgs.js';
+import { orgFrame } from '../orgframe.js';
 import { STATUS_NAMES, BRANCH_KINDS, yearsSince } from '../fields.js';
 import { table, pager, errorBox } from '../widgets.js';
 
@@ -16,7 +16,8 @@ export default {
   title: '党员名单',
   async render(ctx) {
     const code = ctx.params.code || currentUser().org_code;
-    const [o, chain] = await Promise.all([getOrg(code), ancestors(code)]);
+    const frame = await orgFrame(code);
+    const o = frame.org;
     let page = Math.max(0, (Number(ctx.query.get('page')) || 1) - 1);
     const q = h('input', { type: 'search', name: 'q', value: ctx.query.get('q') || '', maxlength: 50,
       placeholder: '姓名、拼音、首字母（如 zsf）或身份证号', 'aria-label': '搜索党员' });
@@ -56,9 +57,8 @@ export default {
     q.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); page = 0; load(); } });
     load();
     return h('div', null,
-      crumbs(chain, '党员名单'),
-      h('div', { class: 'row' }, h('h1', null, `${o.name} · 党员`), h('span', { class: 'spacer' }),
-        canWrite() && BRANCH_KINDS.includes(o.kind) ? h('a', { class: 'btn primary', href: `/members/new?org=${enc(code)}` }, '新增党员') : null),
+      frame.head({ crumb: '党员名单', title: `${o.name} · 党员`,
+        side: canWrite() && BRANCH_KINDS.includes(o.kind) ? h('a', { class: 'btn primary', href: `/members/new?org=${enc(code)}` }, '新增党员') : null }),
       h('div', { class: 'searchbar' }, q, status),
       out);
   },

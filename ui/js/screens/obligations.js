@@ -7,7 +7,7 @@
 import { h, fill } from '../dom.js';
 import { get } from '../api.js';
 import { currentUser } from '../session.js';
-import { getOrg, ancestors, crumbs } from '../orgs.js';
+import { orgFrame } from '../orgframe.js';
 import { BRANCH_KINDS } from '../fields.js';
 import { stat, table, errorBox } from '../widgets.js';
 import { periods } from '../life.js';
@@ -52,7 +52,8 @@ export default {
     const ps = periods(year);
     const p = ps.find((x) => x[0] === per) || ps[0];
     const q = { from: p[2], to: p[3] };
-    const [o, chain, own] = await Promise.all([getOrg(code), ancestors(code), get(`/api/v1/orgs/${enc(code)}/obligations`, { ...q, limit: 500 })]);
+    const [frame, own] = await Promise.all([orgFrame(code), get(`/api/v1/orgs/${enc(code)}/obligations`, { ...q, limit: 500 })]);
+    const o = frame.org;
     const go = (c, extra = {}) => {
       const u = new URLSearchParams({ org: c, year, ...(per ? { period: per } : {}), ...extra });
       for (const [k, v] of [...u]) if (!v) u.delete(k);
@@ -82,8 +83,7 @@ export default {
     }
     const l = light(s);
     return h('div', { 'data-testid': 'obligations-page', 'data-light': l },
-      crumbs(chain),
-      h('h1', null, `${o.name} · 三会一课`),
+      frame.head({ title: `${o.name} · 三会一课` }),
       h('div', { class: 'row actions' }, yearSel, perSel,
         isBranch ? h('a', { class: 'btn', href: `/orgs/${enc(code)}/meetings?year=${year}` }, '记录会议') : null),
       h('p', { class: 'muted small' }, `${own.from} 至 ${own.to}，已结束的整月计入。`),

@@ -3,7 +3,8 @@
 // whole subtree. The server's messages appear under the field they name.
 import { h, fill, toast } from '../dom.js';
 import { post, patch } from '../api.js';
-import { getOrg, ancestors, crumbs, orgIndex, forgetOrgs } from '../orgs.js';
+import { getOrg, orgIndex, forgetOrgs } from '../orgs.js';
+import { orgTrail } from '../orgframe.js';
 import { ORG_FIELDS, PARENT_KINDS } from '../fields.js';
 import { fieldForm } from '../widgets.js';
 
@@ -13,7 +14,7 @@ export default {
     const code = ctx.params.code;
     const o = code ? await getOrg(code) : { parent_code: ctx.query.get('parent') || '' };
     const at = code || o.parent_code;
-    const chain = at ? await ancestors(at).catch(() => []) : [];
+    const trail = await orgTrail(at, code ? '修改' : '新建下级组织');
     const form = fieldForm(ORG_FIELDS, o, {
       readonly: code ? ['code'] : [],
       suggest: { parent_code: async (t) => (await orgIndex()).filter((p) => PARENT_KINDS.includes(p.kind) && p.code !== code &&
@@ -41,7 +42,7 @@ export default {
         save.disabled = false;
       }
     });
-    return h('div', null, chain.length ? crumbs(chain, code ? '修改' : '新建下级组织') : null,
+    return h('div', null, trail,
       h('h1', null, code ? `修改组织 · ${o.name}` : '新建组织'), el);
   },
 };

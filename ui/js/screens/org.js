@@ -9,7 +9,7 @@
 import { h } from '../dom.js';
 import { get } from '../api.js';
 import { canWrite } from '../session.js';
-import { getOrg, ancestors, crumbs } from '../orgs.js';
+import { orgFrame } from '../orgframe.js';
 import { ORG_FIELDS, ORG_KINDS, BRANCH_KINDS, PARENT_KINDS, EDUCATIONS, GENDERS, CATEGORIES, yearsSince } from '../fields.js';
 import { chartCard, pie, bar, countBy } from '../charts.js';
 import { statsSection } from '../stats.js';
@@ -46,7 +46,8 @@ export default {
   title: () => '组织',
   async render(ctx) {
     const code = ctx.params.code;
-    const [o, chain] = await Promise.all([getOrg(code), ancestors(code)]);
+    const frame = await orgFrame(code);
+    const o = frame.org;
     const isBranch = BRANCH_KINDS.includes(o.kind);
     const kids = o.children_count ? (await get(`/api/v1/orgs/${enc(code)}/children`)).items : [];
     document.title = `${o.name} · 强基`;
@@ -74,8 +75,7 @@ export default {
     const w = canWrite();
     const tags = [o.kind, o.domain, o.formation, o.joint ? '联合' : null, o.temporary ? '临时' : null, o.project ? '项目' : null, o.ended_on ? '已撤销' : null].filter(Boolean);
     return h('div', { 'data-testid': 'org-page', 'data-code': o.code },
-      crumbs(chain),
-      h('h1', null, o.name, tags.map((t) => h('span', { class: 'tag' }, t))),
+      frame.head({ tags }),
       h('div', { class: 'row actions' },
         h('a', { class: 'btn primary', href: `/orgs/${enc(code)}/members` }, '党员名单'),
         w && isBranch ? h('a', { class: 'btn', href: `/members/new?org=${enc(code)}` }, '新增党员') : null,
