@@ -1,6 +1,7 @@
-// widgets.js: the pieces several screens share: forms built from field lists
-// (with the server's error shown beside the field it names), tables that turn
-// into cards on a phone, a pager, key-value lists.
+// widgets.js: the pieces several screens share: forms built from field lists,
+// the one way a form shows the server's error (under the field it names, else
+// in the form's message box) and is sent, tables that turn into cards on a
+// phone, a pager, key-value lists.
 import { h, fill, debounce } from './dom.js';
 import { show } from './fields.js';
 
@@ -14,7 +15,7 @@ let uid = 0;
  * opts.suggest: {fieldName: async (typed) -> [{value, label}]}: suggestions,
  * asked for when the field gets focus and as the user types (so a province's
  * hundred thousand branches never fill one list).
- * Returns {el, inputs, values(), changed(), showError(err), clearErrors()}.
+ * Returns {el, inputs, places, values(), changed()}.
  */
 export function fieldForm(fields, values = {}, opts = {}) {
   const inputs = {};
@@ -99,21 +100,64 @@ export function fieldForm(fields, values = {}, opts = {}) {
       }
       return o;
     },
-    clearErrors() {
-      for (const b of Object.values(boxes)) { b.box.classList.remove('invalid'); b.err.hidden = true; b.input.removeAttribute('aria-invalid'); }
-    },
-    /** Shows err beside its field; returns false when the field is not on this form. */
-    showError(err) {
-      const b = err.field && boxes[err.field];
-      if (!b) return false;
-      b.box.classList.add('invalid');
-      b.input.setAttribute('aria-invalid', 'true');
-      fill(b.err, err.message);
-      b.err.hidden = false;
-      b.input.focus();
-      return true;
-    },
+    /** Where each field shows its error: {name: {box, err, input}}, for showFieldError and onSubmit. */
+    places: boxes,
   };
+}
+
+/**
+ * Shows a server error {code, message, field} on a form: under the field it
+ * names when the form has it (places: {name: {box, err, input}}: the box is
+ * marked invalid, err holds the message, the input is aria-invalid and gets
+ * the focus), else in alert, the form's own message box (when there is one).
+ * A field the form hides at the moment (a step that does not take it) counts
+ * as absent: its message would not be seen. Returns true when the error went
+ * to a field.
+ */
+export function showFieldError(places, alert, err) {
+  const b = err.field && places[err.field];
+  if (b && !b.box.closest('[hidden]')) {
+    b.box.classList.add('invalid');
+    b.input.setAttribute('aria-invalid', 'true');
+    fill(b.err, err.message);
+    b.err.hidden = false;
+    b.input.focus();
+    return true;
+  }
+  if (alert) { fill(alert, err.message); alert.hidden = false; }
+  return false;
+}
+
+/** Takes away what showFieldError showed. */
+export function clearFieldErrors(places, alert = null) {
+  for (const b of Object.values(places)) { b.box.classList.remove('invalid'); b.err.hidden = true; b.input.removeAttribute('aria-invalid'); }
+  if (alert) alert.hidden = true;
+}
+
+/** A form's message box, for an error that names none of its fields. */
+export function formAlert(testid) {
+  return h('div', { class: 'alert', role: 'alert', hidden: true, 'data-testid': testid || null });
+}
+
+/**
+ * Sends form on submit: clears the errors shown, disables button (when
+ * given) while send() runs, and shows what send() throws (the server's error,
+ * or a check of the screen's own) by showFieldError(places, alert).
+ */
+export function onSubmit(form, send, { places = {}, alert = null, button = null } = {}) {
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFieldErrors(places, alert);
+    if (button) button.disabled = true;
+    try {
+      await send();
+    } catch (err) {
+      showFieldError(places, alert, err);
+    } finally {
+      if (button) button.disabled = false;
+    }
+  });
+  return form;
 }
 
 /**

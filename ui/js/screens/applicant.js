@@ -5,11 +5,11 @@
 // is chosen, the form shows only the fields that step takes, and the
 // server's message (a rule named, a date too early, an introducer who is not
 // a full member) appears beside the field it concerns.
-import { h, fill, toast } from '../dom.js';
+import { h, toast } from '../dom.js';
 import { get, post } from '../api.js';
 import { canWrite } from '../session.js';
 import { orgTrail } from '../orgframe.js';
-import { kv, table, fieldForm } from '../widgets.js';
+import { kv, table, fieldForm, formAlert, onSubmit } from '../widgets.js';
 import { STEP_KINDS, STEP_NAME, STEP_EXTRA, STAGE_NAME, nextStep, compact, serverToday } from '../lifecycle.js';
 
 const enc = encodeURIComponent;
@@ -40,27 +40,18 @@ function stepForm(p, today, ctx) {
   };
   f.inputs.kind.addEventListener('change', show);
   show();
-  const msg = h('div', { class: 'alert', role: 'alert', hidden: true });
+  const msg = formAlert();
   const save = h('button', { class: 'btn primary', type: 'submit' }, '记录此环节');
   const form = h('form', { class: 'card', novalidate: true, 'data-testid': 'step-form' }, h('h2', null, '记录发展环节'), f.el, msg,
     h('div', { class: 'row end' }, save));
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    f.clearErrors();
-    msg.hidden = true;
+  return onSubmit(form, async () => {
     const extra = STEP_EXTRA[f.inputs.kind.value] || [];
     const v = f.values();
     for (const name of ['contacts', 'hours', 'days', 'months', 'introducer1', 'introducer2']) if (!extra.includes(name)) delete v[name];
-    save.disabled = true;
-    try {
-      const r = await post(`/api/v1/applicants/${p.id}/steps`, compact(v));
-      toast(r.warnings && r.warnings.length ? `已记录，但有 ${r.warnings.length} 条提醒` : `已记录：${STEP_NAME[r.kind] || r.kind}`);
-      ctx.navigate(`/applicants/${p.id}`, { replace: true });
-    } catch (err) {
-      if (!f.showError(err)) { fill(msg, err.message); msg.hidden = false; }
-    } finally { save.disabled = false; }
-  });
-  return form;
+    const r = await post(`/api/v1/applicants/${p.id}/steps`, compact(v));
+    toast(r.warnings && r.warnings.length ? `已记录，但有 ${r.warnings.length} 条提醒` : `已记录：${STEP_NAME[r.kind] || r.kind}`);
+    ctx.navigate(`/applicants/${p.id}`, { replace: true });
+  }, { places: f.places, alert: msg, button: save });
 }
 
 export default {

@@ -5,11 +5,11 @@
 // overdue, probation ending this month or past, conversions overdue,
 // approvals waiting past 3 months); and the year's plan, quota against what
 // was done, which writers may set.
-import { h, fill, toast } from '../dom.js';
+import { h, toast } from '../dom.js';
 import { get, request } from '../api.js';
 import { canWrite } from '../session.js';
 import { orgFrame } from '../orgframe.js';
-import { stat, table, fieldForm } from '../widgets.js';
+import { stat, table, fieldForm, formAlert, onSubmit } from '../widgets.js';
 import { orgOf, compact, STAGES, STAGE_NAME } from '../lifecycle.js';
 
 const enc = encodeURIComponent;
@@ -53,21 +53,14 @@ function planSection(code, plan, ctx) {
   let form = null;
   if (canWrite()) {
     const f = fieldForm(PLAN.map(([k, label]) => ({ name: k, label: `${label}计划数`, type: 'number', required: true })), q || {});
-    const msg = h('div', { class: 'alert', role: 'alert', hidden: true });
+    const msg = formAlert();
     form = h('form', { class: 'card', novalidate: true, 'data-testid': 'plan-form' }, h('h3', null, `设定 ${plan.year} 年计划`), f.el, msg,
       h('div', { class: 'row end' }, h('button', { class: 'btn primary', type: 'submit' }, '保存计划')));
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      f.clearErrors();
-      msg.hidden = true;
-      try {
-        await request('PUT', `/api/v1/orgs/${enc(code)}/development/plan`, { json: compact({ year: plan.year, ...f.values() }) });
-        toast('发展计划已保存');
-        ctx.navigate(location.pathname + location.search, { replace: true });
-      } catch (err) {
-        if (!f.showError(err)) { fill(msg, err.message); msg.hidden = false; }
-      }
-    });
+    onSubmit(form, async () => {
+      await request('PUT', `/api/v1/orgs/${enc(code)}/development/plan`, { json: compact({ year: plan.year, ...f.values() }) });
+      toast('发展计划已保存');
+      ctx.navigate(location.pathname + location.search, { replace: true });
+    }, { places: f.places, alert: msg });
   }
   return h('section', { 'data-testid': 'plan' }, h('h2', null, `${plan.year} 年发展计划`),
     h('div', { class: 'card' }, rows,

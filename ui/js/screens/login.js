@@ -1,6 +1,7 @@
 // login.js: sign in with login name and password; then back to where the
 // user was going (?next=), or to their start page.
-import { h, fill } from '../dom.js';
+import { h } from '../dom.js';
+import { onSubmit } from '../widgets.js';
 import { signIn, bigFont, setBigFont } from '../session.js';
 
 export default {
@@ -17,28 +18,18 @@ export default {
       h('div', { class: 'field' }, h('label', { for: 'password' }, '密码'), pw),
       msg,
       h('div', { class: 'row' }, btn, h('span', { class: 'spacer' }), big));
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      msg.hidden = true;
-      if (!login.value.trim() || !pw.value) {
-        fill(msg, '请输入账号和密码');
-        msg.hidden = false;
-        return;
-      }
-      btn.disabled = true;
+    onSubmit(form, async () => {
+      if (!login.value.trim() || !pw.value) throw new Error('请输入账号和密码');
       try {
         await signIn(login.value.trim(), pw.value);
-        const next = ctx.query.get('next');
-        ctx.navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
       } catch (err) {
-        fill(msg, err.code === 'bad_credentials' ? '账号或密码错误' : err.message);
-        msg.hidden = false;
         pw.value = '';
         pw.focus();
-      } finally {
-        btn.disabled = false;
+        throw err.code === 'bad_credentials' ? new Error('账号或密码错误') : err;
       }
-    });
+      const next = ctx.query.get('next');
+      ctx.navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
+    }, { alert: msg, button: btn });
     setTimeout(() => login.focus(), 0);
     return h('div', { class: 'login-box' },
       h('div', { class: 'brandline' }, '强基'),

@@ -2,12 +2,12 @@
 // the two things they may change themselves: phone and, for a member working
 // away from home, where they are (流入地); the meetings they may check in to
 // remotely (签到 records them present online), their points and their dues.
-import { h, fill, toast } from '../dom.js';
+import { h, toast } from '../dom.js';
 import { get, patch, post } from '../api.js';
 import { showTime } from '../life.js';
 import { currentUser } from '../session.js';
 import { MEMBER_FIELDS, yearsSince } from '../fields.js';
-import { kv, fieldForm, stat } from '../widgets.js';
+import { kv, fieldForm, formAlert, onSubmit, stat } from '../widgets.js';
 
 export default {
   title: '我的信息',
@@ -17,25 +17,17 @@ export default {
     const m = await get(`/api/v1/members/${u.member_id}`);
     const contact = MEMBER_FIELDS.filter((f) => f.contact);
     const form = fieldForm(contact, m);
-    const msg = h('div', { class: 'alert', role: 'alert', hidden: true });
+    const msg = formAlert();
     const save = h('button', { class: 'btn primary', type: 'submit' }, '保存');
     const el = h('form', { class: 'card', novalidate: true, 'data-testid': 'me-form' },
       h('h2', null, '我的联系方式'), form.el, msg, h('div', { class: 'row end' }, save));
-    el.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      form.clearErrors();
-      msg.hidden = true;
+    onSubmit(el, async () => {
       const body = form.changed();
       if (!Object.keys(body).length) { toast('没有修改'); return; }
-      save.disabled = true;
-      try {
-        await patch(`/api/v1/members/${m.id}`, body);
-        toast('已保存');
-        ctx.navigate('/me', { replace: true });
-      } catch (err) {
-        if (!form.showError(err)) { fill(msg, err.message); msg.hidden = false; }
-      } finally { save.disabled = false; }
-    });
+      await patch(`/api/v1/members/${m.id}`, body);
+      toast('已保存');
+      ctx.navigate('/me', { replace: true });
+    }, { places: form.places, alert: msg, button: save });
     const standing = m.category === '正式党员' && m.full_on ? yearsSince(m.full_on) : null;
     return h('div', { 'data-testid': 'me-page' },
       h('h1', null, `您好，${m.name}`),

@@ -2,10 +2,10 @@
 // committee meeting whether it was quorate), and its attendance: every
 // expected member with a choice of 出席 / 线上出席 / 请假 (with the reason) /
 // 缺席, saved together; a remote check-in shows as 线上出席 with its time.
-import { h, fill, toast } from '../dom.js';
+import { h, toast } from '../dom.js';
 import { get, request } from '../api.js';
 import { canWrite } from '../session.js';
-import { kv, stat, table } from '../widgets.js';
+import { kv, stat, table, formAlert, onSubmit } from '../widgets.js';
 import { STATES, STATE_NAME, MODES, showTime } from '../life.js';
 
 const enc = encodeURIComponent;
@@ -27,7 +27,7 @@ export default {
       return h('div', { class: 'att' }, sel, reason);
     };
     const c = m.counts || {};
-    const msg = h('div', { class: 'alert', role: 'alert', hidden: true });
+    const msg = formAlert();
     const save = h('button', { class: 'btn primary', type: 'submit' }, '保存出席情况');
     const allPresent = h('button', { class: 'btn', type: 'button', onclick: () => {
       for (const r of rows.values()) if (!r.sel.value && r.a.expected) { r.sel.value = 'present'; r.reason.hidden = true; }
@@ -39,28 +39,21 @@ export default {
         { label: '签到时间', cell: (a) => (a.checked_in_at ? showTime(a.checked_in_at) : '—') },
       ], m.attendance || [], { empty: '这次会议没有应到人员', testid: 'attendance' }),
       msg, w ? h('div', { class: 'row end' }, allPresent, save) : null);
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      msg.hidden = true;
+    onSubmit(form, async () => {
       const items = [];
       for (const [id, r] of rows) {
         if (!r.sel.value) continue;
         const it = { member_id: id, state: r.sel.value };
         if (it.state === 'leave') {
           it.reason = r.reason.value.trim();
-          if (!it.reason) { fill(msg, `请填写${r.a.name}的请假事由`); msg.hidden = false; r.reason.focus(); return; }
+          if (!it.reason) { r.reason.focus(); throw new Error(`请填写${r.a.name}的请假事由`); }
         }
         items.push(it);
       }
-      save.disabled = true;
-      try {
-        await request('PUT', `/api/v1/meetings/${m.id}/attendance`, { json: { items } });
-        toast('出席情况已保存');
-        ctx.navigate(`/meetings/${m.id}`, { replace: true });
-      } catch (err) {
-        fill(msg, err.message); msg.hidden = false;
-      } finally { save.disabled = false; }
-    });
+      await request('PUT', `/api/v1/meetings/${m.id}/attendance`, { json: { items } });
+      toast('出席情况已保存');
+      ctx.navigate(`/meetings/${m.id}`, { replace: true });
+    }, { alert: msg, button: save });
     return h('div', { 'data-testid': 'meeting-page', 'data-id': m.id },
       h('p', { class: 'muted small' }, h('a', { href: `/orgs/${enc(m.org_code)}/meetings?year=${m.held_on.slice(0, 4)}` }, `${m.org_name} · 组织生活`)),
       h('h1', null, m.title, h('span', { class: 'tag' }, m.kind_name), m.status === 'planned' ? h('span', { class: 'tag grey' }, '计划') : null),

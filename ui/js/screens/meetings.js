@@ -7,7 +7,7 @@ import { get, post } from '../api.js';
 import { canWrite } from '../session.js';
 import { orgFrame } from '../orgframe.js';
 import { BRANCH_KINDS } from '../fields.js';
-import { table, pager, errorBox } from '../widgets.js';
+import { table, pager, errorBox, formAlert, onSubmit } from '../widgets.js';
 import { MEETING_KINDS, MODES, today, localInput, utcOf } from '../life.js';
 
 const enc = encodeURIComponent;
@@ -37,34 +37,23 @@ function meetingForm(code, ctx) {
   const remote = h('input', { type: 'checkbox', id: 'mt-remote' });
   const windowBox = h('div', { class: 'form', hidden: true }, f.checkin_opens_at.box, f.checkin_closes_at.box);
   remote.addEventListener('change', () => { windowBox.hidden = !remote.checked; });
-  const msg = h('div', { class: 'alert', role: 'alert', hidden: true });
+  const msg = formAlert();
   const save = h('button', { class: 'btn primary', type: 'submit' }, '保存并登记出席');
   const form = h('form', { class: 'card', novalidate: true, 'data-testid': 'meeting-form' },
     h('h2', null, '记录一次会议'),
     h('div', { class: 'form' }, f.kind.box, f.title.box, f.held_on.box, f.start_time.box, f.place.box, f.mode.box, f.topics.box),
     h('div', { class: 'field check' }, remote, h('label', { for: 'mt-remote' }, '开放远程签到（党员在手机上签到记为线上出席）')),
     windowBox, msg, h('div', { class: 'row end' }, save));
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    for (const x of Object.values(f)) { x.box.classList.remove('invalid'); x.err.hidden = true; }
-    msg.hidden = true;
+  return onSubmit(form, async () => {
     const v = (k) => f[k].input.value.trim() || null;
     const body = { kind: v('kind'), title: v('title'), held_on: v('held_on'), start_time: v('start_time'), place: v('place'), mode: v('mode'), topics: v('topics') };
     if (!body.title) body.title = `${body.held_on || ''}${f.kind.input.selectedOptions[0].textContent}`;
     if (remote.checked) { body.checkin_opens_at = utcOf(v('checkin_opens_at')); body.checkin_closes_at = utcOf(v('checkin_closes_at')); }
     for (const k of Object.keys(body)) if (body[k] === null) delete body[k];
-    save.disabled = true;
-    try {
-      const m = await post(`/api/v1/orgs/${enc(code)}/meetings`, body);
-      toast('会议已保存，请登记出席情况');
-      ctx.navigate(`/meetings/${m.id}`);
-    } catch (err) {
-      const x = err.field && f[err.field];
-      if (x) { x.box.classList.add('invalid'); fill(x.err, err.message); x.err.hidden = false; x.input.focus(); }
-      else { fill(msg, err.message); msg.hidden = false; }
-    } finally { save.disabled = false; }
-  });
-  return form;
+    const m = await post(`/api/v1/orgs/${enc(code)}/meetings`, body);
+    toast('会议已保存，请登记出席情况');
+    ctx.navigate(`/meetings/${m.id}`);
+  }, { places: f, alert: msg, button: save });
 }
 
 export default {

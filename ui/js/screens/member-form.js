@@ -4,12 +4,12 @@
 // joining...) and its message is shown under the field it names. An edit
 // sends only the fields that changed, so masked ID numbers and phones stay
 // as they are unless retyped in full.
-import { h, fill, toast } from '../dom.js';
+import { h, toast } from '../dom.js';
 import { get, post, patch } from '../api.js';
 import { branches, forgetOrgs } from '../orgs.js';
 import { orgTrail } from '../orgframe.js';
 import { MEMBER_FIELDS } from '../fields.js';
-import { fieldForm } from '../widgets.js';
+import { fieldForm, formAlert, onSubmit } from '../widgets.js';
 
 export default {
   title: (ctx) => (ctx.params.id ? '修改党员信息' : '新增党员'),
@@ -24,15 +24,12 @@ export default {
       suggest: { org_code: async (t) => (await branches()).filter((b) => !t || b.code.includes(t) || b.name.includes(t))
         .slice(0, 200).map((b) => ({ value: b.code, label: `${b.name}（${b.path.slice(-1)[0] || ''}）` })) },
     });
-    const msg = h('div', { class: 'alert', role: 'alert', hidden: true, 'data-testid': 'form-error' });
+    const msg = formAlert('form-error');
     const save = h('button', { class: 'btn primary', type: 'submit' }, id ? '保存修改' : '保存');
     const el = h('form', { class: 'card', novalidate: true, 'data-testid': 'member-form' }, form.el, msg,
       h('div', { class: 'row end' },
         h('a', { class: 'btn', href: id ? `/members/${id}` : orgCode ? `/orgs/${encodeURIComponent(orgCode)}` : '/members' }, '取消'), save));
-    el.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      form.clearErrors();
-      msg.hidden = true;
+    onSubmit(el, async () => {
       let body;
       if (id) {
         body = form.changed();
@@ -40,18 +37,11 @@ export default {
       } else {
         body = Object.fromEntries(Object.entries(form.values()).filter(([, v]) => v !== null));
       }
-      save.disabled = true;
-      try {
-        const r = id ? await patch(`/api/v1/members/${encodeURIComponent(id)}`, body) : await post('/api/v1/members', body);
-        forgetOrgs();
-        toast(id ? '已保存修改' : '已新增党员');
-        ctx.navigate(`/members/${r.id}`, { replace: true });
-      } catch (err) {
-        if (!form.showError(err)) { fill(msg, err.message); msg.hidden = false; }
-      } finally {
-        save.disabled = false;
-      }
-    });
+      const r = id ? await patch(`/api/v1/members/${encodeURIComponent(id)}`, body) : await post('/api/v1/members', body);
+      forgetOrgs();
+      toast(id ? '已保存修改' : '已新增党员');
+      ctx.navigate(`/members/${r.id}`, { replace: true });
+    }, { places: form.places, alert: msg, button: save });
     return h('div', null,
       trail,
       h('h1', null, id ? `修改党员信息 · ${m.name}` : '新增党员'), el);

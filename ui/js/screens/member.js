@@ -7,13 +7,13 @@
 // written to the audit log), remove a record entered in error, record a dues
 // payment, and issue a transfer letter (组织关系介绍信); each form shows the
 // server's message beside the field it names.
-import { h, fill, toast } from '../dom.js';
+import { h, toast } from '../dom.js';
 import { get, post, del } from '../api.js';
 import { canWrite } from '../session.js';
 import { forgetOrgs, branches } from '../orgs.js';
 import { orgTrail } from '../orgframe.js';
 import { MEMBER_FIELDS, STATUS_NAMES, yearsSince, when } from '../fields.js';
-import { kv, table, fieldForm, stat } from '../widgets.js';
+import { kv, table, fieldForm, formAlert, onSubmit, stat } from '../widgets.js';
 import { changes, ACTION_NAMES } from './audit.js';
 import { STEP_NAME, DUES_CATEGORY_NAME, CHANNELS, CHANNEL_NAME, yuan, compact, serverToday, addMonths, monthsBetween } from '../lifecycle.js';
 
@@ -115,24 +115,16 @@ async function duesSection(m, today, ctx) {
     };
     f.inputs.period_from.addEventListener('change', refill);
     f.inputs.period_to.addEventListener('change', refill);
-    const msg = h('div', { class: 'alert', role: 'alert', hidden: true });
+    const msg = formAlert();
     const save = h('button', { class: 'btn primary', type: 'submit' }, '登记交纳');
     form = h('form', { class: 'card', novalidate: true, 'data-testid': 'payment-form' }, h('h3', null, '登记党费交纳'), f.el,
       h('p', { class: 'muted small' }, '金额按所属月份的核定月缴额自动带出，可以多交，不能少交；补交最多补到交纳月份前 6 个月。'), msg,
       h('div', { class: 'row end' }, save));
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      f.clearErrors();
-      msg.hidden = true;
-      save.disabled = true;
-      try {
-        await post(`/api/v1/members/${m.id}/dues/payments`, compact(f.values()));
-        toast('党费交纳已登记');
-        ctx.navigate(location.pathname + location.search, { replace: true });
-      } catch (err) {
-        if (!f.showError(err)) { fill(msg, err.message); msg.hidden = false; }
-      } finally { save.disabled = false; }
-    });
+    onSubmit(form, async () => {
+      await post(`/api/v1/members/${m.id}/dues/payments`, compact(f.values()));
+      toast('党费交纳已登记');
+      ctx.navigate(location.pathname + location.search, { replace: true });
+    }, { places: f.places, alert: msg, button: save });
   }
   return h('section', { 'data-testid': 'member-dues' }, h('h2', null, '党费'),
     h('div', { class: 'stats' },
@@ -164,23 +156,15 @@ function transferForm(m, today, ctx) {
         .slice(0, 30).map((b) => ({ value: b.code, label: b.name })),
     },
   });
-  const msg = h('div', { class: 'alert', role: 'alert', hidden: true });
+  const msg = formAlert();
   const form = h('form', { class: 'card', novalidate: true, 'data-testid': 'transfer-form', hidden: true },
     h('h3', null, '开具组织关系介绍信'), f.el, msg,
     h('div', { class: 'row end' }, h('button', { class: 'btn primary', type: 'submit' }, '开具')));
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    f.clearErrors();
-    msg.hidden = true;
-    try {
-      const t = await post(`/api/v1/members/${m.id}/transfers`, compact(f.values()));
-      toast(`已开具，待${t.to_org_name || t.to_outside}接收`);
-      ctx.navigate(location.pathname + location.search, { replace: true });
-    } catch (err) {
-      if (!f.showError(err)) { fill(msg, err.message); msg.hidden = false; }
-    }
-  });
-  return form;
+  return onSubmit(form, async () => {
+    const t = await post(`/api/v1/members/${m.id}/transfers`, compact(f.values()));
+    toast(`已开具，待${t.to_org_name || t.to_outside}接收`);
+    ctx.navigate(location.pathname + location.search, { replace: true });
+  }, { places: f.places, alert: msg });
 }
 
 export default {

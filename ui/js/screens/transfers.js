@@ -9,7 +9,7 @@ import { h, fill, toast } from '../dom.js';
 import { get, post } from '../api.js';
 import { canWrite } from '../session.js';
 import { orgFrame } from '../orgframe.js';
-import { table, stat } from '../widgets.js';
+import { table, stat, showFieldError, clearFieldErrors } from '../widgets.js';
 import { orgOf, addDays, compact } from '../lifecycle.js';
 
 const enc = encodeURIComponent;
@@ -27,18 +27,14 @@ function actions(t, ctx, { outside = false } = {}) {
   const box = h('div', { class: 'transfer-actions', 'data-testid': 'transfer-actions' });
   const busy = (b) => { for (const x of box.querySelectorAll('button')) x.disabled = b; };
   const act = async (what, body, done) => {
-    err.hidden = true;
-    for (const i of [on, reason]) { i.removeAttribute('aria-invalid'); i.parentElement.classList.remove('invalid'); }
+    clearFieldErrors(places, err);
     busy(true);
     try {
       await post(`/api/v1/transfers/${t.id}/${what}`, compact(body));
       toast(done);
       ctx.navigate(location.pathname + location.search, { replace: true });
     } catch (e) {
-      const input = e.field === 'reason' ? reason : e.field === 'on' ? on : null;
-      if (input) { input.setAttribute('aria-invalid', 'true'); input.focus(); }
-      fill(err, e.message);
-      err.hidden = false;
+      showFieldError(places, err, e);
       busy(false);
     }
   };
@@ -48,6 +44,8 @@ function actions(t, ctx, { outside = false } = {}) {
   h('div', { class: 'row' }, reason,
     h('button', { class: 'btn small danger', type: 'button', onclick: () => act('return', { on: on.value, reason: reason.value.trim() }, `已退回：${t.member_name}`) }, '退回')),
   err);
+  // The server's error goes to the date or the reason it names; both share the one message line below them.
+  const places = { on: { input: on, box: on.parentElement, err }, reason: { input: reason, box: reason.parentElement, err } };
   return box;
 }
 
