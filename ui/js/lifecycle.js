@@ -1,19 +1,14 @@
 // lifecycle.js: what the member-lifecycle screens (发展党员, 组织关系转接,
-// 党费, the lifecycle parts of a member's page) share: the organization a
-// screen is about (?org=, else the user's own), the server's "today" (tests
-// and the server may fix a day other than the browser's), the names of
+// 党费, the lifecycle parts of a member's page) share: the server's "today"
+// (tests and the server may fix a day other than the browser's), the names of
 // stages, steps, dues categories and payment channels as the API spells them,
 // and money.
 import { get } from './api.js';
-import { currentUser } from './session.js';
 
 const enc = encodeURIComponent;
 
-/** The organization code of ?org=, or the signed-in user's organization. */
-export function orgOf(ctx) { return ctx.query.get('org') || currentUser().org_code; }
-
-// The links to the same screen for the organizations below belong to the frame (orgframe.js).
-export { childLinks } from './orgframe.js';
+// The organization a screen is about and the links to the same screen below it belong to the frame.
+export { orgOf, childLinks } from './orgframe.js';
 
 let todayOf = null;
 /** The server's today ('YYYY-MM-DD'), asked once through an organization the user may see. */

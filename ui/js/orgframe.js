@@ -1,15 +1,20 @@
 // orgframe.js: the frame every screen about an organization shares, built in
-// one place: the breadcrumbs from the user's own organization down to it, the
-// heading (its name with the screen's, and tags), and for a board that can
-// be looked at level by level (发展党员, 转接, 党费) the links to the same
-// screen for the organizations directly below. A record that belongs to an
-// organization (a member, an applicant, a form for one) gets the same
-// breadcrumbs through orgTrail.
+// one place: which organization it is (?org=, else the user's own), the
+// breadcrumbs from the user's own organization down to it, the heading (its
+// name with the screen's, and tags), and for a board that can be looked at
+// level by level (发展党员, 转接, 党费) the links to the same screen for the
+// organizations directly below. A record that belongs to an organization (a
+// member, an applicant, a form for one) gets the same breadcrumbs through
+// orgTrail.
 import { h } from './dom.js';
 import { get } from './api.js';
 import { getOrg, ancestors, crumbs } from './orgs.js';
+import { currentUser } from './session.js';
 
 const enc = encodeURIComponent;
+
+/** The organization a screen is about: the code of ?org=, or the signed-in user's organization. */
+export function orgOf(ctx) { return ctx.query.get('org') || currentUser().org_code; }
 
 /** Links to PATH?org=CODE for each current organization directly below code (none: null). */
 export async function childLinks(code, path, label = '下级组织') {

@@ -3,8 +3,8 @@
 // ?org= narrows it to an organization's subtree; paged by 50.
 import { h, fill } from '../dom.js';
 import { get } from '../api.js';
-import { currentUser, ROLE_NAMES } from '../session.js';
-import { orgFrame } from '../orgframe.js';
+import { ROLE_NAMES } from '../session.js';
+import { orgFrame, orgOf } from '../orgframe.js';
 import { MEMBER_FIELDS, ORG_FIELDS, when } from '../fields.js';
 import { table, pager, errorBox } from '../widgets.js';
 
@@ -45,9 +45,8 @@ const SIZE = 50;
 export default {
   title: '审计日志',
   async render(ctx) {
-    const code = ctx.query.get('org') || currentUser().org_code;
-    const frame = await orgFrame(code);
-    const o = frame.org;
+    const code = orgOf(ctx);
+    const { org: o, head } = await orgFrame(code);
     let page = Math.max(0, (Number(ctx.query.get('page')) || 1) - 1);
     const out = h('div', { 'data-testid': 'audit-results' });
     const load = async () => {
@@ -70,7 +69,7 @@ export default {
       } catch (e) { fill(out, errorBox(e)); }
     };
     load();
-    return h('div', null, frame.head({ crumb: '审计日志', title: `审计日志 · ${o.name}` }),
+    return h('div', null, head({ crumb: '审计日志', title: `审计日志 · ${o.name}` }),
       h('p', { class: 'muted small' }, '记录本组织及下级的每一次新增、修改、删除、导入和查看完整信息，不可篡改。'), out);
   },
 };

@@ -8,9 +8,9 @@
 import { h, toast } from '../dom.js';
 import { get, request } from '../api.js';
 import { canWrite } from '../session.js';
-import { orgFrame } from '../orgframe.js';
+import { orgFrame, orgOf } from '../orgframe.js';
 import { stat, table, fieldForm, formAlert, onSubmit } from '../widgets.js';
-import { orgOf, compact, STAGES, STAGE_NAME } from '../lifecycle.js';
+import { compact, STAGES, STAGE_NAME } from '../lifecycle.js';
 
 const enc = encodeURIComponent;
 const NAMES = 60;
@@ -74,15 +74,14 @@ export default {
   async render(ctx) {
     const code = orgOf(ctx);
     const base = `/api/v1/orgs/${enc(code)}`;
-    const [frame, pools, alerts, ...lists] = await Promise.all([orgFrame(code, { children: '/development' }),
+    const [{ org: o, head }, pools, alerts, ...lists] = await Promise.all([orgFrame(code, { children: '/development' }),
       get(`${base}/development/pools`), get(`${base}/development/alerts`),
       ...STAGES.map(([s]) => get(`${base}/applicants`, { stage: s, limit: NAMES }))]);
-    const o = frame.org;
     const plan = await get(`${base}/development/plan`, { year: Number(alerts.today.slice(0, 4)) });
     document.title = `${o.name} · 发展党员 · 强基`;
     const nAlerts = ALERTS.reduce((n, [k]) => n + (alerts[k]?.length || 0), 0);
     return h('div', { 'data-testid': 'development-page', 'data-code': code },
-      frame.head({ title: `${o.name} · 发展党员` }),
+      head({ title: `${o.name} · 发展党员` }),
       h('div', { class: 'stats' },
         stat('在发展中', STAGES.reduce((n, [s]) => n + (pools[s] || 0), 0), '申请人至预备党员'),
         stat('已转正', pools.full ?? 0, '经本系统发展', { testid: 'pool-full' }),

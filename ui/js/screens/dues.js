@@ -7,9 +7,9 @@
 // of the year as Excel or CSV.
 import { h } from '../dom.js';
 import { get, url } from '../api.js';
-import { orgFrame } from '../orgframe.js';
+import { orgFrame, orgOf } from '../orgframe.js';
 import { stat, table } from '../widgets.js';
-import { orgOf, yuan } from '../lifecycle.js';
+import { yuan } from '../lifecycle.js';
 
 const enc = encodeURIComponent;
 const AGE = { '1-3': '1-3 个月', '4-6': '4-6 个月', '7+': '7 个月以上' };
@@ -35,8 +35,7 @@ export default {
   async render(ctx) {
     const code = orgOf(ctx);
     const base = `/api/v1/orgs/${enc(code)}/dues`;
-    const [frame, ar] = await Promise.all([orgFrame(code, { children: '/dues' }), get(`${base}/arrears`)]);
-    const o = frame.org;
+    const [{ org: o, head }, ar] = await Promise.all([orgFrame(code, { children: '/dues' }), get(`${base}/arrears`)]);
     const year = Number(ar.today.slice(0, 4));
     const lapsed = await get(`${base}/lapsed`, { year });
     document.title = `${o.name} · 党费 · 强基`;
@@ -44,7 +43,7 @@ export default {
     const exp = (format) => h('a', { class: 'btn', href: url('/api/v1/export/dues', { org: code, year, format }), download: '', 'data-testid': `dues-export-${format}` },
       format === 'xlsx' ? `下载 ${year} 年收缴台账（Excel）` : '下载（CSV）');
     return h('div', { 'data-testid': 'dues-page', 'data-code': code },
-      frame.head({ title: `${o.name} · 党费` }),
+      head({ title: `${o.name} · 党费` }),
       h('div', { class: 'row actions' }, exp('xlsx'), exp('csv')),
       h('div', { class: 'stats' },
         stat('纳入核算', ar.tracked, '已核定党费基数的党员'),

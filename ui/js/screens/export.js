@@ -3,22 +3,21 @@
 // Writers may include full ID numbers and phones; that is audited.
 import { h } from '../dom.js';
 import { url } from '../api.js';
-import { currentUser, canWrite } from '../session.js';
-import { orgFrame } from '../orgframe.js';
+import { canWrite } from '../session.js';
+import { orgFrame, orgOf } from '../orgframe.js';
 
 export default {
   title: '导出',
   async render(ctx) {
-    const code = ctx.query.get('org') || currentUser().org_code;
-    const frame = await orgFrame(code);
-    const o = frame.org;
+    const code = orgOf(ctx);
+    const { org: o, head } = await orgFrame(code);
     const reveal = h('input', { id: 'exp-reveal', type: 'checkbox' });
     const link = (what, format, label) => {
       const a = h('a', { class: 'btn', href: url(`/api/v1/export/${what}`, { org: code, format }), download: '', 'data-testid': `export-${what}-${format}` }, label);
       a.addEventListener('click', () => { a.href = url(`/api/v1/export/${what}`, { org: code, format, reveal: reveal.checked ? 1 : '' }); });
       return a;
     };
-    return h('div', null, frame.head({ crumb: '导出', title: `导出 · ${o.name}` }),
+    return h('div', null, head({ crumb: '导出', title: `导出 · ${o.name}` }),
       h('div', { class: 'card' },
         h('h2', null, '党员信息'), h('p', { class: 'muted small' }, `${o.name}及下级组织的全部在册党员（${o.member_count} 人）。`),
         h('div', { class: 'row' }, link('members', 'xlsx', '下载 Excel（.xlsx）'), link('members', 'csv', '下载 CSV')),

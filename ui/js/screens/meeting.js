@@ -6,7 +6,7 @@ import { h, toast } from '../dom.js';
 import { get, request } from '../api.js';
 import { canWrite } from '../session.js';
 import { kv, stat, table, formAlert, onSubmit } from '../widgets.js';
-import { STATES, STATE_NAME, MODES, showTime } from '../life.js';
+import { STATES, MODES, showTime } from '../life.js';
 
 const enc = encodeURIComponent;
 const MODE_NAME = Object.fromEntries(MODES);

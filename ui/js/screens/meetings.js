@@ -60,8 +60,7 @@ export default {
   title: '组织生活',
   async render(ctx) {
     const code = ctx.params.code;
-    const frame = await orgFrame(code);
-    const o = frame.org;
+    const { org: o, head } = await orgFrame(code);
     const year = Number(ctx.query.get('year')) || new Date().getFullYear();
     const page = Number(ctx.query.get('page')) || 0;
     const list = h('div', { 'data-testid': 'meetings' });
@@ -87,7 +86,7 @@ export default {
       years.concat(years.includes(year) ? [] : [year]).map((y) => h('option', { value: y, selected: y === year }, `${y} 年`)));
     const isBranch = BRANCH_KINDS.includes(o.kind);
     return h('div', { 'data-testid': 'meetings-page' },
-      frame.head({ title: `${o.name} · 组织生活` }),
+      head({ title: `${o.name} · 组织生活` }),
       h('div', { class: 'row actions' }, yearSel,
         h('a', { class: 'btn', href: `/obligations?org=${enc(code)}&year=${year}` }, '三会一课落实情况')),
       canWrite() && isBranch ? meetingForm(code, ctx) : null,

@@ -16,8 +16,7 @@ export default {
   title: '党员名单',
   async render(ctx) {
     const code = ctx.params.code || currentUser().org_code;
-    const frame = await orgFrame(code);
-    const o = frame.org;
+    const { org: o, head } = await orgFrame(code);
     let page = Math.max(0, (Number(ctx.query.get('page')) || 1) - 1);
     const q = h('input', { type: 'search', name: 'q', value: ctx.query.get('q') || '', maxlength: 50,
       placeholder: '姓名、拼音、首字母（如 zsf）或身份证号', 'aria-label': '搜索党员' });
@@ -57,7 +56,7 @@ export default {
     q.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); page = 0; load(); } });
     load();
     return h('div', null,
-      frame.head({ crumb: '党员名单', title: `${o.name} · 党员`,
+      head({ crumb: '党员名单', title: `${o.name} · 党员`,
         side: canWrite() && BRANCH_KINDS.includes(o.kind) ? h('a', { class: 'btn primary', href: `/members/new?org=${enc(code)}` }, '新增党员') : null }),
       h('div', { class: 'searchbar' }, q, status),
       out);

@@ -6,10 +6,9 @@
 // period and the evidence.
 import { h, fill } from '../dom.js';
 import { get } from '../api.js';
-import { currentUser } from '../session.js';
-import { orgFrame } from '../orgframe.js';
+import { orgFrame, orgOf } from '../orgframe.js';
 import { BRANCH_KINDS } from '../fields.js';
-import { stat, table, errorBox } from '../widgets.js';
+import { stat, table } from '../widgets.js';
 import { periods } from '../life.js';
 
 const enc = encodeURIComponent;
@@ -46,14 +45,13 @@ function findingsList(r) {
 export default {
   title: '三会一课',
   async render(ctx) {
-    const code = ctx.query.get('org') || currentUser().org_code;
+    const code = orgOf(ctx);
     const year = Number(ctx.query.get('year')) || new Date().getFullYear();
     const per = ctx.query.get('period') || '';
     const ps = periods(year);
     const p = ps.find((x) => x[0] === per) || ps[0];
     const q = { from: p[2], to: p[3] };
-    const [frame, own] = await Promise.all([orgFrame(code), get(`/api/v1/orgs/${enc(code)}/obligations`, { ...q, limit: 500 })]);
-    const o = frame.org;
+    const [{ org: o, head }, own] = await Promise.all([orgFrame(code), get(`/api/v1/orgs/${enc(code)}/obligations`, { ...q, limit: 500 })]);
     const go = (c, extra = {}) => {
       const u = new URLSearchParams({ org: c, year, ...(per ? { period: per } : {}), ...extra });
       for (const [k, v] of [...u]) if (!v) u.delete(k);
@@ -83,7 +81,7 @@ export default {
     }
     const l = light(s);
     return h('div', { 'data-testid': 'obligations-page', 'data-light': l },
-      frame.head({ title: `${o.name} · 三会一课` }),
+      head({ title: `${o.name} · 三会一课` }),
       h('div', { class: 'row actions' }, yearSel, perSel,
         isBranch ? h('a', { class: 'btn', href: `/orgs/${enc(code)}/meetings?year=${year}` }, '记录会议') : null),
       h('p', { class: 'muted small' }, `${own.from} 至 ${own.to}，已结束的整月计入。`),

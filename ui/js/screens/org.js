@@ -46,8 +46,7 @@ export default {
   title: () => '组织',
   async render(ctx) {
     const code = ctx.params.code;
-    const frame = await orgFrame(code);
-    const o = frame.org;
+    const { org: o, head } = await orgFrame(code);
     const isBranch = BRANCH_KINDS.includes(o.kind);
     const kids = o.children_count ? (await get(`/api/v1/orgs/${enc(code)}/children`)).items : [];
     document.title = `${o.name} · 强基`;
@@ -75,7 +74,7 @@ export default {
     const w = canWrite();
     const tags = [o.kind, o.domain, o.formation, o.joint ? '联合' : null, o.temporary ? '临时' : null, o.project ? '项目' : null, o.ended_on ? '已撤销' : null].filter(Boolean);
     return h('div', { 'data-testid': 'org-page', 'data-code': o.code },
-      frame.head({ tags }),
+      head({ tags }),
       h('div', { class: 'row actions' },
         h('a', { class: 'btn primary', href: `/orgs/${enc(code)}/members` }, '党员名单'),
         w && isBranch ? h('a', { class: 'btn', href: `/members/new?org=${enc(code)}` }, '新增党员') : null,

@@ -8,9 +8,9 @@
 import { h, fill, toast } from '../dom.js';
 import { get, post } from '../api.js';
 import { canWrite } from '../session.js';
-import { orgFrame } from '../orgframe.js';
+import { orgFrame, orgOf } from '../orgframe.js';
 import { table, stat, showFieldError, clearFieldErrors } from '../widgets.js';
-import { orgOf, addDays, compact } from '../lifecycle.js';
+import { addDays, compact } from '../lifecycle.js';
 
 const enc = encodeURIComponent;
 const STATE = { issued: '待接收', accepted: '已接收', returned: '已退回' };
@@ -89,15 +89,14 @@ export default {
   async render(ctx) {
     const code = orgOf(ctx);
     const base = `/api/v1/orgs/${enc(code)}/transfers`;
-    const [frame, inn, out, done] = await Promise.all([orgFrame(code, { children: '/transfers' }),
+    const [{ org: o, head }, inn, out, done] = await Promise.all([orgFrame(code, { children: '/transfers' }),
       get(base, { direction: 'in', limit: 200 }), get(base, { direction: 'out', limit: 200 }), history(base)]);
-    const o = frame.org;
     document.title = `${o.name} · 组织关系转接 · 强基`;
     const inIds = new Set(inn.items.map((t) => t.id));
     const outOnly = out.items.filter((t) => !inIds.has(t.id));
     const old = inn.items.filter((t) => t.age_days > 30).length;
     return h('div', { 'data-testid': 'transfers-page', 'data-code': code },
-      frame.head({ title: `${o.name} · 组织关系转接` }),
+      head({ title: `${o.name} · 组织关系转接` }),
       h('div', { class: 'stats' },
         stat('待接收', inn.total, '转入本组织及下级组织', { testid: 'in-total' }),
         stat('等待超过 30 天', old, null, { testid: 'in-old' }),
