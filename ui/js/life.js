@@ -1,14 +1,16 @@
-// life.js: what the organizational-life screens share: meeting kinds and
-// attendance states in Chinese, periods of a year, dates and times.
-export const MEETING_KINDS = [
-  ['assembly', '支部党员大会'], ['committee', '支委会'], ['group', '党小组会'], ['lecture', '党课'],
-  ['theme_day', '主题党日'], ['life_meeting', '组织生活会'], ['appraisal', '民主评议党员'], ['talk', '谈心谈话'],
-  ['study_group', '理论学习中心组学习'],
-];
+// life.js: what the organizational-life screens share: meeting kinds,
+// attendance states and meeting modes as [value, label] pairs, from the
+// server's tables (GET /api/v1/meta; empty where the meeting module is not
+// built in), periods of a year, dates and times.
+import { loadMeta, enumPairs } from './meta.js';
+
+await loadMeta();   // main.js has loaded it before the first screen; this is for any other importer
+
+export const MEETING_KINDS = enumPairs('meeting_kind', []);
 export const KIND_NAME = Object.fromEntries(MEETING_KINDS);
-export const STATES = [['present', '出席'], ['online', '线上出席'], ['leave', '请假'], ['absent', '缺席']];
+export const STATES = enumPairs('attendance_state', []);
 export const STATE_NAME = Object.fromEntries(STATES);
-export const MODES = [['onsite', '现场'], ['online', '线上'], ['mixed', '现场+线上']];
+export const MODES = enumPairs('meeting_mode', []);
 
 /** Today in the browser, YYYY-MM-DD. */
 export function today() {

@@ -4,6 +4,9 @@
 // stages, steps, dues categories and payment channels as the API spells them,
 // and money.
 import { get } from './api.js';
+import { loadMeta, enumPairs, enumNames, metaExtra } from './meta.js';
+
+await loadMeta();   // main.js has loaded it before the first screen; this is for any other importer
 
 const enc = encodeURIComponent;
 
@@ -40,52 +43,34 @@ export function monthsBetween(a, b) {
   return Math.max(0, n(b) - n(a) + 1);
 }
 
-export const STAGES = [['applicant', '入党申请人'], ['activist', '入党积极分子'], ['candidate', '发展对象'], ['probationary', '预备党员']];
-export const STAGE_NAME = Object.fromEntries(STAGES.concat([['full', '正式党员']]));
+// The pipeline's stages and steps and the dues lists are the server's tables
+// (GET /api/v1/meta: enumerations and the "dev_steps" extra); empty where
+// their module is not built in.
 
-/** The steps of the pipeline (POST /applicants/{id}/steps kind), in order, with the fields each takes. */
-export const STEP_KINDS = [
-  ['talk', '派人谈话', 'applicant'],
-  ['designation', '确定为入党积极分子', 'applicant'],
-  ['contacts', '确定培养联系人', 'activist'],
-  ['training', '培养教育', 'activist'],
-  ['candidate', '确定为发展对象', 'activist'],
-  ['political_review', '政治审查', 'candidate'],
-  ['short_training', '短期集中培训', 'candidate'],
-  ['committee_review', '支委会审查', 'candidate'],
-  ['pre_approval', '上级党委预审', 'candidate'],
-  ['vote', '支部大会讨论（接收为预备党员）', 'candidate'],
-  ['approval', '上级党委审批', 'probationary'],
-  ['probation', '预备期考察', 'probationary'],
-  ['extension', '延长预备期', 'probationary'],
-  ['conversion', '转为正式党员', 'probationary'],
-];
+/** The four pools before full membership (the boards' columns): [stage, name]. */
+export const STAGES = enumPairs('dev_stage', []).filter(([s]) => s !== 'full');
+export const STAGE_NAME = enumNames('dev_stage', []);
+
+/** The steps of the pipeline in order: {kind, label, stage, after, next_stage, fields, repeatable, path}. */
+const STEPS = metaExtra('dev_steps') || [];
+/** The steps (POST /applicants/{id}/steps kind), in order: [kind, name, stage]. */
+export const STEP_KINDS = STEPS.map((s) => [s.kind, s.label, s.stage]);
+/** Step names, and the application that opens a record (not a step one records). */
 export const STEP_NAME = Object.fromEntries(STEP_KINDS.map(([k, n]) => [k, n]).concat([['application', '递交入党申请书']]));
 /** Fields beyond kind, on, by, documents and note that a step takes. */
-export const STEP_EXTRA = {
-  contacts: ['contacts'], training: ['hours'], short_training: ['days', 'hours'], extension: ['months'],
-  vote: ['introducer1', 'introducer2'],
-};
-/** Steps that may be recorded more than once. */
-const REPEATABLE = ['training', 'probation', 'contacts'];
+export const STEP_EXTRA = Object.fromEntries(STEPS.filter((s) => s.fields.length).map((s) => [s.kind, s.fields]));
 
-/** The step a person at their stage is most likely to need next. */
+/** The step a person at their stage is most likely to need next: the first of the stage's main path not done, else one that may be repeated. */
 export function nextStep(p) {
   const done = new Set((p.steps || []).map((s) => s.kind));
-  const mine = STEP_KINDS.filter(([k, , stage]) => stage === p.stage);
-  const order = {
-    applicant: ['talk', 'designation'],
-    activist: ['contacts', 'candidate'],
-    candidate: ['political_review', 'short_training', 'committee_review', 'pre_approval', 'vote'],
-    probationary: ['approval', 'conversion'],
-  }[p.stage] || [];
-  return order.find((k) => !done.has(k)) || (mine.find(([k]) => REPEATABLE.includes(k)) || [])[0] || null;
+  const mine = STEPS.filter((s) => s.stage === p.stage);
+  const next = mine.find((s) => s.path && !done.has(s.kind)) || mine.find((s) => s.repeatable);
+  return next ? next.kind : null;
 }
 
-export const DUES_CATEGORY = [['salaried', '在职'], ['retiree', '离退休'], ['farmer', '农民'], ['student', '学生'],
-  ['unemployed', '无固定收入'], ['relief', '生活困难'], ['exempt', '免交']];
+export const DUES_CATEGORY = enumPairs('dues_category', []);
 export const DUES_CATEGORY_NAME = Object.fromEntries(DUES_CATEGORY);
-export const CHANNELS = [['cash', '现金'], ['bank', '银行转账'], ['wechat', '微信'], ['alipay', '支付宝'], ['payroll', '工资代扣'], ['other', '其他']];
+export const CHANNELS = enumPairs('dues_channel', []);
 export const CHANNEL_NAME = Object.fromEntries(CHANNELS);
 
 /** Money in yuan with two decimals ('—' for none). */

@@ -6,8 +6,10 @@
 // once per page; main.js waits for it before the first screen, so the
 // accessors below may be used synchronously by any screen module (fields.js
 // also awaits it at its top, so a module importing fields.js never sees it
-// missing). An enumeration, form or extra the server does not serve is an
-// error here, not an empty list: a select without options would hide it.
+// missing). An enumeration or form the server does not serve is an error
+// here, not an empty list (a select without options would hide it), unless
+// the caller names what to use instead: a module's lists are absent when the
+// module is not built in.
 import { get } from './api.js';
 
 let meta = null;
@@ -30,21 +32,25 @@ function need() {
 /** Whether the server serves enumeration name. */
 export function hasEnum(name) { return !!(need().enums || {})[name]; }
 
-/** The items of enumeration name, in the server's order: [{value, label}]. */
-export function enumItems(name) {
+/**
+ * The items of enumeration name, in the server's order: [{value, label}].
+ * ifMissing: what to answer when the server has no such enumeration (else an error).
+ */
+export function enumItems(name, ifMissing) {
   const e = (need().enums || {})[name];
+  if (!e && ifMissing) return ifMissing;
   if (!e) throw new Error(`meta.js: the server serves no enumeration "${name}"`);
   return e.map((x) => (x !== null && typeof x === 'object' ? { value: x.value, label: x.label ?? x.value } : { value: x, label: x }));
 }
 
 /** The values of enumeration name: ['党委', ...]. */
-export const enumValues = (name) => enumItems(name).map((x) => x.value);
+export const enumValues = (name, ifMissing) => enumItems(name, ifMissing).map((x) => x.value);
 
 /** [value, label] pairs of enumeration name, as a select's options. */
-export const enumPairs = (name) => enumItems(name).map((x) => [x.value, x.label]);
+export const enumPairs = (name, ifMissing) => enumItems(name, ifMissing).map((x) => [x.value, x.label]);
 
 /** {value: label} of enumeration name. */
-export const enumNames = (name) => Object.fromEntries(enumPairs(name));
+export const enumNames = (name, ifMissing) => Object.fromEntries(enumPairs(name, ifMissing));
 
 /** The label of value in enumeration name; the value itself when it has none. */
 export function enumLabel(name, value) {
