@@ -1,11 +1,11 @@
 // meta.test.mjs: what the UI takes from the server rather than from copies of
-// its own, and the one way a form shows the server's error. The lists of a
-// form's selects and the names of roster states are those of GET
-// /api/v1/meta (a value added to the answer appears, a label changed in it is
-// shown), asked once per page load however many screens follow; an error
-// naming a field goes under that field, one naming no field of the form (or a
-// field the form hides just then) goes to the form's message box, and the next
-// attempt clears both.
+// its own, and the one way a form shows the server's error. A form's select
+// options and the names of roster states, meeting kinds and development
+// stages are those of GET /api/v1/meta (a value added to the answer appears,
+// a label changed in it is shown), asked once per page load however many
+// screens follow; an error naming a field goes under that field, one naming
+// no field of the form (or a field the form hides just then) goes to the
+// form's message box, and the next attempt clears both.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, password } from '../api/lib.mjs';
@@ -61,6 +61,24 @@ test('selects and state names come from GET /api/v1/meta, asked once per page lo
   const states = await page.getByLabel('党籍状态').locator('option').allTextContents();
   assert.deepEqual(states, ['在册', '停止党籍（服务器）', '已出党', '已去世', '开除党籍', '全部']);
   assert.equal(asked, 2, 'one /meta per page load (the sign-in page, then /orgs/new)');
+}));
+
+test('meeting kinds and development stages are the server\'s too', () => withPage(async ({ page }) => {
+  await page.route(`${srv.base}/api/v1/meta`, async (route) => {
+    const res = await route.fetch();
+    const meta = await res.json();
+    meta.enums.meeting_kind.find((k) => k.value === 'lecture').label = '党课（服务器）';
+    meta.enums.dev_stage.find((k) => k.value === 'activist').label = '入党积极分子（服务器）';
+    return route.fulfill({ response: res, json: meta });
+  });
+  await signIn(page, srv, 'east', password('east'));
+  await page.goto(`${srv.base}/orgs/QJ0101/meetings`);
+  const kind = page.getByTestId('meeting-form').getByLabel('会议类别');
+  await kind.waitFor();
+  assert.ok((await kind.locator('option').allTextContents()).includes('党课（服务器）'));
+  await page.goto(`${srv.base}/development?org=QJ01`);
+  await page.locator('[data-stage=activist] h3').filter({ hasText: '入党积极分子（服务器）' }).waitFor();
+  assert.equal(await page.locator('[data-testid=pools] [data-stage]').count(), 4, 'four pools: not the full members');
 }));
 
 test('a server error goes under the field it names, else to the form\'s message box; sending again clears it', () => withPage(async ({ page }) => {
