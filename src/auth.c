@@ -337,8 +337,13 @@ static const Command aCommandTable[] = {
   {"user", "enable", cmd_user_enable, aDisableOpt, 0, 0, "", "Lets a disabled login sign in again."},
 };
 
+static const Enum aEnum[] = {
+  {"role", session_azRole, session_azRoleName},
+};
+
 const Module auth_module = {
   .zName = "auth",
+  .aEnum = MODULE_ARRAY(aEnum),
   .aRoute = MODULE_ARRAY(aRouteTable),
   .aCommand = MODULE_ARRAY(aCommandTable),
 };

@@ -62,6 +62,9 @@ static const char *cn(DbStmt *s, int i) { return db_col_isnull(s, i) ? 0 : db_co
 
 static const char *const azStage[] = {"applicant", "activist", "candidate", "probationary", "full", 0};
 static const char *const azStageName[] = {"入党申请人", "入党积极分子", "发展对象", "预备党员", "正式党员", 0};
+/* The kinds of finding in the alerts (GET .../development/alerts, report development-alerts). */
+static const char *const azAlert[] = {"talk_overdue", "probation_ending", "conversion_overdue", "approval_waiting", 0};
+static const char *const azAlertName[] = {"逾期未谈话", "预备期本月届满", "转正逾期", "待审批超过 3 个月", 0};
 
 /* ---- applicants ---------------------------------------------------------------- */
 
@@ -966,7 +969,7 @@ static const RptCol aAlertCol[] = {
 static int alerts_report(ReportCtx *p) {
   json_t *o = alerts_json(p->scope.zPath);
   int rc = rpt_table(p->pOut, "发展党员预警", 0, aAlertCol, (int)ARRAY_LEN(aAlertCol));
-  const char *azKind[] = {"talk_overdue", "probation_ending", "conversion_overdue", "approval_waiting"};
+  const char *const *azKind = azAlert;
   for (int k = 0; k < 4 && !rc; k++) {
     size_t i;
     json_t *v;
@@ -1009,6 +1012,7 @@ static const Report aReport[] = {
 
 static const Enum aEnum[] = {
   {"dev_stage", azStage, azStageName},
+  {"dev_alert", azAlert, azAlertName},
 };
 
 const Module develop_module = {

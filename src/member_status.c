@@ -172,6 +172,16 @@ static void status_change(Req *r) {
 
 enum { MB_KIND, MB_ON, MB_LOCATION, MB_CONTACT, MB_NOTE, MB_NFIELD };
 static const char *const azMobKind[] = {"outflow", "return", "lost", "found", "remote", 0};
+/* Every kind of mobility event (inflow is registered at the host organization), for the UI. */
+static const char *const azMobEvent[] = {"outflow", "return", "inflow", "lost", "found", "remote", 0};
+static const char *const azMobEventName[] = {"外出流动", "返回", "流入登记", "失去联系", "恢复联系", "远程参加组织生活", 0};
+/* How a membership row began (lc_membership.via). */
+static const char *const azVia[] = {"roster", "vote", "transfer", "inflow", 0};
+static const char *const azViaName[] = {"在册", "支部大会接收", "组织关系转接", "流入", 0};
+static const Enum aEnum[] = {
+  {"mobility_kind", azMobEvent, azMobEventName},
+  {"membership_via", azVia, azViaName},
+};
 static const Field aMobField[MB_NFIELD] = {
   [MB_KIND] = {"kind", "登记类别", FT_ENUM, F_REQUIRED, 0, azMobKind},
   [MB_ON] = {"on", "日期", FT_DATE, F_REQUIRED, 0, 0},
@@ -521,6 +531,7 @@ static const Route aRouteTable[] = {
 
 const Module member_status_module = {
   .zName = "member_status",
+  .aEnum = MODULE_ARRAY(aEnum),
   .aRoute = MODULE_ARRAY(aRouteTable),
   .azMigration = MODULE_ARRAY(azMigration),
   .xDemo = member_demo,

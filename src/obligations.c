@@ -1062,6 +1062,10 @@ static const Report aReport[] = {
 };
 
 static const char *const azTypeQ[] = {"missing", "late", "quorum", "no_lecture", "six_months", 0};
+static const char *const azTypeName[] = {"未召开", "补开", "未过半数", "未参加党课", "连续六个月未参加", 0};
+static const Enum aEnum[] = {
+  {"finding_type", azTypeQ, azTypeName},
+};
 static const QParam aObligQ[] = {
   {"from", Q_TEXT, 0, 20, 0}, {"to", Q_TEXT, 0, 20, 0}, {"year", Q_INT, 1921, 2200, 0},
   {"type", Q_ENUM, 0, 0, azTypeQ}, {"limit", Q_INT, 1, 10000, 0}, {"offset", Q_INT, 0, 100000000, 0},
@@ -1079,6 +1083,7 @@ static const Route aRouteTable[] = {
 
 const Module obligations_module = {
   .zName = "obligations",
+  .aEnum = MODULE_ARRAY(aEnum),
   .aRoute = MODULE_ARRAY(aRouteTable),
   .aReport = MODULE_ARRAY(aReport),
   .azMigration = MODULE_ARRAY(azMigration),

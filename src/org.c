@@ -29,14 +29,19 @@ const Field org_aField[ORG_NFIELD] = {
   [ORG_ENDED] = {"ended_on", "结束日期", FT_DATE, 0, 0, 0},
 };
 
-int org_is_branch(const char *zKind) {
-  return zKind && (strcmp(zKind, "党支部") == 0 || strcmp(zKind, "联合党支部") == 0 ||
-                   strcmp(zKind, "临时党支部") == 0 || strcmp(zKind, "项目党支部") == 0);
+/* Branches hold members; parents hold organizations (served to the UI too). */
+static const char *const azBranchKind[] = {"党支部", "联合党支部", "临时党支部", "项目党支部", 0};
+static const char *const azParentKind[] = {"党委", "党工委", "党总支", 0};
+
+static int kind_in(const char *zKind, const char *const *az) {
+  for (int i = 0; zKind && az[i]; i++)
+    if (strcmp(zKind, az[i]) == 0) return 1;
+  return 0;
 }
 
-int org_may_have_children(const char *zKind) {
-  return zKind && (strcmp(zKind, "党委") == 0 || strcmp(zKind, "党工委") == 0 || strcmp(zKind, "党总支") == 0);
-}
+int org_is_branch(const char *zKind) { return kind_in(zKind, azBranchKind); }
+
+int org_may_have_children(const char *zKind) { return kind_in(zKind, azParentKind); }
 
 #define ORG_COLUMNS \
   "o.code, o.name, p.code, o.kind, o.domain, o.formation, o.established_on, o.region_code, o.term_started_on, o.ended_on"
@@ -291,6 +296,8 @@ static const Enum aEnum[] = {
   {"org_kind", org_azKind, 0},
   {"org_domain", org_azDomain, 0},
   {"org_formation", azFormation, 0},
+  {"org_branch_kind", azBranchKind, 0},
+  {"org_parent_kind", azParentKind, 0},
 };
 static const Form aForm[] = {{"org", org_aField, ORG_NFIELD}};
 

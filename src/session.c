@@ -11,6 +11,8 @@
 #include <time.h>
 
 static const char *const azRole[] = {"", "admin", "org_admin", "viewer", "member"};
+const char *const session_azRole[] = {"admin", "org_admin", "viewer", "member", 0};
+const char *const session_azRoleName[] = {"系统管理员", "组织管理员", "查看员", "党员", 0};
 
 const char *role_name(Role r) { return r > 0 && r < (int)ARRAY_LEN(azRole) ? azRole[r] : "none"; }
 

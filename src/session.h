@@ -14,4 +14,8 @@ int session_load_user(long long userId, User *pUser);
 int session_user(const char *zCookie, User *pUser);
 /* 1 if zToken is the session's CSRF token (compared in constant time). */
 int session_csrf_ok(const User *pUser, const char *zToken);
+/* The roles by their API names and in Chinese (GET /api/v1/meta "role"). */
+extern const char *const session_azRole[];
+extern const char *const session_azRoleName[];
+
 #endif

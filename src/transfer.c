@@ -361,7 +361,12 @@ static void membership_get(Req *r) {
 }
 
 static const char *const azDir[] = {"in", "out", "all", 0};
-static const char *const azState[] = {"issued", "accepted", "returned", "all", 0};
+static const char *const azState[] = {"issued", "accepted", "returned", "all", 0};   /* the list's filter */
+static const char *const azStateOf[] = {"issued", "accepted", "returned", 0};
+static const char *const azStateName[] = {"待接收", "已接收", "已退回", 0};
+static const Enum aEnum[] = {
+  {"transfer_state", azStateOf, azStateName},
+};
 static const QParam aListQuery[] = {
   {"direction", Q_ENUM, 0, 0, azDir},
   {"state", Q_ENUM, 0, 0, azState},
@@ -424,6 +429,7 @@ static const Report aReport[] = {
 
 const Module transfer_module = {
   .zName = "transfer",
+  .aEnum = MODULE_ARRAY(aEnum),
   .zOpenapi = "transfer",
   .azMigration = MODULE_ARRAY(azMigration),
   .aRoute = MODULE_ARRAY(aRouteTable),

@@ -61,3 +61,15 @@ test('dev_steps: the pipeline table in order, each kind one the server takes, ea
   assertStatus(await east.post(`/api/v1/applicants/${p.id}/steps`, { kind: steps[0].kind, on: '2026-01-20' }), 201);
   assertError(await east.post(`/api/v1/applicants/${p.id}/steps`, { kind: 'interview', on: '2026-01-21' }), 400, 'invalid', 'kind');
 });
+
+test('roles, org kinds that hold members or organizations, transfer states, findings and alerts come from the server too', async () => {
+  assert.deepEqual(values('role'), ['admin', 'org_admin', 'viewer', 'member']);
+  assert.equal(meta.enums.role.find((e) => e.value === 'viewer').label, '查看员');
+  assert.deepEqual(values('org_branch_kind'), ['党支部', '联合党支部', '临时党支部', '项目党支部']);
+  for (const k of [...values('org_branch_kind'), ...values('org_parent_kind')]) assert.ok(values('org_kind').includes(k), k);
+  for (const state of values('transfer_state')) assertStatus(await east.get(`/api/v1/orgs/QJ01/transfers?state=${state}`), 200);
+  for (const type of values('finding_type')) assertStatus(await east.get(`/api/v1/orgs/QJ0101/obligations?type=${type}`), 200);
+  const alerts = assertStatus(await east.get('/api/v1/orgs/QJ01/development/alerts'), 200);
+  for (const a of values('dev_alert')) assert.ok(Array.isArray(alerts[a]), a);
+  assert.ok(values('mobility_kind').includes('inflow') && values('membership_via').includes('vote'));
+});

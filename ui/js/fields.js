@@ -11,9 +11,9 @@ import { loadMeta, enumValues, enumNames, formFields } from './meta.js';
 await loadMeta();   // main.js has loaded it before the first screen; this is for any other importer
 
 export const ORG_KINDS = enumValues('org_kind');
-// Not in /meta yet (the server decides these in org.c, org_is_branch and org_is_parent).
-export const BRANCH_KINDS = ['党支部', '联合党支部', '临时党支部', '项目党支部'];
-export const PARENT_KINDS = ['党委', '党工委', '党总支'];
+/** The kinds of organization that hold members (branches), and those that hold organizations. */
+export const BRANCH_KINDS = enumValues('org_branch_kind');
+export const PARENT_KINDS = enumValues('org_parent_kind');
 export const ORG_DOMAINS = enumValues('org_domain');
 export const ORG_FORMATIONS = enumValues('org_formation');
 

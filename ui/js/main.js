@@ -7,7 +7,7 @@ import { onUnauthorized } from './api.js';
 import { loadMeta } from './meta.js';
 import { routes } from './routes.js';
 import { start, navigate } from './router.js';
-import { currentUser, loadSession, signOut, forget, bigFont, setBigFont, ROLE_NAMES, isStaff } from './session.js';
+import { currentUser, loadSession, signOut, forget, bigFont, setBigFont, roleName, isStaff } from './session.js';
 
 /** Where a user starts: their organization, or a member's own record. */
 export function home(user) {
@@ -36,7 +36,7 @@ function drawFrame(route) {
   const menu = document.getElementById('menu');
   menu.hidden = bare;
   if (!user) return;
-  fill(document.getElementById('who'), `${user.login} · ${ROLE_NAMES[user.role] || user.role} · ${user.org_name || user.org_code}`);
+  fill(document.getElementById('who'), `${user.login} · ${roleName(user.role)} · ${user.org_name || user.org_code}`);
   const items = routes.filter((r) => r.menu && (!r.roles || r.roles.includes(user.role)))
     .sort((a, b) => a.menu.order - b.menu.order);
   const here = location.pathname;

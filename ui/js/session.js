@@ -1,7 +1,9 @@
 // session.js: who is signed in, and the preferences kept in this browser.
 import { get, post, del, setCsrf } from './api.js';
+import { hasEnum, enumLabel } from './meta.js';
 
-export const ROLE_NAMES = { admin: '系统管理员', org_admin: '组织管理员', viewer: '查看员', member: '党员' };
+/** A role's Chinese name (GET /api/v1/meta "role"; meta.js is loaded before any screen). */
+export const roleName = (role) => (hasEnum('role') ? enumLabel('role', role) : role);
 export const STAFF = ['admin', 'org_admin', 'viewer'];
 export const WRITERS = ['admin', 'org_admin'];
 

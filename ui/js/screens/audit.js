@@ -3,7 +3,7 @@
 // ?org= narrows it to an organization's subtree; paged by 50.
 import { h, fill } from '../dom.js';
 import { get } from '../api.js';
-import { ROLE_NAMES } from '../session.js';
+import { roleName } from '../session.js';
 import { orgFrame, orgOf } from '../orgframe.js';
 import { MEMBER_FIELDS, ORG_FIELDS, when } from '../fields.js';
 import { table, pager, errorBox } from '../widgets.js';
@@ -30,7 +30,7 @@ export function changes(e) {
   if (e.action === 'reveal') return h('span', { class: 'small muted' }, '显示了未遮盖的身份证号和电话');
   if (e.action === 'delete') return h('span', { class: 'small' }, `删除了记录${b.name ? '：' + b.name : ''}`);
   if (e.action === 'create') {
-    const what = e.entity === 'user' ? `${a.login || e.key}（${ROLE_NAMES[a.role] || a.role || ''}）` : a.name || e.key;
+    const what = e.entity === 'user' ? `${a.login || e.key}（${a.role ? roleName(a.role) : ''}）` : a.name || e.key;
     return h('span', { class: 'small' }, `新建：${what}`);
   }
   const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])]

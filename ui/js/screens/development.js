@@ -11,15 +11,18 @@ import { canWrite } from '../session.js';
 import { orgFrame, orgOf } from '../orgframe.js';
 import { stat, table, fieldForm, formAlert, onSubmit } from '../widgets.js';
 import { compact, STAGES, STAGE_NAME } from '../lifecycle.js';
+import { enumPairs } from '../meta.js';
 
 const enc = encodeURIComponent;
 const NAMES = 60;
-const ALERTS = [
-  ['talk_overdue', '逾期未谈话', '收到入党申请书后一个月内应派人谈话'],
-  ['probation_ending', '预备期本月届满', '预备期届满应及时讨论转正'],
-  ['conversion_overdue', '转正逾期', '预备期已满，尚未讨论转正'],
-  ['approval_waiting', '待审批超过 3 个月', '支部大会通过后，上级党委超过三个月未审批'],
-];
+/** The kinds of alert and their names from the server (dev_alert); the UI adds what each asks for. */
+const ALERT_NOTE = {
+  talk_overdue: '收到入党申请书后一个月内应派人谈话',
+  probation_ending: '预备期届满应及时讨论转正',
+  conversion_overdue: '预备期已满，尚未讨论转正',
+  approval_waiting: '支部大会通过后，上级党委超过三个月未审批',
+};
+const ALERTS = enumPairs('dev_alert').map(([k, label]) => [k, label, ALERT_NOTE[k] || '']);
 const PLAN = [['activists', '确定入党积极分子'], ['candidates', '确定发展对象'], ['members', '发展党员']];
 
 function card(p) {

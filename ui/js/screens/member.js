@@ -14,12 +14,13 @@ import { forgetOrgs, branches } from '../orgs.js';
 import { orgTrail } from '../orgframe.js';
 import { MEMBER_FIELDS, STATUS_NAMES, yearsSince, when } from '../fields.js';
 import { kv, table, fieldForm, formAlert, onSubmit, stat } from '../widgets.js';
+import { enumNames } from '../meta.js';
 import { changes, ACTION_NAMES } from './audit.js';
 import { STEP_NAME, DUES_CATEGORY_NAME, CHANNELS, CHANNEL_NAME, yuan, compact, serverToday, addMonths, monthsBetween } from '../lifecycle.js';
 
 const enc = encodeURIComponent;
-const VIA = { roster: '在册', vote: '支部大会接收', transfer: '组织关系转接', inflow: '流入' };
-const MOBILE = { outflow: '外出流动', return: '返回', inflow: '流入登记', lost: '失去联系', found: '恢复联系', remote: '远程参加组织生活' };
+const VIA = enumNames('membership_via');
+const MOBILE = enumNames('mobility_kind');
 const STATUS_EVENT = (w) => (w || '').split(' -> ').map((s) => STATUS_NAMES[s] || s).join(' → ');
 
 function eventName(e) {

@@ -10,10 +10,11 @@ import { orgFrame, orgOf } from '../orgframe.js';
 import { BRANCH_KINDS } from '../fields.js';
 import { stat, table } from '../widgets.js';
 import { periods } from '../life.js';
+import { enumNames } from '../meta.js';
 
 const enc = encodeURIComponent;
 const LIGHT = { red: '未落实', amber: '需注意', green: '已落实' };
-const TYPE_NAME = { missing: '未召开', late: '补开', quorum: '未过半数', no_lecture: '未参加党课', six_months: '连续六个月未参加' };
+const TYPE_NAME = enumNames('finding_type');
 
 /** red / amber / green of an obligations summary. */
 export function light(s) {

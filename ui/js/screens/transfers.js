@@ -11,9 +11,10 @@ import { canWrite } from '../session.js';
 import { orgFrame, orgOf } from '../orgframe.js';
 import { table, stat, showFieldError, clearFieldErrors } from '../widgets.js';
 import { addDays, compact } from '../lifecycle.js';
+import { enumNames } from '../meta.js';
 
 const enc = encodeURIComponent;
-const STATE = { issued: '待接收', accepted: '已接收', returned: '已退回' };
+const STATE = enumNames('transfer_state');
 const HISTORY = 50;
 
 const receiver = (t) => t.to_org_name || (t.to_outside ? `${t.to_outside}（系统外）` : t.to_org_code) || '—';
