@@ -27,7 +27,7 @@ enum {
   STATS_B_OCC = STATS_B_ETH + 57,      /* 8 categories + 其他填写 + 未填 */
   STATS_B_MOB = STATS_B_OCC + 10,      /* 流动党员, 非流动党员 */
   STATS_B_STAND = STATS_B_MOB + 2,     /* 7 bands of Party standing + 预备党员 */
-  STATS_B_FIG = STATS_B_STAND + 8,     /* the counters of stats_apFigure, in order */
+  STATS_B_FIG = STATS_B_STAND + 8,     /* the counters of the modules' figures (stats_figure(i)), in order */
   STATS_NFIG = 24,                     /* room for them */
   STATS_NBUCKET = STATS_B_FIG + STATS_NFIG
 };
