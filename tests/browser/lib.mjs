@@ -114,6 +114,21 @@ export async function assertFits(page, what) {
   assert.ok(r.sw <= r.w, `${what}: the page is ${r.sw} px wide in a ${r.w} px window`);
 }
 
+/**
+ * Opens a page in chrome for the server srv (signed in as login, when given),
+ * runs fn(p), checks the page stayed clean (assertClean) and closes it.
+ */
+export async function withPage(chrome, srv, fn, { viewport = DESKTOP, what = 'page', login, password } = {}) {
+  const p = await openPage(chrome.browser, srv, { viewport });
+  try {
+    if (login) await signIn(p.page, srv, login, password);
+    await fn(p);
+    assertClean(p, what);
+  } finally {
+    await p.context.close();
+  }
+}
+
 /** Asserts no console errors, page errors or outside requests so far. */
 export function assertClean(p, what) {
   assert.deepEqual(p.problems, [], `${what}: console or page errors`);

@@ -9,7 +9,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, password } from '../api/lib.mjs';
-import { launch, openPage, signIn, settled, shot, assertFits, assertClean, PHONE, DESKTOP } from './lib.mjs';
+import { launch, openPage, signIn, settled, shot, assertFits, assertClean, PHONE, DESKTOP, withPage as withPageIn } from './lib.mjs';
 
 const srv = await startServer();
 const chrome = await launch();
@@ -19,15 +19,7 @@ const id = {};
 for (const m of await admin.allMembers('QJ')) id[m.name] = m.id;
 const inBranch = (await admin.allMembers('QJ0101')).map((m) => m.name);
 
-async function withPage(fn, { viewport = DESKTOP, what = 'page' } = {}) {
-  const p = await openPage(chrome.browser, srv, { viewport });
-  try {
-    await fn(p);
-    assertClean(p, what);
-  } finally {
-    await p.context.close();
-  }
-}
+const withPage = (fn, opts) => withPageIn(chrome, srv, fn, opts);
 
 async function recordMeeting(page, { kind, title, date }) {
   const form = page.getByTestId('meeting-form');

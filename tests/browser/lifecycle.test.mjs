@@ -16,7 +16,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, password, makeId, MEMBERS } from '../api/lib.mjs';
-import { launch, openPage, signIn, settled, shot, assertFits, assertClean, PHONE, DESKTOP } from './lib.mjs';
+import { launch, openPage, signIn, settled, shot, assertFits, assertClean, PHONE, DESKTOP, withPage as withPageIn } from './lib.mjs';
 
 const srv = await startServer();
 const chrome = await launch();
@@ -28,16 +28,7 @@ const M = await admin.fixtureIds();
 const ok = (r, status = 201) => { assert.equal(r.status, status, r.text); return r.json; };
 const orgOf = async (id) => (await admin.get(`/api/v1/members/${id}`)).json.org_code;
 
-async function withPage(fn, { viewport = DESKTOP, what = 'page', login = 'east' } = {}) {
-  const p = await openPage(chrome.browser, srv, { viewport });
-  try {
-    await signIn(p.page, srv, login, password(login));
-    await fn(p);
-    assertClean(p, what);
-  } finally {
-    await p.context.close();
-  }
-}
+const withPage = (fn, { login = 'east', ...opts } = {}) => withPageIn(chrome, srv, fn, { login, password: password(login), ...opts });
 
 /** The screen at path on a phone and on a desktop: fits its width, screenshot saved. */
 async function bothSizes(path, name, ready, login = 'east') {

@@ -9,21 +9,13 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, password } from '../api/lib.mjs';
-import { launch, openPage, signIn, assertClean, DESKTOP } from './lib.mjs';
+import { launch, openPage, signIn, assertClean, DESKTOP, withPage as withPageIn } from './lib.mjs';
 
 const srv = await startServer();
 const chrome = await launch();
 after(() => chrome.close());
 
-async function withPage(fn, { viewport = DESKTOP, what = 'page' } = {}) {
-  const p = await openPage(chrome.browser, srv, { viewport });
-  try {
-    await fn(p);
-    assertClean(p, what);
-  } finally {
-    await p.context.close();
-  }
-}
+const withPage = (fn, opts) => withPageIn(chrome, srv, fn, opts);
 
 /** Answers the next POST to path (once) with a 400 error {code, message, field}. */
 async function refuseOnce(page, path, error) {

@@ -13,7 +13,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { startServer, password, fixture, makeId, MEMBERS, BAD_ROWS } from '../api/lib.mjs';
-import { launch, openPage, signIn, settled, shot, assertFits, assertClean, PHONE, DESKTOP, SHOTS } from './lib.mjs';
+import { launch, openPage, signIn, settled, shot, assertFits, assertClean, PHONE, DESKTOP, SHOTS, withPage as withPageIn } from './lib.mjs';
 
 const srv = await startServer();
 const chrome = await launch();
@@ -32,15 +32,7 @@ const ZSF = (await admin.get('/api/v1/orgs/QJ/members?q=zsf')).json.items[0];
 assert.equal(ZSF.name, '张三丰');
 
 /** Opens a page, runs fn(p), then checks it stayed clean and closes it. */
-async function withPage(fn, { viewport = DESKTOP, what = 'page' } = {}) {
-  const p = await openPage(chrome.browser, srv, { viewport });
-  try {
-    await fn(p);
-    assertClean(p, what);
-  } finally {
-    await p.context.close();
-  }
-}
+const withPage = (fn, opts) => withPageIn(chrome, srv, fn, opts);
 
 const view = (page) => page.locator('#view');
 const menuLabels = (page) => page.locator('#menu a').allTextContents();

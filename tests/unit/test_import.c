@@ -199,6 +199,17 @@ static int count_row(void *p, int n, char **az, char **azCol) {
   return 0;
 }
 
+/* Fills an old database with zSql, closes it and opens it the way the
+ * program does (schema_open: the pending migrations), which must succeed. */
+static void old_db_open(sqlite3 *pDb, const char *zSql) {
+  int rc = sqlite3_exec(pDb, zSql, 0, 0, 0);
+  if (rc != SQLITE_OK) fprintf(stderr, "%s\n", sqlite3_errmsg(pDb));
+  assert_int_equal(rc, SQLITE_OK);
+  sqlite3_close(pDb);
+  assert_int_equal(schema_open(zDb, 0), 0);
+  assert_int_equal(db_schema_version(), schema_nMigration);
+}
+
 /* A database of core schema 1 (the ID number's UNIQUE a column constraint)
  * is migrated: rows, ids and the AUTOINCREMENT high mark kept, the index
  * named and unique, the modules' index on member back. */
@@ -231,13 +242,7 @@ static void test_migration_2(void **state) {
     "  (2, '丙', 'C', '男', '1980-01-01', '正式党员', '2010-01-01', 'bing', 'b', 'x');"
     "DELETE FROM member WHERE id=3;"
     "PRAGMA user_version=1;";
-  int rc = sqlite3_exec(pDb, zFill, 0, 0, 0);
-  if (rc != SQLITE_OK) fprintf(stderr, "%s\n", sqlite3_errmsg(pDb));
-  assert_int_equal(rc, SQLITE_OK);
-  sqlite3_close(pDb);
-
-  assert_int_equal(schema_open(zDb, 0), 0);
-  assert_int_equal(db_schema_version(), schema_nMigration);
+  old_db_open(pDb, zFill);
   assert_int_equal(db_int(-1, "SELECT count(*) FROM member", ""), 2);
   assert_int_equal(db_int(-1, "SELECT id FROM member WHERE id_number='B'", ""), 2);
   assert_int_equal(db_int(-1, "SELECT seq FROM sqlite_sequence WHERE name='member'", ""), 3);
@@ -299,13 +304,7 @@ static void test_migration_3(void **state) {
     "INSERT INTO meeting(org_id, kind, title, held_on, mode, created_at, updated_at)"
     "  VALUES(1, 'lecture', '党课', '2026-05-01', 'onsite', 'x', 'x');"
     "PRAGMA user_version=2;";
-  int rc = sqlite3_exec(pDb, zOld, 0, 0, 0);
-  if (rc != SQLITE_OK) fprintf(stderr, "%s\n", sqlite3_errmsg(pDb));
-  assert_int_equal(rc, SQLITE_OK);
-  sqlite3_close(pDb);
-
-  assert_int_equal(schema_open(zDb, 0), 0);
-  assert_int_equal(db_schema_version(), schema_nMigration);
+  old_db_open(pDb, zOld);
   assert_int_equal(db_int(-1, "SELECT count(*) FROM qj_module WHERE name IN ('life', 'lifecycle')", ""), 0);
   assert_int_equal(db_int(-1, "SELECT version FROM qj_module WHERE name='meeting'", ""), nMeeting);
   for (int k = 0; azSplit[k]; k++) assert_int_equal(db_int(-1, "SELECT version FROM qj_module WHERE name=?", "t", azSplit[k]), 1);
