@@ -21,9 +21,16 @@ char *xprintf(const char *zFmt, ...) __attribute__((format(printf, 1, 2)));
 double util_now(void);
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into z (at least 21 bytes). */
 void util_timestamp(char *z);
-/* Today's local date as "YYYY-MM-DD" into z (11 bytes). QIANGJI_TODAY in
- * the environment overrides it, so tests can fix the date. */
+/* Today's date in the business day's time zone as "YYYY-MM-DD" into z (11
+ * bytes). QIANGJI_TODAY in the environment overrides it, so tests can fix
+ * the date; QIANGJI_NOW (a UTC moment) stands in for the clock. */
 void util_today(char *z);
+/* Sets the process's time zone to the business day's: QIANGJI_TZ (a zone
+ * name such as Asia/Shanghai), default Asia/Shanghai. 0, or -1 when the zone
+ * is unknown (the process keeps its own). */
+int util_tz_init(void);
+/* The business day's time zone name. */
+const char *util_tz(void);
 /* Read a whole file; returns a malloc'd NUL-terminated buffer and its size
  * in *pn, or NULL with errno set. */
 char *util_read_file(const char *zPath, size_t *pn);

@@ -71,12 +71,12 @@ export function addUser(db, login, { role, org, member }) {
 /**
  * Builds a database and starts a server for one test file; registers after()
  * to stop it. Options: members (import members.csv, default true), users
- * (default USERS).
+ * (default USERS), env (variables for the server; null removes one).
  */
-export async function startServer({ members = true, users = USERS } = {}) {
+export async function startServer({ members = true, users = USERS, env } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qiangji-api-'));
   const db = path.join(dir, 'qj.db');
-  const srv = new Server(dir, db);
+  const srv = new Server(dir, db, env);
   after(() => srv.stop());
   try {
     cliOk(['init', '--db', db]);
@@ -95,16 +95,18 @@ export async function startServer({ members = true, users = USERS } = {}) {
 }
 
 export class Server {
-  constructor(dir, db) {
+  constructor(dir, db, env) {
     this.dir = dir;
     this.db = db;
+    // env: more variables for the server; a null value removes one (QIANGJI_TODAY: null lets the clock run).
+    this.env = env ? Object.fromEntries(Object.entries({ ...ENV, ...env }).filter(([, v]) => v != null)) : ENV;
     this.stderr = '';
     this.stopped = false;
   }
 
   start() {
     const proc = spawn(BIN, ['serve', '--db', this.db, '--listen', '127.0.0.1:0'], {
-      env: ENV, stdio: ['ignore', 'pipe', 'pipe'],
+      env: this.env, stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc = proc;
     const onExit = () => { try { proc.kill('SIGKILL'); } catch { /* gone */ } };
