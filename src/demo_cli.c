@@ -134,8 +134,15 @@ static int cmd_demo(const CliArgs *p) {
   printf("demo %s: %lld organizations, %lld members in %s (%.1f s)\n", opts.zScale, res.nOrg, res.nMember, zDb,
          util_now() - t0);
   printf("logins (password):\n");
+  /* Columns as wide as their longest entry (logins, passwords and roles are ASCII). */
+  int wL = 0, wP = 0, wR = 0;
+  for (int i = 0; i < (int)ARRAY_LEN(aDemoUser); i++) {
+    if ((int)strlen(aDemoUser[i].zLogin) > wL) wL = (int)strlen(aDemoUser[i].zLogin);
+    if ((int)strlen(aDemoUser[i].zPassword) > wP) wP = (int)strlen(aDemoUser[i].zPassword);
+    if ((int)strlen(aDemoUser[i].zRole) > wR) wR = (int)strlen(aDemoUser[i].zRole);
+  }
   for (int i = 0; i < (int)ARRAY_LEN(aDemoUser); i++)
-    printf("  %-10s %-16s %-10s %s%s%s\n", aDemoUser[i].zLogin, aDemoUser[i].zPassword, aDemoUser[i].zRole,
+    printf("  %-*s  %-*s  %-*s  %s%s%s\n", wL, aDemoUser[i].zLogin, wP, aDemoUser[i].zPassword, wR, aDemoUser[i].zRole,
            aDemoUser[i].zWhat, i == 1 ? " " : "", i == 1 ? res.zTownship : "");
   return 0;
 }

@@ -32,22 +32,16 @@
 
 /* ---- errors ----------------------------------------------------------------- */
 
-/* Records an error. Values of personal-data columns (ID numbers, phones) are
- * masked, so an error list shown or kept never carries them whole. */
+/* Records an error, with the value as the file has it: the error list goes
+ * back only to whoever brought the file (a writer, who may see ID numbers
+ * and phones, or the CLI's operator), so that they can find and fix the
+ * cell; it is never logged nor kept (the audit entry of an import has its
+ * counts only). */
 static void add_error(ImportResult *pRes, long long iRow, const char *zColumn, const char *zValue, const char *zReason) {
   pRes->nError++;
   if (json_array_size(pRes->aError) >= PORT_MAX_ERRORS) return;
   char zVal[160];
-  int bPii = zColumn && (strcmp(zColumn, member_aField[M_IDNUM].zHeader) == 0 ||
-                         strcmp(zColumn, member_aField[M_PHONE].zHeader) == 0 ||
-                         strcasecmp(zColumn, "id_number") == 0 || strcasecmp(zColumn, "phone") == 0);
-  if (bPii && zValue && text_utf8_valid(zValue, strlen(zValue))) {
-    char *zM = strstr(zColumn, "电话") || strcasecmp(zColumn, "phone") == 0 ? text_mask_phone(zValue) : text_mask_id(zValue);
-    snprintf(zVal, sizeof zVal, "%s", zM);
-    free(zM);
-  } else {
-    snprintf(zVal, sizeof zVal, "%s", zValue ? zValue : "");
-  }
+  snprintf(zVal, sizeof zVal, "%s", zValue ? zValue : "");
   /* Never cut a UTF-8 character in half. */
   size_t n = strlen(zVal);
   while (n > 0 && !text_utf8_valid(zVal, n)) zVal[--n] = 0;
@@ -767,8 +761,9 @@ int port_export(int bMembers, const char *zPath, int bXlsx, int bReveal, const c
   if (!w) return -1;
   int bad = rpt_table(w, bMembers ? "党员信息" : "组织信息", 0, aCol, export_cols(aField, nField, aCol));
   char zHi[256];
-  scope_range(zPath, zHi);
-  DbStmt *st = bMembers
+  scope_range(zPath ? zPath : "/", zHi);
+  /* No subtree: the header alone (the import's template). */
+  DbStmt *st = !zPath ? 0 : bMembers
       ? db_stmt("SELECT " "m.name, m.id_number, m.gender, m.birth_date, m.ethnicity, m.education, m.category,"
                 " m.joined_on, m.full_on, o.code, m.occupation, m.phone, m.mobile, m.mobile_location, m.monthly_income"
                 " FROM org o JOIN member m ON m.org_id=o.id WHERE o.path >= ? AND o.path < ? AND m.status='active'"
@@ -781,7 +776,7 @@ int port_export(int bMembers, const char *zPath, int bXlsx, int bReveal, const c
   rec_init(&rec, aField, nField);
   long long nRow = 0;
   int rc = 0;
-  while (!bad && (rc = db_step(st)) == 1) {
+  while (!bad && st && (rc = db_step(st)) == 1) {
     rec_clear(&rec);
     for (int i = 0; i < nField; i++) rec_set(&rec, i, db_col_dup(st, i));
     /* A subtree's root keeps its parent's code, so the file shows where it
@@ -833,26 +828,25 @@ void port_digest_buf(const void *p, size_t n, char zHex[65]) {
 static void print_result(const char *zFile, const ImportResult *pRes, int rc, int bDryRun) {
   size_t i;
   json_t *v;
-  json_array_foreach(pRes->aWarning, i, v) fprintf(stderr, "%s: warning: %s\n", zFile, json_string_value(v));
+  json_array_foreach(pRes->aWarning, i, v) fprintf(stderr, "%s: 提示：%s\n", zFile, json_string_value(v));
   json_array_foreach(pRes->aError, i, v) {
     fprintf(stderr, "%s:%lld: %s: '%s': %s\n", zFile, (long long)json_integer_value(json_object_get(v, "row")),
             json_string_value(json_object_get(v, "column")), json_string_value(json_object_get(v, "value")),
             json_string_value(json_object_get(v, "reason")));
   }
   if (pRes->nError > (long long)json_array_size(pRes->aError))
-    fprintf(stderr, "%s: ... and %lld more errors\n", zFile, pRes->nError - (long long)json_array_size(pRes->aError));
+    fprintf(stderr, "%s: …… 另有 %lld 处错误\n", zFile, pRes->nError - (long long)json_array_size(pRes->aError));
   if (rc < 0) {
-    fprintf(stderr, "%s: %s; nothing was imported\n", zFile, pRes->zFatal);
+    fprintf(stderr, "%s: %s；未导入任何数据\n", zFile, pRes->zFatal);
     return;
   }
   if (rc == 1) {
-    fprintf(stderr, "%s: %lld of %lld rows have errors; nothing was imported (fix them, or use --keep-good)\n", zFile,
-            pRes->nRejected, pRes->nRow);
+    fprintf(stderr, "%s: 共 %lld 行，其中 %lld 行有错误；未导入任何数据（请改正后重新导入，或用 --keep-good 只导入正确的行）\n",
+            zFile, pRes->nRow, pRes->nRejected);
     return;
   }
-  printf("%s: %lld rows (%s): %lld inserted, %lld updated, %lld unchanged, %lld rejected%s\n", zFile, pRes->nRow,
-         pRes->zEncoding, pRes->nInserted, pRes->nUpdated, pRes->nUnchanged, pRes->nRejected,
-         bDryRun ? " (dry run: nothing written)" : "");
+  printf("%s: 共 %lld 行（%s）：新增 %lld，更新 %lld，未变 %lld，拒绝 %lld%s\n", zFile, pRes->nRow, pRes->zEncoding,
+         pRes->nInserted, pRes->nUpdated, pRes->nUnchanged, pRes->nRejected, bDryRun ? "（试运行：未写入）" : "");
 }
 
 static int cmd_import(const CliArgs *p, int bMembers) {
@@ -1030,12 +1024,27 @@ static void api_export(Req *r) {
   free(zName);
 }
 
+/* GET /api/v1/import/{orgs|members}/template: the import's header row, as
+ * CSV or xlsx, to fill in. */
+static void api_template(Req *r) {
+  int bMembers = strstr(r->zPath, "/members") != 0;
+  const char *zFormat = api_query(r, "format");
+  int bXlsx = zFormat && strcmp(zFormat, "xlsx") == 0;
+  ExportFile f = {bMembers, 0, bXlsx, 0};
+  api_file_written(r, export_write, &f, bXlsx, bMembers ? (bXlsx ? "党员信息-模板.xlsx" : "党员信息-模板.csv")
+                                                        : (bXlsx ? "组织信息-模板.xlsx" : "组织信息-模板.csv"));
+}
+
 static const QParam aImportQuery[] = {
   {"keep_good", Q_BOOL, 0, 0, 0},
   {"dry_run", Q_BOOL, 0, 0, 0},
   {0, 0, 0, 0, 0},
 };
 static const char *const azFormat[] = {"csv", "xlsx", 0};
+static const QParam aTemplateQuery[] = {
+  {"format", Q_ENUM, 0, 0, azFormat},
+  {0, 0, 0, 0, 0},
+};
 static const QParam aExportQuery[] = {
   {"org", Q_ORG, 0, 32, 0},
   {"format", Q_ENUM, 0, 0, azFormat},
@@ -1048,6 +1057,10 @@ static const Route aRouteTable[] = {
    "import an organizations CSV (the body is the file)", 0, 0, 0},
   {"POST", "/api/v1/import/members", api_import, R_WRITE | R_RAWBODY, aImportQuery,
    "import a members CSV (the body is the file)", 0, 0, 0},
+  {"GET", "/api/v1/import/orgs/template", api_template, R_STAFF, aTemplateQuery,
+   "the organizations import's header row, as CSV or xlsx, to fill in", 0, 0, 0},
+  {"GET", "/api/v1/import/members/template", api_template, R_STAFF, aTemplateQuery,
+   "the members import's header row, as CSV or xlsx, to fill in", 0, 0, 0},
   {"GET", "/api/v1/export/orgs", api_export, R_STAFF | R_QORG, aExportQuery, "a subtree's organizations as CSV or xlsx", 0, 0, 0},
   {"GET", "/api/v1/export/members", api_export, R_STAFF | R_QORG, aExportQuery, "a subtree's members as CSV or xlsx", 0, 0, 0},
 };

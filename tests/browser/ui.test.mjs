@@ -258,6 +258,23 @@ test('import: the check lists every bad row with row, column, value and reason; 
   assert.equal(await admin.total('QJ'), before + 2);
 }));
 
+test('import: the screen shows the columns of each file, from the server, and offers a template that downloads', () => withPage(async ({ page }) => {
+  await signIn(page, srv, 'admin', password('admin'));
+  await page.getByRole('link', { name: '导入' }).click();
+  await page.getByLabel('文件类型').selectOption('members');
+  const card = page.getByTestId('import-format');
+  await card.locator('summary').click();
+  const heads = await card.locator('[data-testid=import-columns] tbody tr th, [data-testid=import-columns] tbody tr td:first-child').allTextContents();
+  for (const col of ['姓名', '公民身份号码', '所在党组织编码', '流入地']) assert.ok(heads.some((t) => t.trim() === col), `${col} in ${heads}`);
+  const [download] = await Promise.all([page.waitForEvent('download'), card.getByTestId('template-csv').click()]);
+  const text = fs.readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '');
+  assert.match(text.split(/\r?\n/)[0], /^姓名,公民身份号码,/);
+  await page.getByLabel('文件类型').selectOption('orgs');
+  await page.getByTestId('import-format').locator('summary').click();
+  assert.match(await page.getByTestId('import-format').textContent(), /组织编码/);
+  await shot(page, 'import-format');
+}));
+
 test('export: the links download the subtree as CSV and xlsx', () => withPage(async ({ page }) => {
   await signIn(page, srv, 'admin', password('admin'));
   await page.goto(`${srv.base}/orgs/QJ01`);

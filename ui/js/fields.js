@@ -40,7 +40,7 @@ const MEMBER_UI = {
   full_on: { hint: '预备党员不填' },
   org_code: { label: '所在党支部' },
   mobile: { label: '流动党员' },
-  mobile_location: { hint: '流动党员外出所在地' },
+  mobile_location: { hint: '流动党员现在所在的地方（流入地），如 江苏省苏州市' },
   monthly_income: { label: '月收入（元）' },
 };
 export const MEMBER_FIELDS = uiFields('member', MEMBER_UI);

@@ -1,5 +1,6 @@
 // import.js: bring in a members or organizations file (CSV in UTF-8, GBK or
-// UTF-16, as shared/formats.md describes). First the file is only checked
+// UTF-16, as docs/formats.md describes; the screen shows the columns, from
+// the server's declared fields, and offers a template of each file). First the file is only checked
 // (dry_run=1) and every bad row is listed with its row number, column, value
 // and reason; then it is imported, all or nothing, or with only the good rows
 // when the user chooses so.
@@ -7,8 +8,24 @@ import { h, fill } from '../dom.js';
 import { request } from '../api.js';
 import { forgetOrgs } from '../orgs.js';
 import { table } from '../widgets.js';
+import { formFields } from '../meta.js';
 
 const KINDS = { members: '党员信息', orgs: '组织信息' };
+
+/** The columns of an import, as the server declares them (its labels are the files' headers), and the templates. */
+function formatCard(kind) {
+  const cols = formFields(kind === 'members' ? 'member' : 'org').filter((f) => !f.readonly);
+  return h('details', { class: 'card', 'data-testid': 'import-format' },
+    h('summary', null, `${KINDS[kind]}文件的格式：${cols.length} 列，第一行为列名`),
+    h('p', { class: 'row' },
+      h('a', { class: 'btn', href: `/api/v1/import/${kind}/template?format=xlsx`, download: '', 'data-testid': 'template-xlsx' }, '下载模板（Excel）'),
+      h('a', { class: 'btn', href: `/api/v1/import/${kind}/template?format=csv`, download: '', 'data-testid': 'template-csv' }, '下载模板（CSV）')),
+    table([
+      { label: '列名', head: true, cell: (f) => f.label },
+      { label: '必填', cell: (f) => (f.required ? '是' : '') },
+      { label: '可填的值', cell: (f) => (f.options && f.options.length ? f.options.join('、') : f.max ? `最多 ${f.max} 字` : '') },
+    ], cols, { testid: 'import-columns' }));
+}
 
 function rowsTable(rows, testid) {
   return table([
@@ -86,10 +103,11 @@ export default {
         check.disabled = false;
       }
     });
+    const format = h('div', null, formatCard(kind.value));
     file.addEventListener('change', () => fill(out));
-    kind.addEventListener('change', () => fill(out));
+    kind.addEventListener('change', () => { fill(out); fill(format, formatCard(kind.value)); });
     return h('div', null, h('h1', null, '导入'),
       h('p', { class: 'muted' }, '文件的列与导出文件相同（第一行为列名）。行号按文件计算，列名所在行为第 1 行。'),
-      form, out);
+      form, format, out);
   },
 };
