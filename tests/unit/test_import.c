@@ -281,11 +281,10 @@ static void test_migration_3(void **state) {
     if (!pM->nMigration) continue;
     int bSplit = 0;
     for (int k = 0; azSplit[k]; k++) bSplit |= strcmp(azSplit[k], pM->zName) == 0;
-    for (int i = 0; i < pM->nMigration; i++) assert_int_equal(sqlite3_exec(pDb, pM->azMigration[i], 0, 0, 0), SQLITE_OK);
-    if (bSplit) {
-      assert_int_equal(pM->nMigration, 1);   /* what lifecycle's one migration made */
-      continue;
-    }
+    /* A split module's first migration is what lifecycle's one made; later ones came after. */
+    int n = bSplit ? 1 : pM->nMigration;
+    for (int i = 0; i < n; i++) assert_int_equal(sqlite3_exec(pDb, pM->azMigration[i], 0, 0, 0), SQLITE_OK);
+    if (bSplit) continue;
     int bMeeting = strcmp(pM->zName, "meeting") == 0;
     if (bMeeting) nMeeting = pM->nMigration;
     char *zSql = sqlite3_mprintf("INSERT INTO qj_module VALUES(%Q, %d)", bMeeting ? "life" : pM->zName, pM->nMigration);
@@ -307,7 +306,10 @@ static void test_migration_3(void **state) {
   old_db_open(pDb, zOld);
   assert_int_equal(db_int(-1, "SELECT count(*) FROM qj_module WHERE name IN ('life', 'lifecycle')", ""), 0);
   assert_int_equal(db_int(-1, "SELECT version FROM qj_module WHERE name='meeting'", ""), nMeeting);
-  for (int k = 0; azSplit[k]; k++) assert_int_equal(db_int(-1, "SELECT version FROM qj_module WHERE name=?", "t", azSplit[k]), 1);
+  for (int m = 0; m < module_n; m++)
+    for (int k = 0; azSplit[k]; k++)
+      if (strcmp(azSplit[k], module_ap[m]->zName) == 0)
+        assert_int_equal(db_int(-1, "SELECT version FROM qj_module WHERE name=?", "t", azSplit[k]), module_ap[m]->nMigration);
   assert_int_equal(db_int(-1, "SELECT value FROM lc_rule WHERE name='dues.r1' AND valid_from='2008-04-01'", ""), 55);
   assert_int_equal(db_int(-1, "SELECT value FROM lc_rule WHERE name='six.months'", ""), 6);
   assert_int_equal(db_int(-1, "SELECT count(*) FROM dev_person", ""), 1);
