@@ -496,20 +496,74 @@ static const RptCol aArrearsCol[] = {
   {"six_month_flag", 0, RPT_BOOL, 0},
 };
 
+/* The organizations of the subtree at scope by the child of scope they lie
+ * in: {org_code: [org_name, child index]}, and the children, [[code, name]]. */
+static json_t *arrears_orgs(const Scope *pS, json_t **paChild) {
+  json_t *pMap = json_object(), *aChild = json_array();
+  DbStmt *s = db_stmt("SELECT code, name, path FROM org WHERE parent_id=? ORDER BY path", "I", pS->id);
+  json_t *aPath = json_array();
+  while (s && db_step(s) == 1) {
+    json_array_append_new(aChild, json_pack("[s, s]", db_col_text(s, 0), db_col_text(s, 1)));
+    json_array_append_new(aPath, json_string(db_col_text(s, 2)));
+  }
+  char zHi[256];
+  scope_range(pS->zPath, zHi);
+  s = db_stmt("SELECT code, name, path FROM org WHERE path >= ? AND path < ?", "tt", pS->zPath, zHi);
+  while (s && db_step(s) == 1) {
+    const char *zPath = db_col_text(s, 2);
+    json_int_t iChild = -1;
+    size_t i;
+    json_t *v;
+    json_array_foreach(aPath, i, v) if (strncmp(zPath, json_string_value(v), strlen(json_string_value(v))) == 0) iChild = (json_int_t)i;
+    json_object_set_new(pMap, db_col_text(s, 0), json_pack("[s, I]", db_col_text(s, 1), iChild));
+  }
+  json_decref(aPath);
+  *paChild = aChild;
+  return pMap;
+}
+
+/* GET /orgs/{code}/dues/arrears: the summary of the subtree first (counts,
+ * ageing, and by organization one level down), then a page of the members
+ * in arrears, each with the name of their branch. */
 static void arrears_get(Req *r) {
   json_t *pSum = 0;
   json_t *aRow = arrears_rows(r->scope.zPath, (int)api_query_int(r, "min_months", 1), &pSum);
+  long long limit = api_query_int(r, "limit", 100), offset = api_query_int(r, "offset", 0), total = 0;
+  json_t *aChild, *pOrg = arrears_orgs(&r->scope, &aChild);
+  long long (*aBy)[3] = xcalloc(json_array_size(aChild) + 1, sizeof *aBy);   /* in arrears, flagged, owed in fen */
   json_t *aItem = json_array();
   size_t i;
   json_t *v;
   int bSix = api_query_bool(r, "six_months");
   json_array_foreach(aRow, i, v) {
     if (bSix && !json_is_true(json_array_get(v, 9))) continue;
+    json_t *pWhere = json_object_get(pOrg, json_string_value(json_array_get(v, 2)));
+    json_int_t iChild = pWhere ? json_integer_value(json_array_get(pWhere, 1)) : -1;
+    if (iChild >= 0) {
+      aBy[iChild][0]++;
+      aBy[iChild][1] += json_is_true(json_array_get(v, 9));
+      aBy[iChild][2] += (long long)(json_real_value(json_array_get(v, 5)) * 100 + 0.5);
+    }
+    if (total++ < offset || (long long)json_array_size(aItem) >= limit) continue;
     json_t *o = json_object();
     for (int c = 0; c < (int)ARRAY_LEN(aArrearsCol); c++) json_object_set(o, aArrearsCol[c].zHead, json_array_get(v, (size_t)c));
+    json_object_set(o, "org_name", pWhere ? json_array_get(pWhere, 0) : json_null());
     json_array_append_new(aItem, o);
   }
+  json_t *aByOrg = json_array();
+  json_array_foreach(aChild, i, v)
+    if (aBy[i][0])
+      json_array_append_new(aByOrg, json_pack("{s:O, s:O, s:I, s:I, s:f}", "org_code", json_array_get(v, 0), "org_name",
+                                              json_array_get(v, 1), "in_arrears", (json_int_t)aBy[i][0],
+                                              "six_month_flags", (json_int_t)aBy[i][1], "owed", (double)aBy[i][2] / 100.0));
+  free(aBy);
+  json_decref(aChild);
+  json_decref(pOrg);
   json_decref(aRow);
+  json_object_set_new(pSum, "by_org", aByOrg);
+  json_object_set_new(pSum, "total", json_integer(total));
+  json_object_set_new(pSum, "limit", json_integer(limit));
+  json_object_set_new(pSum, "offset", json_integer(offset));
   json_object_set_new(pSum, "items", aItem);
   api_json(r, 200, pSum);
 }
@@ -653,6 +707,8 @@ static const QParam aAmountQuery[] = {
 static const QParam aArrearsQuery[] = {
   {"min_months", Q_INT, 1, 1200, 0},
   {"six_months", Q_BOOL, 0, 0, 0},
+  {"limit", Q_INT, 1, 1000, 0},
+  {"offset", Q_INT, 0, 100000000, 0},
   {0, 0, 0, 0, 0},
 };
 static const QParam aYearQuery[] = {

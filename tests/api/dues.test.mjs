@@ -134,6 +134,18 @@ test('six months: 5 unpaid months in a row is not flagged, 6 is; ageing; lapsed;
   assert.ok(six.items.every((x) => x.six_month_flag));
   assert.ok(six.items.some((x) => x.member_id === LI));
   assert.equal((await west.get('/api/v1/orgs/QJ02/dues/arrears')).json.items.length, 0);
+  // County scale (issue 11): the list pages on the server; the summary comes first, by organization one level down.
+  assert.equal(ar.total, ar.in_arrears);
+  assert.equal(ar.by_org.reduce((n, o) => n + o.in_arrears, 0), ar.total);
+  assert.ok(ar.by_org.every((o) => o.org_name && o.org_code.startsWith('QJ01')), JSON.stringify(ar.by_org));
+  assert.ok(ar.items.every((x) => x.org_name), 'each member with the name of the branch');
+  const p1 = assertStatus(await east.get('/api/v1/orgs/QJ01/dues/arrears?limit=1'), 200);
+  const p2 = assertStatus(await east.get('/api/v1/orgs/QJ01/dues/arrears?limit=1&offset=1'), 200);
+  assert.equal(p1.items.length, 1);
+  assert.equal(p1.total, ar.total);
+  assert.equal(p1.items[0].member_id, ar.items[0].member_id);
+  assert.equal(p2.items[0].member_id, ar.items[1].member_id);
+  assertError(await east.get('/api/v1/orgs/QJ01/dues/arrears?limit=0'), 400, 'invalid', 'limit');
   assertError(await east.get('/api/v1/orgs/QJ01/dues/arrears?min_months=0'), 400, 'invalid', 'min_months');
   // Lapsed: paid for 2025, nothing for 2026.
   const lapsed = assertStatus(await east.get('/api/v1/orgs/QJ01/dues/lapsed?year=2026'), 200);
