@@ -23,6 +23,19 @@ static int has_control(const char *z) {
   return 0;
 }
 
+/* Multi-line text: \r\n becomes \n in place; true when any other control character is left. */
+static int has_control_multiline(char *z) {
+  char *w = z;
+  for (const char *p = z; *p; p++) {
+    if (p[0] == '\r' && p[1] == '\n') continue;
+    *w++ = *p;
+  }
+  *w = 0;
+  for (; *z; z++)
+    if (((unsigned char)*z < 0x20 && *z != '\n') || *z == 0x7f) return 1;
+  return 0;
+}
+
 int field_check(const Field *pF, const char *zIn, char **pzOut, const char **pzReason) {
   *pzOut = 0;
   *pzReason = 0;
@@ -57,7 +70,7 @@ int field_check(const Field *pF, const char *zIn, char **pzOut, const char **pzR
   int rc = 0;
   switch (pF->type) {
     case FT_TEXT:
-      if (has_control(z)) *pzReason = "含有控制字符", rc = -1;
+      if ((pF->flags & F_MULTILINE) ? has_control_multiline(z) : has_control(z)) *pzReason = "含有控制字符", rc = -1;
       else if ((int)text_utf8_len(z) > pF->nMax) *pzReason = "太长", rc = -1;
       break;
     case FT_CODE:

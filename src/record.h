@@ -36,6 +36,7 @@ typedef enum FieldType {
 #define F_MEMBERREF 0x20 /* FT_ID naming a member: the dispatcher checks it is in the user's subtree (else 404) */
 #define F_OBJREF   0x40  /* FT_ID naming an object: Field.xOrgOf finds its organization, which must be in the subtree */
 #define F_UPREF    0x80  /* like F_OBJREF, but the organization may also be above the user's (a campaign launched by the province reaches every branch) */
+#define F_MULTILINE 0x100 /* FT_TEXT that may hold line breaks (minutes): \n kept, \r\n taken as \n; other control characters still refused */
 
 typedef struct Field {
   const char *zJson;          /* "id_number" */

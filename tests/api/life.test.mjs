@@ -154,6 +154,8 @@ test('held meetings cannot be dated in the future; bad values refused with nothi
   assertError(await admin.post('/api/v1/orgs/QJ0101/meetings', { kind: 'lecture', title: '党课', held_on: '2026-13-01' }), 400, 'invalid', 'held_on');
   assertError(await admin.post('/api/v1/orgs/QJ0101/meetings', { kind: 'lecture', title: '党课', held_on: '2026-05-01', start_time: '25:00' }), 400, 'invalid', 'start_time');
   assertError(await admin.post('/api/v1/orgs/QJ0101/meetings', { kind: 'lecture', title: '党课', held_on: '2026-05-01', color: 'red' }), 400, 'unknown_field', 'color');
+  assertError(await admin.post('/api/v1/orgs/QJ0101/meetings', { kind: 'lecture', title: '党课', held_on: '2026-05-01', topics: '一\n二' }), 400, 'invalid', 'topics');
+  assertError(await admin.post('/api/v1/orgs/QJ0101/meetings', { kind: 'lecture', title: '党课', held_on: '2026-05-01', minutes: '一\t二' }), 400, 'invalid', 'minutes');
   assertError(await admin.post('/api/v1/orgs/QJ0101/meetings', { kind: 'seminar', title: '党课', held_on: '2026-05-01' }), 400, 'invalid', 'kind');
   assertError(await admin.post('/api/v1/orgs/QJ0101/meetings', { title: '党课', held_on: '2026-05-01' }), 400, 'required', 'kind');
   assertError(await admin.post('/api/v1/orgs/QJ0101/meetings', { kind: 'lecture', title: '党课', held_on: '2026-05-01',
@@ -161,6 +163,10 @@ test('held meetings cannot be dated in the future; bad values refused with nothi
   assertError(await west.post('/api/v1/orgs/QJ0101/meetings', { kind: 'lecture', title: '党课', held_on: '2026-05-01' }), 404, 'not_found', 'code');
   assert.deepEqual(snapshot(), before);
   // a planned meeting may lie ahead, but takes no attendance
+  // minutes keep their lines (\r\n as \n); other text stays on one line
+  const written = await meeting('QJ0101', { kind: 'lecture', title: '五月党课', held_on: '2026-05-02', minutes: '一、学习党章。\r\n二、讨论。\n' });
+  assert.equal(written.minutes, '一、学习党章。\n二、讨论。');
+  assert.equal((await admin.patch(`/api/v1/meetings/${written.id}`, { minutes: '一\n\n二' })).json.minutes, '一\n\n二');
   const planned = await meeting('QJ0101', { kind: 'lecture', title: '七一党课', held_on: '2026-07-01' });
   assert.equal(planned.status, 'planned');
   assertError(await admin.req('PUT', `/api/v1/meetings/${planned.id}/attendance`, { json: { items: [] } }), 400, 'invalid', 'items');

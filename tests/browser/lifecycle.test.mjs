@@ -315,7 +315,7 @@ test('the organization page: 三会一课 and membership changes by month as the
     await settled(page);
     assert.equal(await page.getByTestId('card-admitted').locator('.value').textContent(), String(sum('admitted')));
     assert.equal(await page.getByTestId('card-transfers').locator('.value').textContent(), `${sum('transferred_in')} / ${sum('transferred_out')}`);
-    assert.equal(await page.getByTestId('card-meetings').locator('.value').textContent(), `${ob.summary.held} / ${ob.summary.due}`);
+    assert.equal(await page.getByTestId('card-meetings').locator('.value').textContent(), `${ob.summary.due} / ${ob.summary.held}`, "应开 first, then 已开");
     const chart = page.getByTestId('chart-obligations');
     assert.deepEqual([await chart.getAttribute('data-green'), await chart.getAttribute('data-amber'), await chart.getAttribute('data-red')],
       [String(green), String(amber.size), String(red.size)]);

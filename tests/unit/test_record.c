@@ -60,6 +60,16 @@ static void test_types(void **state) {
   assert_non_null(check(M_NAME, zName, &z));
   /* control characters are refused in text */
   assert_non_null(check(M_NAME, "张\x01三", &z));
+  assert_non_null(check(M_NAME, "张\n三", &z));
+  /* multi-line text (F_MULTILINE) keeps its line breaks, \r\n as \n, and refuses other control characters */
+  static const Field fMinutes = {"minutes", "会议记录", FT_TEXT, F_MULTILINE, 20, 0, 0, 0, 0, 0, 0};
+  const char *zWhy = 0;
+  assert_int_equal(field_check(&fMinutes, " 一、学习\r\n二、讨论\n ", &z, &zWhy), 0);
+  assert_string_equal(z, "一、学习\n二、讨论");
+  free(z);
+  assert_int_equal(field_check(&fMinutes, "一\r二", &z, &zWhy), -1);
+  assert_int_equal(field_check(&fMinutes, "一\t二", &z, &zWhy), -1);
+  assert_null(z);
   /* the formula guard our export adds is taken off again */
   assert_null(check(M_OCC, "'=SUM(A1)", &z));
   assert_string_equal(z, "=SUM(A1)");

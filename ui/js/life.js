@@ -48,3 +48,20 @@ export function periods(year) {
   for (let m = 1; m <= 12; m++) out.push([`m${m}`, `${m}月`, `${y}-${String(m).padStart(2, '0')}-01`, `${y}-${String(m).padStart(2, '0')}-${last(m)}`]);
   return out;
 }
+
+/**
+ * The meeting figures of an obligations summary (GET /orgs/{code}/obligations),
+ * worded once for every screen that shows them. due and held count meetings
+ * (held: those that met an obligation in its own period, at most the number
+ * due); missing and late count the periods short of it: not made up (缺开) and
+ * made up in the first days after the period (补开, not counted as held).
+ * With the rules asking one meeting a period, due = held + missing + late.
+ * balance: that sum in words, or the shortfall when a rule asks more.
+ */
+export function meetingFigures(s) {
+  const short = s.due - s.held;
+  const balance = short === s.missing + s.late
+    ? `应开 ${s.due} 次 = 已开 ${s.held} 次 + 缺开 ${s.missing} 次 + 补开 ${s.late} 次`
+    : `应开 ${s.due} 次 − 已开 ${s.held} 次 = ${short} 次未按期召开（缺开 ${s.missing} 期，补开 ${s.late} 期）`;
+  return { due: s.due, held: s.held, missing: s.missing, late: s.late, balance };
+}

@@ -9,6 +9,7 @@ import { h } from './dom.js';
 import { get } from './api.js';
 import { chartCard, pie, lines } from './charts.js';
 import { stat } from './widgets.js';
+import { meetingFigures } from './life.js';
 
 const enc = encodeURIComponent;
 const AMBER = new Set(['late', 'quorum', 'no_lecture', 'six_months']);
@@ -38,7 +39,11 @@ export async function trendSection(code, ctx) {
     const l = branchLights(ob);
     const n = ob.summary.branches;
     cards.push(stat('三会一课全部落实', n ? `${Math.round((l.green / n) * 100)}%` : '—', `${l.green} / ${n} 个党支部（${ob.from.slice(0, 4)} 年已结束的月份）`, { testid: 'card-obligations' }));
-    cards.push(stat('应开 / 已开', `${ob.summary.held} / ${ob.summary.due}`, ob.summary.missing ? `缺开 ${ob.summary.missing} 次` : '没有缺开', { text: true, testid: 'card-meetings' }));
+    const m = meetingFigures(ob.summary);
+    const tile = stat('应开 / 已开', `${m.due} / ${m.held}`, `缺开 ${m.missing} 次 · 补开 ${m.late} 次`, { text: true, testid: 'card-meetings' });
+    tile.title = m.balance;
+    Object.assign(tile.dataset, { due: m.due, held: m.held, missing: m.missing, late: m.late });
+    cards.push(tile);
     charts.push(chartCard('党支部三会一课落实情况', pie([
       { name: '全部落实', value: l.green }, { name: '需注意', value: l.amber }, { name: '有缺开', value: l.red },
     ].filter((d) => d.value > 0)), ctx, { testid: 'chart-obligations' }));

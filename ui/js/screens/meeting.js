@@ -2,6 +2,7 @@
 // committee meeting whether it was quorate), and its attendance: every
 // expected member with a choice of 出席 / 线上出席 / 请假 (with the reason) /
 // 缺席, saved together; a remote check-in shows as 线上出席 with its time.
+// Its details name the host and the recorder and show the minutes as written.
 import { h, toast } from '../dom.js';
 import { get, request } from '../api.js';
 import { canWrite } from '../session.js';
@@ -15,6 +16,11 @@ export default {
   title: '会议',
   async render(ctx) {
     const m = await get(`/api/v1/meetings/${enc(ctx.params.id)}`);
+    // Host and recorder by name: from the attendance list, else their own record.
+    const names = new Map((m.attendance || []).map((a) => [a.member_id, a.name]));
+    const who = async (id) => (id === null || id === undefined ? '—'
+      : names.get(id) || (await get(`/api/v1/members/${enc(id)}`).then((x) => x.name, () => `党员 ${id}`)));
+    const [host, recorder] = await Promise.all([who(m.host_id), who(m.recorder_id)]);
     document.title = `${m.title} · 强基`;
     const w = canWrite() && m.status !== 'planned';
     const rows = new Map();
@@ -66,9 +72,11 @@ export default {
       h('section', null, h('h2', null, '出席情况'), m.status === 'planned' ? h('p', { class: 'alert info' }, '计划中的会议召开后才能登记出席。') : null, form),
       h('section', null, h('h2', null, '会议信息'), h('div', { class: 'card' }, kv([], {}, [
         ['召开日期', `${m.held_on}${m.start_time ? ` ${m.start_time}` : ''}${m.end_time ? `—${m.end_time}` : ''}`],
-        ['地点', m.place || '—'], ['形式', MODE_NAME[m.mode] || m.mode || '—'], ['议题', m.topics || '—'],
+        ['地点', m.place || '—'], ['形式', MODE_NAME[m.mode] || m.mode || '—'],
+        ['主持人', h('span', { 'data-testid': 'm-host' }, host)], ['记录人', h('span', { 'data-testid': 'm-recorder' }, recorder)],
+        ['议题', m.topics || '—'],
         ['远程签到', m.checkin_opens_at ? `${showTime(m.checkin_opens_at)} 至 ${showTime(m.checkin_closes_at)}` : '未开放'],
-        ['会议记录', m.minutes || '—'],
+        ['会议记录', h('div', { class: 'minutes', 'data-testid': 'm-minutes' }, m.minutes || '—')],
       ]))));
   },
 };

@@ -1,28 +1,61 @@
-// meetings.js: a branch's organizational life (组织生活): its meetings of a
-// year, newest first, and (for those who may write) a form to record a
-// meeting of a kind, with an optional remote check-in window; a new meeting
-// opens on its own page, where attendance is marked.
+// meetings.js: an organization's organizational life (组织生活): its meetings
+// of a year, newest first, and (for those who may write) a form to record a
+// meeting of a kind: who hosted it and who kept the record (active members of
+// the branch, by name), its minutes, an optional remote check-in window, and
+// whether it is recorded as held or as planned (its date against the server's
+// today). Meetings are held in branches: on the screen of an organization above
+// them (a town's 党委) the form comes after a choice of one of its branches.
+// A new meeting opens on its own page, where attendance is marked.
 import { h, fill, toast } from '../dom.js';
 import { get, post } from '../api.js';
 import { canWrite } from '../session.js';
 import { orgFrame } from '../orgframe.js';
+import { orgIndex } from '../orgs.js';
 import { BRANCH_KINDS } from '../fields.js';
+import { serverToday } from '../lifecycle.js';
 import { table, pager, errorBox, formAlert, onSubmit } from '../widgets.js';
 import { MEETING_KINDS, MODES, today, localInput, utcOf } from '../life.js';
 
 const enc = encodeURIComponent;
 const PAGE = 20;
 
-function field(label, input, { wide = false, name } = {}) {
+function field(label, input, { wide = false, name, hint } = {}) {
   const id = `mt-${name}`;
   input.id = id;
   input.name = name;
-  const err = h('div', { class: 'err', role: 'alert', hidden: true });
-  return { box: h('div', { class: `field${wide ? ' wide' : ''}`, 'data-field': name }, h('label', { for: id }, label), input, err), input, err };
+  const err = h('div', { class: 'err', id: `${id}-err`, role: 'alert', hidden: true });
+  input.setAttribute('aria-describedby', `${id}-err`);
+  return { box: h('div', { class: `field${wide ? ' wide' : ''}`, 'data-field': name }, h('label', { for: id }, label), input,
+    hint ? h('div', { class: 'hint' }, hint) : null, err), input, err };
 }
 
-function meetingForm(code, ctx) {
+/** The active members of a branch ({id, name}), page by page (the list gives at most 200 at a time). */
+async function activeMembers(code) {
+  const out = [];
+  for (let offset = 0; offset < 5000; offset += 200) {
+    const r = await get(`/api/v1/orgs/${enc(code)}/members`, { limit: 200, offset });
+    out.push(...r.items.map((m) => ({ id: m.id, name: m.name })));
+    if (!r.items.length || out.length >= r.total) break;
+  }
+  return out;
+}
+
+/** A select of the branch's active members for host_id / recorder_id, filled once they are read. */
+function memberPicker(members) {
+  const sel = h('select', null, h('option', { value: '' }, '正在读取党员……'));
+  sel.disabled = true;
+  members.then((list) => {
+    fill(sel, h('option', { value: '' }, '（不填）'), list.map((m) => h('option', { value: m.id }, m.name)));
+    sel.disabled = false;
+  }, () => { fill(sel, h('option', { value: '' }, '（无法读取本支部党员）')); });
+  return sel;
+}
+
+/** The form recording a meeting of branch (an organization: {code, name}). */
+export function meetingForm(branch, ctx) {
+  const code = branch.code;
   const now = new Date();
+  const members = activeMembers(code);
   const f = {
     kind: field('会议类别', h('select', null, MEETING_KINDS.filter(([k]) => k !== 'study_group').map(([k, n]) => h('option', { value: k }, n))), { name: 'kind' }),
     title: field('会议名称', h('input', { type: 'text', maxlength: 100, autocomplete: 'off' }), { name: 'title', wide: true }),
@@ -30,7 +63,10 @@ function meetingForm(code, ctx) {
     start_time: field('开始时间', h('input', { type: 'time', value: '09:00' }), { name: 'start_time' }),
     place: field('地点', h('input', { type: 'text', maxlength: 100, value: '党员活动室' }), { name: 'place' }),
     mode: field('形式', h('select', null, MODES.map(([k, n]) => h('option', { value: k }, n))), { name: 'mode' }),
-    topics: field('议题', h('input', { type: 'text', maxlength: 500 }), { name: 'topics', wide: true }),
+    host_id: field('主持人', memberPicker(members), { name: 'host_id' }),
+    recorder_id: field('记录人', memberPicker(members), { name: 'recorder_id' }),
+    topics: field('议题', h('input', { type: 'text', maxlength: 2000 }), { name: 'topics', wide: true }),
+    minutes: field('会议记录', h('textarea', { rows: 5, maxlength: 20000 }), { name: 'minutes', wide: true, hint: '会议的主要内容、决定事项等；计划召开的会议可在召开后补记。' }),
     checkin_opens_at: field('签到开始', h('input', { type: 'datetime-local', value: localInput(now) }), { name: 'checkin_opens_at' }),
     checkin_closes_at: field('签到截止', h('input', { type: 'datetime-local', value: localInput(new Date(now.getTime() + 3 * 3600e3)) }), { name: 'checkin_closes_at' }),
   };
@@ -39,21 +75,96 @@ function meetingForm(code, ctx) {
   remote.addEventListener('change', () => { windowBox.hidden = !remote.checked; });
   const msg = formAlert();
   const save = h('button', { class: 'btn primary', type: 'submit' }, '保存并登记出席');
-  const form = h('form', { class: 'card', novalidate: true, 'data-testid': 'meeting-form' },
-    h('h2', null, '记录一次会议'),
-    h('div', { class: 'form' }, f.kind.box, f.title.box, f.held_on.box, f.start_time.box, f.place.box, f.mode.box, f.topics.box),
+  // Held or planned: the date against the server's today (the browser's may differ).
+  let day = null;
+  const status = h('p', { class: 'meeting-status', 'data-testid': 'meeting-status', 'aria-live': 'polite' });
+  const planned = () => !!(day && f.held_on.input.value && f.held_on.input.value > day);
+  const showStatus = () => {
+    const d = f.held_on.input.value;
+    const p = planned();
+    status.dataset.status = day ? (p ? 'planned' : 'held') : '';
+    fill(status, !day ? '正在读取今天的日期……' : [h('span', { class: p ? 'tag grey' : 'tag' }, p ? '计划' : '已召开'),
+      p ? `${d} 在今天（${day}）之后：保存为计划召开的会议，召开后再登记出席情况。`
+        : `${d ? `${d} 不晚于今天（${day}）` : '日期未填'}：保存为已召开的会议，随后登记出席情况。`]);
+    fill(save, p ? '保存会议计划' : '保存并登记出席');
+  };
+  f.held_on.input.addEventListener('input', showStatus);
+  f.held_on.input.addEventListener('change', showStatus);
+  serverToday(code).catch(() => today()).then((t) => {
+    const untouched = f.held_on.input.value === today();
+    day = t;
+    if (untouched) f.held_on.input.value = t;
+    showStatus();
+  });
+  showStatus();
+  const form = h('form', { class: 'card', novalidate: true, 'data-testid': 'meeting-form', 'data-org': code },
+    h('h2', null, `记录一次会议 · ${branch.name}`),
+    h('div', { class: 'form' }, f.kind.box, f.title.box, f.held_on.box, f.start_time.box, f.place.box, f.mode.box,
+      f.host_id.box, f.recorder_id.box, f.topics.box, f.minutes.box),
+    status,
     h('div', { class: 'field check' }, remote, h('label', { for: 'mt-remote' }, '开放远程签到（党员在手机上签到记为线上出席）')),
     windowBox, msg, h('div', { class: 'row end' }, save));
   return onSubmit(form, async () => {
     const v = (k) => f[k].input.value.trim() || null;
-    const body = { kind: v('kind'), title: v('title'), held_on: v('held_on'), start_time: v('start_time'), place: v('place'), mode: v('mode'), topics: v('topics') };
+    const body = { kind: v('kind'), title: v('title'), held_on: v('held_on'), start_time: v('start_time'), place: v('place'), mode: v('mode'),
+      host_id: v('host_id') && Number(v('host_id')), recorder_id: v('recorder_id') && Number(v('recorder_id')), topics: v('topics'), minutes: v('minutes') };
     if (!body.title) body.title = `${body.held_on || ''}${f.kind.input.selectedOptions[0].textContent}`;
+    if (day && body.held_on) body.status = planned() ? 'planned' : 'held';
     if (remote.checked) { body.checkin_opens_at = utcOf(v('checkin_opens_at')); body.checkin_closes_at = utcOf(v('checkin_closes_at')); }
     for (const k of Object.keys(body)) if (body[k] === null) delete body[k];
     const m = await post(`/api/v1/orgs/${enc(code)}/meetings`, body);
-    toast('会议已保存，请登记出席情况');
+    toast(m.status === 'planned' ? '会议计划已保存' : '会议已保存，请登记出席情况');
     ctx.navigate(`/meetings/${m.id}`);
   }, { places: f, alert: msg, button: save });
+}
+
+/** The branches below organization code (in the user's subtree), by name. */
+async function branchesUnder(code) {
+  const list = await orgIndex();
+  const byCode = new Map(list.map((o) => [o.code, o]));
+  const under = (o) => {
+    for (let p = byCode.get(o.parent_code), n = 0; p && n < 40; p = byCode.get(p.parent_code), n++) if (p.code === code) return true;
+    return false;
+  };
+  return list.filter((o) => BRANCH_KINDS.includes(o.kind) && under(o));
+}
+
+/** For an organization above the branches: choose one of its branches, then its form. */
+function branchPicker(o, ctx) {
+  const slot = h('div', { 'data-testid': 'branch-form' });
+  const sel = h('select', { id: 'mt-branch', disabled: true }, h('option', { value: '' }, '正在读取党支部……'));
+  const filter = h('input', { type: 'search', id: 'mt-branch-q', placeholder: '按名称或编码筛选', autocomplete: 'off', hidden: true });
+  const card = h('div', { class: 'card', 'data-testid': 'branch-picker' },
+    h('h2', null, '记录一次会议'),
+    h('p', { class: 'muted' }, `会议在党支部召开。${o.name}不是党支部：请先选择召开会议的党支部，再填写会议。`),
+    h('div', { class: 'form' }, h('div', { class: 'field wide' }, h('label', { for: 'mt-branch' }, '召开会议的党支部'), sel,
+      h('label', { for: 'mt-branch-q', class: 'sr-only' }, '筛选党支部'), filter)));
+  let list = [];
+  const show = (code) => {
+    ctx.setQuery({ branch: code || null });
+    const b = list.find((x) => x.code === code);
+    fill(slot, b ? meetingForm(b, ctx) : null);
+  };
+  const options = (q) => {
+    const s = q.trim().toLowerCase();
+    const cur = sel.value;
+    const hits = list.filter((b) => !s || b.name.toLowerCase().includes(s) || b.code.toLowerCase().includes(s)).slice(0, 500);
+    fill(sel, h('option', { value: '' }, hits.length ? `请选择（${list.length} 个党支部）` : '没有符合的党支部'),
+      hits.map((b) => h('option', { value: b.code, selected: b.code === cur }, b.path.length > 1 ? `${b.name}（${b.path.at(-1)}）` : b.name)));
+  };
+  sel.addEventListener('change', () => show(sel.value));
+  filter.addEventListener('input', () => options(filter.value));
+  branchesUnder(o.code).then((bs) => {
+    if (ctx.stale()) return;
+    list = bs.sort((a, b) => a.code.localeCompare(b.code));
+    if (!list.length) { fill(sel, h('option', { value: '' }, '下面没有党支部')); return; }
+    filter.hidden = list.length <= 20;
+    options('');
+    sel.disabled = false;
+    const want = ctx.query.get('branch');
+    if (want && list.some((b) => b.code === want)) { sel.value = want; show(want); }
+  }, (e) => fill(slot, errorBox(e)));
+  return h('div', null, card, slot);
 }
 
 export default {
@@ -89,7 +200,7 @@ export default {
       head({ title: `${o.name} · 组织生活` }),
       h('div', { class: 'row actions' }, yearSel,
         h('a', { class: 'btn', href: `/obligations?org=${enc(code)}&year=${year}` }, '三会一课落实情况')),
-      canWrite() && isBranch ? meetingForm(code, ctx) : null,
+      canWrite() ? (isBranch ? meetingForm(o, ctx) : branchPicker(o, ctx)) : null,
       h('section', null, h('h2', null, `${year} 年的会议`), list));
   },
 };

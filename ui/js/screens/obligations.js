@@ -9,7 +9,7 @@ import { get } from '../api.js';
 import { orgFrame, orgOf } from '../orgframe.js';
 import { BRANCH_KINDS } from '../fields.js';
 import { stat, table } from '../widgets.js';
-import { periods } from '../life.js';
+import { periods, meetingFigures } from '../life.js';
 import { enumNames } from '../meta.js';
 
 const enc = encodeURIComponent;
@@ -64,6 +64,7 @@ export default {
     const perSel = h('select', { 'aria-label': '期间', onchange: (e) => go(code, { period: e.target.value }) },
       ps.map(([v, label]) => h('option', { value: v, selected: v === per }, label)));
     const s = own.summary;
+    const fig = meetingFigures(s);
     const isBranch = BRANCH_KINDS.includes(o.kind);
     const board = h('div', { 'data-testid': 'board' });
     if (!isBranch && o.children_count) {
@@ -88,9 +89,10 @@ export default {
       h('p', { class: 'muted small' }, `${own.from} 至 ${own.to}，已结束的整月计入。`),
       h('div', { class: 'stats' },
         stat('总体', LIGHT[l], null, { text: true, testid: 'o-light' }),
-        stat('党支部', s.branches), stat('应开', s.due), stat('已开', s.held),
-        stat('缺开', s.missing, null, { testid: 'o-missing' }), stat('补开', s.late), stat('未过半数', s.quorum_failures),
-        stat('连续六个月未参加', s.members_six_months)),
+        stat('党支部', s.branches), stat('应开', fig.due, '次', { testid: 'o-due' }), stat('已开', fig.held, '按期召开的次数', { testid: 'o-held' }),
+        stat('缺开', fig.missing, '未补开', { testid: 'o-missing' }), stat('补开', fig.late, '期后 10 天内补开', { testid: 'o-late' }),
+        stat('未过半数', s.quorum_failures), stat('连续六个月未参加', s.members_six_months)),
+      h('p', { class: 'muted small', 'data-testid': 'o-balance' }, fig.balance),
       isBranch ? null : h('section', null, h('h2', null, '下级组织'), board),
       h('section', null, h('h2', null, isBranch ? '发现的问题' : `发现的问题（${own.total}）`),
         h('div', { class: 'card' }, own.total > own.findings.length ? h('p', { class: 'muted small' }, `仅显示前 ${own.findings.length} 条`) : null, findingsList(own))));
