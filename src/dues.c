@@ -594,15 +594,25 @@ static void lapsed_get(Req *r) {
   char zToday[11];
   util_today(zToday);
   int year = (int)api_query_int(r, "year", atoi(zToday));
+  long long limit = api_query_int(r, "limit", 100), offset = api_query_int(r, "offset", 0);
   json_t *aRow = lapsed_rows(r->scope.zPath, year), *aItem = json_array();
+  json_t *aChild, *pOrg = arrears_orgs(&r->scope, &aChild);
   size_t i;
   json_t *v;
-  json_array_foreach(aRow, i, v)
-    json_array_append_new(aItem, json_pack("{s:O, s:O, s:O, s:O}", "member_id", json_array_get(v, 0), "name",
-                                           json_array_get(v, 1), "org_code", json_array_get(v, 2), "last_paid",
+  json_array_foreach(aRow, i, v) {
+    if ((long long)i < offset || (long long)json_array_size(aItem) >= limit) continue;
+    json_t *pWhere = json_object_get(pOrg, json_string_value(json_array_get(v, 2)));
+    json_array_append_new(aItem, json_pack("{s:O, s:O, s:O, s:O, s:O}", "member_id", json_array_get(v, 0), "name",
+                                           json_array_get(v, 1), "org_code", json_array_get(v, 2), "org_name",
+                                           pWhere ? json_array_get(pWhere, 0) : json_null(), "last_paid",
                                            json_array_get(v, 3)));
+  }
+  json_int_t total = (json_int_t)json_array_size(aRow);
   json_decref(aRow);
-  api_json(r, 200, json_pack("{s:i, s:o}", "year", year, "items", aItem));
+  json_decref(aChild);
+  json_decref(pOrg);
+  api_json(r, 200, json_pack("{s:i, s:I, s:I, s:I, s:o}", "year", year, "total", total, "limit", (json_int_t)limit,
+                             "offset", (json_int_t)offset, "items", aItem));
 }
 
 /* The treasurer's sheet for a year: one row per active member of the
@@ -711,8 +721,10 @@ static const QParam aArrearsQuery[] = {
   {"offset", Q_INT, 0, 100000000, 0},
   {0, 0, 0, 0, 0},
 };
-static const QParam aYearQuery[] = {
+static const QParam aLapsedQuery[] = {
   {"year", Q_INT, 2000, 2100, 0},
+  {"limit", Q_INT, 1, 1000, 0},
+  {"offset", Q_INT, 0, 100000000, 0},
   {0, 0, 0, 0, 0},
 };
 static const char *const azFormat[] = {"csv", "xlsx", 0};
@@ -736,7 +748,7 @@ static const Route aRouteTable[] = {
    "a member's bases, payments, arrears and six-month flag", 0, 0, 0},
   {"GET", "/api/v1/orgs/{code}/dues/arrears", arrears_get, R_STAFF | R_ORG, aArrearsQuery,
    "members of the subtree in arrears, aged, with the six-month flag", 0, 0, 0},
-  {"GET", "/api/v1/orgs/{code}/dues/lapsed", lapsed_get, R_STAFF | R_ORG, aYearQuery,
+  {"GET", "/api/v1/orgs/{code}/dues/lapsed", lapsed_get, R_STAFF | R_ORG, aLapsedQuery,
    "members who paid last year but not this year (LYBUNT)", 0, 0, 0},
   {"GET", "/api/v1/export/dues", treasurer_export, R_STAFF | R_QORG, aExportQuery,
    "the treasurer's sheet of a subtree for a year, as CSV or xlsx", 0, 0, 0},
