@@ -44,7 +44,7 @@ export default {
       format === 'xlsx' ? `下载 ${year} 年收缴台账（Excel）` : '下载（CSV）');
     return h('div', { 'data-testid': 'dues-page', 'data-code': code },
       head({ title: `${o.name} · 党费` }),
-      h('div', { class: 'row actions' }, exp('xlsx'), exp('csv')),
+      h('div', { class: 'row actions scroll' }, exp('xlsx'), exp('csv')),
       h('div', { class: 'stats' },
         stat('纳入核算', ar.tracked, '已核定党费基数的党员'),
         stat('欠缴人数', ar.in_arrears, `截至 ${ar.today}，当月不计`, { testid: 'in-arrears' }),

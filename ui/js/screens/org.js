@@ -75,7 +75,7 @@ export default {
     const tags = [o.kind, o.domain, o.formation, o.joint ? '联合' : null, o.temporary ? '临时' : null, o.project ? '项目' : null, o.ended_on ? '已撤销' : null].filter(Boolean);
     return h('div', { 'data-testid': 'org-page', 'data-code': o.code },
       head({ tags }),
-      h('div', { class: 'row actions' },
+      h('div', { class: 'row actions scroll', 'data-testid': 'org-actions' },
         h('a', { class: 'btn primary', href: `/orgs/${enc(code)}/members` }, '党员名单'),
         w && isBranch ? h('a', { class: 'btn', href: `/members/new?org=${enc(code)}` }, '新增党员') : null,
         w && PARENT_KINDS.includes(o.kind) ? h('a', { class: 'btn', href: `/orgs/new?parent=${enc(code)}` }, '新建下级组织') : null,
