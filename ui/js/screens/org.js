@@ -64,7 +64,7 @@ export default {
     const charts = [];
     if (kids.length) {
       const sorted = [...kids].sort((a, b) => b.member_count - a.member_count).slice(0, 15);
-      charts.push(chartCard('下级组织党员人数', bar(sorted.map((k) => k.name), sorted.map((k) => k.member_count), { horizontal: true, unit: '人' }), ctx, { testid: 'chart-children' }));
+      charts.push(chartCard('下级组织党员人数', bar(sorted.map((k) => k.name), sorted.map((k) => k.member_count), { horizontal: true, unit: '人', orgs: true }), ctx, { testid: 'chart-children' }));
       charts.push(chartCard('下级组织类别', pie(countBy(kids, (k) => k.kind, ORG_KINDS)), ctx, { testid: 'chart-kinds' }));
       charts.push(chartCard('下级组织所属领域', pie(countBy(kids, (k) => k.domain)), ctx, { testid: 'chart-domains' }));
     } else if (isBranch && o.member_count > 0 && o.member_count <= 200) {
