@@ -13,7 +13,6 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, password } from '../api/lib.mjs';
 import { launch, settled, shot, assertFits, PHONE, DESKTOP, withPage as withPageIn } from './lib.mjs';
-import { stripCommonPrefix } from '../../ui/js/charts.js';
 
 const srv = await startServer();
 const chrome = await launch();
@@ -64,7 +63,8 @@ const SCREENS = [
   ['/import', '导入'], ['/export', '导出'], ['/audit', '审计日志'], ['/orgs/QJ01/edit', '本级组织'],
 ];
 
-test('stripCommonPrefix drops the prefix all labels share, keeping a few characters of each', () => {
+test('stripCommonPrefix drops the prefix all labels share, keeping a few characters of each', async () => {
+  const { stripCommonPrefix } = await import('../../ui/js/charts.js');   // the UI's own module, in node
   assert.deepEqual(stripCommonPrefix(BRANCHES.map((b) => b.name)), ['桥东村党支部', '桥西村党支部', '大桥社区党支部']);
   assert.deepEqual(stripCommonPrefix(['东湖镇党委', '西山镇党委']), ['东湖镇党委', '西山镇党委'], 'nothing shared');
   assert.deepEqual(stripCommonPrefix(['富桥镇一支部', '富桥镇一支部二']), ['一支部', '一支部二'], 'keeps 3 characters of the shortest');
