@@ -92,7 +92,7 @@ for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
         await page.waitForURL((u) => !u.pathname.startsWith('/login'));
       }
       const who = page.locator('#who');
-      await who.locator('.who-org').waitFor();
+      await page.waitForFunction(() => document.getElementById('who').textContent.trim() !== '');
       const m = await who.evaluate((el) => ({ sw: el.scrollWidth, cw: el.clientWidth, sh: el.scrollHeight, ch: el.clientHeight,
         parts: [...el.children].filter((c) => c.offsetParent !== null && c.getClientRects().length).map((c) => c.textContent) }));
       assert.ok(m.sw <= m.cw && m.sh <= m.ch + 1, `${login}: who line cut: ${JSON.stringify(m)}`);
