@@ -98,13 +98,17 @@ export async function settled(page) {
   await page.waitForTimeout(350);   // chart animations
 }
 
-/** Saves build/screenshots/NAME-phone.png or -desktop.png (the whole page). */
-export async function shot(page, name) {
+/**
+ * Saves build/screenshots/NAME-phone.png or -desktop.png: the whole page, or
+ * with fullPage false the window only (where fixed parts, a phone's bottom
+ * menu, show where the user sees them).
+ */
+export async function shot(page, name, { fullPage = true } = {}) {
   fs.mkdirSync(SHOTS, { recursive: true });
   const w = page.viewportSize().width;
   const file = path.join(SHOTS, `${name}-${w <= 400 ? 'phone' : 'desktop'}.png`);
   await settled(page);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage });
   return file;
 }
 

@@ -82,14 +82,40 @@ export function pie(data) {
   };
 }
 
-/** A bar chart: names and values; horizontal bars when asked, or when the box is narrow and the names many. */
-export function bar(names, values, { horizontal = false, unit = '' } = {}) {
+/**
+ * Labels without the prefix they all share: the sub-organizations of 定远县富桥镇党委
+ * all begin "定远县富桥镇", which a chart's axis would show and cut, so that
+ * no bar could be told from the next. Each label keeps at least `keep`
+ * characters; one label, or labels sharing nothing, come back as they are.
+ */
+export function stripCommonPrefix(labels, keep = 3) {
+  const list = labels.map((l) => [...String(l ?? '')]);   // by characters, not UTF-16 units
+  if (list.length < 2) return labels.map((l) => String(l ?? ''));
+  let n = Math.min(...list.map((l) => l.length));
+  for (const l of list) {
+    let i = 0;
+    while (i < n && l[i] === list[0][i]) i++;
+    n = i;
+  }
+  n = Math.max(0, Math.min(n, Math.min(...list.map((l) => l.length)) - keep));
+  return list.map((l) => l.slice(n).join(''));
+}
+
+/**
+ * A bar chart: names and values; horizontal bars when asked, or when the box
+ * is narrow and the names many. orgs: the names are organizations' (their
+ * shared prefix is dropped on the axis; the tooltip keeps the whole name).
+ */
+export function bar(names, values, { horizontal = false, unit = '', orgs = false } = {}) {
+  const full = names;
+  if (orgs) names = stripCommonPrefix(names);
   return (px, w) => {
     const flat = horizontal || (w < NARROW && names.length > 3);
     const cat = { type: 'category', data: names, axisLabel: { fontSize: px * 0.75, interval: 0, width: px * 7, overflow: 'truncate' } };
     const val = { type: 'value', minInterval: 1, axisLabel: { fontSize: px * 0.75 } };
     return {
-      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' },
+        ...(orgs ? { formatter: (ps) => `${full[ps[0].dataIndex]}：${ps[0].value}${unit}` } : {}) },
       grid: { left: 8, right: 32, top: 16, bottom: 8, containLabel: true },
       xAxis: flat ? val : { ...cat, axisLabel: { ...cat.axisLabel, rotate: names.length > 4 ? 30 : 0 } },
       yAxis: flat ? { ...cat, inverse: true } : val,

@@ -94,6 +94,35 @@ export function orgIndex() {
   return index;
 }
 
+/**
+ * The names of organizations by code, for answers that carry only org_code:
+ * a Map code -> name. A few codes are read one by one (cached); more from
+ * the subtree's index (one request). A code that cannot be read is absent.
+ */
+export async function orgNames(codes) {
+  const want = [...new Set(codes.filter(Boolean))];
+  const out = new Map();
+  if (want.length > 8) {
+    try {
+      for (const o of await orgIndex()) if (want.includes(o.code)) out.set(o.code, o.name);
+    } catch { /* fall back to one by one */ }
+  }
+  await Promise.all(want.filter((c) => !out.has(c)).map((c) => getOrg(c).then((o) => out.set(c, o.name), () => null)));
+  return out;
+}
+
+/**
+ * An organization shown by its name with its code as a small second line
+ * (a clerk matches codes against paper); the code alone when the name is unknown.
+ */
+export function orgLabel(code, name, { link = false } = {}) {
+  if (!code) return '—';
+  const main = name || code;
+  return h('span', { class: 'org-name', 'data-code': code },
+    link ? h('a', { href: `/orgs/${encodeURIComponent(code)}` }, main) : main,
+    name ? h('span', { class: 'code small muted' }, code) : null);
+}
+
 /** Organizations whose name or code contains q (case-insensitive), at most limit. */
 export async function searchOrgs(q, limit = 50) {
   const s = q.trim().toLowerCase();

@@ -179,9 +179,14 @@ export function pager(page, size, total, go) {
     h('button', { class: 'btn small', type: 'button', disabled: page >= pages - 1, onclick: () => go(page + 1) }, '下一页'));
 }
 
-/** A definition list of a record's fields, then more [label, Node|string] pairs. */
-export function kv(fields, rec, more = []) {
-  return h('dl', { class: 'kv' }, fields.map((f) => [h('dt', null, f.label), h('dd', { 'data-field': f.name }, show(f, rec[f.name]))]),
+/**
+ * A definition list of a record's fields, then more [label, Node|string]
+ * pairs; cells: {fieldName: Node} shown instead of a field's value (a name
+ * for a code).
+ */
+export function kv(fields, rec, more = [], cells = {}) {
+  return h('dl', { class: 'kv' }, fields.map((f) => [h('dt', null, f.label),
+    h('dd', { 'data-field': f.name }, cells[f.name] ?? show(f, rec[f.name]))]),
     more.map(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
 }
 

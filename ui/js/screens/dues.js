@@ -8,16 +8,17 @@
 import { h } from '../dom.js';
 import { get, url } from '../api.js';
 import { orgFrame, orgOf } from '../orgframe.js';
+import { orgNames, orgLabel } from '../orgs.js';
 import { stat, table } from '../widgets.js';
 import { yuan } from '../lifecycle.js';
 
 const enc = encodeURIComponent;
 const AGE = { '1-3': '1-3 个月', '4-6': '4-6 个月', '7+': '7 个月以上' };
 
-function arrearsTable(items) {
+function arrearsTable(items, names) {
   const el = table([
     { label: '姓名', cell: (a) => h('a', { href: `/members/${a.member_id}` }, a.name), head: true },
-    { label: '组织', cell: (a) => a.org_code },
+    { label: '组织', cell: (a) => orgLabel(a.org_code, names.get(a.org_code)) },
     { label: '欠缴月数', cell: (a) => h('span', { 'data-testid': 'months' }, `${a.unpaid_months} 个月`) },
     { label: '连续未缴', cell: (a) => `${a.consecutive_unpaid} 个月` },
     { label: '欠缴金额', cell: (a) => yuan(a.owed) },
@@ -38,13 +39,15 @@ export default {
     const [{ org: o, head }, ar] = await Promise.all([orgFrame(code, { children: '/dues' }), get(`${base}/arrears`)]);
     const year = Number(ar.today.slice(0, 4));
     const lapsed = await get(`${base}/lapsed`, { year });
+    // The arrears answers name each member's organization by code only.
+    const names = await orgNames([...ar.items, ...lapsed.items].map((a) => a.org_code));
     document.title = `${o.name} · 党费 · 强基`;
     const six = ar.items.filter((a) => a.six_month_flag);
     const exp = (format) => h('a', { class: 'btn', href: url('/api/v1/export/dues', { org: code, year, format }), download: '', 'data-testid': `dues-export-${format}` },
       format === 'xlsx' ? `下载 ${year} 年收缴台账（Excel）` : '下载（CSV）');
     return h('div', { 'data-testid': 'dues-page', 'data-code': code },
       head({ title: `${o.name} · 党费` }),
-      h('div', { class: 'row actions' }, exp('xlsx'), exp('csv')),
+      h('div', { class: 'row actions scroll' }, exp('xlsx'), exp('csv')),
       h('div', { class: 'stats' },
         stat('纳入核算', ar.tracked, '已核定党费基数的党员'),
         stat('欠缴人数', ar.in_arrears, `截至 ${ar.today}，当月不计`, { testid: 'in-arrears' }),
@@ -57,11 +60,11 @@ export default {
         h('strong', null, '六个月预警：'),
         six.map((a, i) => [i ? '、' : '', h('a', { href: `/members/${a.member_id}` }, a.name)]),
         ` 已连续六个月未交纳党费。党章规定：党员无正当理由连续六个月不交纳党费，就被认为是自行脱党。请及时谈话核实。`) : null,
-      h('section', null, h('h2', null, `欠缴党费（${ar.in_arrears} 人）`), arrearsTable(ar.items)),
+      h('section', null, h('h2', null, `欠缴党费（${ar.in_arrears} 人）`), arrearsTable(ar.items, names)),
       h('section', null, h('h2', null, `去年交纳、${year} 年尚未交纳（${lapsed.items.length} 人）`),
         table([
           { label: '姓名', cell: (a) => h('a', { href: `/members/${a.member_id}` }, a.name), head: true },
-          { label: '组织', cell: (a) => a.org_code },
+          { label: '组织', cell: (a) => orgLabel(a.org_code, names.get(a.org_code)) },
           { label: '最近交至', cell: (a) => a.last_paid || '—' },
         ], lapsed.items, { empty: '没有这样的党员', testid: 'lapsed' })),
       h('p', { class: 'muted small' }, '登记交纳：打开党员信息页，在“党费”一节登记。'));

@@ -10,6 +10,7 @@ import { h } from '../dom.js';
 import { get } from '../api.js';
 import { canWrite } from '../session.js';
 import { orgFrame } from '../orgframe.js';
+import { getOrg, orgLabel } from '../orgs.js';
 import { ORG_FIELDS, ORG_KINDS, BRANCH_KINDS, PARENT_KINDS, EDUCATIONS, GENDERS, CATEGORIES, yearsSince } from '../fields.js';
 import { chartCard, pie, bar, countBy } from '../charts.js';
 import { statsSection } from '../stats.js';
@@ -35,6 +36,15 @@ function termCard(o) {
   return stat('换届', dueText, `任期 ${years} 年 · ${state}`, { text: true, testid: 'card-term' });
 }
 
+/** 上级组织 by its name (code below); one above the user's own organization is not readable to them. */
+async function parentLabel(o, chain) {
+  const code = o.parent_code;
+  if (!code) return null;
+  const p = chain.find((x) => x.code === code) || await getOrg(code).catch(() => null);
+  return p ? orgLabel(code, p.name, { link: chain.includes(p) })
+    : h('span', { class: 'org-name' }, '管理范围以外的组织', h('span', { class: 'code small muted' }, code));
+}
+
 const AGE_BANDS = ['30岁及以下', '31-40岁', '41-50岁', '51-60岁', '61岁及以上'];
 function ageBand(m) {
   const a = yearsSince(m.birth_date);
@@ -46,7 +56,7 @@ export default {
   title: () => '组织',
   async render(ctx) {
     const code = ctx.params.code;
-    const { org: o, head } = await orgFrame(code);
+    const { org: o, chain, head } = await orgFrame(code);
     const isBranch = BRANCH_KINDS.includes(o.kind);
     const kids = o.children_count ? (await get(`/api/v1/orgs/${enc(code)}/children`)).items : [];
     document.title = `${o.name} · 强基`;
@@ -54,7 +64,7 @@ export default {
     const charts = [];
     if (kids.length) {
       const sorted = [...kids].sort((a, b) => b.member_count - a.member_count).slice(0, 15);
-      charts.push(chartCard('下级组织党员人数', bar(sorted.map((k) => k.name), sorted.map((k) => k.member_count), { horizontal: true, unit: '人' }), ctx, { testid: 'chart-children' }));
+      charts.push(chartCard('下级组织党员人数', bar(sorted.map((k) => k.name), sorted.map((k) => k.member_count), { horizontal: true, unit: '人', orgs: true }), ctx, { testid: 'chart-children' }));
       charts.push(chartCard('下级组织类别', pie(countBy(kids, (k) => k.kind, ORG_KINDS)), ctx, { testid: 'chart-kinds' }));
       charts.push(chartCard('下级组织所属领域', pie(countBy(kids, (k) => k.domain)), ctx, { testid: 'chart-domains' }));
     } else if (isBranch && o.member_count > 0 && o.member_count <= 200) {
@@ -75,7 +85,7 @@ export default {
     const tags = [o.kind, o.domain, o.formation, o.joint ? '联合' : null, o.temporary ? '临时' : null, o.project ? '项目' : null, o.ended_on ? '已撤销' : null].filter(Boolean);
     return h('div', { 'data-testid': 'org-page', 'data-code': o.code },
       head({ tags }),
-      h('div', { class: 'row actions' },
+      h('div', { class: 'row actions scroll', 'data-testid': 'org-actions' },
         h('a', { class: 'btn primary', href: `/orgs/${enc(code)}/members` }, '党员名单'),
         w && isBranch ? h('a', { class: 'btn', href: `/members/new?org=${enc(code)}` }, '新增党员') : null,
         w && PARENT_KINDS.includes(o.kind) ? h('a', { class: 'btn', href: `/orgs/new?parent=${enc(code)}` }, '新建下级组织') : null,
@@ -100,6 +110,6 @@ export default {
       charts.length ? h('section', null, h('h2', null, kids.length ? '下级组织分布' : '本支部党员构成'), h('div', { class: 'charts' }, charts)) : null,
       stats,
       trends,
-      h('section', null, h('h2', null, '基本信息'), h('div', { class: 'card' }, kv(ORG_FIELDS, o))));
+      h('section', null, h('h2', null, '基本信息'), h('div', { class: 'card' }, kv(ORG_FIELDS, o, [], { parent_code: await parentLabel(o, chain) }))));
   },
 };
