@@ -92,11 +92,13 @@ for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
         await page.waitForURL((u) => !u.pathname.startsWith('/login'));
       }
       const who = page.locator('#who');
-      await page.waitForFunction(() => document.getElementById('who').textContent.trim() !== '');
+      const org = { admin: '强基县委', east: '东湖镇党委', viewer: '强基县委' }[login];
+      // The line of the user just signed in (the previous one's stays until the frame is drawn again).
+      await page.waitForFunction(([o, l]) => document.getElementById('who').textContent.includes(o)
+        && document.getElementById('who').title.endsWith(` · ${l}`), [org, login]);
       const m = await who.evaluate((el) => ({ sw: el.scrollWidth, cw: el.clientWidth, sh: el.scrollHeight, ch: el.clientHeight,
         parts: [...el.children].filter((c) => c.offsetParent !== null && c.getClientRects().length).map((c) => c.textContent) }));
       assert.ok(m.sw <= m.cw && m.sh <= m.ch + 1, `${login}: who line cut: ${JSON.stringify(m)}`);
-      const org = { admin: '强基县委', east: '东湖镇党委', viewer: '强基县委' }[login];
       assert.equal(m.parts[0], org, login);
       if (size === 'phone') assert.deepEqual(m.parts.length, 2, `${login}: name and role, no login`);
       else assert.equal(m.parts[2], login);

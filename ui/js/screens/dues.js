@@ -1,18 +1,21 @@
-// dues.js: 党费 of an organization's subtree: how many members are tracked and
-// how many owe, aged (1-3, 4-6, 7 or more months), the six-month warning
-// (six months in a row unpaid: under the Party constitution, without good
-// reason, regarded as having left the Party) with the names, the members in
-// arrears (each opening the member's page, where a payment is recorded), the
-// members who paid last year but not yet this year, and the treasurer's sheet
-// of the year as Excel or CSV.
+// dues.js: 党费 of an organization's subtree, summary first: how many members
+// are tracked and how many owe, aged (1-3, 4-6, 7 or more months), the
+// six-month warning (six months in a row unpaid: under the Party constitution,
+// without good reason, regarded as having left the Party) as a count with a
+// link to those members, the counts by organization one level down (each a
+// link to its own page), then the members in arrears and those who paid last
+// year but not yet this year, a page at a time from the server (each opening
+// the member's page, where a payment is recorded), and the treasurer's sheet of
+// the year as Excel or CSV. A county's page stays short: nothing is listed whole.
 import { h } from '../dom.js';
 import { get, url } from '../api.js';
 import { orgFrame, orgOf } from '../orgframe.js';
 import { orgNames, orgLabel } from '../orgs.js';
-import { stat, table } from '../widgets.js';
+import { stat, table, pager } from '../widgets.js';
 import { yuan } from '../lifecycle.js';
 
 const enc = encodeURIComponent;
+const PAGE = 50;
 const AGE = { '1-3': '1-3 个月', '4-6': '4-6 个月', '7+': '7 个月以上' };
 
 function arrearsTable(items, names) {
@@ -35,16 +38,36 @@ export default {
   title: '党费',
   async render(ctx) {
     const code = orgOf(ctx);
+    const onlySix = ctx.query.get('six') === '1';
     const base = `/api/v1/orgs/${enc(code)}/dues`;
-    const [{ org: o, head }, ar] = await Promise.all([orgFrame(code, { children: '/dues' }), get(`${base}/arrears`)]);
+    const [{ org: o, head }, ar] = await Promise.all([orgFrame(code, { children: '/dues' }),
+      get(`${base}/arrears`, { limit: PAGE, six_months: onlySix ? 1 : '' })]);
     const year = Number(ar.today.slice(0, 4));
-    const lapsed = await get(`${base}/lapsed`, { year });
-    // The arrears answers name each member's organization by code only.
-    const names = await orgNames([...ar.items, ...lapsed.items].map((a) => a.org_code));
+    const lapsed = await get(`${base}/lapsed`, { year, limit: PAGE });
+    // Each answer names the member's branch; an older server named it by code only.
+    const named = (items) => new Map(items.filter((a) => a.org_name).map((a) => [a.org_code, a.org_name]));
+    const missing = [...ar.items, ...lapsed.items].filter((a) => !a.org_name).map((a) => a.org_code);
+    const names = new Map([...named(ar.items), ...named(lapsed.items), ...(missing.length ? await orgNames(missing) : [])]);
     document.title = `${o.name} · 党费 · 强基`;
-    const six = ar.items.filter((a) => a.six_month_flag);
+    const here = (extra) => `/dues?${new URLSearchParams({ org: code, ...extra })}`;
     const exp = (format) => h('a', { class: 'btn', href: url('/api/v1/export/dues', { org: code, year, format }), download: '', 'data-testid': `dues-export-${format}` },
       format === 'xlsx' ? `下载 ${year} 年收缴台账（Excel）` : '下载（CSV）');
+
+    /** A section whose table pages on the server: first, fetch(page) for the others. */
+    const paged = (first, fetch, draw) => {
+      const box = h('div');
+      const show = (r, p) => box.replaceChildren(draw(r.items), r.total > PAGE ? pager(p, PAGE, r.total, go) : '');
+      const go = async (p) => { const r = await fetch(p); r.items.forEach((a) => { if (a.org_name) names.set(a.org_code, a.org_name); }); show(r, p); };
+      show(first, 0);
+      return box;
+    };
+    const byOrg = ar.by_org && ar.by_org.length ? h('section', null, h('h2', null, '各下级组织'),
+      table([
+        { label: '组织', head: true, cell: (b) => h('a', { href: `/dues?org=${enc(b.org_code)}` }, b.org_name) },
+        { label: '欠缴人数', cell: (b) => `${b.in_arrears} 人` },
+        { label: '连续六个月未交', cell: (b) => (b.six_month_flags ? h('span', { class: 'tag' }, `${b.six_month_flags} 人`) : '0') },
+        { label: '欠缴金额', cell: (b) => yuan(b.owed) },
+      ], ar.by_org, { testid: 'dues-by-org' })) : null;
     return h('div', { 'data-testid': 'dues-page', 'data-code': code },
       head({ title: `${o.name} · 党费` }),
       h('div', { class: 'row actions scroll' }, exp('xlsx'), exp('csv')),
@@ -55,18 +78,23 @@ export default {
         stat('欠 4-6 个月', ar.ageing['4-6'], null, { testid: 'age-4-6' }),
         stat('欠 7 个月以上', ar.ageing['7+'], null, { testid: 'age-7' }),
         stat('连续六个月未交', ar.six_month_flags, '应谈话核实', { testid: 'six-count' }),
-        stat(`去年交、${year} 年未交`, lapsed.items.length, null, { testid: 'lapsed-count' })),
-      six.length ? h('div', { class: 'alert', role: 'alert', 'data-testid': 'six-warning' },
-        h('strong', null, '六个月预警：'),
-        six.map((a, i) => [i ? '、' : '', h('a', { href: `/members/${a.member_id}` }, a.name)]),
-        ` 已连续六个月未交纳党费。党章规定：党员无正当理由连续六个月不交纳党费，就被认为是自行脱党。请及时谈话核实。`) : null,
-      h('section', null, h('h2', null, `欠缴党费（${ar.in_arrears} 人）`), arrearsTable(ar.items, names)),
-      h('section', null, h('h2', null, `去年交纳、${year} 年尚未交纳（${lapsed.items.length} 人）`),
-        table([
+        stat(`去年交、${year} 年未交`, lapsed.total ?? lapsed.items.length, null, { testid: 'lapsed-count' })),
+      ar.six_month_flags && !onlySix ? h('div', { class: 'alert', role: 'alert', 'data-testid': 'six-warning' },
+        h('strong', null, '六个月预警：'), `${ar.six_month_flags} 名党员已连续六个月未交纳党费。`,
+        h('a', { href: here({ six: '1' }), 'data-testid': 'six-link' }, '查看名单'),
+        '。党章规定：党员无正当理由连续六个月不交纳党费，就被认为是自行脱党。请及时谈话核实。') : null,
+      byOrg,
+      h('section', null,
+        h('h2', null, onlySix ? `连续六个月未交（${ar.total} 人）` : `欠缴党费（${ar.in_arrears} 人）`,
+          onlySix ? h('a', { class: 'small inline-link', href: here({}) }, '全部欠缴') : null),
+        paged(ar, (p) => get(`${base}/arrears`, { limit: PAGE, offset: p * PAGE, six_months: onlySix ? 1 : '' }),
+          (items) => arrearsTable(items, names))),
+      h('section', null, h('h2', null, `去年交纳、${year} 年尚未交纳（${lapsed.total ?? lapsed.items.length} 人）`),
+        paged(lapsed, (p) => get(`${base}/lapsed`, { year, limit: PAGE, offset: p * PAGE }), (items) => table([
           { label: '姓名', cell: (a) => h('a', { href: `/members/${a.member_id}` }, a.name), head: true },
           { label: '组织', cell: (a) => orgLabel(a.org_code, names.get(a.org_code)) },
           { label: '最近交至', cell: (a) => a.last_paid || '—' },
-        ], lapsed.items, { empty: '没有这样的党员', testid: 'lapsed' })),
+        ], items, { empty: '没有这样的党员', testid: 'lapsed' }))),
       h('p', { class: 'muted small' }, '登记交纳：打开党员信息页，在“党费”一节登记。'));
   },
 };
