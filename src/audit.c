@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define AUDIT_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -138,32 +139,175 @@ static json_t *audit_masked(const char *zJson) {
   return p;
 }
 
-/* GET /api/v1/audit?org=&limit=&offset= : newest first, within the subtree. */
+/* ---- what the entries name ---------------------------------------------------------- */
+
+/* Every action and every entity the code writes, with its Chinese name: GET
+ * /api/v1/meta serves them as the enumerations audit_action and audit_entity
+ * (the audit screen and a member's history read them there), and the list's
+ * filters accept exactly these. A new audit_append call with a new word adds
+ * it here (tests/api/audit.test.mjs walks the log for any that has none). */
+static const char *const azAction[] = {
+  "create", "update", "delete", "reveal", "import", "move", "attendance", "checkin", "attach", "step", "plan",
+  "base", "payment", "award", "issue", "accept", "return", "transfer_out", "status", "mobility", "passwd",
+  "disable", "enable", "demo", 0};
+static const char *const azActionName[] = {
+  "新增", "修改", "删除", "查看完整信息", "导入", "移动", "登记出席", "签到", "上传附件", "发展环节", "发展计划",
+  "核定党费基数", "交纳党费", "积分奖励", "开具转接", "接收转接", "退回转接", "转出", "党籍变更", "流动登记", "修改密码",
+  "停用账号", "启用账号", "演示数据", 0};
+
+static const char *const azEntity[] = {
+  "member", "org", "user", "meeting", "party_group", "committee", "course", "campaign", "applicant",
+  "development_plan", "negative_list", "dues", "transfer", "inflow", "obligation_rule", "points", "points_rule",
+  "export", "lifecycle", 0};
+static const char *const azEntityName[] = {
+  "党员", "组织", "用户", "会议", "党小组", "支委会", "培训", "活动", "发展对象",
+  "发展计划", "负面清单", "党费", "组织关系转接", "流入党员", "组织生活规则", "积分", "积分规则",
+  "导出", "党员队伍", 0};
+/* How an entry's object is named when its before/after carry no name (an
+ * attendance list, a reveal, a payment): a query of the entry's key (?1),
+ * parallel to azEntity; NULL: the key itself. */
+static const char *const azEntityObject[] = {
+  "SELECT name FROM member WHERE id=?1",
+  "SELECT name FROM org WHERE code=?1",
+  0,
+  "SELECT title FROM meeting WHERE id=?1",
+  "SELECT name FROM party_group WHERE id=?1",
+  "SELECT name FROM org WHERE code=?1",
+  "SELECT title FROM course WHERE id=?1",
+  "SELECT name FROM campaign WHERE code=?1 OR id=?1",
+  "SELECT name FROM dev_person WHERE id=?1",
+  "SELECT name || ' ' || substr(?1, instr(?1, '/') + 1) || ' 年' FROM org WHERE code=substr(?1, 1, instr(?1, '/') - 1)",
+  0,
+  /* a payment's id, or MEMBER/YEAR of a dues base */
+  "SELECT name FROM member WHERE id=CASE WHEN instr(?1, '/') THEN CAST(?1 AS INTEGER)"
+  " ELSE (SELECT member_id FROM dues_payment WHERE id=?1) END",
+  "SELECT member_name FROM tr_transfer WHERE id=?1",
+  0,
+  0,
+  "SELECT name FROM member WHERE id=?1",
+  0,
+  0,
+  0,
+};
+_Static_assert(ARRAY_LEN(azEntityObject) + 1 == ARRAY_LEN(azEntity), "one query (or NULL) per entity");
+
+/* Field names of before/after that no form of GET /meta names (the forms
+ * member and org name theirs): the counts of an import and of the demo, a
+ * meeting's, a payment's. */
+static const char *const azField[] = {
+  "file", "rows", "inserted", "updated", "unchanged", "rejected", "people", "transfers", "payments", "title",
+  "kind", "held_on", "mode", "location", "host", "recorder", "topic", "summary", "state", "reason", "checked_in_at",
+  "login", "role", "org_code", "member_id", "disabled", "amount", "channel", "paid_on", "period_from", "period_to",
+  "category", "income", "year", "status", "on", "to_org_code", "from_org_code", "letter_no", "points", "hours", 0};
+static const char *const azFieldName[] = {
+  "文件", "行数", "新增", "更新", "未变", "拒绝", "发展党员人数", "组织关系转接", "党费交纳笔数", "名称",
+  "类别", "日期", "形式", "地点", "主持人", "记录人", "主题", "内容摘要", "出席情况", "事由", "签到时间",
+  "账号", "角色", "组织", "党员", "停用", "金额", "交纳方式", "交纳日期", "所属月份起", "所属月份止",
+  "类别", "月收入", "年度", "状态", "日期", "转入组织", "转出组织", "介绍信编号", "积分", "学时", 0};
+
+static const Enum aEnum[] = {
+  {"audit_action", azAction, azActionName},
+  {"audit_entity", azEntity, azEntityName},
+  {"audit_field", azField, azFieldName},
+};
+
+/* The name of an entry's object: a name (title, login) its after or before
+ * carries, else what the entity's query finds for the key; NULL if neither. */
+static json_t *object_name(const char *zEntity, const char *zKey, json_t *pAfter, json_t *pBefore) {
+  static const char *const azName[] = {"name", "title", "member_name", "login"};
+  json_t *ap[] = {pAfter, pBefore};
+  for (int j = 0; j < 2; j++)
+    for (size_t i = 0; json_is_object(ap[j]) && i < ARRAY_LEN(azName); i++) {
+      json_t *v = json_object_get(ap[j], azName[i]);
+      if (json_is_string(v) && json_string_value(v)[0]) return json_string(json_string_value(v));
+    }
+  if (!zKey) return json_null();
+  for (int i = 0; azEntity[i]; i++) {
+    if (strcmp(azEntity[i], zEntity) || !azEntityObject[i]) continue;
+    char *z = db_text(azEntityObject[i], "t", zKey);
+    json_t *p = z && z[0] ? json_string(z) : json_null();
+    free(z);
+    return p;
+  }
+  return json_null();
+}
+
+/* The UTC moment local midnight of date zDate plus nDay days begins, as the
+ * audit log's `at` is written: from/to of the list are local dates. */
+static void day_start_utc(const char *zDate, int nDay, char zOut[21]) {
+  struct tm tm = {0};
+  tm.tm_year = atoi(zDate) - 1900;
+  tm.tm_mon = atoi(zDate + 5) - 1;
+  tm.tm_mday = atoi(zDate + 8) + nDay;
+  tm.tm_isdst = -1;
+  time_t t = mktime(&tm);
+  struct tm g;
+  gmtime_r(&t, &g);
+  strftime(zOut, 21, "%Y-%m-%dT%H:%M:%SZ", &g);
+}
+
+/* GET /api/v1/audit?org=&action=&entity=&actor=&from=&to=&limit=&offset= :
+ * newest first, within the subtree. */
 static void audit_list(Req *r) {
   char zHi[256];
   scope_range(r->scope.zPath, zHi);
   long long limit = api_query_int(r, "limit", 50), offset = api_query_int(r, "offset", 0);
+  const char *zAction = api_query(r, "action"), *zEntity = api_query(r, "entity"), *zActor = api_query(r, "actor");
+  const char *zF = api_query(r, "from"), *zT = api_query(r, "to");
+  char zFrom[11] = "", zTo[11] = "", zLo[21] = "", zUp[21] = "";
+  if (zF && zF[0] && text_parse_date(zF, zFrom)) {
+    api_error(r, 400, "invalid", "from", "from 不是有效日期");
+    return;
+  }
+  if (zT && zT[0] && text_parse_date(zT, zTo)) {
+    api_error(r, 400, "invalid", "to", "to 不是有效日期");
+    return;
+  }
+  if (zFrom[0] && zTo[0] && strcmp(zFrom, zTo) > 0) {
+    api_error(r, 400, "invalid", "to", "to 早于 from");
+    return;
+  }
+  if (zFrom[0]) day_start_utc(zFrom, 0, zLo);
+  if (zTo[0]) day_start_utc(zTo, 1, zUp);
   /* Entries with no organization (user accounts of the whole system) are
    * shown to admins at the root only. */
   int bAll = r->user.role == ROLE_ADMIN && r->scope.zPath[0] && strcmp(r->scope.zPath, r->user.zOrgPath) == 0 &&
              db_int(0, "SELECT parent_id IS NULL FROM org WHERE id=?", "I", r->scope.id);
   const char *zWhere =
       " FROM audit a LEFT JOIN org o ON o.id=a.org_id"
-      " WHERE (o.path >= ?1 AND o.path < ?2) OR (?3 AND a.org_id=0)";
+      " WHERE ((o.path >= ?1 AND o.path < ?2) OR (?3 AND a.org_id=0))"
+      " AND (?4 IS NULL OR a.action=?4) AND (?5 IS NULL OR a.entity=?5) AND (?6 IS NULL OR a.actor=?6)"
+      " AND (?7 IS NULL OR a.at >= ?7) AND (?8 IS NULL OR a.at < ?8)";
+#define NZ(z) ((z) && (z)[0] ? (z) : 0)
+  const char *zLoQ = zLo[0] ? zLo : 0, *zUpQ = zUp[0] ? zUp : 0;
   char *zCount = xprintf("SELECT count(*)%s", zWhere);
-  char *zSel = xprintf("SELECT a.id, a.at, a.actor, a.action, a.entity, a.entity_key, o.code, a.before, a.after"
-                       "%s ORDER BY a.id DESC LIMIT ?4 OFFSET ?5", zWhere);
-  long long total = db_int(0, zCount, "tti", r->scope.zPath, zHi, bAll);
-  DbStmt *s = db_stmt(zSel, "ttiII", r->scope.zPath, zHi, bAll, limit, offset);
+  char *zSel = xprintf("SELECT a.id, a.at, a.actor, a.action, a.entity, a.entity_key, o.code, a.before, a.after, o.name"
+                       "%s ORDER BY a.id DESC LIMIT ?9 OFFSET ?10", zWhere);
+  long long total = db_int(0, zCount, "ttittttt", r->scope.zPath, zHi, bAll, NZ(zAction), NZ(zEntity),
+                           NZ(zActor), zLoQ, zUpQ);
+  DbStmt *s = db_stmt(zSel, "ttitttttII", r->scope.zPath, zHi, bAll, NZ(zAction), NZ(zEntity),
+                      NZ(zActor), zLoQ, zUpQ, limit, offset);
+#undef NZ
+  /* The names of objects are looked up once the page is read: the lookups
+   * use the same connection's statement cache. */
   json_t *aItem = json_array();
   while (s && db_step(s) == 1) {
-    json_array_append_new(aItem, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}",
+    json_array_append_new(aItem, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o}",
         "id", (json_int_t)db_col_int(s, 0), "at", db_col_text(s, 1), "actor", db_col_text(s, 2),
         "action", db_col_text(s, 3), "entity", db_col_text(s, 4),
         "key", db_col_isnull(s, 5) ? json_null() : json_string(db_col_text(s, 5)),
         "org_code", db_col_isnull(s, 6) ? json_null() : json_string(db_col_text(s, 6)),
+        "org_name", db_col_isnull(s, 9) ? json_null() : json_string(db_col_text(s, 9)),
         "before", audit_masked(db_col_isnull(s, 7) ? 0 : db_col_text(s, 7)),
         "after", audit_masked(db_col_isnull(s, 8) ? 0 : db_col_text(s, 8))));
+  }
+  size_t i;
+  json_t *e;
+  json_array_foreach(aItem, i, e) {
+    json_t *k = json_object_get(e, "key");
+    json_object_set_new(e, "object_name", object_name(json_string_value(json_object_get(e, "entity")),
+                                                      json_is_string(k) ? json_string_value(k) : 0,
+                                                      json_object_get(e, "after"), json_object_get(e, "before")));
   }
   free(zCount);
   free(zSel);
@@ -172,6 +316,11 @@ static void audit_list(Req *r) {
 
 static const QParam aAuditQuery[] = {
   {"org", Q_ORG, 0, 32, 0},
+  {"action", Q_ENUM, 0, 0, azAction},
+  {"entity", Q_ENUM, 0, 0, azEntity},
+  {"actor", Q_TEXT, 0, 64, 0},
+  {"from", Q_TEXT, 0, 32, 0},
+  {"to", Q_TEXT, 0, 32, 0},
   {"limit", Q_INT, 1, 500, 0},
   {"offset", Q_INT, 0, 1000000000, 0},
   {0, 0, 0, 0, 0},
@@ -208,4 +357,5 @@ const Module audit_module = {
   .zName = "audit",
   .aRoute = MODULE_ARRAY(aRouteTable),
   .aCommand = MODULE_ARRAY(aCommandTable),
+  .aEnum = MODULE_ARRAY(aEnum),
 };

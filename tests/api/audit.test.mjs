@@ -16,7 +16,7 @@ const viewer = await srv.as('viewer');
 const westview = await srv.as('westview');
 const zsf = await srv.as('zsf');
 
-const ENTRY_KEYS = ['action', 'actor', 'after', 'at', 'before', 'entity', 'id', 'key', 'org_code'];
+const ENTRY_KEYS = ['action', 'actor', 'after', 'at', 'before', 'entity', 'id', 'key', 'object_name', 'org_code', 'org_name'];
 const newest = async (who = admin, q = '') => {
   const a = await who.audit(q);
   assert.ok(a.items.length > 0);
@@ -36,6 +36,8 @@ test('each audit entry has the documented fields; newest first', async () => {
     assert.equal(typeof e.entity, 'string');
     assert.ok(e.before === null || typeof e.before === 'object');
     assert.ok(e.after === null || typeof e.after === 'object');
+    assert.ok(e.org_name === null || typeof e.org_name === 'string');
+    assert.ok(e.object_name === null || typeof e.object_name === 'string');
   }
   for (let i = 1; i < a.items.length; i++) assert.ok(a.items[i - 1].id > a.items[i].id, 'newest first');
   // The setup's imports were done by the CLI.
@@ -147,6 +149,94 @@ test('paging and the org filter; each role sees its subtree only', async () => {
   assertStatus(await viewer.get('/api/v1/audit?org=QJ01'), 200);
   assertError(await zsf.get('/api/v1/audit'), 403, 'forbidden');
   assertError(await admin.get('/api/v1/audit?org=NOSUCH'), 404, 'not_found');
+});
+
+const meta = assertStatus(await srv.request('GET', '/api/v1/meta'), 200);
+const label = (name, v) => (meta.enums[name].find((x) => x.value === v) || {}).label;
+
+test('attendance recorded twice: the entry holds each member before and after, named by the meeting', async () => {
+  const me = await admin.allMembers('QJ0101');
+  const m = assertStatus(await east.post('/api/v1/orgs/QJ0101/meetings', { kind: 'lecture', title: '审计党课', held_on: '2026-06-01' }), 201);
+  const put = (state) => east.req('PUT', `/api/v1/meetings/${m.id}/attendance`, { json: { items: [{ member_id: me[0].id, state }] } });
+  assertStatus(await put('absent'), 200);
+  assertStatus(await put('present'), 200);
+  const e = await newest();
+  assert.equal(e.action, 'attendance');
+  assert.equal(e.entity, 'meeting');
+  assert.equal(e.object_name, '审计党课', 'the meeting by its title, though the entry holds only the list');
+  assert.equal(e.org_code, 'QJ0101');
+  assert.equal(e.org_name, '东湖村党支部');
+  const was = e.before.find((a) => a.member_id === me[0].id), is = e.after.find((a) => a.member_id === me[0].id);
+  assert.deepEqual([was.name, was.state, is.state], [me[0].name, 'absent', 'present']);
+  assert.equal(label('audit_action', e.action), '登记出席');
+  assert.equal(label('audit_entity', e.entity), '会议');
+});
+
+test('every action and object the log holds after exercising the modules has a Chinese name in GET /meta', async () => {
+  const me = await admin.allMembers('QJ0101');
+  const id = Object.fromEntries(me.map((m) => [m.name, m.id]));
+  const zsf = id['张三丰'];
+  // Writes of many modules, each audited.
+  assertStatus(await admin.post(`/api/v1/members/${zsf}/dues/base`, { year: 2026, category: 'salaried', income: 3500 }), 200);
+  assertStatus(await admin.post(`/api/v1/members/${zsf}/dues/payments`, { paid_on: '2026-06-30', amount: 420,
+    channel: 'cash', period_from: '2026-01', period_to: '2026-12' }), 201);
+  const t = assertStatus(await east.post(`/api/v1/members/${me[1].id}/transfers`, { to_org_code: 'QJ0102', issued_on: '2026-06-10' }), 201);
+  assertStatus(await east.post(`/api/v1/transfers/${t.id}/return`, { on: '2026-06-15', reason: '材料不全' }), 200);
+  const p = assertStatus(await admin.post('/api/v1/orgs/QJ0101/applicants', { name: '审计申请人',
+    id_number: makeId('340104', '2000-01-01', '男', 377), applied_on: '2026-01-10' }), 201);
+  assertStatus(await admin.post(`/api/v1/applicants/${p.id}/steps`, { kind: 'talk', on: '2026-01-20' }), 201);
+  assertStatus(await admin.post('/api/v1/orgs/QJ0101/groups', { name: '审计党小组', leader_id: me[2].id, member_ids: [me[2].id] }), 201);
+  assertStatus(await admin.post('/api/v1/orgs/QJ01/courses', { title: '审计培训', category: '冬训春训',
+    started_on: '2026-01-05', ended_on: '2026-01-09', hours: 5, attendees: [{ member_id: zsf }] }), 201);
+  assertStatus(await admin.get(`/api/v1/members/${zsf}?reveal=1`), 200);
+
+  // The whole log, page by page.
+  const all = [];
+  for (let off = 0; ; off += 500) {
+    const page = assertStatus(await admin.get(`/api/v1/audit?limit=500&offset=${off}`), 200);
+    all.push(...page.items);
+    if (off + 500 >= page.total) break;
+  }
+  const kinds = new Set(all.map((e) => `${e.action} ${e.entity}`));
+  for (const k of ['payment dues', 'base dues', 'issue transfer', 'return transfer', 'create applicant', 'step applicant',
+    'create party_group', 'create course', 'reveal member', 'attendance meeting', 'import member', 'create member']) {
+    assert.ok(kinds.has(k), `exercised: ${k}`);
+  }
+  for (const e of all) {
+    assert.match(label('audit_action', e.action) || '', /[\u4e00-\u9fff]/, `action ${e.action} (entry ${e.id}) has a Chinese name`);
+    assert.match(label('audit_entity', e.entity) || '', /[\u4e00-\u9fff]/, `entity ${e.entity} (entry ${e.id}) has a Chinese name`);
+  }
+  const pay = all.find((e) => e.action === 'payment');
+  assert.equal(pay.object_name, '张三丰', 'a payment names its member');
+  assert.equal(all.find((e) => e.action === 'reveal' && e.entity === 'member').object_name, '张三丰');
+  assert.equal(all.find((e) => e.action === 'step').object_name, '审计申请人');
+});
+
+test('filters: action, object, actor, dates; the total counts what they keep', async () => {
+  const all = await admin.audit();
+  const byAction = assertStatus(await admin.get('/api/v1/audit?action=attendance&limit=200'), 200);
+  assert.ok(byAction.total >= 1 && byAction.items.every((e) => e.action === 'attendance'));
+  assert.ok(byAction.total < all.total);
+  const byEntity = assertStatus(await admin.get('/api/v1/audit?entity=org&limit=200'), 200);
+  assert.ok(byEntity.total >= 1 && byEntity.items.every((e) => e.entity === 'org'));
+  const byActor = assertStatus(await admin.get('/api/v1/audit?actor=east&limit=200'), 200);
+  assert.ok(byActor.total >= 1 && byActor.items.every((e) => e.actor === 'east'));
+  const both = assertStatus(await admin.get('/api/v1/audit?actor=east&action=attendance&limit=200'), 200);
+  assert.ok(both.total >= 1 && both.items.every((e) => e.actor === 'east' && e.action === 'attendance'));
+  // Dates are local days of the server (this process's time zone too).
+  const d = new Date(all.items[0].at);
+  const day = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  const today = assertStatus(await admin.get(`/api/v1/audit?from=${day}&to=${day}&limit=1`), 200);
+  assert.ok(today.total >= 1 && today.items[0].id === all.items[0].id);
+  assert.equal(assertStatus(await admin.get('/api/v1/audit?from=2099-01-01'), 200).total, 0);
+  assert.equal(assertStatus(await admin.get('/api/v1/audit?to=2000-01-01'), 200).total, 0);
+  assertError(await admin.get('/api/v1/audit?from=yesterday'), 400, 'invalid', 'from');
+  assertError(await admin.get('/api/v1/audit?from=2026-06-02&to=2026-06-01'), 400, 'invalid', 'to');
+  assertError(await admin.get('/api/v1/audit?action=nosuch'), 400, 'invalid', 'action');
+  assertError(await admin.get('/api/v1/audit?entity=nosuch'), 400, 'invalid', 'entity');
+  // Scope still holds under a filter.
+  const wa = assertStatus(await westview.get('/api/v1/audit?action=attendance'), 200);
+  assert.equal(wa.total, 0, 'the attendance was in QJ0101');
 });
 
 test('the audit table is append-only in the database itself', () => {

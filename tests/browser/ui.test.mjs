@@ -396,6 +396,55 @@ test('the statistics section shows the real answer of GET /orgs/{code}/stats: to
   await shot(page, 'org-with-stats');
 }));
 
+// The audit log in words (issue 11): attendance recorded twice through the
+// API shows per member what changed (张三丰：缺席 → 出席); actions and objects
+// are Chinese (no attendancemeeting, no [object Object]); the organization by
+// name with its code under it; a filter by action narrows the rows.
+let auditMeeting = null;
+async function auditAttendance() {
+  if (auditMeeting) return;
+  const east = await srv.as('east');
+  const m = await east.post('/api/v1/orgs/QJ0101/meetings', { kind: 'lecture', title: '审计日志党课', held_on: '2026-06-01' });
+  assert.equal(m.status, 201, m.text);
+  for (const state of ['absent', 'present']) {
+    const r = await east.req('PUT', `/api/v1/meetings/${m.json.id}/attendance`, { json: { items: [{ member_id: ZSF.id, state }] } });
+    assert.equal(r.status, 200, r.text);
+  }
+  auditMeeting = m.json;
+}
+for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
+  test(`the audit log reads in words at ${size} size: attendance per member, Chinese actions, filter by action`, () => withPage(async ({ page }) => {
+    await auditAttendance();
+    await signIn(page, srv, 'admin', password('admin'));
+    await page.goto(srv.base + '/audit');
+    const rows = page.locator('[data-testid=audit-table] tbody tr');
+    await rows.first().waitFor();
+    await settled(page);
+    const all = await page.locator('[data-testid=audit-table]').textContent();
+    assert.ok(!all.includes('[object Object]'), 'no [object Object]');
+    assert.doesNotMatch(all, /attendancemeeting|demolifecycle|updatemember|createmember/);
+    for (const t of await page.locator('[data-testid=audit-table] td[data-label=操作]').allTextContents()) {
+      assert.match(t, /^[\u4e00-\u9fff]+$/, `the action in Chinese: ${t}`);
+    }
+    const att = rows.filter({ hasText: '张三丰：缺席 → 出席' }).first();
+    await att.waitFor();
+    assert.match(await att.textContent(), /east.*登记出席会议.*审计日志党课.*东湖村党支部QJ0101.*张三丰：缺席 → 出席/);
+    // The first recording: from nothing to 缺席.
+    await rows.filter({ hasText: '张三丰：未登记 → 缺席' }).first().waitFor();
+    await assertFits(page, 'audit');
+    await shot(page, 'audit');
+
+    const before = await rows.count();
+    await page.getByLabel('操作', { exact: true }).selectOption({ label: '登记出席' });
+    await page.waitForURL(/[?&]action=attendance/);
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=audit-table] tbody tr').length < n, before);
+    const acts = await page.locator('[data-testid=audit-table] td[data-label=操作]').allTextContents();
+    assert.ok(acts.length >= 2 && acts.every((t) => t === '登记出席会议'), JSON.stringify(acts));
+    assert.match(await page.getByTestId('audit-total').textContent(), /共 \d+ 条/);
+    await assertFits(page, 'audit filtered');
+  }, { viewport, what: `audit ${size}` }));
+}
+
 // Every main screen, at phone and desktop size: drawn without errors, no
 // sideways scrolling, and a screenshot to look at.
 for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {

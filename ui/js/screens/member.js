@@ -15,7 +15,7 @@ import { orgTrail } from '../orgframe.js';
 import { MEMBER_FIELDS, STATUS_NAMES, yearsSince, when } from '../fields.js';
 import { kv, table, fieldForm, formAlert, onSubmit, stat } from '../widgets.js';
 import { enumNames } from '../meta.js';
-import { changes, ACTION_NAMES } from './audit.js';
+import { changes, actionName } from './audit.js';
 import { STEP_NAME, DUES_CATEGORY_NAME, CHANNELS, CHANNEL_NAME, yuan, compact, serverToday, addMonths, monthsBetween } from '../lifecycle.js';
 
 const enc = encodeURIComponent;
@@ -66,7 +66,7 @@ async function historySections(m) {
     h('section', null, h('h2', null, '变更历史'), table([
       { label: '时间', head: true, cell: (e) => when(e.at) },
       { label: '操作人', cell: (e) => e.actor },
-      { label: '操作', cell: (e) => ACTION_NAMES[e.action] || e.action },
+      { label: '操作', cell: (e) => actionName(e.action) },
       { label: '变更', cell: (e) => changes(e) },
     ], audit, { empty: '没有变更记录', testid: 'member-history' })),
   ];
