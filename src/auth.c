@@ -337,11 +337,20 @@ static const Command aCommandTable[] = {
   {"user", "enable", cmd_user_enable, aDisableOpt, 0, 0, "", "Lets a disabled login sign in again."},
 };
 
+/* What it writes to the audit log, and how an entry names its object. */
+static const AuditEntity aAuditEntity[] = {
+  {"user", "用户", 0},
+};
+static const char *const azAuditAction[] = {"passwd", "disable", "enable", 0};
+static const char *const azAuditActionName[] = {"修改密码", "停用账号", "启用账号", 0};
+
 static const Enum aEnum[] = {
+  {"audit_action", azAuditAction, azAuditActionName},
   {"role", session_azRole, session_azRoleName},
 };
 
 const Module auth_module = {
+  .aAuditEntity = MODULE_ARRAY(aAuditEntity),
   .zName = "auth",
   .aEnum = MODULE_ARRAY(aEnum),
   .aRoute = MODULE_ARRAY(aRouteTable),

@@ -160,7 +160,14 @@ static const Command aCommandTable[] = {
    "Builds a deterministic, realistic demo data set: into a new database with one login per role, or as import files."},
 };
 
+static const char *const azAuditAction[] = {"demo", 0};
+static const char *const azAuditActionName[] = {"演示数据", 0};
+static const Enum aEnum[] = {
+  {"audit_action", azAuditAction, azAuditActionName},
+};
+
 const Module demo_module = {
+  .aEnum = MODULE_ARRAY(aEnum),
   .zName = "demo",
   .aCommand = MODULE_ARRAY(aCommandTable),
 };

@@ -1016,12 +1016,23 @@ static const Report aReport[] = {
    "How many people at each stage of the development pipeline in a subtree, and on the negative list."},
 };
 
+/* What it writes to the audit log, and how an entry names its object. */
+static const AuditEntity aAuditEntity[] = {
+  {"applicant", "发展对象", "SELECT name FROM dev_person WHERE id=?1"},
+  {"development_plan", "发展计划", "SELECT name || ' ' || substr(?1, instr(?1, '/') + 1) || ' 年' FROM org WHERE code=substr(?1, 1, instr(?1, '/') - 1)"},
+  {"negative_list", "负面清单", 0},
+};
+static const char *const azAuditAction[] = {"step", "plan", 0};
+static const char *const azAuditActionName[] = {"发展环节", "发展计划", 0};
+
 static const Enum aEnum[] = {
+  {"audit_action", azAuditAction, azAuditActionName},
   {"dev_stage", azStage, azStageName},
   {"dev_alert", azAlert, azAlertName},
 };
 
 const Module develop_module = {
+  .aAuditEntity = MODULE_ARRAY(aAuditEntity),
   .zName = "develop",
   .zOpenapi = "develop",
   .azMigration = MODULE_ARRAY(azMigration),

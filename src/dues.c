@@ -796,12 +796,21 @@ static const Report aReport[] = {
    "The treasurer's sheet for --year: base, received, months paid, arrears, per member."},
 };
 
+/* What it writes to the audit log, and how an entry names its object. */
+static const AuditEntity aAuditEntity[] = {
+  {"dues", "党费", "SELECT name FROM member WHERE id=CASE WHEN instr(?1, '/') THEN CAST(?1 AS INTEGER) ELSE (SELECT member_id FROM dues_payment WHERE id=?1) END"},
+};
+static const char *const azAuditAction[] = {"base", "payment", 0};
+static const char *const azAuditActionName[] = {"核定党费基数", "交纳党费", 0};
+
 static const Enum aEnum[] = {
+  {"audit_action", azAuditAction, azAuditActionName},
   {"dues_category", azCategory, azCategoryName},
   {"dues_channel", azChannel, azChannelName},
 };
 
 const Module dues_module = {
+  .aAuditEntity = MODULE_ARRAY(aAuditEntity),
   .zName = "dues",
   .zOpenapi = "dues",
   .azMigration = MODULE_ARRAY(azMigration),

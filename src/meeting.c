@@ -946,12 +946,21 @@ static const Route aRouteTable[] = {
 
 int life_demo(const DemoOpts *pOpts, const DemoResult *pRes);  /* meeting_demo.c */
 static const StatsFigure *const aLifeFigure[] = {&life_figMeetings, &life_figSecretaries};
+/* What it writes to the audit log, and how an entry names its object. */
+static const AuditEntity aAuditEntity[] = {
+  {"meeting", "会议", "SELECT title FROM meeting WHERE id=?1"},
+};
+static const char *const azAuditAction[] = {"attendance", "checkin", 0};
+static const char *const azAuditActionName[] = {"登记出席", "签到", 0};
+
 static const Enum aEnum[] = {
+  {"audit_action", azAuditAction, azAuditActionName},
   {"meeting_kind", life_azKind, life_azKindName},
   {"meeting_mode", azMode, azModeName},
   {"attendance_state", azState, azStateName},
 };
 const Module meeting_module = {
+  .aAuditEntity = MODULE_ARRAY(aAuditEntity),
   .zName = "meeting",
   .aEnum = MODULE_ARRAY(aEnum),
   .aRoute = MODULE_ARRAY(aRouteTable),

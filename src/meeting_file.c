@@ -157,7 +157,14 @@ static const Route aRouteTable[] = {
    0, 0, life_meeting_org},
 };
 
+static const char *const azAuditAction[] = {"attach", 0};
+static const char *const azAuditActionName[] = {"上传附件", 0};
+static const Enum aEnum[] = {
+  {"audit_action", azAuditAction, azAuditActionName},
+};
+
 const Module meeting_file_module = {
+  .aEnum = MODULE_ARRAY(aEnum),
   .zName = "meeting_file",
   .aRoute = MODULE_ARRAY(aRouteTable),
 };

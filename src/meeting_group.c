@@ -205,7 +205,14 @@ static const Route aRouteTable[] = {
    "set the whole branch committee", aCommitteeField, C_NFIELD, 0},
 };
 
+/* What it writes to the audit log, and how an entry names its object. */
+static const AuditEntity aAuditEntity[] = {
+  {"party_group", "党小组", "SELECT name FROM party_group WHERE id=?1"},
+  {"committee", "支委会", "SELECT name FROM org WHERE code=?1"},
+};
+
 const Module meeting_group_module = {
+  .aAuditEntity = MODULE_ARRAY(aAuditEntity),
   .zName = "meeting_group",
   .aRoute = MODULE_ARRAY(aRouteTable),
 };

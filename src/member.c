@@ -485,7 +485,13 @@ static const Enum aEnum[] = {
 };
 static const Form aForm[] = {{"member", member_aField, M_NFIELD}};
 
+/* What it writes to the audit log, and how an entry names its object. */
+static const AuditEntity aAuditEntity[] = {
+  {"member", "党员", "SELECT name FROM member WHERE id=?1"},
+};
+
 const Module member_module = {
+  .aAuditEntity = MODULE_ARRAY(aAuditEntity),
   .zName = "member",
   .aEnum = MODULE_ARRAY(aEnum),
   .aForm = MODULE_ARRAY(aForm),

@@ -178,7 +178,16 @@ static const char *const azMobEventName[] = {"外出流动", "返回", "流入�
 /* How a membership row began (lc_membership.via). */
 static const char *const azVia[] = {"roster", "vote", "transfer", "inflow", 0};
 static const char *const azViaName[] = {"在册", "支部大会接收", "组织关系转接", "流入", 0};
+/* What it writes to the audit log, and how an entry names its object. */
+static const AuditEntity aAuditEntity[] = {
+  {"inflow", "流入党员", 0},
+  {"lifecycle", "党员队伍", 0},
+};
+static const char *const azAuditAction[] = {"status", "mobility", 0};
+static const char *const azAuditActionName[] = {"党籍变更", "流动登记", 0};
+
 static const Enum aEnum[] = {
+  {"audit_action", azAuditAction, azAuditActionName},
   {"mobility_kind", azMobEvent, azMobEventName},
   {"membership_via", azVia, azViaName},
 };
@@ -530,6 +539,7 @@ static const Route aRouteTable[] = {
 };
 
 const Module member_status_module = {
+  .aAuditEntity = MODULE_ARRAY(aAuditEntity),
   .zName = "member_status",
   .aEnum = MODULE_ARRAY(aEnum),
   .aRoute = MODULE_ARRAY(aRouteTable),

@@ -37,6 +37,15 @@ typedef struct Form {
   int nField;
 } Form;
 
+/* An object the module writes to the audit log (audit_append's zEntity):
+ * its Chinese name (GET /api/v1/meta "audit_entity") and how the audit list
+ * names one by its key when the entry itself carries no name. */
+typedef struct AuditEntity {
+  const char *zEntity;                  /* "meeting" */
+  const char *zLabel;                   /* "会议" */
+  const char *zNameSql;                 /* SELECT its name for the key ?1 (text), or NULL: the key is all there is */
+} AuditEntity;
+
 typedef struct Module {
   const char *zName;                    /* "meeting"; with migrations, its row in qj_module */
   const Route *aRoute;                  /* its API routes */
@@ -52,13 +61,16 @@ typedef struct Module {
   DemoHook xDemo;                       /* adds its deterministic demo data (demo.h), or NULL */
   const StatsFigure *const *apFigure;   /* its figures in the statistics of a subtree (stats.h) */
   int nFigure;
-  const Enum *aEnum;                    /* enumerations the UI reads (GET /api/v1/meta "enums") */
+  const Enum *aEnum;                    /* enumerations the UI reads (GET /api/v1/meta "enums"); modules
+                                           may add to one name (each adds its own "audit_action" verbs) */
   int nEnum;
   const Form *aForm;                    /* field lists the UI reads (GET /api/v1/meta "forms") */
   int nForm;
   /* More of what the UI reads, merged into GET /api/v1/meta (the steps of
    * the development pipeline, say): a new object, or NULL. */
   json_t *(*xMeta)(void);
+  const AuditEntity *aAuditEntity;      /* the objects it writes to the audit log */
+  int nAuditEntity;
   const char *zOpenapi;                 /* its fragment src/openapi/NAME.json (NAME without .json), or NULL */
   /* Answers GET and HEAD requests outside /api/ that no route claims (the
    * browser UI's files); the first module that has one serves them. */
@@ -74,6 +86,9 @@ extern const int module_n;
 
 /* The enumeration named zName among every module's, or NULL. */
 const Enum *module_enum(const char *zName);
+/* 1 if zValue is a value of enumeration zName of any module ("audit_entity":
+ * of any module's audit entities). */
+int module_enum_has(const char *zName, const char *zValue);
 /* The JSON of GET /api/v1/meta: every module's enums, forms and xMeta
  * (new reference). */
 json_t *module_meta_json(void);

@@ -1081,7 +1081,13 @@ static const Route aRouteTable[] = {
    "set an obligation rule for a year, a kind of organization or a domain", aORuleField, OR_NFIELD, 0},
 };
 
+/* What it writes to the audit log, and how an entry names its object. */
+static const AuditEntity aAuditEntity[] = {
+  {"obligation_rule", "组织生活规则", 0},
+};
+
 const Module obligations_module = {
+  .aAuditEntity = MODULE_ARRAY(aAuditEntity),
   .zName = "obligations",
   .aEnum = MODULE_ARRAY(aEnum),
   .aRoute = MODULE_ARRAY(aRouteTable),

@@ -301,7 +301,13 @@ static const Enum aEnum[] = {
 };
 static const Form aForm[] = {{"org", org_aField, ORG_NFIELD}};
 
+/* What it writes to the audit log, and how an entry names its object. */
+static const AuditEntity aAuditEntity[] = {
+  {"org", "组织", "SELECT name FROM org WHERE code=?1"},
+};
+
 const Module org_module = {
+  .aAuditEntity = MODULE_ARRAY(aAuditEntity),
   .zName = "org",
   .aEnum = MODULE_ARRAY(aEnum),
   .aForm = MODULE_ARRAY(aForm),

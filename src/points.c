@@ -374,7 +374,20 @@ static const Route aRouteTable[] = {
    "change a points rule (points, cap, cap period) from a year on", aPRuleField, PR_NFIELD, 0},
 };
 
+/* What it writes to the audit log, and how an entry names its object. */
+static const AuditEntity aAuditEntity[] = {
+  {"points", "积分", "SELECT name FROM member WHERE id=?1"},
+  {"points_rule", "积分规则", 0},
+};
+static const char *const azAuditAction[] = {"award", 0};
+static const char *const azAuditActionName[] = {"积分奖励", 0};
+static const Enum aEnum[] = {
+  {"audit_action", azAuditAction, azAuditActionName},
+};
+
 const Module points_module = {
+  .aAuditEntity = MODULE_ARRAY(aAuditEntity),
+  .aEnum = MODULE_ARRAY(aEnum),
   .zName = "points",
   .aRoute = MODULE_ARRAY(aRouteTable),
   .azMigration = MODULE_ARRAY(azMigration),

@@ -1065,7 +1065,13 @@ static const Route aRouteTable[] = {
   {"GET", "/api/v1/export/members", api_export, R_STAFF | R_QORG, aExportQuery, "a subtree's members as CSV or xlsx", 0, 0, 0},
 };
 
+/* What it writes to the audit log, and how an entry names its object. */
+static const AuditEntity aAuditEntity[] = {
+  {"export", "导出", 0},
+};
+
 const Module port_module = {
+  .aAuditEntity = MODULE_ARRAY(aAuditEntity),
   .zName = "port",
   .aRoute = MODULE_ARRAY(aRouteTable),
   .aCommand = MODULE_ARRAY(aCommandTable),

@@ -92,6 +92,19 @@ static json_t *fields_json(const Field *aField, int nField) {
   return a;
 }
 
+int module_enum_has(const char *zName, const char *zValue) {
+  for (int m = 0; m < module_n && zValue; m++) {
+    const Module *pM = module_ap[m];
+    for (int i = 0; strcmp(zName, "audit_entity") == 0 && i < pM->nAuditEntity; i++)
+      if (strcmp(pM->aAuditEntity[i].zEntity, zValue) == 0) return 1;
+    for (int i = 0; i < pM->nEnum; i++)
+      if (strcmp(pM->aEnum[i].zName, zName) == 0)
+        for (int k = 0; pM->aEnum[i].azValue[k]; k++)
+          if (strcmp(pM->aEnum[i].azValue[k], zValue) == 0) return 1;
+  }
+  return 0;
+}
+
 json_t *module_meta_json(void) {
   json_t *pEnums = json_object(), *pForms = json_object();
   json_t *pOut = json_pack("{s:o, s:o}", "enums", pEnums, "forms", pForms);
@@ -99,12 +112,18 @@ json_t *module_meta_json(void) {
     const Module *pM = module_ap[m];
     for (int i = 0; i < pM->nEnum; i++) {
       const Enum *e = &pM->aEnum[i];
-      json_t *a = json_array();
+      /* Several modules may add to one enumeration (audit_action). */
+      json_t *a = json_object_get(pEnums, e->zName);
+      if (!a) json_object_set_new(pEnums, e->zName, a = json_array());
       for (int k = 0; e->azValue[k]; k++)
         json_array_append_new(a, json_pack("{s:s, s:s}", "value", e->azValue[k], "label",
                                            e->azLabel ? e->azLabel[k] : e->azValue[k]));
-      json_object_set_new(pEnums, e->zName, a);
     }
+    if (pM->nAuditEntity && !json_object_get(pEnums, "audit_entity"))
+      json_object_set_new(pEnums, "audit_entity", json_array());
+    for (int i = 0; i < pM->nAuditEntity; i++)
+      json_array_append_new(json_object_get(pEnums, "audit_entity"),
+                            json_pack("{s:s, s:s}", "value", pM->aAuditEntity[i].zEntity, "label", pM->aAuditEntity[i].zLabel));
     for (int i = 0; i < pM->nForm; i++)
       json_object_set_new(pForms, pM->aForm[i].zName, fields_json(pM->aForm[i].aField, pM->aForm[i].nField));
     if (pM->xMeta) {

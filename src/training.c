@@ -428,7 +428,14 @@ static const Route aRouteTable[] = {
 
 int training_demo(const DemoOpts *pOpts, const DemoResult *pRes);  /* training_demo.c */
 static const StatsFigure *const aTrainingFigure[] = {&training_figCourses};
+/* What it writes to the audit log, and how an entry names its object. */
+static const AuditEntity aAuditEntity[] = {
+  {"course", "培训", "SELECT title FROM course WHERE id=?1"},
+  {"campaign", "活动", "SELECT name FROM campaign WHERE code=?1 OR id=?1"},
+};
+
 const Module training_module = {
+  .aAuditEntity = MODULE_ARRAY(aAuditEntity),
   .zName = "training",
   .aRoute = MODULE_ARRAY(aRouteTable),
   .azMigration = MODULE_ARRAY(azMigration),

@@ -364,7 +364,15 @@ static const char *const azDir[] = {"in", "out", "all", 0};
 static const char *const azState[] = {"issued", "accepted", "returned", "all", 0};   /* the list's filter */
 static const char *const azStateOf[] = {"issued", "accepted", "returned", 0};
 static const char *const azStateName[] = {"待接收", "已接收", "已退回", 0};
+/* What it writes to the audit log, and how an entry names its object. */
+static const AuditEntity aAuditEntity[] = {
+  {"transfer", "组织关系转接", "SELECT member_name FROM tr_transfer WHERE id=?1"},
+};
+static const char *const azAuditAction[] = {"issue", "accept", "return", "transfer_out", 0};
+static const char *const azAuditActionName[] = {"开具转接", "接收转接", "退回转接", "转出", 0};
+
 static const Enum aEnum[] = {
+  {"audit_action", azAuditAction, azAuditActionName},
   {"transfer_state", azStateOf, azStateName},
 };
 static const QParam aListQuery[] = {
@@ -428,6 +436,7 @@ static const Report aReport[] = {
 };
 
 const Module transfer_module = {
+  .aAuditEntity = MODULE_ARRAY(aAuditEntity),
   .zName = "transfer",
   .aEnum = MODULE_ARRAY(aEnum),
   .zOpenapi = "transfer",
