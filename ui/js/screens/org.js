@@ -75,6 +75,10 @@ export default {
       charts.push(chartCard('人员类别', pie(countBy(ms, (m) => m.category, CATEGORIES)), ctx, { testid: 'chart-category' }));
     }
 
+    // Everything awaited comes before the sections that fill in later: they
+    // replace their placeholder once it is in the page, and a placeholder not
+    // yet placed cannot be replaced (the screen would stay busy).
+    const parentCell = await parentLabel(o, chain);
     const stats = h('div');
     statsSection(code, ctx).then((s) => { if (s && !ctx.stale()) stats.replaceWith(s); });
     const trends = h('div', { 'aria-busy': 'true' });
@@ -110,6 +114,6 @@ export default {
       charts.length ? h('section', null, h('h2', null, kids.length ? '下级组织分布' : '本支部党员构成'), h('div', { class: 'charts' }, charts)) : null,
       stats,
       trends,
-      h('section', null, h('h2', null, '基本信息'), h('div', { class: 'card' }, kv(ORG_FIELDS, o, [], { parent_code: await parentLabel(o, chain) }))));
+      h('section', null, h('h2', null, '基本信息'), h('div', { class: 'card' }, kv(ORG_FIELDS, o, [], { parent_code: parentCell }))));
   },
 };
