@@ -887,13 +887,24 @@ static const char *member_name(const Oblig *o, long long id) {
 static json_t *summary_json(const Oblig *o, const Scope *sc) {
   json_t *v = json_array();
   for (int yi = 0; yi < o->nYear; yi++) json_array_append_new(v, json_integer(o->aRs[yi].version));
-  return json_pack("{s:s, s:s, s:s, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}", "org_code",
+  /* The lights of the organizations: red with a missing meeting, amber with
+   * any other finding, so that a screen needs no list of findings to count. */
+  unsigned char *aMark = xcalloc((size_t)o->nOrg + 1, 1);
+  for (long long i = 0; i < o->nF; i++) aMark[o->aF[i].orgIdx] |= strcmp(o->aF[i].zType, "missing") == 0 ? 2 : 1;
+  long long nRed = 0, nAmber = 0;
+  for (long long i = 0; i < o->nOrg; i++) nRed += (aMark[i] & 2) != 0, nAmber += aMark[i] == 1;
+  free(aMark);
+  json_t *pOut = json_pack("{s:s, s:s, s:s, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}", "org_code",
                    sc->zCode, "from", o->zFrom, "to", o->zTo, "rule_versions", v, "summary", "organizations",
                    (json_int_t)o->nOrg, "branches", (json_int_t)o->nBranch, "members", (json_int_t)o->nMember, "due",
                    (json_int_t)o->nDue, "held", (json_int_t)o->nHeld, "periods_met", (json_int_t)o->nPeriodMet,
                    "missing", (json_int_t)o->nMissing, "late", (json_int_t)o->nLate, "quorum_failures",
                    (json_int_t)o->nQuorum, "members_no_lecture", (json_int_t)o->nNoLecture, "members_six_months",
                    (json_int_t)o->nSixMonths);
+  json_t *pSum = json_object_get(pOut, "summary");
+  json_object_set_new(pSum, "orgs_red", json_integer(nRed));
+  json_object_set_new(pSum, "orgs_amber", json_integer(nAmber));
+  return pOut;
 }
 
 static json_t *finding_json(const Oblig *o, const Finding *f) {

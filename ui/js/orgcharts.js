@@ -14,15 +14,23 @@ import { meetingFigures } from './life.js';
 const enc = encodeURIComponent;
 const AMBER = new Set(['late', 'quorum', 'no_lecture', 'six_months']);
 
-/** Branches by light from an obligations answer: {green, amber, red, partial}. */
+/**
+ * Branches by light from an obligations answer: {green, amber, red, partial}.
+ * The server counts them (summary.orgs_red, orgs_amber), so a county's page
+ * asks for no list of findings; an older server's answer is counted here.
+ */
 export function branchLights(ob) {
+  const n = ob.summary.branches;
+  if (ob.summary.orgs_red !== undefined) {
+    const red = ob.summary.orgs_red, amber = ob.summary.orgs_amber;
+    return { red, amber, green: Math.max(0, n - red - amber), partial: false };
+  }
   const red = new Set(), amber = new Set();
   for (const f of ob.findings) {
     if (f.type === 'missing') red.add(f.org_code);
     else if (AMBER.has(f.type)) amber.add(f.org_code);
   }
   for (const c of red) amber.delete(c);
-  const n = ob.summary.branches;
   return { red: red.size, amber: amber.size, green: Math.max(0, n - red.size - amber.size), partial: ob.total > ob.findings.length };
 }
 
@@ -30,7 +38,7 @@ const SERIES = [['admitted', '发展党员（入党）'], ['converted', '预备�
 
 export async function trendSection(code, ctx) {
   const [ob, mo] = await Promise.all([
-    get(`/api/v1/orgs/${enc(code)}/obligations`, { limit: 10000 }).catch((e) => (e.noRoute || e.status === 403 ? null : Promise.reject(e))),
+    get(`/api/v1/orgs/${enc(code)}/obligations`, { limit: 1 }).catch((e) => (e.noRoute || e.status === 403 ? null : Promise.reject(e))),
     get(`/api/v1/orgs/${enc(code)}/lifecycle/monthly`, { months: 12 }).catch((e) => (e.noRoute || e.status === 403 ? null : Promise.reject(e))),
   ]);
   if (!ob && !mo) return null;
