@@ -1,7 +1,7 @@
 // orgcharts.js: the section of an organization page on how it is doing over
 // time: 三会一课 this year (the branches of the subtree that met every
 // obligation, that met them with something to note, and that missed a
-// meeting, from GET /orgs/{code}/obligations: each finding names its branch)
+// meeting, as the summary of GET /orgs/{code}/obligations counts them)
 // and the membership's changes month by month over the last year (admitted,
 // converted, transferred in and out, left: GET /orgs/{code}/lifecycle/monthly).
 // A part whose module is not built in is left out.
@@ -12,26 +12,11 @@ import { stat } from './widgets.js';
 import { meetingFigures } from './life.js';
 
 const enc = encodeURIComponent;
-const AMBER = new Set(['late', 'quorum', 'no_lecture', 'six_months']);
 
-/**
- * Branches by light from an obligations answer: {green, amber, red, partial}.
- * The server counts them (summary.orgs_red, orgs_amber), so a county's page
- * asks for no list of findings; an older server's answer is counted here.
- */
+/** Branches by light, as the obligations summary counts them: {green, amber, red}. */
 export function branchLights(ob) {
-  const n = ob.summary.branches;
-  if (ob.summary.orgs_red !== undefined) {
-    const red = ob.summary.orgs_red, amber = ob.summary.orgs_amber;
-    return { red, amber, green: Math.max(0, n - red - amber), partial: false };
-  }
-  const red = new Set(), amber = new Set();
-  for (const f of ob.findings) {
-    if (f.type === 'missing') red.add(f.org_code);
-    else if (AMBER.has(f.type)) amber.add(f.org_code);
-  }
-  for (const c of red) amber.delete(c);
-  return { red: red.size, amber: amber.size, green: Math.max(0, n - red.size - amber.size), partial: ob.total > ob.findings.length };
+  const { branches: n, orgs_red: red, orgs_amber: amber } = ob.summary;
+  return { red, amber, green: Math.max(0, n - red - amber) };
 }
 
 const SERIES = [['admitted', '发展党员（入党）'], ['converted', '预备党员转正'], ['transferred_in', '转入'], ['transferred_out', '转出'], ['left', '出党、去世等']];

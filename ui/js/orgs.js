@@ -95,23 +95,6 @@ export function orgIndex() {
 }
 
 /**
- * The names of organizations by code, for answers that carry only org_code:
- * a Map code -> name. A few codes are read one by one (cached); more from
- * the subtree's index (one request). A code that cannot be read is absent.
- */
-export async function orgNames(codes) {
-  const want = [...new Set(codes.filter(Boolean))];
-  const out = new Map();
-  if (want.length > 8) {
-    try {
-      for (const o of await orgIndex()) if (want.includes(o.code)) out.set(o.code, o.name);
-    } catch { /* fall back to one by one */ }
-  }
-  await Promise.all(want.filter((c) => !out.has(c)).map((c) => getOrg(c).then((o) => out.set(c, o.name), () => null)));
-  return out;
-}
-
-/**
  * An organization shown by its name with its code as a small second line
  * (a clerk matches codes against paper); the code alone when the name is unknown.
  */

@@ -10,7 +10,7 @@
 import { h } from '../dom.js';
 import { get, url } from '../api.js';
 import { orgFrame, orgOf } from '../orgframe.js';
-import { orgNames, orgLabel } from '../orgs.js';
+import { orgLabel } from '../orgs.js';
 import { stat, table, pager } from '../widgets.js';
 import { yuan } from '../lifecycle.js';
 
@@ -18,10 +18,10 @@ const enc = encodeURIComponent;
 const PAGE = 50;
 const AGE = { '1-3': '1-3 个月', '4-6': '4-6 个月', '7+': '7 个月以上' };
 
-function arrearsTable(items, names) {
+function arrearsTable(items) {
   const el = table([
     { label: '姓名', cell: (a) => h('a', { href: `/members/${a.member_id}` }, a.name), head: true },
-    { label: '组织', cell: (a) => orgLabel(a.org_code, names.get(a.org_code)) },
+    { label: '组织', cell: (a) => orgLabel(a.org_code, a.org_name) },
     { label: '欠缴月数', cell: (a) => h('span', { 'data-testid': 'months' }, `${a.unpaid_months} 个月`) },
     { label: '连续未缴', cell: (a) => `${a.consecutive_unpaid} 个月` },
     { label: '欠缴金额', cell: (a) => yuan(a.owed) },
@@ -44,10 +44,6 @@ export default {
       get(`${base}/arrears`, { limit: PAGE, six_months: onlySix ? 1 : '' })]);
     const year = Number(ar.today.slice(0, 4));
     const lapsed = await get(`${base}/lapsed`, { year, limit: PAGE });
-    // Each answer names the member's branch; an older server named it by code only.
-    const named = (items) => new Map(items.filter((a) => a.org_name).map((a) => [a.org_code, a.org_name]));
-    const missing = [...ar.items, ...lapsed.items].filter((a) => !a.org_name).map((a) => a.org_code);
-    const names = new Map([...named(ar.items), ...named(lapsed.items), ...(missing.length ? await orgNames(missing) : [])]);
     document.title = `${o.name} · 党费 · 强基`;
     const here = (extra) => `/dues?${new URLSearchParams({ org: code, ...extra })}`;
     const exp = (format) => h('a', { class: 'btn', href: url('/api/v1/export/dues', { org: code, year, format }), download: '', 'data-testid': `dues-export-${format}` },
@@ -57,7 +53,7 @@ export default {
     const paged = (first, fetch, draw) => {
       const box = h('div');
       const show = (r, p) => box.replaceChildren(draw(r.items), r.total > PAGE ? pager(p, PAGE, r.total, go) : '');
-      const go = async (p) => { const r = await fetch(p); r.items.forEach((a) => { if (a.org_name) names.set(a.org_code, a.org_name); }); show(r, p); };
+      const go = async (p) => show(await fetch(p), p);
       show(first, 0);
       return box;
     };
@@ -88,11 +84,11 @@ export default {
         h('h2', null, onlySix ? `连续六个月未交（${ar.total} 人）` : `欠缴党费（${ar.in_arrears} 人）`,
           onlySix ? h('a', { class: 'small inline-link', href: here({}) }, '全部欠缴') : null),
         paged(ar, (p) => get(`${base}/arrears`, { limit: PAGE, offset: p * PAGE, six_months: onlySix ? 1 : '' }),
-          (items) => arrearsTable(items, names))),
+          arrearsTable)),
       h('section', null, h('h2', null, `去年交纳、${year} 年尚未交纳（${lapsed.total ?? lapsed.items.length} 人）`),
         paged(lapsed, (p) => get(`${base}/lapsed`, { year, limit: PAGE, offset: p * PAGE }), (items) => table([
           { label: '姓名', cell: (a) => h('a', { href: `/members/${a.member_id}` }, a.name), head: true },
-          { label: '组织', cell: (a) => orgLabel(a.org_code, names.get(a.org_code)) },
+          { label: '组织', cell: (a) => orgLabel(a.org_code, a.org_name) },
           { label: '最近交至', cell: (a) => a.last_paid || '—' },
         ], items, { empty: '没有这样的党员', testid: 'lapsed' }))),
       h('p', { class: 'muted small' }, '登记交纳：打开党员信息页，在“党费”一节登记。'));
