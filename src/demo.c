@@ -153,7 +153,7 @@ static void org_row(Gen *g, const char *zCode, const char *zName, const char *zP
   csv_write_row(&g->bOrg, az, 10, 0);
   g->nOrg++;
   if (g->bOrg.n >= CHUNK) demo_flush(g, &g->bOrg, g->fOrg);
-  if ((g->nOrg & 1023) == 0) util_progress("organizations", g->nOrg, g->nOrgTarget);
+  if ((g->nOrg & 1023) == 0) util_progress("演示：组织", g->nOrg, g->nOrgTarget);
 }
 
 /* Keeps a branch for the member pass. w is its member weight; a few branches
@@ -1511,7 +1511,7 @@ int demo_generate(const DemoOpts *pOpts, FILE *fOrg, FILE *fMem, DemoResult *pRe
     }
   }
   demo_flush(g, &g->bOrg, g->fOrg);
-  util_progress_done("organizations", g->nOrg);
+  util_progress_done("演示：组织", g->nOrg);
 
   /* The demo branch: a village branch of the first township with 20 to 45
    * members if there is one, else its first village branch. */
@@ -1551,10 +1551,10 @@ int demo_generate(const DemoOpts *pOpts, FILE *fOrg, FILE *fMem, DemoResult *pRe
       demo_member_row(g, b, bForce, zId, &bMobile);
       if (i == iDemo && (!zMemberId[0] || bForce)) memcpy(zMemberId, zId, 19);
     }
-    if ((i & 255) == 0) util_progress("members", g->nMem, g->nMemTarget);
+    if ((i & 255) == 0) util_progress("演示：党员", g->nMem, g->nMemTarget);
   }
   demo_flush(g, &g->bMem, g->fMem);
-  util_progress_done("members", g->nMem);
+  util_progress_done("演示：党员", g->nMem);
   if (fflush(fOrg) != 0 || fflush(fMem) != 0) g->bErr = 1;
   if (g->bErr) {
     fprintf(stderr, "qiangji: demo: write error\n");

@@ -252,6 +252,7 @@ int life_demo(const DemoOpts *pOpts, const DemoResult *pRes) {
   double t0 = util_now();
   db_tune(DB_TUNE_DEMO);
   long long nTotal = db_int(0, "SELECT count(*) FROM org WHERE kind IN ('党支部','联合党支部','临时党支部','项目党支部')", "");
+  util_progress("演示：组织生活（支部）", 0, nTotal);
   /* Members branch by branch, a slice of branch ids at a time: each slice
    * is read whole (its statement finished) before anything is written, so
    * no read stays open across the commits and the WAL can be checkpointed. */
@@ -292,9 +293,11 @@ int life_demo(const DemoOpts *pOpts, const DemoResult *pRes) {
     }
     if (st < 0) rc = -1;
     if (!rc) rc = db_begin();
-    for (int i = 0; !rc && i < nB; i++) rc = branch_life(&c, &aB[i], nMonth);
+    for (int i = 0; !rc && i < nB; i++) {
+      rc = branch_life(&c, &aB[i], nMonth);
+      util_progress("演示：组织生活（支部）", c.nBranch, nTotal);
+    }
     if (!rc) rc = db_commit();
-    util_progress("demo organizational life", c.nBranch, nTotal);
   }
   for (int i = 0; i < nBAlloc; i++) free(aB[i].a);
   free(aB);
@@ -305,7 +308,7 @@ int life_demo(const DemoOpts *pOpts, const DemoResult *pRes) {
     return -1;
   }
   db_tune(DB_TUNE_NORMAL);
-  util_progress_done("demo organizational life", c.nBranch);
+  util_progress_done("演示：组织生活（支部）", c.nBranch);
   printf("organizational life: %lld branches, %lld meetings, %lld attendance records (%.1f s)\n", c.nBranch, c.nMeeting,
          c.nAtt, util_now() - t0);
   return 0;

@@ -221,7 +221,7 @@ static int demo_members(Rng *r, long long *pnTransfer, long long *pnPay) {
     snprintf(zLoc, sizeof zLoc, "%s", db_col_text(s, 8));
     int bRetired = text_years_between(zBirth, REF) >= 60;
     n++;
-    util_progress("demo lifecycle", n, 0);
+    util_progress("演示：党员变动（人）", n, 0);
     /* Transfers to the previous member's branch. */
     if (orgId != curBranch) prevBranch = curBranch, curBranch = orgId;
     if (prevBranch && prevBranch != orgId && below(r, 150) == 0 && strcmp(zJoined, "2025-06-30") < 0) {
@@ -294,7 +294,7 @@ static int demo_members(Rng *r, long long *pnTransfer, long long *pnPay) {
       nP++;
     }
   }
-  util_progress_done("demo lifecycle", n);
+  util_progress_done("演示：党员变动（人）", n);
   *pnTransfer = nT;
   *pnPay = nP;
   return 0;

@@ -388,7 +388,7 @@ static void *member_checker(void *pArg) {
     long long iRow = csv_row(p->pCsv);
     if (row_blank(az, n)) continue;
     pRes->nRow++;
-    util_progress("importing members", pRes->nRow, 0);
+    util_progress("导入党员（行）", pRes->nRow, 0);
     rec_clear(&rec);
     buf_reset(&why);
     int nErr = row_cells(h, az, n, &rec, iRow, pRes, &why);
@@ -447,7 +447,7 @@ static void *member_checker(void *pArg) {
       c = xcalloc(1, sizeof *c);
     }
   }
-  util_progress_done("importing members", pRes->nRow);
+  util_progress_done("导入党员（行）", pRes->nRow);
   if (rc < 0) snprintf(p->zCsvError, sizeof p->zCsvError, "%s", csv_error(p->pCsv));
   if (c) pipe_push(p, c);
   pthread_mutex_lock(&p->mu);
@@ -657,7 +657,7 @@ static int import_orgs(Csv *pCsv, const Header *h, const ImportOpts *o, ImportRe
       } else {
         pRes->nInserted++;
       }
-      util_progress("importing organizations", pRes->nInserted + pRes->nUpdated + pRes->nUnchanged, (long long)nRow);
+      util_progress("导入组织（行）", pRes->nInserted + pRes->nUpdated + pRes->nUnchanged, (long long)nRow);
     }
   }
   free(aByCode);
@@ -665,7 +665,7 @@ static int import_orgs(Csv *pCsv, const Header *h, const ImportOpts *o, ImportRe
   free(aNext);
   free(aQueue);
   rec_free(&old);
-  util_progress_done("importing organizations", (long long)nRow);
+  util_progress_done("导入组织（行）", (long long)nRow);
   /* What still waits has a parent that is neither in the database nor good in the file. */
   for (size_t i = 0; i < nRow; i++) {
     OrgRow *p = &a[i];
@@ -791,9 +791,9 @@ int port_export(int bMembers, const char *zPath, int bXlsx, int bReveal, const c
     bad = rpt_row_text(w, azC, 0);
     for (int i = 0; i < nField; i++) free(az[i]);
     nRow++;
-    util_progress(bMembers ? "exporting members" : "exporting organizations", nRow, 0);
+    util_progress(bMembers ? "导出党员（行）" : "导出组织（行）", nRow, 0);
   }
-  util_progress_done(bMembers ? "exporting members" : "exporting organizations", nRow);
+  util_progress_done(bMembers ? "导出党员（行）" : "导出组织（行）", nRow);
   rec_free(&rec);
   *pnRow = nRow;
   if (bad || rc < 0) {

@@ -114,7 +114,7 @@ int training_demo(const DemoOpts *pOpts, const DemoResult *pRes) {
       nCourse++;
     }
     if (!rc && (i % COMMIT_EVERY == COMMIT_EVERY - 1 || i == nId - 1)) rc = db_commit();
-    util_progress("demo training", i + 1, nId);
+    util_progress("演示：培训（人）", i + 1, nId);
   }
   for (long long i = 0; i < nId; i++) free(azPath[i]);
   free(azPath);
@@ -124,7 +124,7 @@ int training_demo(const DemoOpts *pOpts, const DemoResult *pRes) {
     util_die_msg("demo training failed");
     return -1;
   }
-  util_progress_done("demo training", nId);
+  util_progress_done("演示：培训（人）", nId);
   printf("training: %lld courses, %lld attendees; campaign BXGD2025 with %lld meetings (%.1f s)\n", nCourse, nAtt,
          nTagged, util_now() - t0);
   return 0;

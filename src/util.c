@@ -161,7 +161,12 @@ void util_die_msg(const char *zFmt, ...) {
   va_end(ap);
 }
 
-static double lastProgress;
+/* The job under way: its label, when it began, when it was last drawn.
+ * One job at a time, as the CLI runs them; a new label starts a new job. */
+static struct {
+  char zLabel[64];
+  double tStart, tDrawn;
+} progress;
 
 /* 1 when standard error is a terminal; asked once (a bulk job reports
  * progress per row). */
@@ -171,19 +176,75 @@ static int progress_tty(void) {
   return tty;
 }
 
+/* Starts the clock of zLabel's job unless it is the one running. */
+static void progress_begin(const char *zLabel) {
+  if (strncmp(progress.zLabel, zLabel, sizeof progress.zLabel - 1) == 0 && progress.tStart > 0) return;
+  snprintf(progress.zLabel, sizeof progress.zLabel, "%s", zLabel);
+  progress.tStart = util_now();
+  progress.tDrawn = 0;
+}
+
+/* n with thousands separators into z (at least 32 bytes). */
+static void progress_count(char *z, long long n) {
+  char a[32];
+  int nDigit = snprintf(a, sizeof a, "%lld", n < 0 ? -n : n), j = 0;
+  if (n < 0) z[j++] = '-';
+  for (int i = 0; i < nDigit; i++) {
+    if (i > 0 && (nDigit - i) % 3 == 0) z[j++] = ',';
+    z[j++] = a[i];
+  }
+  z[j] = 0;
+}
+
+/* Seconds as "1:05:09", "4:05" or "9 秒" into z (at least 32 bytes). */
+static void progress_span(char *z, double s) {
+  long t = (long)(s + 0.5);
+  if (t >= 3600) snprintf(z, 32, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+  else if (t >= 60) snprintf(z, 32, "%ld:%02ld", t / 60, t % 60);
+  else snprintf(z, 32, "%ld 秒", t);
+}
+
 void util_progress(const char *zLabel, long long n, long long nTotal) {
+  progress_begin(zLabel);
   if (!progress_tty()) return;
   double t = util_now();
-  if (t - lastProgress < 0.2) return;
-  lastProgress = t;
-  if (nTotal > 0)
-    fprintf(stderr, "\r%s %lld/%lld (%d%%)   ", zLabel, n, nTotal, (int)(100.0 * (double)n / (double)nTotal));
-  else
-    fprintf(stderr, "\r%s %lld   ", zLabel, n);
+  if (t - progress.tDrawn < 0.2 || t - progress.tStart < 0.5) return;
+  progress.tDrawn = t;
+  double dt = t - progress.tStart, rate = dt > 0 ? (double)n / dt : 0;
+  char zN[32], zTotal[32], zRate[32], zLeft[32];
+  progress_count(zN, n);
+  progress_count(zRate, (long long)rate);
+  if (nTotal > 0) {
+    double f = n >= nTotal ? 1.0 : (double)n / (double)nTotal;
+    char zBar[24 * 3 + 1];
+    int nFull = (int)(f * 24), j = 0;
+    for (int i = 0; i < 24; i++) j += snprintf(zBar + j, sizeof zBar - (size_t)j, "%s", i < nFull ? "█" : "░");
+    progress_count(zTotal, nTotal);
+    if (rate > 0 && n < nTotal) progress_span(zLeft, (double)(nTotal - n) / rate);
+    else snprintf(zLeft, sizeof zLeft, "—");
+    fprintf(stderr, "\r\033[K%s %s %3d%%  %s/%s  每秒 %s  剩余 %s", zLabel, zBar, (int)(100 * f), zN,
+            zTotal, zRate, zLeft);
+  } else {
+    char zSpent[32];
+    progress_span(zSpent, dt);
+    fprintf(stderr, "\r\033[K%s %s  每秒 %s  已用 %s", zLabel, zN, zRate, zSpent);
+  }
 }
 
 void util_progress_done(const char *zLabel, long long n) {
-  if (!progress_tty()) return;
-  fprintf(stderr, "\r%s %lld done          \n", zLabel, n);
-  lastProgress = 0;
+  progress_begin(zLabel);
+  if (!progress_tty()) {
+    progress.tStart = 0;
+    progress.zLabel[0] = 0;
+    return;
+  }
+  double dt = util_now() - progress.tStart;
+  char zN[32], zRate[32], zSpent[32];
+  progress_count(zN, n);
+  progress_count(zRate, dt > 0 ? (long long)((double)n / dt) : n);
+  progress_span(zSpent, dt);
+  if (dt < 10) snprintf(zSpent, sizeof zSpent, "%.1f 秒", dt);
+  fprintf(stderr, "\r\033[K%s：%s，用时 %s，每秒 %s\n", zLabel, zN, zSpent, zRate);
+  progress.tStart = 0;
+  progress.zLabel[0] = 0;
 }

@@ -36,7 +36,13 @@ const char *util_tz(void);
 char *util_read_file(const char *zPath, size_t *pn);
 /* Print an error for the CLI: "qiangji: <message>\n" to stderr. */
 void util_die_msg(const char *zFmt, ...) __attribute__((format(printf, 1, 2)));
-/* Progress on a terminal (stderr only when it is a tty): "label n/total". */
+/* Progress of a long job (import, export, demo, report, backup). On a
+ * terminal, util_progress redraws one line on stderr at most five times a
+ * second: a bar, the share, n/total, the rate and the time left (nTotal 0:
+ * the count, the rate and the time spent). util_progress_done replaces the
+ * bar with one line, "label：n，用时 t，每秒 r". Off a terminal both are
+ * silent: the command prints its own one summary line. The job's clock
+ * starts with the first call that names a label. */
 void util_progress(const char *zLabel, long long n, long long nTotal);
 void util_progress_done(const char *zLabel, long long n);
 #endif
