@@ -5,7 +5,7 @@
 # into build/ui, beside the binary, where `qiangji serve` finds it.
 
 CC      ?= cc
-PKGS    := sqlite3 libmicrohttpd jansson libsodium xlsxwriter icu-uc icu-i18n
+PKGS    := sqlite3 libmicrohttpd jansson libsodium xlsxwriter icu-uc icu-i18n libzip expat freexl
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -pthread \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
