@@ -10,10 +10,13 @@
  * ignores. Re-importing a file changes nothing; a changed row updates the
  * record its key names (组织编码, 公民身份号码).
  *
- * Audit: every updated record gets its own entry with before and after; new
- * records are recorded as one entry per import with the file's name, its
- * BLAKE2b digest and the counts, so a 3.8-million-row first load does not
- * double the database. */
+ * Audit: every updated record gets its own entry with before and after;
+ * every new member one entry "import" with its key fields (name, ID number,
+ * branch, category, date joined) and the file's name, written 64 at a time
+ * with the batch that inserts them, so that its history starts with the
+ * file that brought it; and each import one summary entry with the file's
+ * name, its BLAKE2b digest and the counts. New organizations are in the
+ * summary only. */
 #include "port.h"
 #include "module.h"
 #include "audit.h"
@@ -507,7 +510,8 @@ static void *member_checker(void *pArg) {
       rec_init(&rec, member_aField, M_NFIELD);  /* the chunk owns the old ones now */
       rec_init(&old, member_aField, M_NFIELD);
     } else {
-      member_new(&c->aNew[c->nNew++], &rec, orgId);
+      member_new(&c->aNew[c->nNew], &rec, orgId);
+      member_new_audit(&c->aNew[c->nNew++], o->zName);
     }
     if (c->nNew + c->nUpd == CHUNK_ROWS) {
       if (pipe_push(p, c)) {
@@ -551,6 +555,7 @@ static int import_members(Sheet *pSheet, const Header *h, const ImportOpts *o, R
     return -1;
   }
   MemberBatch *pBatch = member_batch_new();
+  member_batch_audit(pBatch, o->zActor);
   long long nInserted = 0, nUpdated = 0, iFailed = -1;
   Chunk *c;
   while (iFailed < 0 && (c = pipe_pop(&p)) != 0) {
