@@ -28,10 +28,14 @@
 #include "org.h"
 #include "text.h"
 #include "util.h"
+#include <errno.h>
+#include <iconv.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #define REJECT_COLUMN "错误原因"
 
@@ -935,6 +939,49 @@ int port_export(int bMembers, const char *zPath, int bXlsx, int bReveal, const c
   return rpt_close(w);
 }
 
+/* Rewrites the UTF-8 CSV zIn (a BOM first) as GB18030 into zOut, for office
+ * software older than Excel 2016 that reads CSV in the system's code page.
+ * GB18030 encodes every character, so nothing is lost; the import reads it
+ * back by its encoding detection. 0, or -1 with a message. */
+static int csv_to_gb18030(const char *zIn, const char *zOut) {
+  FILE *fIn = fopen(zIn, "rb"), *fOut = fIn ? fopen(zOut, "wb") : 0;
+  iconv_t cd = iconv_open("GB18030", "UTF-8");
+  int rc = fIn && fOut && cd != (iconv_t)-1 ? 0 : -1;
+  char aIn[1 << 16], aOut[1 << 17];
+  size_t nKeep = 0, n;
+  int bFirst = 1;
+  while (rc == 0 && (n = fread(aIn + nKeep, 1, sizeof aIn - nKeep, fIn)) > 0) {
+    char *pIn = aIn;
+    size_t nIn = nKeep + n;
+    if (bFirst && nIn >= 3 && memcmp(pIn, CSV_BOM, 3) == 0) pIn += 3, nIn -= 3;
+    bFirst = 0;
+    char *pOut = aOut;
+    size_t nOut = sizeof aOut;
+    if (iconv(cd, &pIn, &nIn, &pOut, &nOut) == (size_t)-1 && errno != EINVAL) rc = -1;
+    if (fwrite(aOut, 1, sizeof aOut - nOut, fOut) != sizeof aOut - nOut) rc = -1;
+    memmove(aIn, pIn, nIn);  /* a character cut at the chunk's end */
+    nKeep = nIn;
+  }
+  if (nKeep || (fIn && ferror(fIn))) rc = -1;
+  if (cd != (iconv_t)-1) iconv_close(cd);
+  if (fIn) fclose(fIn);
+  if (fOut && fclose(fOut)) rc = -1;
+  if (rc) {
+    util_die_msg("cannot write %s in GB18030", zOut);
+    unlink(zOut);
+  }
+  return rc;
+}
+
+int port_export_gbk(int bMembers, const char *zPath, int bReveal, const char *zOut, long long *pnRow) {
+  char *zTmp = xprintf("%s.utf8-tmp", zOut);
+  int rc = port_export(bMembers, zPath, 0, bReveal, zTmp, pnRow);
+  if (rc == 0) rc = csv_to_gb18030(zTmp, zOut);
+  unlink(zTmp);
+  free(zTmp);
+  return rc;
+}
+
 int port_digest_file(const char *zPath, char zHex[65]) {
   FILE *f = fopen(zPath, "rb");
   if (!f) return -1;
@@ -1030,11 +1077,21 @@ static int cmd_import_members(const CliArgs *p) { return cmd_import(p, 1); }
 
 static int cmd_export(const CliArgs *p, int bMembers) {
   const char *zFormat = cli_opt(p, "format"), *zOrg = cli_opt(p, "org"), *zOut = cli_opt(p, "out");
+  const char *zEnc = cli_opt(p, "encoding");
   if (zFormat && strcmp(zFormat, "csv") && strcmp(zFormat, "xlsx")) {
     util_die_msg("--format is csv or xlsx (got '%s')", zFormat);
     return 2;
   }
   int bXlsx = zFormat ? strcmp(zFormat, "xlsx") == 0 : (strlen(zOut) > 5 && strcmp(zOut + strlen(zOut) - 5, ".xlsx") == 0);
+  int bGbk = zEnc && (strcasecmp(zEnc, "gbk") == 0 || strcasecmp(zEnc, "gb18030") == 0);
+  if (zEnc && !bGbk && strcasecmp(zEnc, "utf-8") && strcasecmp(zEnc, "utf8")) {
+    util_die_msg("--encoding is utf-8 or gbk (got '%s')", zEnc);
+    return 2;
+  }
+  if (bGbk && bXlsx) {
+    util_die_msg("--encoding gbk is for CSV; an .xlsx file has no encoding to choose");
+    return 2;
+  }
   if (cli_open_db(p, 0)) return 1;
   Scope sc;
   char *zRoot = zOrg ? 0 : db_text("SELECT code FROM org WHERE parent_id IS NULL", "");
@@ -1056,7 +1113,8 @@ static int cmd_export(const CliArgs *p, int bMembers) {
     }
   }
   long long n;
-  if (port_export(bMembers, sc.zPath, bXlsx, bReveal, zOut, &n)) return 1;
+  if (bGbk ? port_export_gbk(bMembers, sc.zPath, bReveal, zOut, &n) : port_export(bMembers, sc.zPath, bXlsx, bReveal, zOut, &n))
+    return 1;
   printf("%s: %lld %s of %s%s\n", zOut, n, bMembers ? "members" : "organizations", sc.zCode,
          bReveal ? " (ID numbers and phones unmasked; recorded in the audit log)" : "");
   return 0;
@@ -1079,6 +1137,7 @@ static const CliOpt aExportOpt[] = {
   {"org", 1, 0, "code of the organization whose subtree to export (default: the root)"},
   {"format", 1, 0, "csv or xlsx (default: from --out's ending, else csv)"},
   {"reveal", 0, 0, "write ID numbers and phones unmasked (recorded in the audit log)"},
+  {"encoding", 1, 0, "CSV in utf-8 (default, with a byte-order mark) or gbk (GB18030, for old office software)"},
   {"out", 1, 1, "the file to write"},
   {0, 0, 0, 0},
 };

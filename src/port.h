@@ -48,6 +48,10 @@ void port_result_free(ImportResult *pRes);
  * Returns 0 (*pnRow rows written) or -1 with a message on stderr. */
 int port_export(int bMembers, const char *zPath, int bXlsx, int bReveal, const char *zOut, long long *pnRow);
 
+/* The same as CSV in GB18030 (no byte-order mark): what Excel before 2016
+ * and old WPS read on Chinese Windows. 0 or -1. */
+int port_export_gbk(int bMembers, const char *zPath, int bReveal, const char *zOut, long long *pnRow);
+
 /* BLAKE2b-256 of a file or buffer as hex (65 bytes). 0 or -1. */
 int port_digest_file(const char *zPath, char zHex[65]);
 void port_digest_buf(const void *p, size_t n, char zHex[65]);
