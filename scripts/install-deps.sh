@@ -6,7 +6,7 @@ pkgs=(gcc make pkg-config clang libclang-rt-14-dev
       libsqlite3-dev sqlite3 libmicrohttpd-dev libjansson-dev libsodium-dev
       libxlsxwriter-dev libicu-dev libcmocka-dev
       libzip-dev libexpat1-dev libfreexl-dev
-      libreoffice-calc-nogui
+      libreoffice-calc-nogui zip unzip
       curl ca-certificates
       chromium fonts-noto-cjk)
 # chromium: the browser tests (make browser) drive /usr/bin/chromium headless;
