@@ -44,10 +44,17 @@ static void usage_line(FILE *f, const Command *c) {
   fputc('\n', f);
 }
 
+/* Whether an option left out takes the setting of its name (config.h):
+ * --listen, --threads, and a required --db. An optional --db (demo's new
+ * database) is a choice of the command, never the service's database. */
+static int option_is_setting(const CliOpt *o) {
+  return o->bValue && config_is_key(o->zName) && (o->bRequired || strcmp(o->zName, "db") != 0);
+}
+
 /* What follows an option's help: whether it is required, and whether the
  * config file or the environment may give it instead (config.h). */
 static void option_note(const CliOpt *o, char *z, size_t n) {
-  if (config_is_key(o->zName)) {
+  if (option_is_setting(o)) {
     char zEnv[64];
     snprintf(zEnv, sizeof zEnv, "QIANGJI_%s", o->zName);
     for (char *c = zEnv; *c; c++) *c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
@@ -409,8 +416,7 @@ int cli_main(int argc, char **argv) {
   /* An option that is also a setting (--db, --listen, --threads) falls back
    * to the environment and the config file (config.h). */
   for (int j = 0; pCmd->aOpt && pCmd->aOpt[j].zName; j++)
-    if (!args.azVal[j] && pCmd->aOpt[j].bValue && config_is_key(pCmd->aOpt[j].zName))
-      args.azVal[j] = config_get(pCmd->aOpt[j].zName);
+    if (!args.azVal[j] && option_is_setting(&pCmd->aOpt[j])) args.azVal[j] = config_get(pCmd->aOpt[j].zName);
   for (int j = 0; pCmd->aOpt && pCmd->aOpt[j].zName; j++)
     if (pCmd->aOpt[j].bRequired && !args.azVal[j]) {
       util_die_msg("missing --%s (usage below)", pCmd->aOpt[j].zName);
