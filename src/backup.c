@@ -143,7 +143,10 @@ static int cmd_restore(const CliArgs *p) {
   char *zAt = 0, *zOf = 0, *zKeep = 0;
   rc = db_file_copy(zFrom, zTmp) ? 1 : 0;
   int bCopied = rc == 0;
-  if (rc == 0) rc = db_open_readonly(zTmp) ? 1 : 0;
+  if (rc == 0 && db_open_readonly(zTmp)) {
+    util_die_msg("%s 不是可读的 Qiangji 数据库；未做任何改动", zFrom);
+    rc = 1;
+  }
   if (rc == 0) rc = restore_check(zFrom, &c, &zAt, &zOf);
   db_close();
   unlink_beside(zTmp, "-wal");   /* what a read-only look at a WAL-mode file may leave */

@@ -201,7 +201,8 @@ static void main_help(FILE *f) {
 /* ---- the manual page, from the same table -------------------------------------- */
 
 /* Writes z as roff text: backslashes escaped, a leading dot or quote
- * guarded, "-" as a hyphen-minus. */
+ * guarded, "-" as a hyphen-minus, characters beyond ASCII as \[uXXXX]
+ * (a stray continuation byte is dropped). */
 static void roff_text(FILE *f, const char *z) {
   if (*z == '.' || *z == '\'') fputs("\\&", f);
   for (; *z; z++) {
@@ -210,7 +211,14 @@ static void roff_text(FILE *f, const char *z) {
     else if (*z == '\n') {
       fputc('\n', f);
       if (z[1] == '.' || z[1] == '\'') fputs("\\&", f);
-    } else fputc(*z, f);
+    } else if ((unsigned char)*z >= 0xC0) {
+      /* Beyond ASCII as groff's \[uXXXX], so the page needs no preconv. */
+      unsigned char c = (unsigned char)*z;
+      int n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1;
+      unsigned u = c & (0x3F >> n);
+      for (int k = 0; k < n && (z[1] & 0xC0) == 0x80; k++) u = (u << 6) | (*++z & 0x3F);
+      fprintf(f, "\\[u%04X]", u);
+    } else if ((unsigned char)*z < 0x80) fputc(*z, f);
   }
 }
 
