@@ -164,6 +164,8 @@ install: build/qiangji ui build/qiangji.1
 	for f in dist/systemd/*.service dist/systemd/*.timer; do \
 	  sed 's|/usr/bin/qiangji|$(BINDIR)/qiangji|g; s|/etc/qiangji|$(SYSCONFDIR)/qiangji|g; s|/usr/share/qiangji|$(DATADIR)/qiangji|g' \
 	    $$f > $(DESTDIR)$(UNITDIR)/$$(basename $$f); chmod 644 $(DESTDIR)$(UNITDIR)/$$(basename $$f); done
+	install -d $(DESTDIR)$(PREFIX)/lib/sysusers.d
+	install -m 644 dist/systemd/qiangji.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/qiangji.conf
 	install -m 755 dist/qiangji-backup.sh $(DESTDIR)$(DATADIR)/qiangji/qiangji-backup.sh
 	install -m 644 dist/nginx/qiangji.conf $(DESTDIR)$(DATADIR)/doc/qiangji/nginx-qiangji.conf
 	install -m 644 docs/operations.md $(DESTDIR)$(DATADIR)/doc/qiangji/operations.md

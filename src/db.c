@@ -563,8 +563,8 @@ int db_file_copy(const char *zFrom, const char *zTo) {
 }
 
 int db_replace(const char *zNew, const char *zPath, const char *zKeep) {
-  struct stat st;
-  int bOld = stat(zPath, &st) == 0;
+  struct stat st, stOld;
+  int bOld = stat(zPath, &stOld) == 0;
   char *zWal = xprintf("%s-wal", zPath);
   int rc = 0;
   if (bOld && zKeep) {
@@ -590,6 +590,13 @@ int db_replace(const char *zNew, const char *zPath, const char *zKeep) {
     rc = -1;
   }
   free(zWal);
+  /* The new file belongs to whoever owned the old one (the service's user
+   * when root restores), with its mode. */
+  if (rc == 0 && bOld) {
+    if (chown(zNew, stOld.st_uid, stOld.st_gid) != 0 && errno != EPERM) rc = -1;
+    if (chmod(zNew, stOld.st_mode & 07777) != 0) rc = -1;
+    if (rc) util_die_msg("无法设置 %s 的属主或权限：%s", zNew, strerror(errno));
+  }
   if (rc == 0 && rename(zNew, zPath) != 0) {
     util_die_msg("无法把 %s 换成 %s：%s", zPath, zNew, strerror(errno));
     rc = -1;

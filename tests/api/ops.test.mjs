@@ -263,3 +263,31 @@ test('qiangji help --man: every verb with its options, the config keys, the envi
   assert.equal(g.status, 0);
   assert.equal(g.stderr, '', 'groff warns');
 });
+
+// ---- the nightly backup's script ----------------------------------------------
+
+test('dist/qiangji-backup.sh: one new backup, those older than KEEP_DAYS removed, others kept', () => {
+  const dir = fs.mkdtempSync(path.join(tmp, 'rot-'));
+  const old = path.join(dir, 'qiangji-20200101T023000Z.db');
+  const recent = path.join(dir, 'qiangji-20200110T023000Z.db');
+  const other = path.join(dir, 'notes.txt');
+  for (const f of [old, recent, other]) fs.writeFileSync(f, 'x');
+  const now = Date.now() / 1000;
+  fs.utimesSync(old, now - 15 * 86400, now - 15 * 86400);
+  fs.utimesSync(recent, now - 3 * 86400, now - 3 * 86400);
+  fs.utimesSync(other, now - 99 * 86400, now - 99 * 86400);
+  const script = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../dist/qiangji-backup.sh');
+  const r = spawnSync('sh', [script], { encoding: 'utf8',
+    env: { ...ENV, BACKUP_DIR: dir, KEEP_DAYS: '14', QIANGJI: BIN, QIANGJI_DB: srv.db } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^已备份 .*审计链头 #\d+ [0-9a-f]{64}/);
+  assert.match(r.stdout, /已删除过期备份 .*qiangji-20200101T023000Z\.db/);
+  const left = fs.readdirSync(dir).sort();
+  assert.equal(left.length, 3, left.join(' '));
+  assert.ok(left.includes('notes.txt') && left.includes('qiangji-20200110T023000Z.db'));
+  const made = left.find((f) => /^qiangji-\d{8}T\d{6}Z\.db$/.test(f) && f !== 'qiangji-20200110T023000Z.db');
+  assert.equal(sqlite(path.join(dir, made), 'PRAGMA integrity_check').trim(), 'ok');
+  const bad = spawnSync('sh', [script], { encoding: 'utf8', env: { ...ENV, BACKUP_DIR: dir, KEEP_DAYS: 'x', QIANGJI: BIN } });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /KEEP_DAYS 应为正整数/);
+});
