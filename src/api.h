@@ -12,6 +12,7 @@
 #define QJ_API_H
 #include <jansson.h>
 #include "buf.h"
+#include "config.h"
 #include "record.h"
 
 typedef enum Role { ROLE_NONE = 0, ROLE_ADMIN, ROLE_ORG_ADMIN, ROLE_VIEWER, ROLE_MEMBER } Role;
@@ -51,8 +52,10 @@ typedef struct Scope {
 #define R_JSONBODY 0x200  /* the body must be a JSON object (up to API_MAX_JSON) */
 #define R_OBJECT   0x400  /* path {x} names an object of a module: Route.xOrgOf finds its organization, which must be in the subtree */
 
-#define API_MAX_JSON   (1 << 20)          /* 1 MiB */
-#define API_MAX_UPLOAD (64 << 20)         /* 64 MiB */
+/* The body limits: the settings body_limit and upload_limit (config.h;
+ * default 1 MiB and 64 MiB). */
+#define API_MAX_JSON   (config_body_limit())
+#define API_MAX_UPLOAD (config_upload_limit())
 
 /* A declared query parameter. Unknown parameters are refused. */
 typedef enum QType { Q_TEXT, Q_INT, Q_BOOL, Q_ENUM, Q_ORG } QType;

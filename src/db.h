@@ -86,6 +86,42 @@ int db_commit(void);
 void db_rollback(void);
 int db_in_transaction(void);
 
+/* ---- backup and restore ---------------------------------------------------
+ * The file-level work on a database: what SQLite's files, locks and
+ * journals look like is known here only. */
+
+/* Opens zPath read-only for this process (nothing in or beside the file is
+ * written; no migrations) and checks it is a Qiangji database, as db_open.
+ * 0, or -1 with a message. */
+int db_open_readonly(const char *zPath);
+/* Copies the open database, as it was when the copy began, to zOut (which
+ * must not exist) while other connections and processes go on writing:
+ * SQLite's online backup, in steps, inside one read transaction (a snapshot
+ * under WAL), drawing util_progress. The copy is written beside zOut, in
+ * rollback-journal mode (one self-contained file), then zFinish (SQL
+ * statements; ?1..?nParam bound to azParam, as text) runs on the copy in
+ * one transaction, then it is synced and renamed to zOut. 0, or -1 with a
+ * message and nothing left at zOut. */
+int db_backup(const char *zOut, const char *zFinish, const char *const *azParam, int nParam);
+/* PRAGMA integrity_check on the open database: 0 when "ok", 1 with
+ * *pzProblem the first problem (caller frees), -1 when it could not run. */
+int db_integrity(char **pzProblem);
+/* Claims database zPath for a restore: 0 when no other process has it open
+ * (then *pFd holds a lock on its WAL index that keeps a server starting
+ * meanwhile from reading it, until db_release), 1 when another process
+ * has it open, -1 on error (message). A path that does not exist: 0,
+ * *pFd -1. Locks on network file systems may not be seen. */
+int db_claim(const char *zPath, int *pFd);
+void db_release(int fd);
+/* Copies the file zFrom to zTo (created: must not exist) and syncs it.
+ * Refuses a zFrom with a non-empty -wal beside it (part of it would be
+ * missing). 0, or -1 with a message and no zTo. */
+int db_file_copy(const char *zFrom, const char *zTo);
+/* Puts the file zNew in place of database zPath in one rename, after the
+ * old database (with its -wal) is kept as zKeep (zKeep NULL: removed); the
+ * directory is synced. The caller holds db_claim. 0, or -1 with a message. */
+int db_replace(const char *zNew, const char *zPath, const char *zKeep);
+
 /* Schema version after migrations (PRAGMA user_version). */
 int db_schema_version(void);
 #endif

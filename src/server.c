@@ -171,6 +171,7 @@ static int cmd_init(const CliArgs *p) {
   FILE *f = fopen(zDb, "rb");
   if (f) {
     fclose(f);
+    if (cli_opt(p, "if-missing")) return 0;   /* the service's first start only */
     util_die_msg("%s exists already; init creates a new database only", zDb);
     return 1;
   }
@@ -201,8 +202,9 @@ static int cmd_routes(const CliArgs *p) {
   return 0;
 }
 
-static const CliOpt aDbOpt[] = {
+static const CliOpt aInitOpt[] = {
   {"db", 1, 1, "path of the database file"},
+  {"if-missing", 0, 0, "do nothing (exit 0) when the database exists already"},
   {0, 0, 0, 0},
 };
 static const CliOpt aServeOpt[] = {
@@ -214,7 +216,7 @@ static const CliOpt aServeOpt[] = {
 static const CliOpt aNoOpt[] = {{0, 0, 0, 0}};
 
 static const Command aCommandTable[] = {
-  {"init", 0, cmd_init, aDbOpt, 0, 0, "", "Creates an empty database (SQLite, WAL mode) with the current schema."},
+  {"init", 0, cmd_init, aInitOpt, 0, 0, "", "Creates an empty database (SQLite, WAL mode) with the current schema."},
   {"serve", 0, cmd_serve, aServeOpt, 0, 0, "",
    "Serves the JSON API under /api/v1/ until interrupted. Prints the address once listening."},
   {"routes", 0, cmd_routes, aNoOpt, 0, 0, "", "Prints the API's route table: method, pattern, summary."},
