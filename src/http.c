@@ -893,8 +893,18 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **ppCls, enum
   if (!pC) return;
   Req *r = &pC->req;
   if (!pC->bStarted) {
-    /* libmicrohttpd answered by itself (a malformed request line, header,
-     * Content-Length or chunk: see docs/api.md), or the client went away. */
+    /* libmicrohttpd answered by itself, or the client went away. What it
+     * answers by itself cannot be made JSON: in 0.9.75 (src/microhttpd/
+     * connection.c at tag v0.9.75) every such path calls
+     * transmit_error_response_static() with a compile-time HTML string
+     * (REQUEST_TOO_BIG at lines 2451, 2633, 2680, 2726, 3505: headers over
+     * the connection memory, 431/414; REQUEST_MALFORMED at 2839, 3535, 4503,
+     * 4632; REQUEST_CHUNKED_MALFORMED at 3154, 3289; REQUEST_CHUNK_TOO_LARGE
+     * at 3280; REQUEST_CONTENTLENGTH_TOOLARGE/_MALFORMED at 3623, 3634), and
+     * transmit_error_response_len() (line 2272) queues it with
+     * MHD_queue_response() without calling back into the application. No
+     * option changes the body; the nginx in front answers these requests
+     * (dist/nginx/qiangji.conf, docs/api.md "Errors of the HTTP layer"). */
     static const char *const azToe[] = {"completed", "error", "timeout", "shutdown", "read_error", "client_abort"};
     char zNote[64];
     snprintf(zNote, sizeof zNote, "end=%s answered_by=libmicrohttpd",
