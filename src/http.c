@@ -822,8 +822,6 @@ static void *on_uri(void *cls, const char *zUri, struct MHD_Connection *c) {
   pC->tStart = util_now();
   pC->req.fd = -1;
   pC->req.pConn = c;
-  client_address(&pC->req);  /* the peer (the headers are not read yet): for the log of an early error */
-  pC->req.bHttps = 0;
   request_id(pC->req.zRequestId);
   if (zUri) {
     pC->bBadUri = strstr(zUri, "%00") != 0;
@@ -910,6 +908,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **ppCls, enum
     snprintf(zNote, sizeof zNote, "end=%s answered_by=libmicrohttpd",
              (unsigned)toe < ARRAY_LEN(azToe) ? azToe[toe] : "other");
     r->status = 400;
+    if (!pC->bHeaders) client_address(r);  /* the peer: the headers were never read */
     log_request(pC, pC->zRawPath, "-", 0, zNote);
   }
   for (int i = 0; i < HTTP_MAX_PARAMS; i++) free(r->azParam[i]);
