@@ -103,7 +103,13 @@ struct Req {
   Buf body;                    /* raw body */
   json_t *pJson;               /* the parsed body for R_JSONBODY */
   Rec rec;                     /* its checked values, when the route declares aBody */
-  const char *zPeer;           /* client address, for the log */
+  char zPeer[64];              /* the client's address: the peer, or, when the peer is a
+                                * trusted proxy (config trusted_proxy), the right-most
+                                * untrusted address of X-Forwarded-For; for login
+                                * throttling and the log */
+  int bHttps;                  /* reached over HTTPS: X-Forwarded-Proto https from a trusted
+                                * proxy (the session cookie gets Secure) */
+  char zRequestId[17];         /* 16 hex digits: X-Request-Id, the log line, 5xx bodies */
   /* the response, set by one of the api_* helpers below */
   int status;
   json_t *pOut;                /* JSON body, or */
@@ -120,7 +126,8 @@ struct Req {
 
 /* Answer with JSON (takes the reference to pBody). */
 void api_json(Req *r, int status, json_t *pBody);
-/* Answer {"error":{"code","message","field"}}; zField may be NULL. */
+/* Answer {"error":{"code","message","field"}}; zField may be NULL. A 5xx
+ * answer also carries "request_id" (the X-Request-Id of the log line). */
 void api_error(Req *r, int status, const char *zCode, const char *zField, const char *zFmt, ...)
     __attribute__((format(printf, 5, 6)));
 /* Answer with a FieldErr: status 400 for invalid input, 404 not_found, 409 conflict. */

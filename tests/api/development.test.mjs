@@ -46,7 +46,7 @@ async function candidate({ applied = '2023-01-10', designation = '2023-03-01', c
   await ok(await step(p.id, 'pre_approval', review));
   return p;
 }
-const vote = (id, on) => step(id, 'vote', on, { introducer1: String(ZHANG), introducer2: String(LI) });
+const vote = (id, on) => step(id, 'vote', on, { introducer1: ZHANG, introducer2: LI });
 
 test('dev.min_age: 17 years 364 days is refused with nothing written, exactly 18 is accepted', async () => {
   const before = await auditTotal();
@@ -150,11 +150,11 @@ test('dev.introducers: two different active full members; the vote makes a proba
   const p = await candidate();
   const total = await admin.total();
   const before = await auditTotal();
-  rule(await step(p.id, 'vote', '2025-05-10', { introducer1: String(ZHANG), introducer2: String(ZHAO) }), 'dev.introducers', 'introducer2');
-  rule(await step(p.id, 'vote', '2025-05-10', { introducer1: String(ZHANG), introducer2: String(ZHANG) }), 'dev.introducers');
-  rule(await step(p.id, 'vote', '2025-05-10', { introducer1: String(ZHANG) }), 'dev.introducers', 'introducer2');
+  rule(await step(p.id, 'vote', '2025-05-10', { introducer1: ZHANG, introducer2: ZHAO }), 'dev.introducers', 'introducer2');
+  rule(await step(p.id, 'vote', '2025-05-10', { introducer1: ZHANG, introducer2: ZHANG }), 'dev.introducers');
+  rule(await step(p.id, 'vote', '2025-05-10', { introducer1: ZHANG }), 'dev.introducers', 'introducer2');
   // An id that names no member is refused by the dispatcher like one outside the subtree (refs.test.mjs).
-  assertError(await step(p.id, 'vote', '2025-05-10', { introducer1: '99999', introducer2: String(LI) }), 404, 'not_found', 'introducer1');
+  assertError(await step(p.id, 'vote', '2025-05-10', { introducer1: 99999, introducer2: LI }), 404, 'not_found', 'introducer1');
   assert.equal(await auditTotal(), before);
   assert.equal(await admin.total(), total, 'no member created by a refused vote');
   const r = await ok(await vote(p.id, '2025-05-10'));

@@ -6,6 +6,8 @@ import { h, fill, debounce } from './dom.js';
 import { show } from './fields.js';
 
 let uid = 0;
+/** Field types whose value is a JSON number: the UI's 'number' and the server's numeric types. */
+const NUMERIC = new Set(['money', 'number', 'int', 'tenths', 'year', 'id']);
 
 /**
  * A form over fields (fields.js). values: the current record (edit) or {}.
@@ -40,8 +42,8 @@ export function fieldForm(fields, values = {}, opts = {}) {
       const listId = suggest ? `${id}-list` : null;
       input = h('input', {
         id, name: f.name, disabled: ro,
-        type: f.type === 'date' ? 'date' : f.type === 'month' ? 'month' : f.type === 'money' || f.type === 'number' ? 'number' : f.type === 'phone' ? 'tel' : 'text',
-        inputmode: f.type === 'idnum' ? 'text' : null, step: f.type === 'money' ? '0.01' : f.type === 'number' ? 'any' : null,
+        type: f.type === 'date' ? 'date' : f.type === 'month' ? 'month' : NUMERIC.has(f.type) && f.type !== 'id' ? 'number' : f.type === 'phone' ? 'tel' : 'text',
+        inputmode: f.type === 'idnum' ? 'text' : null, step: f.type === 'money' ? '0.01' : f.type === 'tenths' ? '0.1' : f.type === 'int' || f.type === 'year' ? '1' : f.type === 'number' ? 'any' : null,
         min: f.type === 'money' || f.type === 'number' ? '0' : null,
         maxlength: f.max || null, autocomplete: 'off', list: listId,
         value: v === null || v === undefined ? '' : String(v),
@@ -78,10 +80,15 @@ export function fieldForm(fields, values = {}, opts = {}) {
     const i = inputs[f.name];
     if (f.type === 'bool') return i.checked;
     const s = i.value.trim();
-    if (f.type === 'money' || f.type === 'number') return s === '' ? null : Number(s);
+    if (NUMERIC.has(f.type)) {
+      if (s === '') return null;
+      // The server takes numbers as JSON numbers only; what is not one goes as typed, for its message.
+      const n = Number(s);
+      return Number.isFinite(n) ? n : s;
+    }
     return s === '' ? null : s;
   };
-  const norm = (f, v) => (v === undefined || v === '' ? null : f.type === 'bool' ? !!v : f.type === 'money' && v !== null ? Number(v) : v);
+  const norm = (f, v) => (v === undefined || v === '' ? null : f.type === 'bool' ? !!v : NUMERIC.has(f.type) && v !== null ? Number(v) : v);
   return {
     el, inputs,
     /** Every editable field's value (null when empty). */
