@@ -4,6 +4,7 @@
 #include "buf.h"
 #include "events.h"
 #include "util.h"
+#include <errno.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -30,6 +31,9 @@ static _Thread_local int tnCache;
  * puts back only that (SQLite refuses to change synchronous inside a
  * transaction, where an import ends its tuning). */
 static _Thread_local unsigned tTuned;
+/* Set when a statement of this thread failed because the storage is full
+ * (db_storage_full); cleared by db_begin and by db_storage_full_take. */
+static _Thread_local int tFull;
 
 /* Closes a thread's connection when the thread ends (server workers). */
 static pthread_key_t closeKey;
@@ -60,9 +64,29 @@ static int db_connect(void) {
   return 0;
 }
 
+/* Whether this thread's last error means the storage is full: SQLITE_FULL
+ * (the file system refused to grow a file, or the page limit), or an I/O
+ * error whose system error is ENOSPC or EDQUOT (a WAL frame or a -shm page
+ * that could not be written). Any other I/O error stays an internal one: a
+ * failing disk is not a full one. */
+static void db_note_full(void) {
+  if (!tDb) return;
+  int rc = sqlite3_extended_errcode(tDb), e = sqlite3_system_errno(tDb);
+  if ((rc & 0xff) == SQLITE_FULL || ((rc & 0xff) == SQLITE_IOERR && (e == ENOSPC || e == EDQUOT))) tFull = 1;
+}
+
 static void db_log(const char *zWhat, const char *zSql) {
-  fprintf(stderr, "qiangji: database error in %s: %s [%.200s]\n", zWhat,
-          tDb ? sqlite3_errmsg(tDb) : "no connection", zSql ? zSql : "");
+  db_note_full();
+  fprintf(stderr, "qiangji: database error in %s: %s [%.200s]%s\n", zWhat,
+          tDb ? sqlite3_errmsg(tDb) : "no connection", zSql ? zSql : "",
+          tFull ? " (storage full: nothing of this transaction was kept)" : "");
+}
+
+int db_storage_full(void) { return tFull; }
+int db_storage_full_take(void) {
+  int b = tFull;
+  tFull = 0;
+  return b;
 }
 
 int db_open(const char *zPath, int bCreate) {
@@ -298,7 +322,9 @@ int db_script(const char *zSql) {
   if (db_connect()) return -1;
   char *zErr = 0;
   if (sqlite3_exec(tDb, zSql, 0, 0, &zErr) != SQLITE_OK) {
-    fprintf(stderr, "qiangji: database error: %s [%.200s]\n", zErr ? zErr : "?", zSql);
+    db_note_full();
+    fprintf(stderr, "qiangji: database error: %s [%.200s]%s\n", zErr ? zErr : "?", zSql,
+            tFull ? " (storage full: nothing of this transaction was kept)" : "");
     sqlite3_free(zErr);
     return -1;
   }
@@ -322,6 +348,7 @@ void db_tune(DbTune t) {
 
 int db_begin(void) {
   events_rollback();  /* notes of an earlier transaction that was never ended */
+  tFull = 0;
   return db_script("BEGIN IMMEDIATE");
 }
 int db_commit(void) {

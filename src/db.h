@@ -86,6 +86,14 @@ int db_commit(void);
 void db_rollback(void);
 int db_in_transaction(void);
 
+/* 1 when the last failed statement of this thread failed because the
+ * storage is full (SQLITE_FULL, or an I/O error with ENOSPC or EDQUOT), so
+ * that the caller, having rolled back, can say so (HTTP 507, the CLI's
+ * message) instead of "internal error". db_begin clears it; _take also
+ * clears it, for the one place that answers it. */
+int db_storage_full(void);
+int db_storage_full_take(void);
+
 /* Schema version after migrations (PRAGMA user_version). */
 int db_schema_version(void);
 #endif
