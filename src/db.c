@@ -15,6 +15,10 @@
 #define DB_BUSY_MS 10000   /* the one place the busy timeout is set */
 #define DB_CACHE 160       /* statements cached per thread */
 
+/* The page cache (KiB) a connection opens with and DB_TUNE_NORMAL puts
+ * back: 64 MiB for the CLI's one connection; db_serve_memory lowers it. */
+static int nCacheKib = 65536;
+
 static char *zDbPath;      /* set once by db_open, read by every thread */
 
 typedef struct CacheEntry {
@@ -59,8 +63,10 @@ static int db_connect(void) {
     return -1;
   }
   sqlite3_busy_timeout(tDb, DB_BUSY_MS);
-  sqlite3_exec(tDb, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;"
-                    "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;", 0, 0, 0);
+  char zPragma[200];
+  snprintf(zPragma, sizeof zPragma, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;"
+           "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-%d;", nCacheKib);
+  sqlite3_exec(tDb, zPragma, 0, 0, 0);
   return 0;
 }
 
@@ -334,7 +340,11 @@ int db_script(const char *zSql) {
 void db_tune(DbTune t) {
   switch (t) {
     case DB_TUNE_NORMAL:
-      if (tTuned & (1u << DB_TUNE_IMPORT)) db_script("PRAGMA cache_size=-65536; PRAGMA threads=0");
+      if (tTuned & (1u << DB_TUNE_IMPORT)) {
+        char zPragma[80];
+        snprintf(zPragma, sizeof zPragma, "PRAGMA cache_size=-%d; PRAGMA threads=0", nCacheKib);
+        db_script(zPragma);
+      }
       if (tTuned & (1u << DB_TUNE_DEMO)) db_script("PRAGMA synchronous=NORMAL");
       if (tTuned & (1u << DB_TUNE_SCAN)) db_script("PRAGMA mmap_size=0");
       tTuned = 0;
@@ -344,6 +354,11 @@ void db_tune(DbTune t) {
     case DB_TUNE_SCAN: db_script("PRAGMA mmap_size=8589934592"); break;
   }
   tTuned |= 1u << t;
+}
+
+void db_serve_memory(int nKibPerConnection, int nSoftLimitMib) {
+  nCacheKib = nKibPerConnection;
+  sqlite3_soft_heap_limit64((sqlite3_int64)nSoftLimitMib << 20);
 }
 
 int db_begin(void) {
