@@ -33,7 +33,7 @@ FUZZBIN  := $(FUZZERS:tests/fuzz/%.c=build/fuzz/%)
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 ASSETS   := $(wildcard src/assets/*)
 
-.PHONY: all deps check unit api fuzz demo bench clean ui browser install man FORCE
+.PHONY: all deps check unit api fuzz fuzz-merge fault torture demo bench clean ui browser install man FORCE
 all: build/qiangji ui build/qiangji.1
 
 deps:
@@ -125,11 +125,41 @@ fuzz: $(FUZZBIN)
 	    tail -n 40 build/fuzz/$$n.log; echo "$$n FAILED (input saved as build/fuzz/$$n-*)"; exit 1; fi; \
 	  tail -n 1 build/fuzz/$$n.log; done
 
+# The corpus kept in tests/fuzz/corpus/NAME, minimized: what a run found
+# (build/fuzz/corpus-NAME) merged with what is kept, keeping only inputs that
+# add coverage (-merge=1). Run after a long `make fuzz`; commit the result.
+fuzz-merge: $(FUZZBIN)
+	@set -e; for f in $(FUZZBIN); do n=$$(basename $$f); rm -rf build/fuzz/min-$$n; mkdir -p build/fuzz/min-$$n build/fuzz/corpus-$$n; \
+	  $$f -merge=1 -max_len=4096 build/fuzz/min-$$n tests/fuzz/corpus/$$n build/fuzz/corpus-$$n > build/fuzz/$$n-merge.log 2>&1; \
+	  rm -rf tests/fuzz/corpus/$$n; mv build/fuzz/min-$$n tests/fuzz/corpus/$$n; \
+	  echo "$$n: $$(ls tests/fuzz/corpus/$$n | wc -l) inputs, $$(du -sk tests/fuzz/corpus/$$n | cut -f1) KiB"; done
+
+# The fault suite (tests/fault): kill -9 under concurrent writes, a disk that
+# fills (a tmpfs: root), kill -9 during a large import, a mixed soak; then
+# its table (tests/fault/report.mjs). `make fault` is the short form of
+# `make check` (5 kill cycles, 4 import kills, a 60 s soak: about 2 minutes
+# on 2 cores); `make torture` the long one, never in check: 100 cycles,
+# 20 import kills, every fuzz target for FUZZ_SECONDS (600) and a soak of
+# SOAK_SECONDS (1800).
+FAULT_RUN = QIANGJI_BIN=$(CURDIR)/build/asan/qiangji SOAK_BIN=$(CURDIR)/build/qiangji \
+            nice node --test --test-concurrency=1 tests/fault/
+fault: build/qiangji build/asan/qiangji
+	@rm -rf build/fault
+	FAULT_CYCLES=5 FAULT_IMPORT_KILLS=4 SOAK_SECONDS=60 $(FAULT_RUN)
+	@node tests/fault/report.mjs
+SOAK_SECONDS ?= 1800
+torture: build/qiangji build/asan/qiangji
+	@rm -rf build/fault
+	$(MAKE) fuzz FUZZ_SECONDS=$(if $(filter command line environment,$(origin FUZZ_SECONDS)),$(FUZZ_SECONDS),600)
+	FAULT_CYCLES=100 FAULT_IMPORT_KILLS=20 SOAK_SECONDS=$(SOAK_SECONDS) $(FAULT_RUN)
+	@node tests/fault/report.mjs --fuzz
+
 check: deps
 	$(MAKE) all build/asan/qiangji
 	$(MAKE) unit
 	$(MAKE) fuzz
 	$(MAKE) api
+	$(MAKE) fault
 	$(MAKE) browser
 	@echo "make check: all passed"
 

@@ -140,7 +140,9 @@ void api_file(Req *r, int fd, long long nBytes, const char *zType, const char *z
  * returns 0, or -1 after logging; then the answer is a 500. */
 typedef int (*ApiFileWriter)(const char *zPath, void *pCtx);
 void api_file_written(Req *r, ApiFileWriter xWrite, void *pCtx, int bXlsx, const char *zFilename);
-/* 500 after an internal or database failure (already logged by the caller). */
+/* 500 after an internal or database failure (already logged by the caller);
+ * 507 storage_full instead when the database failed because the storage is
+ * full (db_storage_full): rolled back, nothing kept, a write to retry later. */
 void api_internal(Req *r);
 
 /* A declared query parameter's value, or NULL / dflt when absent. */

@@ -4,6 +4,7 @@
 #include "buf.h"
 #include "events.h"
 #include "util.h"
+#include <errno.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -18,6 +19,10 @@
 
 #define DB_BUSY_MS 10000   /* the one place the busy timeout is set */
 #define DB_CACHE 160       /* statements cached per thread */
+
+/* The page cache (KiB) a connection opens with and DB_TUNE_NORMAL puts
+ * back: 64 MiB for the CLI's one connection; db_serve_memory lowers it. */
+static int nCacheKib = 65536;
 
 static char *zDbPath;      /* set once by db_open, read by every thread */
 static int bReadOnly;      /* db_open_readonly: connections open read-only */
@@ -36,6 +41,9 @@ static _Thread_local int tnCache;
  * puts back only that (SQLite refuses to change synchronous inside a
  * transaction, where an import ends its tuning). */
 static _Thread_local unsigned tTuned;
+/* Set when a statement of this thread failed because the storage is full
+ * (db_storage_full); cleared by db_begin and by db_storage_full_take. */
+static _Thread_local int tFull;
 
 /* Closes a thread's connection when the thread ends (server workers). */
 static pthread_key_t closeKey;
@@ -66,14 +74,36 @@ static int db_connect(void) {
     sqlite3_exec(tDb, "PRAGMA query_only=1; PRAGMA temp_store=MEMORY;", 0, 0, 0);
     return 0;
   }
-  sqlite3_exec(tDb, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;"
-                    "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;", 0, 0, 0);
+  char zPragma[200];
+  snprintf(zPragma, sizeof zPragma, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;"
+           "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-%d;", nCacheKib);
+  sqlite3_exec(tDb, zPragma, 0, 0, 0);
   return 0;
 }
 
+/* Whether this thread's last error means the storage is full: SQLITE_FULL
+ * (the file system refused to grow a file, or the page limit), or an I/O
+ * error whose system error is ENOSPC or EDQUOT (a WAL frame or a -shm page
+ * that could not be written). Any other I/O error stays an internal one: a
+ * failing disk is not a full one. */
+static void db_note_full(void) {
+  if (!tDb) return;
+  int rc = sqlite3_extended_errcode(tDb), e = sqlite3_system_errno(tDb);
+  if ((rc & 0xff) == SQLITE_FULL || ((rc & 0xff) == SQLITE_IOERR && (e == ENOSPC || e == EDQUOT))) tFull = 1;
+}
+
 static void db_log(const char *zWhat, const char *zSql) {
-  fprintf(stderr, "qiangji: database error in %s: %s [%.200s]\n", zWhat,
-          tDb ? sqlite3_errmsg(tDb) : "no connection", zSql ? zSql : "");
+  db_note_full();
+  fprintf(stderr, "qiangji: database error in %s: %s [%.200s]%s\n", zWhat,
+          tDb ? sqlite3_errmsg(tDb) : "no connection", zSql ? zSql : "",
+          tFull ? " (storage full: nothing of this transaction was kept)" : "");
+}
+
+int db_storage_full(void) { return tFull; }
+int db_storage_full_take(void) {
+  int b = tFull;
+  tFull = 0;
+  return b;
 }
 
 static int db_open_mode(const char *zPath, int bCreate, int bRO) {
@@ -313,7 +343,9 @@ int db_script(const char *zSql) {
   if (db_connect()) return -1;
   char *zErr = 0;
   if (sqlite3_exec(tDb, zSql, 0, 0, &zErr) != SQLITE_OK) {
-    fprintf(stderr, "qiangji: database error: %s [%.200s]\n", zErr ? zErr : "?", zSql);
+    db_note_full();
+    fprintf(stderr, "qiangji: database error: %s [%.200s]%s\n", zErr ? zErr : "?", zSql,
+            tFull ? " (storage full: nothing of this transaction was kept)" : "");
     sqlite3_free(zErr);
     return -1;
   }
@@ -323,7 +355,11 @@ int db_script(const char *zSql) {
 void db_tune(DbTune t) {
   switch (t) {
     case DB_TUNE_NORMAL:
-      if (tTuned & (1u << DB_TUNE_IMPORT)) db_script("PRAGMA cache_size=-65536; PRAGMA threads=0");
+      if (tTuned & (1u << DB_TUNE_IMPORT)) {
+        char zPragma[80];
+        snprintf(zPragma, sizeof zPragma, "PRAGMA cache_size=-%d; PRAGMA threads=0", nCacheKib);
+        db_script(zPragma);
+      }
       if (tTuned & (1u << DB_TUNE_DEMO)) db_script("PRAGMA synchronous=NORMAL");
       if (tTuned & (1u << DB_TUNE_SCAN)) db_script("PRAGMA mmap_size=0");
       tTuned = 0;
@@ -335,8 +371,14 @@ void db_tune(DbTune t) {
   tTuned |= 1u << t;
 }
 
+void db_serve_memory(int nKibPerConnection, int nSoftLimitMib) {
+  nCacheKib = nKibPerConnection;
+  sqlite3_soft_heap_limit64((sqlite3_int64)nSoftLimitMib << 20);
+}
+
 int db_begin(void) {
   events_rollback();  /* notes of an earlier transaction that was never ended */
+  tFull = 0;
   return db_script("BEGIN IMMEDIATE");
 }
 int db_commit(void) {

@@ -344,6 +344,10 @@ void api_file_written(Req *r, ApiFileWriter xWrite, void *pCtx, int bXlsx, const
 
 void api_internal(Req *r) {
   db_rollback();
+  if (db_storage_full_take()) {
+    api_error(r, 507, "storage_full", 0, "服务器存储空间已满，本次修改未保存；请联系管理员清理磁盘后重试");
+    return;
+  }
   if (r->zRequestId[0]) api_error(r, 500, "internal", 0, "服务器内部错误，已记录（请求编号 %s）", r->zRequestId);
   else api_error(r, 500, "internal", 0, "服务器内部错误，已记录");
 }

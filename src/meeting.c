@@ -479,9 +479,14 @@ static json_t *meeting_json(long long id, int bFull) {
    * recorded), then anyone else recorded (observers, talk partners). */
   Buf b = BUF_INIT;
   const char *zExp = expected_sql(zKind);
-  buf_printf(&b, "WITH e(mid) AS (%s) SELECT m.id, m.name, a.state, a.reason, a.checked_in_at, m.id IN e FROM member m"
-                 " LEFT JOIN attendance a ON a.meeting_id=?1 AND a.member_id=m.id"
-                 " WHERE m.id IN e OR a.member_id IS NOT NULL ORDER BY m.id IN e DESC, m.id", zExp);
+  /* The expected and the recorded, as a union of two small sets: the
+   * earlier "member m WHERE m.id IN e OR a.member_id IS NOT NULL" read the
+   * whole roster (30,000 members of a county: 100 ms inside the write
+   * transaction of every meeting saved). */
+  buf_printf(&b, "WITH e(mid) AS (%s), w(mid) AS (SELECT mid FROM e UNION SELECT member_id FROM attendance"
+                 " WHERE meeting_id=?1) SELECT m.id, m.name, a.state, a.reason, a.checked_in_at, m.id IN e FROM w"
+                 " JOIN member m ON m.id=w.mid LEFT JOIN attendance a ON a.meeting_id=?1 AND a.member_id=m.id"
+                 " ORDER BY 6 DESC, m.id", zExp);
   s = db_stmt(buf_str(&b), "I", id);
   json_t *aAtt = json_array();
   long long nState[4] = {0}, nNone = 0;

@@ -10,6 +10,7 @@
 #include "pinyin.h"
 #include "util.h"
 #include <pthread.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,12 +182,21 @@ static int cmd_init(const CliArgs *p) {
 }
 
 static int cmd_serve(const CliArgs *p) {
+  /* Resident memory stays flat under load (tests/fault/soak.test.mjs): small
+   * per-thread page caches under one soft limit (db.h), and two malloc
+   * arenas instead of one per worker thread, whose freed pages glibc keeps. */
+  db_serve_memory(8192, 48);
+  mallopt(M_ARENA_MAX, 2);
   if (cli_open_db(p, 0)) return 1;
   /* Build the pinyin table now rather than on the first request that needs it. */
   char zPy[8], zIn[8];
   pinyin_of("强基", zPy, sizeof zPy, zIn, sizeof zIn);
   for (int m = 0; m < module_n; m++)
     if (module_ap[m]->xStart && module_ap[m]->xStart()) return 1;
+  /* The start-up's connection (the statistics index read the whole
+   * database through it) is not a worker's: give its cache back. */
+  db_close();
+  malloc_trim(0);
   const char *zListen = cli_opt(p, "listen");
   const char *zThreads = cli_opt(p, "threads");
   return http_serve(zListen ? zListen : "127.0.0.1:8080", zThreads ? atoi(zThreads) : 0);
