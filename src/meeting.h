@@ -64,6 +64,12 @@ int life_member_delta(long long memberId, const char *zHeldOn, const char *zKind
 int life_org_refresh(long long orgId, int year);
 /* Recomputes every summary from the records (`qiangji life rebuild`). 0 or -1. */
 int life_rebuild(void);
+/* The lights of the subtree at zPath over [zFrom, zTo] (obligations.c), as
+ * GET /orgs/{code}/obligations counts them: *pnBranch branches, *pnRed
+ * organizations with a missing meeting, *pnAmber with another finding; the
+ * other branches are green. 0 or -1. */
+int obligations_lights(const char *zPath, const char *zFrom, const char *zTo, long long *pnBranch, long long *pnRed,
+                       long long *pnAmber);
 
 /* ---- checks shared by the organizational-life routes ---------------------- */
 /* Checks member id is an active member of branch orgId (bSubtree: of the
