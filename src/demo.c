@@ -1454,6 +1454,7 @@ static const struct {
   long long nOrg, nMem;
   const char *zRoot; /* county or city code; NULL for the province */
 } aScale[] = {
+  {"small", 150, 3000, "341125"},      /* 定远县 in miniature, for tests */
   {"county", 1500, 30000, "341125"},   /* 定远县, 滁州市 */
   {"city", 10000, 200000, "341100"},   /* 滁州市 (seed 001) */
   {"province", 190700, 3800000, 0},    /* 安徽省 (seed 000) */
@@ -1464,7 +1465,7 @@ int demo_generate(const DemoOpts *pOpts, FILE *fOrg, FILE *fMem, DemoResult *pRe
   for (int i = 0; i < (int)ARRAY_LEN(aScale); i++)
     if (pOpts && pOpts->zScale && strcmp(pOpts->zScale, aScale[i].zScale) == 0) iScale = i;
   if (iScale < 0) {
-    fprintf(stderr, "qiangji: demo: unknown scale \"%s\" (county, city or province)\n",
+    fprintf(stderr, "qiangji: 演示数据：没有规模“%s”（可选 small、county、city 或 province）\n",
             pOpts && pOpts->zScale ? pOpts->zScale : "");
     return -1;
   }
@@ -1495,7 +1496,7 @@ int demo_generate(const DemoOpts *pOpts, FILE *fOrg, FILE *fMem, DemoResult *pRe
   g->azOther = azOther;
   int rc = 0;
   if (g->nCounty == 0) {
-    fprintf(stderr, "qiangji: demo: no Anhui region codes in idcard_aRegion\n");
+    fprintf(stderr, "qiangji: 演示数据：idcard_aRegion 中没有安徽的行政区划代码\n");
     rc = -1;
     goto done;
   }
@@ -1518,7 +1519,7 @@ int demo_generate(const DemoOpts *pOpts, FILE *fOrg, FILE *fMem, DemoResult *pRe
     if (iCity >= 0) city_build(g, iCity, 0, (int)g->nOrgTarget);
     else if (iCounty >= 0) county_build(g, iCounty, 0, (int)g->nOrgTarget);
     else {
-      fprintf(stderr, "qiangji: demo: region %s not found\n", zRoot);
+      fprintf(stderr, "qiangji: 演示数据：找不到行政区划 %s\n", zRoot);
       rc = -1;
       goto done;
     }
@@ -1570,7 +1571,7 @@ int demo_generate(const DemoOpts *pOpts, FILE *fOrg, FILE *fMem, DemoResult *pRe
   util_progress_done("演示：党员", g->nMem);
   if (fflush(fOrg) != 0 || fflush(fMem) != 0) g->bErr = 1;
   if (g->bErr) {
-    fprintf(stderr, "qiangji: demo: write error\n");
+    fprintf(stderr, "qiangji: 演示数据：写入失败\n");
     rc = -1;
   }
 

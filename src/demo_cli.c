@@ -123,8 +123,9 @@ static void green_share(const char *zRoot, int y, const char *zToday, char *z, s
 static int cmd_demo(const CliArgs *p) {
   char zToday[11];
   DemoOpts opts = {cli_opt(p, "scale") ? cli_opt(p, "scale") : "county", 1, zToday};
-  if (strcmp(opts.zScale, "county") && strcmp(opts.zScale, "city") && strcmp(opts.zScale, "province")) {
-    util_die_msg("--scale 只能是 county、city 或 province（收到“%s”）", opts.zScale);
+  if (strcmp(opts.zScale, "small") && strcmp(opts.zScale, "county") && strcmp(opts.zScale, "city") &&
+      strcmp(opts.zScale, "province")) {
+    util_die_msg("--scale 只能是 small、county、city 或 province（收到“%s”）", opts.zScale);
     return 2;
   }
   if (cli_opt(p, "seed")) {
@@ -195,11 +196,11 @@ static int cmd_demo(const CliArgs *p) {
   char zGreen[160], zGreenPrev[160];
   green_share(res.zRoot, atoi(zToday), zToday, zGreen, sizeof zGreen);
   green_share(res.zRoot, atoi(zToday) - 1, zToday, zGreenPrev, sizeof zGreenPrev);
-  static const char *const azScaleName[] = {"county", "县", "city", "市", "province", "省"};
+  static const char *const azScaleName[] = {"small", "小规模", "county", "县级", "city", "市级", "province", "省级"};
   const char *zScaleName = opts.zScale;
-  for (int i = 0; i < 6; i += 2)
+  for (int i = 0; i < 8; i += 2)
     if (strcmp(opts.zScale, azScaleName[i]) == 0) zScaleName = azScaleName[i + 1];
-  printf("演示数据（%s级）：%lld 个组织、%lld 名党员，写入 %s，基准日 %s；三会一课全部落实的党支部 %d 年 %s，%d 年 %s"
+  printf("演示数据（%s）：%lld 个组织、%lld 名党员，写入 %s，基准日 %s；三会一课全部落实的党支部 %d 年 %s，%d 年 %s"
          "（用时 %.1f 秒）\n",
          zScaleName, res.nOrg, res.nMember, zDb, zToday, atoi(zToday), zGreen, atoi(zToday) - 1, zGreenPrev,
          util_now() - t0);
@@ -219,7 +220,9 @@ static int cmd_demo(const CliArgs *p) {
 
 static const CliOpt aDemoOpt[] = {
   {"db", 1, 0, "the new database to build"},
-  {"scale", 1, 0, "county (~1,500 orgs, 30,000 members), city (~10,000 / 200,000) or province (190,700 / 3,800,000)"},
+  {"scale", 1, 0,
+   "county (~1,500 orgs, 30,000 members), city (~10,000 / 200,000), province (190,700 / 3,800,000), or small (150 / "
+   "3,000, for tests)"},
   {"seed", 1, 0, "random seed (default 1); the same seed and day give the same data"},
   {"today", 1, 0, "the demo's reference day YYYY-MM-DD (default the business day): its records run up to that day"},
   {"csv-dir", 1, 0, "write orgs.csv and members.csv here instead of a database"},

@@ -34,6 +34,14 @@ static uint64_t rng_next(Rng *r) {
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
   return z ^ (z >> 31);
 }
+/* The first state of a branch's stream: seeds of neighbouring branches
+ * (ids one apart) must not give the same stream shifted by one draw, as a
+ * plain seed + id * increment would, or one rare event hits many branches. */
+static uint64_t rng_start(uint64_t x) {
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
 static int below(Rng *r, int n) { return n <= 0 ? 0 : (int)(rng_next(r) % (uint64_t)n); }
 static int chance(Rng *r, int nPerMille) { return below(r, 1000) < nPerMille; }
 
@@ -147,11 +155,11 @@ static int one_meeting(Ctx *c, Branch *b, Rng *r, int kind, long long groupId, i
 
 /* A year (or half) of one branch's life. */
 static int branch_life(Ctx *c, Branch *b) {
-  Rng r = {c->pOpts->seed * 0x2545F4914F6CDD1DULL + (uint64_t)b->orgId * 0x9E3779B97F4A7C15ULL};
+  Rng r = {rng_start(c->pOpts->seed * 0x2545F4914F6CDD1DULL + (uint64_t)b->orgId * 0x9E3779B97F4A7C15ULL)};
   int bLax = chance(&r, 85), bDormant = chance(&r, 10);
   int nFull = 0;
   for (int i = 0; i < b->n; i++) {
-    b->a[i].bGone = chance(&r, bLax ? 30 : 5);
+    b->a[i].bGone = chance(&r, bLax ? 30 : 2);
     nFull += b->a[i].bFull;
   }
   /* Committee: 7 or more full members elect 3 to 5. */
