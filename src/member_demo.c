@@ -15,6 +15,7 @@
 #include "demo.h"
 #include "dues.h"
 #include "idcard.h"
+#include "meeting.h"
 #include "member_status.h"
 #include "text.h"
 #include "util.h"
@@ -242,6 +243,7 @@ static int demo_members(Rng *r, long long *pnTransfer, long long *pnPay) {
       if (!bPending) {
         long long tId = db_last_rowid();
         if (db_exec("UPDATE member SET org_id=? WHERE id=?", "II", prevBranch, id) ||
+            group_member_leaves(id, orgId, zD, "demo") ||
             membership_move(id, orgId, prevBranch, 0, zD, "transfer", tId))
           return -1;
         orgId = prevBranch;
