@@ -163,10 +163,15 @@ check: deps
 	$(MAKE) browser
 	@echo "make check: all passed"
 
+# The demo runs up to the day it was built (the business day, or
+# QIANGJI_TODAY); a demo database of another day is built again.
 DEMO_DB ?= build/demo.db
 demo: deps
 	$(MAKE) all
-	@test -f $(DEMO_DB) || ./build/qiangji demo --db $(DEMO_DB) --scale county --seed 1
+	@day=$${QIANGJI_TODAY:-$$(TZ=$${QIANGJI_TZ:-Asia/Shanghai} date +%F)}; \
+	if [ -f $(DEMO_DB) ] && [ "$$(cat $(DEMO_DB).day 2>/dev/null)" != "$$day" ]; then \
+	  echo "演示数据库 $(DEMO_DB) 不是今天（$$day）生成的，重新生成"; rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm; fi; \
+	test -f $(DEMO_DB) || { ./build/qiangji demo --db $(DEMO_DB) --scale county --seed 1 --today $$day && echo $$day > $(DEMO_DB).day; }
 	./build/qiangji serve --db $(DEMO_DB) --listen 127.0.0.1:8080
 
 # The benchmark table (never part of check): builds the province demo once

@@ -884,16 +884,35 @@ static const char *member_name(const Oblig *o, long long id) {
   return p ? p->z : 0;
 }
 
-static json_t *summary_json(const Oblig *o, const Scope *sc) {
-  json_t *v = json_array();
-  for (int yi = 0; yi < o->nYear; yi++) json_array_append_new(v, json_integer(o->aRs[yi].version));
-  /* The lights of the organizations: red with a missing meeting, amber with
-   * any other finding, so that a screen needs no list of findings to count. */
+/* The lights of the organizations: red with a missing meeting, amber with
+ * any other finding, so that a screen needs no list of findings to count. */
+static void lights_count(const Oblig *o, long long *pnRed, long long *pnAmber) {
   unsigned char *aMark = xcalloc((size_t)o->nOrg + 1, 1);
   for (long long i = 0; i < o->nF; i++) aMark[o->aF[i].orgIdx] |= strcmp(o->aF[i].zType, "missing") == 0 ? 2 : 1;
   long long nRed = 0, nAmber = 0;
   for (long long i = 0; i < o->nOrg; i++) nRed += (aMark[i] & 2) != 0, nAmber += aMark[i] == 1;
   free(aMark);
+  *pnRed = nRed;
+  *pnAmber = nAmber;
+}
+
+int obligations_lights(const char *zPath, const char *zFrom, const char *zTo, long long *pnBranch, long long *pnRed,
+                       long long *pnAmber) {
+  Oblig o;
+  int rc = oblig_run(&o, zPath, zFrom, zTo);
+  if (!rc) {
+    *pnBranch = o.nBranch;
+    lights_count(&o, pnRed, pnAmber);
+  }
+  oblig_free(&o);
+  return rc;
+}
+
+static json_t *summary_json(const Oblig *o, const Scope *sc) {
+  json_t *v = json_array();
+  for (int yi = 0; yi < o->nYear; yi++) json_array_append_new(v, json_integer(o->aRs[yi].version));
+  long long nRed, nAmber;
+  lights_count(o, &nRed, &nAmber);
   json_t *pOut = json_pack("{s:s, s:s, s:s, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}", "org_code",
                    sc->zCode, "from", o->zFrom, "to", o->zTo, "rule_versions", v, "summary", "organizations",
                    (json_int_t)o->nOrg, "branches", (json_int_t)o->nBranch, "members", (json_int_t)o->nMember, "due",

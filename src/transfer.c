@@ -17,6 +17,7 @@
 #include "module.h"
 #include "db.h"
 #include "events.h"
+#include "meeting.h"
 #include "member_status.h"
 #include "member.h"
 #include "org.h"
@@ -225,7 +226,7 @@ static int move_member(Req *r, long long memberId, long long fromOrg, long long 
   } else if (!rc) {
     json_t *pBefore = member_json(0, &old, 1);
     json_t *pAfter = json_pack("{s:s, s:I}", "transferred_out_to", zOutside, "transfer_id", (json_int_t)transferId);
-    rc = db_exec("DELETE FROM member WHERE id=?", "I", memberId) ||
+    rc = group_member_leaves(memberId, fromOrg, zOn, api_actor(r)) || db_exec("DELETE FROM member WHERE id=?", "I", memberId) ||
          db_exec("UPDATE user SET disabled=1, member_id=NULL WHERE member_id=?", "I", memberId) ||
          audit_append(api_actor(r), "transfer_out", "member", zKey, fromOrg, pBefore, pAfter);
     json_decref(pBefore);
