@@ -301,3 +301,48 @@ test('the viewer reads but cannot write; a member cannot reach the pipeline', as
   const zsf = await srv.as('zsf');
   assertError(await zsf.get('/api/v1/orgs/QJ0101/applicants'), 403, 'forbidden');
 });
+
+test('alerts and pools summary first: counts and by_org agree with each child\'s own answer; kind, limit and offset page one kind', async () => {
+  const KINDS = ['talk_overdue', 'probation_ending', 'conversion_overdue', 'approval_waiting'];
+  const STAGES = ['applicant', 'activist', 'candidate', 'probationary', 'full'];
+  const all = assertStatus(await admin.get('/api/v1/orgs/QJ/development/alerts'), 200);
+  assert.ok(KINDS.some((k) => all[k].length > 1), 'earlier tests leave alerts of some kind');
+  let total = 0;
+  for (const k of KINDS) {
+    assert.equal(all.counts[k], all[k].length, k);
+    total += all[k].length;
+    for (const a of all[k]) assert.ok(a.org_name && !('org_path' in a), `${k} ${a.id}: org_name, no internals`);
+  }
+  assert.equal(all.total, total);
+  const pools = assertStatus(await admin.get('/api/v1/orgs/QJ/development/pools'), 200);
+  const kids = (await admin.get('/api/v1/orgs/QJ/children')).json.items;
+  for (const c of kids) {
+    const own = assertStatus(await admin.get(`/api/v1/orgs/${c.code}/development/alerts`), 200);
+    const b = all.by_org.find((x) => x.org_code === c.code);
+    if (KINDS.every((k) => own.counts[k] === 0)) assert.equal(b, undefined, `${c.code}: no alerts, not listed`);
+    else for (const k of KINDS) assert.equal(b[k], own.counts[k], `${c.code} ${k}`);
+    if (b) assert.equal(b.org_name, c.name);
+    const ownPools = assertStatus(await admin.get(`/api/v1/orgs/${c.code}/development/pools`), 200);
+    const p = pools.by_org.find((x) => x.org_code === c.code);
+    if (STAGES.every((s) => ownPools[s] === 0)) assert.equal(p, undefined, `${c.code}: nobody, not listed`);
+    else for (const s of STAGES) assert.equal(p[s], ownPools[s], `${c.code} ${s}`);
+  }
+  // One kind, a row a page: the pages put together are the whole list, in order; the other kinds are empty.
+  const k = KINDS.find((x) => all[x].length > 1);
+  const ids = [];
+  for (let off = 0; off < all[k].length + 1; off++) {
+    const p = assertStatus(await admin.get(`/api/v1/orgs/QJ/development/alerts?kind=${k}&limit=1&offset=${off}`), 200);
+    assert.equal(p.total, all.counts[k]);
+    assert.equal(p.limit, 1);
+    assert.deepEqual(p.counts, all.counts, 'the counts are of every kind whatever is listed');
+    for (const other of KINDS.filter((x) => x !== k)) assert.deepEqual(p[other], [], other);
+    assert.ok(p[k].length <= 1);
+    ids.push(...p[k].map((x) => x.id));
+  }
+  assert.deepEqual(ids, all[k].map((x) => x.id));
+  // limit without kind: a page of each.
+  const each = assertStatus(await admin.get('/api/v1/orgs/QJ/development/alerts?limit=1'), 200);
+  for (const x of KINDS) assert.deepEqual(each[x].map((a) => a.id), all[x].slice(0, 1).map((a) => a.id), x);
+  assertError(await admin.get('/api/v1/orgs/QJ/development/alerts?kind=late'), 400, 'invalid', 'kind');
+  assertError(await admin.get('/api/v1/orgs/QJ/development/alerts?limit=0'), 400, 'invalid', 'limit');
+});

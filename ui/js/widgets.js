@@ -187,6 +187,38 @@ export function pager(page, size, total, go) {
 }
 
 /**
+ * The summary by organization one level down, a line each (a phone too):
+ * its name, a link to the same screen there (href(row)), and its figures
+ * (figures(row) -> Node|string) on a small line below; light(row) -> 'red',
+ * 'amber' or 'green' puts a light before it. rows: [{org_code, org_name}].
+ */
+export function orgSummary(rows, { href, figures, light, testid, empty = '下级组织都没有记录' } = {}) {
+  if (!rows.length) return h('p', { class: 'muted small', 'data-testid': testid || null }, empty);
+  return h('ul', { class: 'list card org-summary', 'data-testid': testid || null }, rows.map((r) => {
+    const l = light ? light(r) : null;
+    return h('li', { 'data-code': r.org_code, 'data-light': l },
+      l ? h('span', { class: `light ${l}`, 'aria-hidden': 'true' }) : null,
+      h('div', { class: 'grow' }, h('a', { href: href(r) }, r.org_name), h('div', { class: 'muted small' }, figures(r))));
+  }));
+}
+
+/**
+ * A list that pages on the server: first (an answer with total), fetch(page)
+ * -> the answer of another page, draw(answer) -> the rows' Node; the pager
+ * shows when there is more than one page of size.
+ */
+export function pagedBox(first, fetch, draw, size) {
+  const box = h('div', { class: 'paged' });
+  const show = (r, p) => fill(box, draw(r), r.total > size ? pager(p, size, r.total, go) : null);
+  const go = async (p) => {
+    box.setAttribute('aria-busy', 'true');
+    try { show(await fetch(p), p); } finally { box.removeAttribute('aria-busy'); }
+  };
+  show(first, 0);
+  return box;
+}
+
+/**
  * A definition list of a record's fields, then more [label, Node|string]
  * pairs; cells: {fieldName: Node} shown instead of a field's value (a name
  * for a code).
