@@ -12,6 +12,7 @@
 #define QJ_API_H
 #include <jansson.h>
 #include "buf.h"
+#include "config.h"
 #include "record.h"
 
 typedef enum Role { ROLE_NONE = 0, ROLE_ADMIN, ROLE_ORG_ADMIN, ROLE_VIEWER, ROLE_MEMBER } Role;
@@ -51,8 +52,10 @@ typedef struct Scope {
 #define R_JSONBODY 0x200  /* the body must be a JSON object (up to API_MAX_JSON) */
 #define R_OBJECT   0x400  /* path {x} names an object of a module: Route.xOrgOf finds its organization, which must be in the subtree */
 
-#define API_MAX_JSON   (1 << 20)          /* 1 MiB */
-#define API_MAX_UPLOAD (64 << 20)         /* 64 MiB */
+/* The body limits: the settings body_limit and upload_limit (config.h;
+ * default 1 MiB and 64 MiB). */
+#define API_MAX_JSON   (config_body_limit())
+#define API_MAX_UPLOAD (config_upload_limit())
 
 /* A declared query parameter. Unknown parameters are refused. */
 typedef enum QType { Q_TEXT, Q_INT, Q_BOOL, Q_ENUM, Q_ORG } QType;
@@ -100,7 +103,13 @@ struct Req {
   Buf body;                    /* raw body */
   json_t *pJson;               /* the parsed body for R_JSONBODY */
   Rec rec;                     /* its checked values, when the route declares aBody */
-  const char *zPeer;           /* client address, for the log */
+  char zPeer[64];              /* the client's address: the peer, or, when the peer is a
+                                * trusted proxy (config trusted_proxy), the right-most
+                                * untrusted address of X-Forwarded-For; for login
+                                * throttling and the log */
+  int bHttps;                  /* reached over HTTPS: X-Forwarded-Proto https from a trusted
+                                * proxy (the session cookie gets Secure) */
+  char zRequestId[17];         /* 16 hex digits: X-Request-Id, the log line, 5xx bodies */
   /* the response, set by one of the api_* helpers below */
   int status;
   json_t *pOut;                /* JSON body, or */
@@ -117,7 +126,8 @@ struct Req {
 
 /* Answer with JSON (takes the reference to pBody). */
 void api_json(Req *r, int status, json_t *pBody);
-/* Answer {"error":{"code","message","field"}}; zField may be NULL. */
+/* Answer {"error":{"code","message","field"}}; zField may be NULL. A 5xx
+ * answer also carries "request_id" (the X-Request-Id of the log line). */
 void api_error(Req *r, int status, const char *zCode, const char *zField, const char *zFmt, ...)
     __attribute__((format(printf, 5, 6)));
 /* Answer with a FieldErr: status 400 for invalid input, 404 not_found, 409 conflict. */
@@ -130,7 +140,9 @@ void api_file(Req *r, int fd, long long nBytes, const char *zType, const char *z
  * returns 0, or -1 after logging; then the answer is a 500. */
 typedef int (*ApiFileWriter)(const char *zPath, void *pCtx);
 void api_file_written(Req *r, ApiFileWriter xWrite, void *pCtx, int bXlsx, const char *zFilename);
-/* 500 after an internal or database failure (already logged by the caller). */
+/* 500 after an internal or database failure (already logged by the caller);
+ * 507 storage_full instead when the database failed because the storage is
+ * full (db_storage_full): rolled back, nothing kept, a write to retry later. */
 void api_internal(Req *r);
 
 /* A declared query parameter's value, or NULL / dflt when absent. */

@@ -82,6 +82,24 @@ static void session_create(Req *r) {
   }
   pthread_once(&dummyOnce, make_dummy);
   long long now = (long long)time(0);
+  /* Failures from one client address, whatever the logins tried: the
+   * address is the peer, or the client a trusted proxy names (http.c). Its
+   * row's key has a space, which no login has (user add), and a login
+   * with one is refused below before it could touch that row. */
+  char zAddrKey[80];
+  snprintf(zAddrKey, sizeof zAddrKey, "addr %s", r->zPeer);
+  long long nAddrFail = 0, addrFailedAt = 0;
+  DbStmt *sa = db_stmt("SELECT failed, failed_at FROM login_throttle WHERE login=?", "t", zAddrKey);
+  if (sa && db_step(sa) == 1) {
+    nAddrFail = db_col_int(sa, 0);
+    addrFailedAt = db_col_int(sa, 1);
+    db_step(sa);
+  }
+  if (nAddrFail >= AUTH_MAX_ADDR_FAILS && now < addrFailedAt + 60) {
+    api_error(r, 429, "too_many_attempts", 0, "失败次数过多，请 %lld 秒后再试", addrFailedAt + 60 - now);
+    return;
+  }
+  if (strchr(zLogin, ' ')) userId = 0, nFail = 0;
   if (nFail >= AUTH_MAX_FAILS) {
     long long wait = 60LL << (nFail - AUTH_MAX_FAILS > 10 ? 10 : nFail - AUTH_MAX_FAILS);
     if (now < failedAt + wait) {
@@ -91,8 +109,11 @@ static void session_create(Req *r) {
   }
   int ok = crypto_pwhash_str_verify(userId ? zHash : zDummyHash, zPw, strlen(zPw)) == 0 && userId && !bDisabled;
   if (!ok) {
+    if (!strchr(zLogin, ' '))
+      db_exec("INSERT INTO login_throttle VALUES(?1, 1, ?2) ON CONFLICT(login) DO UPDATE SET failed=failed+1,"
+              " failed_at=?2", "tI", zLogin, now);
     db_exec("INSERT INTO login_throttle VALUES(?1, 1, ?2) ON CONFLICT(login) DO UPDATE SET failed=failed+1,"
-            " failed_at=?2", "tI", zLogin, now);
+            " failed_at=?2", "tI", zAddrKey, now);
     /* Forget old failures, so the table cannot grow without bound. */
     db_exec("DELETE FROM login_throttle WHERE failed_at < ?", "I", now - 86400);
     /* Slow the guesser down a little more, whatever the login. */
@@ -108,7 +129,7 @@ static void session_create(Req *r) {
       db_exec("DELETE FROM session WHERE expires_at<=?", "I", now) ||
       db_exec("INSERT INTO session(token_hash, user_id, csrf, expires_at) VALUES(?,?,?,?)", "tItI", zTokHash, userId,
               zCsrf, now + AUTH_SESSION_SECONDS) ||
-      db_exec("DELETE FROM login_throttle WHERE login=?", "t", zLogin) || db_commit()) {
+      db_exec("DELETE FROM login_throttle WHERE login IN (?1, ?2)", "tt", zLogin, zAddrKey) || db_commit()) {
     api_internal(r);
     return;
   }

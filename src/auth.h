@@ -5,9 +5,11 @@
 #define QJ_AUTH_H
 #include "api.h"
 #include "cli.h"
+#include "config.h"
 
-#define AUTH_SESSION_SECONDS (12 * 3600)
+#define AUTH_SESSION_SECONDS (config_session_seconds())   /* session_hours (config.h), default 12 */
 #define AUTH_MAX_FAILS 5           /* failures in a row before a lockout */
+#define AUTH_MAX_ADDR_FAILS 20     /* failures in a row from one client address, any logins: 60 s */
 #define AUTH_MIN_PASSWORD 8
 
 

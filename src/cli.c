@@ -1,10 +1,12 @@
 /* cli.c: the command dispatcher: finds the verb in the command table,
  * parses and checks its declared options, prints help from the same table. */
 #include "cli.h"
+#include "config.h"
 #include "db.h"
 #include "schema.h"
 #include "module.h"
 #include "util.h"
+#include "paths.h"
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,11 +44,35 @@ static void usage_line(FILE *f, const Command *c) {
   fputc('\n', f);
 }
 
+/* Whether an option left out takes the setting of its name (config.h):
+ * --listen, --threads, and a required --db. An optional --db (demo's new
+ * database) is a choice of the command, never the service's database. */
+static int option_is_setting(const CliOpt *o) {
+  return o->bValue && config_is_key(o->zName) && (o->bRequired || strcmp(o->zName, "db") != 0);
+}
+
+/* What follows an option's help: whether it is required, and whether the
+ * config file or the environment may give it instead (config.h). */
+static void option_note(const CliOpt *o, char *z, size_t n) {
+  if (option_is_setting(o)) {
+    char zEnv[64];
+    snprintf(zEnv, sizeof zEnv, "QIANGJI_%s", o->zName);
+    for (char *c = zEnv; *c; c++) *c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
+    snprintf(z, n, " (%sor the setting %s of the config file, or $%s)", o->bRequired ? "required, " : "", o->zName,
+             zEnv);
+  } else {
+    snprintf(z, n, "%s", o->bRequired ? " (required)" : "");
+  }
+}
+
 static void command_help(FILE *f, const Command *c) {
   usage_line(f, c);
   fprintf(f, "\n  %s\n\n", c->zHelp);
-  for (int i = 0; c->aOpt && c->aOpt[i].zName; i++)
-    fprintf(f, "  --%-16s %s%s\n", c->aOpt[i].zName, c->aOpt[i].zHelp, c->aOpt[i].bRequired ? " (required)" : "");
+  for (int i = 0; c->aOpt && c->aOpt[i].zName; i++) {
+    char zNote[160];
+    option_note(&c->aOpt[i], zNote, sizeof zNote);
+    fprintf(f, "  --%-16s %s%s\n", c->aOpt[i].zName, c->aOpt[i].zHelp, zNote);
+  }
 }
 
 /* ---- declared reports ---------------------------------------------------------- */
@@ -167,7 +193,127 @@ static int help_line(const Command *c, void *pCtx) {
 static void main_help(FILE *f) {
   fprintf(f, "qiangji: the grassroots Party-building platform (强基)\n\nCommands:\n");
   each_command(help_line, f);
-  fprintf(f, "\nEach command has --help. Exit codes: 0 ok, 1 failed, 2 wrong usage.\n");
+  fprintf(f, "\nEach command has --help. Exit codes: 0 ok, 1 failed, 2 wrong usage.\n"
+             "--config FILE, anywhere on the line, reads that config file (default %s, if it exists).\n"
+             "qiangji help --man writes the manual page qiangji(1).\n", QJ_CONFIG_FILE);
+}
+
+/* ---- the manual page, from the same table -------------------------------------- */
+
+/* Writes z as roff text: backslashes escaped, a leading dot or quote
+ * guarded, "-" as a hyphen-minus, characters beyond ASCII as \[uXXXX]
+ * (a stray continuation byte is dropped). */
+static void roff_text(FILE *f, const char *z) {
+  if (*z == '.' || *z == '\'') fputs("\\&", f);
+  for (; *z; z++) {
+    if (*z == '\\') fputs("\\e", f);
+    else if (*z == '-') fputs("\\-", f);
+    else if (*z == '\n') {
+      fputc('\n', f);
+      if (z[1] == '.' || z[1] == '\'') fputs("\\&", f);
+    } else if ((unsigned char)*z >= 0xC0) {
+      /* Beyond ASCII as groff's \[uXXXX], so the page needs no preconv. */
+      unsigned char c = (unsigned char)*z;
+      int n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1;
+      unsigned u = c & (0x3F >> n);
+      for (int k = 0; k < n && (z[1] & 0xC0) == 0x80; k++) u = (u << 6) | (*++z & 0x3F);
+      fprintf(f, "\\[u%04X]", u);
+    } else if ((unsigned char)*z < 0x80) fputc(*z, f);
+  }
+}
+
+static int man_command(const Command *c, void *pCtx) {
+  FILE *f = pCtx;
+  fputs(".TP\n.B qiangji ", f);
+  roff_text(f, c->zName);
+  if (c->zSub) {
+    fputc(' ', f);
+    roff_text(f, c->zSub);
+  }
+  for (int i = 0; c->aOpt && c->aOpt[i].zName; i++) {
+    const CliOpt *o = &c->aOpt[i];
+    fprintf(f, " %s\\-\\-", o->bRequired ? "" : "[");
+    roff_text(f, o->zName);
+    fprintf(f, "%s%s", o->bValue ? " \\fIVALUE\\fP" : "", o->bRequired ? "" : "]");
+  }
+  if (c->zArgs && c->zArgs[0]) {
+    fputs(" \\fI", f);
+    roff_text(f, c->zArgs);
+    fputs("\\fP", f);
+  }
+  fputc('\n', f);
+  roff_text(f, c->zHelp);
+  fputc('\n', f);
+  for (int i = 0; c->aOpt && c->aOpt[i].zName; i++) {
+    char zNote[160];
+    option_note(&c->aOpt[i], zNote, sizeof zNote);
+    fputs(".RS\n.TP\n.B \\-\\-", f);
+    roff_text(f, c->aOpt[i].zName);
+    fputc('\n', f);
+    roff_text(f, c->aOpt[i].zHelp);
+    roff_text(f, zNote);
+    fputs("\n.RE\n", f);
+  }
+  return 0;
+}
+
+/* qiangji(1) in roff: every verb with its options from the command table,
+ * the config file's keys with their defaults, the environment. */
+static void man_page(FILE *f) {
+  fputs(".\\\" qiangji(1), written by `qiangji help --man` from the command table: do not edit\n"
+        ".TH QIANGJI 1 \"\" \"qiangji\" \"User Commands\"\n"
+        ".SH NAME\nqiangji \\- the grassroots Party\\-building platform (\\[u5F3A]\\[u57FA])\n"
+        ".SH SYNOPSIS\n.B qiangji\n.I command\n.RI [ options ]\n.RB [ \\-\\-config\n.IR file ]\n"
+        ".br\n.B qiangji\n.I command\n.B \\-\\-help\n"
+        ".SH DESCRIPTION\n"
+        "One binary with an embedded SQLite database (WAL mode): the organization tree and roster, import and\n"
+        "export, reports, an append\\-only hash\\-chained audit log, and a JSON API under /api/v1/ with the\n"
+        "browser UI, served by\n.BR \"qiangji serve\" .\n"
+        "Unknown commands and options are refused before anything runs.\n"
+        ".SH GLOBAL OPTIONS\n.TP\n.BI \\-\\-config \" file\"\n"
+        "Reads the config file\n.I file\n(which must exist) instead of the default. It may stand anywhere on the line.\n"
+        ".TP\n.B \\-\\-help\nThe usage of a command, or the list of commands.\n"
+        ".SH COMMANDS\n", f);
+  each_command(man_command, f);
+  fputs(".SH CONFIGURATION\n"
+        "The config file is read from\n.BR \\-\\-config ,\nelse\n.BR $QIANGJI_CONFIG ,\nelse\n.I ", f);
+  roff_text(f, QJ_CONFIG_FILE);
+  fputs("\nwhen it exists. It holds\n.RI \" key \" = \" value \"\n"
+        "lines; blank lines and lines starting with # are skipped, and so is \" #\" and what follows it. An unknown\n"
+        "key, a line without =, a key given twice or a bad value stops the program with a message naming the\n"
+        "file and the line. A value comes from, first to last: the command line (where the command has an\n"
+        "option of that name), the environment variable QIANGJI_\\fIKEY\\fP, the config file, the default.\n"
+        "The keys:\n", f);
+  const char *zName, *zDefault, *zHelp;
+  for (int i = 0; config_key(i, &zName, &zDefault, &zHelp); i++) {
+    fputs(".TP\n.B ", f);
+    roff_text(f, zName);
+    fputs("\n", f);
+    roff_text(f, zHelp);
+    fputs(". Default: ", f);
+    roff_text(f, zDefault[0] ? zDefault : "none");
+    fputs(".\n", f);
+  }
+  fputs(".SH ENVIRONMENT\n", f);
+  for (int i = 0; config_key(i, &zName, &zDefault, &zHelp); i++) {
+    fputs(".TP\n.B QIANGJI_", f);
+    for (const char *c = zName; *c; c++) fputc(*c >= 'a' && *c <= 'z' ? *c - 32 : *c, f);
+    fputs("\nThe setting\n.BR ", f);
+    roff_text(f, zName);
+    fputs(" ;\nabove the config file.\n", f);
+  }
+  fputs(".TP\n.B QIANGJI_CONFIG\nThe config file, when there is no \\-\\-config.\n"
+        ".TP\n.B QIANGJI_TODAY\nStands in for the business day (YYYY\\-MM\\-DD), for tests.\n"
+        ".TP\n.B QIANGJI_NOW\nStands in for the clock (a UTC moment YYYY\\-MM\\-DDTHH:MM:SSZ), for tests.\n"
+        ".TP\n.B QIANGJI_QUIET\nWhen set, the server does not log requests.\n"
+        ".SH FILES\n.TP\n.I ", f);
+  roff_text(f, QJ_CONFIG_FILE);
+  fputs("\nThe config file.\n.TP\n.I ", f);
+  roff_text(f, QJ_UI_DIR);
+  fputs("\nThe browser UI, when there is no ui/ beside the binary and no ui_dir.\n"
+        ".TP\n.I /var/lib/qiangji/qiangji.db\nThe database of the systemd service (qiangji.service).\n"
+        ".SH EXIT STATUS\n0 done, 1 failed, 2 wrong usage (an unknown command or option, a bad value, a bad config file).\n"
+        ".SH SEE ALSO\n.BR sqlite3 (1),\n.BR systemd.service (5),\n.BR nginx (8)\n", f);
 }
 
 /* The search for argv's verb: "name" or "name sub". */
@@ -205,6 +351,10 @@ static int find_one(const Command *c, void *pCtx) {
 static int is_help(const char *z) { return strcmp(z, "--help") == 0 || strcmp(z, "-h") == 0 || strcmp(z, "help") == 0; }
 
 int cli_main(int argc, char **argv) {
+  if (argc > 2 && is_help(argv[1]) && strcmp(argv[2], "--man") == 0) {
+    man_page(stdout);
+    return fflush(stdout) ? 1 : 0;
+  }
   if (argc < 2 || is_help(argv[1])) {
     main_help(argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
@@ -271,6 +421,10 @@ int cli_main(int argc, char **argv) {
     }
     args.azArg[args.nArg++] = z;
   }
+  /* An option that is also a setting (--db, --listen, --threads) falls back
+   * to the environment and the config file (config.h). */
+  for (int j = 0; pCmd->aOpt && pCmd->aOpt[j].zName; j++)
+    if (!args.azVal[j] && option_is_setting(&pCmd->aOpt[j])) args.azVal[j] = config_get(pCmd->aOpt[j].zName);
   for (int j = 0; pCmd->aOpt && pCmd->aOpt[j].zName; j++)
     if (pCmd->aOpt[j].bRequired && !args.azVal[j]) {
       util_die_msg("missing --%s (usage below)", pCmd->aOpt[j].zName);

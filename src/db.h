@@ -80,11 +80,64 @@ typedef enum DbTune {
 } DbTune;
 void db_tune(DbTune t);
 
+/* Memory for a server. Each worker thread has its own connection over the
+ * one file, and with the CLI's 64 MiB page cache each grew toward the whole
+ * working set: resident memory rose from 80 to 162 MB in a 5½-minute soak,
+ * the same pages held four times over while the OS caches the file anyway.
+ * From this call on, connections open (and DB_TUNE_NORMAL returns) with
+ * nKibPerConnection of page cache, and SQLite keeps its whole heap under a
+ * soft limit of nSoftLimitMib: near it, page caches reuse their pages
+ * rather than grow (an import's DB_TUNE_IMPORT cache included). */
+void db_serve_memory(int nKibPerConnection, int nSoftLimitMib);
+
 /* Transactions. db_begin takes the write lock at once (BEGIN IMMEDIATE). */
 int db_begin(void);
 int db_commit(void);
 void db_rollback(void);
 int db_in_transaction(void);
+
+/* ---- backup and restore ---------------------------------------------------
+ * The file-level work on a database: what SQLite's files, locks and
+ * journals look like is known here only. */
+
+/* Opens zPath read-only for this process (nothing in or beside the file is
+ * written; no migrations) and checks it is a Qiangji database, as db_open.
+ * 0, or -1 with a message. */
+int db_open_readonly(const char *zPath);
+/* Copies the open database, as it was when the copy began, to zOut (which
+ * must not exist) while other connections and processes go on writing:
+ * SQLite's online backup, in steps, inside one read transaction (a snapshot
+ * under WAL), drawing util_progress. The copy is written beside zOut, in
+ * rollback-journal mode (one self-contained file), then zFinish (SQL
+ * statements; ?1..?nParam bound to azParam, as text) runs on the copy in
+ * one transaction, then it is synced and renamed to zOut. 0, or -1 with a
+ * message and nothing left at zOut. */
+int db_backup(const char *zOut, const char *zFinish, const char *const *azParam, int nParam);
+/* PRAGMA integrity_check on the open database: 0 when "ok", 1 with
+ * *pzProblem the first problem (caller frees), -1 when it could not run. */
+int db_integrity(char **pzProblem);
+/* Claims database zPath for a restore: 0 when no other process has it open
+ * (then *pFd holds a lock on its WAL index that keeps a server starting
+ * meanwhile from reading it, until db_release), 1 when another process
+ * has it open, -1 on error (message). A path that does not exist: 0,
+ * *pFd -1. Locks on network file systems may not be seen. */
+int db_claim(const char *zPath, int *pFd);
+void db_release(int fd);
+/* Copies the file zFrom to zTo (created: must not exist) and syncs it.
+ * Refuses a zFrom with a non-empty -wal beside it (part of it would be
+ * missing). 0, or -1 with a message and no zTo. */
+int db_file_copy(const char *zFrom, const char *zTo);
+/* Puts the file zNew in place of database zPath in one rename, after the
+ * old database (with its -wal) is kept as zKeep (zKeep NULL: removed); the
+ * directory is synced. The caller holds db_claim. 0, or -1 with a message. */
+int db_replace(const char *zNew, const char *zPath, const char *zKeep);
+/* 1 when the last failed statement of this thread failed because the
+ * storage is full (SQLITE_FULL, or an I/O error with ENOSPC or EDQUOT), so
+ * that the caller, having rolled back, can say so (HTTP 507, the CLI's
+ * message) instead of "internal error". db_begin clears it; _take also
+ * clears it, for the one place that answers it. */
+int db_storage_full(void);
+int db_storage_full_take(void);
 
 /* Schema version after migrations (PRAGMA user_version). */
 int db_schema_version(void);

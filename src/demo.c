@@ -16,9 +16,10 @@
  * chunks.
  *
  * Everything random comes from one xoshiro256** stream seeded by splitmix64
- * from the seed, and every date is computed against a fixed reference day
- * (DEMO_REF, 2026-06-30), so the same seed and scale give the same bytes on
- * any day and machine. All member dates are on or before the reference day;
+ * from the seed, and every date is computed against the reference day
+ * (DemoOpts.zToday: `qiangji demo --today`, else the business day), so the
+ * same seed, scale and day give the same bytes on any machine, and a demo
+ * built today looks like today. All member dates are on or before the reference day;
  * the 结束日期 of temporary and project branches is their planned end and lies
  * after it (a branch that has already ended would not hold members).
  *
@@ -114,15 +115,18 @@ static void org_dates(Gen *g, int eKind, int eDomain, int eRole, int *pEst, int 
   if (eKind == K_WORK) {
     term = 0; /* a working committee is appointed, not elected */
   } else if (eRole == R_VILLAGE) {
-    /* Village and community committees: the 2026 round of elections, a few
-     * still on the 2021 term (now overdue), a few elected in between. */
+    /* Village and community committees: the latest round of elections
+     * (every five years from 2021, January to April), a few still on the
+     * round before (now overdue), a few elected in between. */
+    int y = g->villageRound;
     int x = below(r, 100);
-    if (x < 90) term = days_from_civil(2026, 1, 5) + below(r, 115);
-    else if (x < 96) term = days_from_civil(2021, 1, 10) + below(r, 110);
-    else term = days_from_civil(2022, 1, 1) + below(r, 4 * 365);
+    if (x < 90) term = days_from_civil(y, 1, 5) + below(r, 115);
+    else if (x < 96) term = days_from_civil(y - 5, 1, 10) + below(r, 110);
+    else term = days_from_civil(y - 4, 1, 1) + below(r, 4 * 365);
   } else if (eRole == R_TOWNSHIP) {
-    /* Townships elected in the 2021 round: due from the autumn of 2026. */
-    if (below(r, 100) < 80) term = days_from_civil(2021, 10, 1) + below(r, 122);
+    /* Townships elected in their latest round (every five years from 2021,
+     * October to January). */
+    if (below(r, 100) < 80) term = days_from_civil(g->townshipRound, 10, 1) + below(r, 122);
     else term = g->ref - below(r, 5 * 365 - 30);
   } else if (eKind == K_COMM) {
     if (below(r, 100) < 96) term = g->ref - below(r, 5 * 365 - 30);
@@ -1450,6 +1454,7 @@ static const struct {
   long long nOrg, nMem;
   const char *zRoot; /* county or city code; NULL for the province */
 } aScale[] = {
+  {"small", 150, 3000, "341125"},      /* 定远县 in miniature, for tests */
   {"county", 1500, 30000, "341125"},   /* 定远县, 滁州市 */
   {"city", 10000, 200000, "341100"},   /* 滁州市 (seed 001) */
   {"province", 190700, 3800000, 0},    /* 安徽省 (seed 000) */
@@ -1460,7 +1465,7 @@ int demo_generate(const DemoOpts *pOpts, FILE *fOrg, FILE *fMem, DemoResult *pRe
   for (int i = 0; i < (int)ARRAY_LEN(aScale); i++)
     if (pOpts && pOpts->zScale && strcmp(pOpts->zScale, aScale[i].zScale) == 0) iScale = i;
   if (iScale < 0) {
-    fprintf(stderr, "qiangji: demo: unknown scale \"%s\" (county, city or province)\n",
+    fprintf(stderr, "qiangji: 演示数据：没有规模“%s”（可选 small、county、city 或 province）\n",
             pOpts && pOpts->zScale ? pOpts->zScale : "");
     return -1;
   }
@@ -1470,8 +1475,17 @@ int demo_generate(const DemoOpts *pOpts, FILE *fOrg, FILE *fMem, DemoResult *pRe
   g->fMem = fMem;
   g->nOrgTarget = aScale[iScale].nOrg;
   g->nMemTarget = aScale[iScale].nMem;
-  g->ref = days_from_civil(DEMO_REF_Y, DEMO_REF_M, DEMO_REF_D);
+  char zToday[11];
+  if (pOpts->zToday) snprintf(zToday, sizeof zToday, "%s", pOpts->zToday);
+  else util_today(zToday);
+  int refY = atoi(zToday), refM = atoi(zToday + 5), refD = atoi(zToday + 8);
+  g->ref = days_from_civil(refY, refM, refD);
   g->refMinus1y = add_years(g->ref, -1);
+  /* The latest election rounds that have ended by the reference day. */
+  g->villageRound = 2021 + 5 * ((refY - 2021) / 5);
+  if (g->villageRound > refY || days_from_civil(g->villageRound, 1, 5) + 115 > g->ref) g->villageRound -= 5;
+  g->townshipRound = 2021 + 5 * ((refY - 2021) / 5);
+  if (g->townshipRound > refY || days_from_civil(g->townshipRound, 10, 1) + 122 > g->ref) g->townshipRound -= 5;
   g->d1950 = days_from_civil(1950, 1, 1);
   geo_load(g);
   const char **azOther = xmalloc(sizeof(char *) * (size_t)idcard_nRegion);
@@ -1482,7 +1496,7 @@ int demo_generate(const DemoOpts *pOpts, FILE *fOrg, FILE *fMem, DemoResult *pRe
   g->azOther = azOther;
   int rc = 0;
   if (g->nCounty == 0) {
-    fprintf(stderr, "qiangji: demo: no Anhui region codes in idcard_aRegion\n");
+    fprintf(stderr, "qiangji: 演示数据：idcard_aRegion 中没有安徽的行政区划代码\n");
     rc = -1;
     goto done;
   }
@@ -1505,7 +1519,7 @@ int demo_generate(const DemoOpts *pOpts, FILE *fOrg, FILE *fMem, DemoResult *pRe
     if (iCity >= 0) city_build(g, iCity, 0, (int)g->nOrgTarget);
     else if (iCounty >= 0) county_build(g, iCounty, 0, (int)g->nOrgTarget);
     else {
-      fprintf(stderr, "qiangji: demo: region %s not found\n", zRoot);
+      fprintf(stderr, "qiangji: 演示数据：找不到行政区划 %s\n", zRoot);
       rc = -1;
       goto done;
     }
@@ -1557,7 +1571,7 @@ int demo_generate(const DemoOpts *pOpts, FILE *fOrg, FILE *fMem, DemoResult *pRe
   util_progress_done("演示：党员", g->nMem);
   if (fflush(fOrg) != 0 || fflush(fMem) != 0) g->bErr = 1;
   if (g->bErr) {
-    fprintf(stderr, "qiangji: demo: write error\n");
+    fprintf(stderr, "qiangji: 演示数据：写入失败\n");
     rc = -1;
   }
 

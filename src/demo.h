@@ -1,6 +1,6 @@
 /* demo.h: a deterministic, realistic demo data set (organizations and
- * members), written as the import files of formats.md. The same seed and
- * scale always give byte-identical files. */
+ * members), written as the import files of formats.md. The same seed,
+ * scale and reference day always give byte-identical files. */
 #ifndef QJ_DEMO_H
 #define QJ_DEMO_H
 #include <stdio.h>
@@ -8,6 +8,7 @@
 typedef struct DemoOpts {
   const char *zScale;        /* "county" | "city" | "province" */
   unsigned long long seed;
+  const char *zToday;        /* the reference day YYYY-MM-DD: nothing is dated after it; NULL: the business day */
 } DemoOpts;
 
 /* What demo_generate made, and a few codes the demo logins are tied to. */
@@ -26,7 +27,8 @@ typedef struct DemoResult {
 int demo_generate(const DemoOpts *pOpts, FILE *fOrg, FILE *fMem, DemoResult *pRes);
 /* A module's own demo data (a year of meetings, dues, ...), added after the
  * organizations, members and logins are in. It runs in its own transaction
- * inside the new database and must be deterministic for a seed. Returns 0
- * or -1 (message on stderr). Listed in modules.c. */
+ * inside the new database, dates nothing after pOpts->zToday (always set
+ * when a hook runs) and must be deterministic for a seed and that day.
+ * Returns 0 or -1 (message on stderr). Listed in modules.c. */
 typedef int (*DemoHook)(const DemoOpts *pOpts, const DemoResult *pRes);
 #endif

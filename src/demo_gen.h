@@ -12,9 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEMO_REF_Y 2026
-#define DEMO_REF_M 6
-#define DEMO_REF_D 30
 #define CHUNK (1 << 20)
 
 /* ------------------------------------------------------------------------
@@ -244,7 +241,8 @@ typedef struct Gen {
   const char *const *azOther; /* region codes outside Anhui, for ID numbers */
   int nOther;
   Place *pPlace;
-  int ref, refMinus1y, d1950;
+  int ref, refMinus1y, d1950;   /* the reference day, a year before it, 1950-01-01 */
+  int villageRound, townshipRound; /* years of the latest election rounds by the reference day */
   char zTownship[33];
   uint64_t *aBloom;
   uint64_t nBlockMask;

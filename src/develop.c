@@ -753,10 +753,12 @@ static json_t *pools_json(const char *zPath) {
   return o;
 }
 
+/* An alert's row; org_path is only for alerts_get's counts by organization
+ * (it takes it out). */
 static json_t *alert_row(DbStmt *s, const char *zRule, const char *zDate, const char *zDue) {
-  return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)db_col_int(s, 0), "name",
-                   db_col_text(s, 1), "org_code", db_col_text(s, 2), "stage", db_col_text(s, 3), "rule", zRule,
-                   "since", zDate, "due_on", zDue);
+  return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)db_col_int(s, 0), "name",
+                   db_col_text(s, 1), "org_code", db_col_text(s, 2), "org_name", db_col_text(s, 8), "org_path",
+                   db_col_text(s, 9), "stage", db_col_text(s, 3), "rule", zRule, "since", zDate, "due_on", zDue);
 }
 
 /* The development findings of a subtree on today's date: applicants
@@ -772,7 +774,7 @@ static json_t *alerts_json(const char *zPath) {
       "SELECT p.id, p.name, o.code, p.stage, p.applied_on,"
       " (SELECT min(done_on) FROM dev_step WHERE person_id=p.id AND kind='talk'),"
       " (SELECT min(done_on) FROM dev_step WHERE person_id=p.id AND kind='vote'),"
-      " (SELECT min(done_on) FROM dev_step WHERE person_id=p.id AND kind='approval')"
+      " (SELECT min(done_on) FROM dev_step WHERE person_id=p.id AND kind='approval'), o.name, o.path"
       " FROM dev_person p JOIN org o ON o.id=p.org_id WHERE o.path>=? AND o.path<?"
       " AND p.stage IN ('applicant','probationary') ORDER BY o.path, p.id", "tt", zPath, zHi);
   while (s && db_step(s) == 1) {
@@ -808,8 +810,85 @@ static json_t *alerts_json(const char *zPath) {
                    "conversion_overdue", aLate, "approval_waiting", aWait);
 }
 
-static void pools_get(Req *r) { api_json(r, 200, pools_json(r->scope.zPath)); }
-static void alerts_get(Req *r) { api_json(r, 200, alerts_json(r->scope.zPath)); }
+/* GET /orgs/{code}/development/pools: the counts of the subtree, and
+ * by_org: the same by organization one level down (those with anyone). */
+static void pools_get(Req *r) {
+  json_t *o = pools_json(r->scope.zPath);
+  char zHi[256];
+  scope_range(r->scope.zPath, zHi);
+  OrgKids kids;
+  org_kids_load(r->scope.id, &kids);
+  json_t *aBy = json_array(), *aKid = json_array();
+  for (int i = 0; i < kids.n; i++) json_array_append_new(aKid, json_null());
+  DbStmt *s = db_stmt("SELECT o.path, p.stage, count(*) FROM dev_person p JOIN org o ON o.id=p.org_id WHERE o.path>=?"
+                      " AND o.path<? GROUP BY p.org_id, p.stage", "tt", r->scope.zPath, zHi);
+  while (s && db_step(s) == 1) {
+    int k = org_kid_of(&kids, db_col_text(s, 0));
+    if (k < 0) continue;
+    json_t *c = json_array_get(aKid, (size_t)k);
+    if (json_is_null(c)) {
+      c = json_pack("{s:s, s:s}", "org_code", kids.azCode[k], "org_name", kids.azName[k]);
+      for (int i = 0; azStage[i]; i++) json_object_set_new(c, azStage[i], json_integer(0));
+      json_array_set_new(aKid, (size_t)k, c);
+    }
+    const char *zStage = db_col_text(s, 1);
+    json_object_set_new(c, zStage, json_integer(json_integer_value(json_object_get(c, zStage)) + db_col_int(s, 2)));
+  }
+  size_t i;
+  json_t *v;
+  json_array_foreach(aKid, i, v) if (!json_is_null(v)) json_array_append(aBy, v);
+  json_decref(aKid);
+  org_kids_free(&kids);
+  json_object_set_new(o, "by_org", aBy);
+  api_json(r, 200, o);
+}
+
+/* GET /orgs/{code}/development/alerts: the alerts of the subtree today,
+ * summary first: counts, of each kind (counts) and by organization one
+ * level down (by_org); then the rows of each kind (only those of ?kind= when
+ * given, the others empty), each with its organization's name: all of them,
+ * or with ?limit= a page of each from ?offset=, and total, the rows listed
+ * before paging. */
+static void alerts_get(Req *r) {
+  json_t *o = alerts_json(r->scope.zPath);
+  OrgKids kids;
+  org_kids_load(r->scope.id, &kids);
+  long long (*aBy)[4] = xcalloc((size_t)kids.n + 1, sizeof *aBy);
+  const char *zKind = api_query(r, "kind");
+  long long limit = api_query_int(r, "limit", -1), offset = api_query_int(r, "offset", 0), total = 0;
+  json_t *pCount = json_object();
+  for (int k = 0; azAlert[k]; k++) {
+    json_t *a = json_object_get(o, azAlert[k]), *aPage = json_array();
+    int bListed = !zKind || strcmp(zKind, azAlert[k]) == 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(a, i, v) {
+      int c = org_kid_of(&kids, json_string_value(json_object_get(v, "org_path")));
+      if (c >= 0) aBy[c][k]++;
+      json_object_del(v, "org_path");
+      if (bListed && (long long)i >= offset && (limit < 0 || (long long)json_array_size(aPage) < limit))
+        json_array_append(aPage, v);
+    }
+    json_object_set_new(pCount, azAlert[k], json_integer((json_int_t)json_array_size(a)));
+    if (bListed) total += (long long)json_array_size(a);
+    json_object_set_new(o, azAlert[k], aPage);
+  }
+  json_t *aByOrg = json_array();
+  for (int c = 0; c < kids.n; c++) {
+    if (!(aBy[c][0] | aBy[c][1] | aBy[c][2] | aBy[c][3])) continue;
+    json_t *b = json_pack("{s:s, s:s}", "org_code", kids.azCode[c], "org_name", kids.azName[c]);
+    for (int k = 0; k < 4; k++) json_object_set_new(b, azAlert[k], json_integer(aBy[c][k]));
+    json_array_append_new(aByOrg, b);
+  }
+  free(aBy);
+  org_kids_free(&kids);
+  json_object_set_new(o, "counts", pCount);
+  json_object_set_new(o, "by_org", aByOrg);
+  json_object_set_new(o, "total", json_integer(total));
+  if (limit >= 0) json_object_set_new(o, "limit", json_integer(limit));
+  json_object_set_new(o, "offset", json_integer(offset));
+  api_json(r, 200, o);
+}
 
 enum { PL_YEAR, PL_ACT, PL_CAND, PL_MEM, PL_NFIELD };
 static const Field aPlanField[PL_NFIELD] = {
@@ -935,6 +1014,12 @@ static const QParam aListQuery[] = {
   {"offset", Q_INT, 0, 100000000, 0},
   {0, 0, 0, 0, 0},
 };
+static const QParam aAlertQuery[] = {
+  {"kind", Q_ENUM, 0, 0, azAlert},
+  {"limit", Q_INT, 1, 1000, 0},
+  {"offset", Q_INT, 0, 100000000, 0},
+  {0, 0, 0, 0, 0},
+};
 static const QParam aYearQuery[] = {
   {"year", Q_INT, 2000, 2100, 0},
   {0, 0, 0, 0, 0},
@@ -952,7 +1037,7 @@ static const Route aRouteTable[] = {
    ST_NFIELD, person_org},
   {"GET", "/api/v1/orgs/{code}/development/pools", pools_get, R_STAFF | R_ORG, 0,
    "how many people at each stage in the subtree (四库) and on the negative list", 0, 0, 0},
-  {"GET", "/api/v1/orgs/{code}/development/alerts", alerts_get, R_STAFF | R_ORG, 0,
+  {"GET", "/api/v1/orgs/{code}/development/alerts", alerts_get, R_STAFF | R_ORG, aAlertQuery,
    "overdue talks, probation ending this month or past, approvals waiting past 3 months", 0, 0, 0},
   {"GET", "/api/v1/orgs/{code}/development/plan", plan_get, R_STAFF | R_ORG, aYearQuery,
    "the organization's development plan for a year, with progress in its subtree", 0, 0, 0},

@@ -81,29 +81,20 @@ long long dues_compute(const char *zCat, long long income, long long amount, con
   return -1;
 }
 
-int dues_state(long long memberId, const char *zToday, DuesState *p) {
+/* A member's state from what is known of them: joined (YYYY-MM-DD), their
+ * bases (aBaseYear, aBaseAmt: nBase, ascending years) and their payments
+ * (aFrom, aTo: n, months as text_month, in month order; they never overlap:
+ * dues_pay refuses it), on zToday with the six-month rule six. */
+static void state_of(const char *zJoined, const int *aBaseYear, const long long *aBaseAmt, int nBase,
+                     const int *aFrom, const int *aTo, int n, const char *zToday, int six, DuesState *p) {
   memset(p, 0, sizeof *p);
-  char *zJoined = db_text("SELECT joined_on FROM member WHERE id=?", "I", memberId);
-  int firstYear = (int)db_int(0, "SELECT min(year) FROM dues_base WHERE member_id=?", "I", memberId);
-  if (!zJoined || !firstYear) {
-    free(zJoined);
-    return 0;
-  }
+  if (!zJoined || !nBase || !aBaseYear[0]) return;
   p->bTracked = 1;
   int start = text_month(zJoined), last = text_month(zToday) - 1;
-  free(zJoined);
-  if (start < firstYear * 12) start = firstYear * 12;
-  int six = (int)rule_value("six.months", zToday, 6, 0);
-  /* Payments in month order; they never overlap (dues_pay refuses it). */
-  int aFrom[512], aTo[512], n = 0;
-  DbStmt *s = db_stmt("SELECT period_from, period_to FROM dues_payment WHERE member_id=? ORDER BY period_from", "I",
-                      memberId);
-  while (s && db_step(s) == 1) {
-    int f = text_month(db_col_text(s, 0)), t = text_month(db_col_text(s, 1));
-    if (n < 512) aFrom[n] = f, aTo[n] = t, n++;
-    if (!p->zLastPaid[0] || t > text_month(p->zLastPaid)) text_month_str(t, p->zLastPaid);
-  }
-  int j = 0, year = -1;
+  if (start < aBaseYear[0] * 12) start = aBaseYear[0] * 12;
+  for (int i = 0; i < n; i++)
+    if (!p->zLastPaid[0] || aTo[i] > text_month(p->zLastPaid)) text_month_str(aTo[i], p->zLastPaid);
+  int j = 0, year = -1, k = 0;
   long long amount = 0;
   for (int m = start; m <= last; m++) {
     while (j < n && aTo[j] < m) j++;
@@ -117,11 +108,27 @@ int dues_state(long long memberId, const char *zToday, DuesState *p) {
     if (!p->zOldest[0]) text_month_str(m, p->zOldest);
     if (m / 12 != year) {
       year = m / 12;
-      amount = db_int(0, "SELECT amount FROM dues_base WHERE member_id=? AND year=?", "Ii", memberId, year);
+      while (k < nBase && aBaseYear[k] < year) k++;
+      amount = k < nBase && aBaseYear[k] == year ? aBaseAmt[k] : 0;
     }
     p->owed += amount;
   }
   p->bSixMonths = p->nRun >= six;
+}
+
+int dues_state(long long memberId, const char *zToday, DuesState *p) {
+  memset(p, 0, sizeof *p);
+  char *zJoined = db_text("SELECT joined_on FROM member WHERE id=?", "I", memberId);
+  int aYear[256], nBase = 0, aFrom[512], aTo[512], n = 0;
+  long long aAmt[256];
+  DbStmt *s = db_stmt("SELECT year, amount FROM dues_base WHERE member_id=? ORDER BY year", "I", memberId);
+  while (s && db_step(s) == 1)
+    if (nBase < 256) aYear[nBase] = (int)db_col_int(s, 0), aAmt[nBase++] = db_col_int(s, 1);
+  s = db_stmt("SELECT period_from, period_to FROM dues_payment WHERE member_id=? ORDER BY period_from", "I", memberId);
+  while (s && db_step(s) == 1)
+    if (n < 512) aFrom[n] = text_month(db_col_text(s, 0)), aTo[n++] = text_month(db_col_text(s, 1));
+  state_of(zJoined, aYear, aAmt, nBase, aFrom, aTo, n, zToday, (int)rule_value("six.months", zToday, 6, 0), p);
+  free(zJoined);
   return 0;
 }
 
@@ -451,35 +458,95 @@ static void amount_get(Req *r) {
  * months, as rows [member_id, name, org_code, unpaid, consecutive, owed,
  * oldest, last_paid, ageing, six_month_flag]; *pSummary gets counts by
  * ageing bucket. */
+typedef struct ArrMember {
+  long long id;
+  char *zName, *zCode, *zPath, *zJoined;
+  DuesState st;
+} ArrMember;
+
+static int arr_cmp_path(const void *x, const void *y) {
+  const ArrMember *a = x, *b = y;
+  int c = strcmp(a->zPath, b->zPath);
+  return c ? c : a->id < b->id ? -1 : a->id > b->id;
+}
+
 static json_t *arrears_rows(const char *zPath, int nMin, json_t **pSummary) {
   char zHi[256], zToday[11];
   scope_range(zPath, zHi);
   util_today(zToday);
+  int six = (int)rule_value("six.months", zToday, 6, 0);
+  /* Three passes over the subtree, each in member order (members, their
+   * bases, their payments), merged here: no query per member. */
+  ArrMember *aM = 0;
+  long long nM = 0, nAlloc = 0;
+  DbStmt *s = db_stmt("SELECT m.id, m.name, o.code, o.path, m.joined_on FROM member m JOIN org o ON o.id=m.org_id"
+                      " WHERE o.path>=? AND o.path<? AND m.status='active' ORDER BY m.id", "tt", zPath, zHi);
+  while (s && db_step(s) == 1) {
+    if (nM == nAlloc) aM = xrealloc(aM, sizeof *aM * (size_t)(nAlloc = nAlloc ? 2 * nAlloc : 1024));
+    aM[nM++] = (ArrMember){db_col_int(s, 0), db_col_dup(s, 1), db_col_dup(s, 2), db_col_dup(s, 3),
+                           db_col_isnull(s, 4) ? 0 : db_col_dup(s, 4), {0}};
+  }
+  long long *aBM = 0, *aBAmt = 0, nB = 0, nBAlloc = 0;
+  int *aBYear = 0;
+  s = db_stmt("SELECT b.member_id, b.year, b.amount FROM dues_base b JOIN member m ON m.id=b.member_id"
+              " JOIN org o ON o.id=m.org_id WHERE o.path>=? AND o.path<? AND m.status='active'"
+              " ORDER BY b.member_id, b.year", "tt", zPath, zHi);
+  while (s && db_step(s) == 1) {
+    if (nB == nBAlloc) {
+      nBAlloc = nBAlloc ? 2 * nBAlloc : 1024;
+      aBM = xrealloc(aBM, sizeof *aBM * (size_t)nBAlloc);
+      aBAmt = xrealloc(aBAmt, sizeof *aBAmt * (size_t)nBAlloc);
+      aBYear = xrealloc(aBYear, sizeof *aBYear * (size_t)nBAlloc);
+    }
+    aBM[nB] = db_col_int(s, 0), aBYear[nB] = (int)db_col_int(s, 1), aBAmt[nB++] = db_col_int(s, 2);
+  }
+  long long *aPM = 0, nP = 0, nPAlloc = 0;
+  int *aPFrom = 0, *aPTo = 0;
+  s = db_stmt("SELECT p.member_id, p.period_from, p.period_to FROM dues_payment p JOIN member m ON m.id=p.member_id"
+              " JOIN org o ON o.id=m.org_id WHERE o.path>=? AND o.path<? AND m.status='active'"
+              " ORDER BY p.member_id, p.period_from", "tt", zPath, zHi);
+  while (s && db_step(s) == 1) {
+    if (nP == nPAlloc) {
+      nPAlloc = nPAlloc ? 2 * nPAlloc : 1024;
+      aPM = xrealloc(aPM, sizeof *aPM * (size_t)nPAlloc);
+      aPFrom = xrealloc(aPFrom, sizeof *aPFrom * (size_t)nPAlloc);
+      aPTo = xrealloc(aPTo, sizeof *aPTo * (size_t)nPAlloc);
+    }
+    aPM[nP] = db_col_int(s, 0), aPFrom[nP] = text_month(db_col_text(s, 1)), aPTo[nP++] = text_month(db_col_text(s, 2));
+  }
+  for (long long i = 0, jb = 0, jp = 0; i < nM; i++) {
+    long long id = aM[i].id;
+    while (jb < nB && aBM[jb] < id) jb++;
+    long long b0 = jb;
+    while (jb < nB && aBM[jb] == id) jb++;
+    while (jp < nP && aPM[jp] < id) jp++;
+    long long p0 = jp;
+    while (jp < nP && aPM[jp] == id) jp++;
+    state_of(aM[i].zJoined, aBYear + b0, aBAmt + b0, (int)(jb - b0), aPFrom + p0, aPTo + p0, (int)(jp - p0), zToday,
+             six, &aM[i].st);
+  }
+  free(aBM), free(aBAmt), free(aBYear), free(aPM), free(aPFrom), free(aPTo);
+  if (nM > 1) qsort(aM, (size_t)nM, sizeof *aM, arr_cmp_path);
   json_t *aRow = json_array();
   long long aBucket[3] = {0, 0, 0}, nSix = 0, nTracked = 0;
-  DbStmt *s = db_stmt("SELECT m.id, m.name, o.code FROM member m JOIN org o ON o.id=m.org_id WHERE o.path>=?"
-                      " AND o.path<? AND m.status='active' ORDER BY o.path, m.id", "tt", zPath, zHi);
-  json_t *aM = json_array();
-  while (s && db_step(s) == 1)
-    json_array_append_new(aM, json_pack("[I, s, s]", (json_int_t)db_col_int(s, 0), db_col_text(s, 1), db_col_text(s, 2)));
-  size_t i;
-  json_t *v;
-  json_array_foreach(aM, i, v) {
-    DuesState st;
-    dues_state(json_integer_value(json_array_get(v, 0)), zToday, &st);
-    if (!st.bTracked) continue;
-    nTracked++;
-    if (st.nUnpaid == 0 || st.nUnpaid < nMin) continue;
-    int age = text_month(zToday) - text_month(st.zOldest);
-    const char *zAge = age <= 3 ? "1-3" : age <= 6 ? "4-6" : "7+";
-    aBucket[age <= 3 ? 0 : age <= 6 ? 1 : 2]++;
-    nSix += st.bSixMonths;
-    json_array_append_new(aRow, json_pack("[O, O, O, i, i, f, s, s?, s, b]", json_array_get(v, 0),
-                                          json_array_get(v, 1), json_array_get(v, 2), st.nUnpaid, st.nRun,
-                                          (double)st.owed / 100.0, st.zOldest, st.zLastPaid[0] ? st.zLastPaid : 0,
-                                          zAge, st.bSixMonths));
+  for (long long i = 0; i < nM; i++) {
+    const DuesState *st = &aM[i].st;
+    if (st->bTracked) {
+      nTracked++;
+      if (st->nUnpaid > 0 && st->nUnpaid >= nMin) {
+        int age = text_month(zToday) - text_month(st->zOldest);
+        const char *zAge = age <= 3 ? "1-3" : age <= 6 ? "4-6" : "7+";
+        aBucket[age <= 3 ? 0 : age <= 6 ? 1 : 2]++;
+        nSix += st->bSixMonths;
+        json_array_append_new(aRow, json_pack("[I, s, s, i, i, f, s, s?, s, b]", (json_int_t)aM[i].id, aM[i].zName,
+                                              aM[i].zCode, st->nUnpaid, st->nRun, (double)st->owed / 100.0,
+                                              st->zOldest, st->zLastPaid[0] ? st->zLastPaid : 0, zAge,
+                                              st->bSixMonths));
+      }
+    }
+    free(aM[i].zName), free(aM[i].zCode), free(aM[i].zPath), free(aM[i].zJoined);
   }
-  json_decref(aM);
+  free(aM);
   if (pSummary)
     *pSummary = json_pack("{s:s, s:I, s:I, s:{s:I, s:I, s:I}, s:I}", "today", zToday, "tracked", (json_int_t)nTracked,
                           "in_arrears", (json_int_t)json_array_size(aRow), "ageing", "1-3", (json_int_t)aBucket[0],

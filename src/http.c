@@ -1,6 +1,7 @@
 /* http.c: the web server and the one dispatcher every request goes through.
  * See api.h for the checks the dispatcher makes before a handler runs. */
 #include "http.h"
+#include "config.h"
 #include "module.h"
 #include "session.h"
 #include "db.h"
@@ -15,19 +16,199 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define HTTP_MAX_URL 2048
+#define HTTP_MAX_DISCARD (64ULL << 20)  /* body bytes read and dropped before a 413 */
+#define HTTP_MAX_COOKIE 4096   /* a browser keeps at most about 4 KiB per cookie; ours is 75 bytes */
 #define HTTP_MAX_PARAMS 4
 
+/* One request, from its request line (on_uri) to on_completed. */
 typedef struct Conn {
   Req req;
-  int bStarted;        /* first call of the handler seen */
+  int bHeaders;        /* first call of the handler seen */
+  int bStarted;        /* answered by the application */
   int bTooLarge;
+  int bBadUri;         /* the request line held %00 */
   size_t nLimit;
   double tStart;
+  char *zRawPath;      /* the path as sent, without the query: for the log of an
+                        * answer libmicrohttpd gave itself */
 } Conn;
+
+/* ---- the edge: settings read once by http_serve -------------------------
+ * Written before the daemon starts, only read afterwards. */
+
+enum { LOG_OFF, LOG_ERROR, LOG_INFO };
+enum { HSTS_OFF, HSTS_ON, HSTS_FORCE };
+static int eLogLevel = LOG_INFO;   /* config log_level: off | error (5xx only) | info (every request) */
+static int eHsts = HSTS_OFF;       /* config hsts: off | on (over https via a trusted proxy) | force */
+
+/* An address or a block of them (CIDR). */
+typedef struct Net {
+  int family;                      /* AF_INET or AF_INET6 */
+  unsigned char a[16];
+  int nBits;
+} Net;
+static Net *aTrusted;              /* config trusted_proxy */
+static int nTrusted;
+static unsigned idSalt;            /* the first half of every request id of this process */
+static unsigned long long idCounter;
+
+/* Parses the address z[0..n) (IPv4, or IPv6 where an IPv4-mapped one counts
+ * as IPv4). 0 and *pFamily, a[] filled; -1 when it is no address. */
+static int addr_parse(const char *z, size_t n, int *pFamily, unsigned char a[16]) {
+  char zBuf[64];
+  if (n == 0 || n >= sizeof zBuf) return -1;
+  memcpy(zBuf, z, n);
+  zBuf[n] = 0;
+  if (inet_pton(AF_INET, zBuf, a) == 1) {
+    *pFamily = AF_INET;
+    return 0;
+  }
+  if (inet_pton(AF_INET6, zBuf, a) != 1) return -1;
+  static const unsigned char aMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (memcmp(a, aMapped, 12) == 0) {
+    memmove(a, a + 12, 4);
+    *pFamily = AF_INET;
+  } else {
+    *pFamily = AF_INET6;
+  }
+  return 0;
+}
+
+/* 1 if the address (family, a) lies in the block p. */
+static int net_match(const Net *p, int family, const unsigned char *a) {
+  if (p->family != family) return 0;
+  int nFull = p->nBits / 8, nRest = p->nBits % 8;
+  if (memcmp(p->a, a, (size_t)nFull)) return 0;
+  if (!nRest) return 1;
+  unsigned char mask = (unsigned char)(0xff << (8 - nRest));
+  return (p->a[nFull] & mask) == (a[nFull] & mask);
+}
+
+static int addr_trusted(int family, const unsigned char *a) {
+  for (int i = 0; i < nTrusted; i++)
+    if (net_match(&aTrusted[i], family, a)) return 1;
+  return 0;
+}
+
+/* Reads config trusted_proxy: addresses or CIDR blocks separated by commas
+ * or spaces ("127.0.0.1, 10.0.0.0/8, ::1"). 0, or -1 after saying which
+ * entry is wrong. */
+static int trusted_load(const char *z) {
+  nTrusted = 0;
+  while (z && *z) {
+    size_t n = strcspn(z, ", \t");
+    if (n) {
+      const char *zSlash = memchr(z, '/', n);
+      size_t nAddr = zSlash ? (size_t)(zSlash - z) : n;
+      Net net = {0};
+      int bad = addr_parse(z, nAddr, &net.family, net.a);
+      int nMax = net.family == AF_INET ? 32 : 128;
+      net.nBits = nMax;
+      if (!bad && zSlash) {
+        char *e;
+        long v = strtol(zSlash + 1, &e, 10);
+        bad = e != z + n || zSlash + 1 == e || v < 0 || v > nMax;
+        net.nBits = (int)v;
+      }
+      if (bad) {
+        util_die_msg("trusted_proxy: '%.*s' is not an address or a CIDR block (e.g. 127.0.0.1, 10.0.0.0/8)", (int)n, z);
+        return -1;
+      }
+      aTrusted = xrealloc(aTrusted, (size_t)(nTrusted + 1) * sizeof *aTrusted);
+      aTrusted[nTrusted++] = net;
+    }
+    z += n;
+    z += strspn(z, ", \t");
+  }
+  return 0;
+}
+
+static enum MHD_Result collect_xff(void *cls, enum MHD_ValueKind kind, const char *zKey, const char *zVal) {
+  (void)kind;
+  Buf *p = cls;
+  if (zVal && strcasecmp(zKey, "X-Forwarded-For") == 0) {
+    if (p->n) buf_putc(p, ',');
+    buf_puts(p, zVal);
+  }
+  return MHD_YES;
+}
+
+/* Sets r->zPeer and r->bHttps. The peer's address, unless the peer is a
+ * trusted proxy: then X-Forwarded-Proto says whether the client came over
+ * https, and the client is the right-most address of X-Forwarded-For (all
+ * such headers, in order) that is not itself a trusted proxy (stopping at
+ * anything that is not an address: the last trusted hop is then the
+ * client). Headers from an untrusted peer are never read. */
+static void client_address(Req *r) {
+  snprintf(r->zPeer, sizeof r->zPeer, "-");
+  const union MHD_ConnectionInfo *pI = MHD_get_connection_info(r->pConn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if (!pI || !pI->client_addr) return;
+  const struct sockaddr *sa = pI->client_addr;
+  int family;
+  unsigned char a[16];
+  if (sa->sa_family == AF_INET) {
+    family = AF_INET;
+    memcpy(a, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+  } else if (sa->sa_family == AF_INET6) {
+    char zTmp[INET6_ADDRSTRLEN];
+    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, zTmp, sizeof zTmp);
+    if (addr_parse(zTmp, strlen(zTmp), &family, a)) return;
+  } else {
+    return;
+  }
+  inet_ntop(family, a, r->zPeer, sizeof r->zPeer);
+  if (!nTrusted || !addr_trusted(family, a)) return;
+  const char *zProto = MHD_lookup_connection_value(r->pConn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+  r->bHttps = zProto && strncasecmp(zProto, "https", 5) == 0 && strchr(", \t", zProto[5]);
+  Buf xff = BUF_INIT;
+  MHD_get_connection_values(r->pConn, MHD_HEADER_KIND, collect_xff, &xff);
+  const char *z = buf_str(&xff);
+  size_t end = xff.n;
+  while (end > 0) {
+    size_t beg = end;
+    while (beg > 0 && z[beg - 1] != ',') beg--;
+    size_t b = beg, e = end;
+    while (b < e && (z[b] == ' ' || z[b] == '\t')) b++;
+    while (e > b && (z[e - 1] == ' ' || z[e - 1] == '\t')) e--;
+    if (e > b) {
+      int f;
+      unsigned char x[16];
+      if (addr_parse(z + b, e - b, &f, x)) break;
+      inet_ntop(f, x, r->zPeer, sizeof r->zPeer);
+      if (!addr_trusted(f, x)) break;
+    }
+    end = beg ? beg - 1 : 0;
+  }
+  buf_free(&xff);
+}
+
+/* A new request id in z: this process's salt and a counter, 16 hex digits. */
+static void request_id(char z[17]) {
+  unsigned long long n = __atomic_add_fetch(&idCounter, 1, __ATOMIC_RELAXED);
+  snprintf(z, 17, "%08x%08llx", idSalt, n & 0xffffffffULL);
+}
+
+/* z as one token of a log line, in zOut (nOut bytes): printable ASCII but
+ * space, '"' and '\\' as is, every other byte %XX, cut with "..." when long. */
+static void log_safe(const char *z, char *zOut, size_t nOut) {
+  size_t j = 0;
+  for (const unsigned char *p = (const unsigned char *)z; p && *p; p++) {
+    if (j + 8 > nOut) {
+      memcpy(zOut + j, "...", 3);
+      j += 3;
+      break;
+    }
+    if (*p > 0x20 && *p < 0x7f && *p != '"' && *p != '\\') zOut[j++] = (char)*p;
+    else j += (size_t)snprintf(zOut + j, nOut - j, "%%%02X", *p);
+  }
+  zOut[j] = 0;
+}
 
 /* ---- route matching -------------------------------------------------- */
 
@@ -103,6 +284,8 @@ void api_error(Req *r, int status, const char *zCode, const char *zField, const 
   json_t *pErr = json_pack("{s:s, s:s, s:o}", "code", zCode, "message", buf_str(&b), "field",
                            zField ? json_string(zField) : json_null());
   buf_free(&b);
+  /* So that an operator can find the log line of a failure the user reports. */
+  if (status >= 500 && r->zRequestId[0]) json_object_set_new(pErr, "request_id", json_string(r->zRequestId));
   api_json(r, status, json_pack("{s:o}", "error", pErr));
 }
 
@@ -161,7 +344,12 @@ void api_file_written(Req *r, ApiFileWriter xWrite, void *pCtx, int bXlsx, const
 
 void api_internal(Req *r) {
   db_rollback();
-  api_error(r, 500, "internal", 0, "服务器内部错误，已记录");
+  if (db_storage_full_take()) {
+    api_error(r, 507, "storage_full", 0, "服务器存储空间已满，本次修改未保存；请联系管理员清理磁盘后重试");
+    return;
+  }
+  if (r->zRequestId[0]) api_error(r, 500, "internal", 0, "服务器内部错误，已记录（请求编号 %s）", r->zRequestId);
+  else api_error(r, 500, "internal", 0, "服务器内部错误，已记录");
 }
 
 const char *api_query(Req *r, const char *zName) {
@@ -328,6 +516,29 @@ static int refs_check(Req *r, const Rec *pRec) {
   return 0;
 }
 
+/* 1 if zType says JSON in UTF-8: application/json, any case, with no
+ * parameter but charset=utf-8 (quoted or not). */
+static int json_type_ok(const char *zType) {
+  if (!zType) return 0;
+  zType += strspn(zType, " \t");
+  if (strncasecmp(zType, "application/json", 16)) return 0;
+  const char *p = zType + 16;
+  for (;;) {
+    p += strspn(p, " \t");
+    if (!*p) return 1;
+    if (*p++ != ';') return 0;
+    p += strspn(p, " \t");
+    if (!*p) return 1;
+    if (strncasecmp(p, "charset=", 8)) return 0;
+    p += 8;
+    int bQuote = *p == '"';
+    p += bQuote;
+    if (strncasecmp(p, "utf-8", 5)) return 0;
+    p += 5;
+    if (bQuote && *p++ != '"') return 0;
+  }
+}
+
 /* The handler of GET requests outside /api/: the first module's xStatic, or NULL. */
 static Handler static_handler(void) {
   for (int m = 0; m < module_n; m++)
@@ -340,6 +551,18 @@ static void dispatch(Conn *pC) {
   char *azParam[HTTP_MAX_PARAMS] = {0};
   int bOther = 0;
   Buf allow = BUF_INIT;
+  /* libmicrohttpd decodes %00 into a NUL that cuts the path short (it would
+   * answer for another route): refused, as is a path that decodes into
+   * anything but UTF-8. */
+  if (pC->bBadUri || !text_utf8_valid(r->zPath, strlen(r->zPath))) {
+    api_error(r, 400, "bad_request", 0, "网址含有空字符（%%00）或不是有效的 UTF-8");
+    return;
+  }
+  const char *zCookieAll = MHD_lookup_connection_value(r->pConn, MHD_HEADER_KIND, "Cookie");
+  if (zCookieAll && strlen(zCookieAll) > HTTP_MAX_COOKIE) {
+    api_error(r, 431, "too_large", 0, "Cookie 太大（超过 %d 字节），请清除本站的 Cookie 后重试", HTTP_MAX_COOKIE);
+    return;
+  }
   if (strlen(r->zPath) > HTTP_MAX_URL) {
     api_error(r, 414, "too_large", 0, "网址太长");
     return;
@@ -373,6 +596,14 @@ static void dispatch(Conn *pC) {
   const Route *pR = r->pRoute;
   if (pC->bTooLarge) {
     api_error(r, 413, "too_large", 0, "请求体超过上限 %zu 字节", pC->nLimit);
+    return;
+  }
+  /* A body is JSON, declared as such (a form, text/plain or XML carrying
+   * JSON is refused, so that what a browser may send across sites without
+   * asking is never taken). Routes whose body is a file take any type. */
+  if (!(pR->flags & R_RAWBODY) && ((pR->flags & R_JSONBODY) || r->body.n > 0) &&
+      !json_type_ok(MHD_lookup_connection_value(r->pConn, MHD_HEADER_KIND, "Content-Type"))) {
+    api_error(r, 415, "unsupported_media_type", 0, "请求体须为 JSON，Content-Type 应为 application/json（UTF-8）");
     return;
   }
 
@@ -509,41 +740,99 @@ static void dispatch(Conn *pC) {
 
 /* ---- libmicrohttpd glue ------------------------------------------------- */
 
-static int bQuiet;
+/* 1 if the answer's own headers (the UI's) already set zName. */
+static int has_header(const Req *r, const char *zName) {
+  for (int i = 0; i + 1 < (int)ARRAY_LEN(r->azHeader) && r->azHeader[i]; i += 2)
+    if (strcasecmp(r->azHeader[i], zName) == 0) return 1;
+  return 0;
+}
+
+/* One line on stderr for the request (log_level info; error: 5xx only):
+ * its id, method, path without the query string (a query may carry a name
+ * or an ID number: ?q=), status, bytes of the body, time, client address and
+ * login. Never a body, a cookie or a header's value. */
+static void log_request(const Conn *pC, const char *zPath, const char *zStatus, long long nBytes, const char *zNote) {
+  const Req *r = &pC->req;
+  if (eLogLevel == LOG_OFF || (eLogLevel == LOG_ERROR && r->status < 500)) return;
+  char zSafePath[300], zMethod[24];
+  log_safe(zPath ? zPath : "-", zSafePath, sizeof zSafePath);
+  log_safe(r->zMethod ? r->zMethod : "-", zMethod, sizeof zMethod);
+  fprintf(stderr, "qiangji: request id=%s method=%s path=%s status=%s bytes=%lld ms=%.1f client=%s user=%s%s%s\n",
+          r->zRequestId[0] ? r->zRequestId : "-", zMethod, zSafePath, zStatus, nBytes,
+          (util_now() - pC->tStart) * 1000, r->zPeer[0] ? r->zPeer : "-", r->bAuthed ? r->user.zLogin : "-",
+          zNote ? " " : "", zNote ? zNote : "");
+}
 
 static enum MHD_Result send_response(struct MHD_Connection *c, Conn *pC) {
   Req *r = &pC->req;
   struct MHD_Response *pResp;
+  long long nBytes;
   if (r->fd >= 0) {
     pResp = MHD_create_response_from_fd((uint64_t)r->nFd, r->fd);
     r->fd = -1;  /* MHD closes it */
+    nBytes = r->nFd;
     MHD_add_response_header(pResp, "Content-Type", r->zContentType);
     if (r->zDisposition) MHD_add_response_header(pResp, "Content-Disposition", r->zDisposition);
   } else if (r->pOut) {
     char *z = json_dumps(r->pOut, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
+    nBytes = (long long)strlen(z);
     pResp = MHD_create_response_from_buffer_with_free_callback(strlen(z), z, free);
     MHD_add_response_header(pResp, "Content-Type", "application/json; charset=utf-8");
   } else {
     size_t n = r->out.n;
     char *z = buf_take(&r->out);
+    nBytes = (long long)n;
     pResp = MHD_create_response_from_buffer_with_free_callback(n, z, free);
     MHD_add_response_header(pResp, "Content-Type", r->zContentType ? r->zContentType : "text/plain; charset=utf-8");
   }
   MHD_add_response_header(pResp, "Cache-Control", r->zCacheControl ? r->zCacheControl : "no-store");
   for (int i = 0; i + 1 < (int)ARRAY_LEN(r->azHeader) && r->azHeader[i]; i += 2)
     MHD_add_response_header(pResp, r->azHeader[i], r->azHeader[i + 1]);
+  /* Every answer but the UI's pages (which set their own) loads nothing and
+   * may not be framed: a JSON answer or a download opened as a page runs no
+   * script. */
+  if (!has_header(r, "Content-Security-Policy"))
+    MHD_add_response_header(pResp, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  if (!has_header(r, "X-Frame-Options")) MHD_add_response_header(pResp, "X-Frame-Options", "DENY");
   MHD_add_response_header(pResp, "X-Content-Type-Options", "nosniff");
   MHD_add_response_header(pResp, "Referrer-Policy", "same-origin");
-  if (r->zSetCookie) MHD_add_response_header(pResp, "Set-Cookie", r->zSetCookie);
+  if (eHsts == HSTS_FORCE || (eHsts == HSTS_ON && r->bHttps))
+    MHD_add_response_header(pResp, "Strict-Transport-Security", "max-age=31536000");
+  if (r->zRequestId[0]) MHD_add_response_header(pResp, "X-Request-Id", r->zRequestId);
+  if (r->zSetCookie) {
+    if (r->bHttps) {
+      char *z = xprintf("%s; Secure", r->zSetCookie);
+      MHD_add_response_header(pResp, "Set-Cookie", z);
+      free(z);
+    } else {
+      MHD_add_response_header(pResp, "Set-Cookie", r->zSetCookie);
+    }
+  }
   if (r->zAllow) MHD_add_response_header(pResp, "Allow", r->zAllow);
   enum MHD_Result rc = MHD_queue_response(c, (unsigned)r->status, pResp);
   MHD_destroy_response(pResp);
-  if (!bQuiet) {
-    /* The path only: query strings may carry names or ID numbers. */
-    fprintf(stderr, "%s %s %d %.1fms %s\n", r->zMethod, r->zPath, r->status, (util_now() - pC->tStart) * 1000,
-            r->bAuthed ? r->user.zLogin : "-");
-  }
+  char zStatus[8];
+  snprintf(zStatus, sizeof zStatus, "%d", r->status);
+  log_request(pC, r->zPath, zStatus, nBytes, 0);
   return rc;
+}
+
+/* libmicrohttpd's URI log callback: the first word on a request, with the
+ * URI as sent (before it decodes %XX and cuts the query off). Its answer
+ * becomes the request's context (*ppCls of on_request and on_completed). */
+static void *on_uri(void *cls, const char *zUri, struct MHD_Connection *c) {
+  (void)cls;
+  Conn *pC = xcalloc(1, sizeof *pC);
+  pC->tStart = util_now();
+  pC->req.fd = -1;
+  pC->req.pConn = c;
+  request_id(pC->req.zRequestId);
+  if (zUri) {
+    pC->bBadUri = strstr(zUri, "%00") != 0;
+    size_t n = strcspn(zUri, "?");
+    pC->zRawPath = xstrndup(zUri, n > 512 ? 512 : n);
+  }
+  return pC;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *zUrl, const char *zMethod,
@@ -551,22 +840,34 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   (void)cls;
   (void)zVersion;
   Conn *pC = *ppCls;
-  if (!pC) {
+  if (!pC) *ppCls = pC = on_uri(0, 0, c);  /* not reached: on_uri runs first */
+  if (!pC->bHeaders) {
     /* First call: headers only. Answering now would close keep-alive
-     * connections in libmicrohttpd 0.9.75, so answer on a later call. */
-    pC = xcalloc(1, sizeof *pC);
-    pC->tStart = util_now();
+     * connections in libmicrohttpd 0.9.75, so answer on a later call. A
+     * body too large by its Content-Length is read and dropped, then
+     * answered 413 (a client still writing would get a reset instead of
+     * the answer if we closed under it), except when the client waits for
+     * "100 Continue" or announces more than HTTP_MAX_DISCARD beyond the
+     * limit (99999999999 bytes would keep it waiting until it gives up):
+     * then 413 at once, and libmicrohttpd closes the connection. */
+    pC->bHeaders = 1;
     pC->req.pConn = c;
     pC->req.zMethod = zMethod;
     pC->req.zPath = zUrl;
-    pC->req.fd = -1;
+    client_address(&pC->req);
     pC->nLimit = API_MAX_JSON;
     /* Upload routes take bigger bodies: those under /api/v1/import/ and any
      * route whose body is a file (R_RAWBODY; the handler sets its own cap). */
     if (strncmp(zUrl, "/api/v1/import/", 15) == 0 || route_is_raw(zMethod, zUrl)) pC->nLimit = API_MAX_UPLOAD;
     const char *zLen = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-    if (zLen && strtoull(zLen, 0, 10) > pC->nLimit) pC->bTooLarge = 1;
-    *ppCls = pC;
+    unsigned long long nLen = zLen ? strtoull(zLen, 0, 10) : 0;
+    if (nLen > pC->nLimit) pC->bTooLarge = 1;
+    const char *zExpect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Expect");
+    if (pC->bTooLarge && ((zExpect && strcasecmp(zExpect, "100-continue") == 0) || nLen > pC->nLimit + HTTP_MAX_DISCARD)) {
+      pC->bStarted = 1;
+      api_error(&pC->req, 413, "too_large", 0, "请求体超过上限 %zu 字节", pC->nLimit);
+      return send_response(c, pC);
+    }
     return MHD_YES;
   }
   if (*pnData) {
@@ -590,10 +891,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **ppCls, enum MHD_RequestTerminationCode toe) {
   (void)cls;
   (void)c;
-  (void)toe;
   Conn *pC = *ppCls;
   if (!pC) return;
   Req *r = &pC->req;
+  if (!pC->bStarted) {
+    /* libmicrohttpd answered by itself, or the client went away. What it
+     * answers by itself cannot be made JSON: in 0.9.75 (src/microhttpd/
+     * connection.c at tag v0.9.75) every such path calls
+     * transmit_error_response_static() with a compile-time HTML string
+     * (REQUEST_TOO_BIG at lines 2451, 2633, 2680, 2726, 3505: headers over
+     * the connection memory, 431/414; REQUEST_MALFORMED at 2839, 3535, 4503,
+     * 4632; REQUEST_CHUNKED_MALFORMED at 3154, 3289; REQUEST_CHUNK_TOO_LARGE
+     * at 3280; REQUEST_CONTENTLENGTH_TOOLARGE/_MALFORMED at 3623, 3634), and
+     * transmit_error_response_len() (line 2272) queues it with
+     * MHD_queue_response() without calling back into the application. No
+     * option changes the body; the nginx in front answers these requests
+     * (dist/nginx/qiangji.conf, docs/api.md "Errors of the HTTP layer"). */
+    static const char *const azToe[] = {"completed", "error", "timeout", "shutdown", "read_error", "client_abort"};
+    char zNote[64];
+    snprintf(zNote, sizeof zNote, "end=%s answered_by=libmicrohttpd",
+             (unsigned)toe < ARRAY_LEN(azToe) ? azToe[toe] : "other");
+    r->status = 400;
+    if (!pC->bHeaders) client_address(r);  /* the peer: the headers were never read */
+    log_request(pC, pC->zRawPath, "-", 0, zNote);
+  }
   for (int i = 0; i < HTTP_MAX_PARAMS; i++) free(r->azParam[i]);
   buf_free(&r->body);
   buf_free(&r->out);
@@ -604,8 +925,45 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **ppCls, enum
   free(r->zDisposition);
   free(r->zSetCookie);
   free(r->zAllow);
+  free(pC->zRawPath);
   free(pC);
   *ppCls = 0;
+}
+
+/* libmicrohttpd's own messages, one line each (log_level info). */
+static void on_mhd_log(void *cls, const char *zFmt, va_list ap) {
+  (void)cls;
+  if (eLogLevel < LOG_INFO) return;
+  char z[512];
+  vsnprintf(z, sizeof z, zFmt, ap);
+  for (char *p = z; *p; p++)
+    if (*p == '\n' || *p == '\r') *p = ' ';
+  fprintf(stderr, "qiangji: http: %s\n", z);
+}
+
+/* Reads the edge's settings (log_level, hsts, trusted_proxy). 0, or -1
+ * after saying what is wrong. */
+static int edge_load(void) {
+  const char *z = config_get("log_level");
+  if (!z) eLogLevel = getenv("QIANGJI_QUIET") ? LOG_OFF : LOG_INFO;  /* QIANGJI_QUIET: the older name (bench) */
+  else if (strcmp(z, "off") == 0) eLogLevel = LOG_OFF;
+  else if (strcmp(z, "error") == 0) eLogLevel = LOG_ERROR;
+  else if (strcmp(z, "info") == 0) eLogLevel = LOG_INFO;
+  else {
+    util_die_msg("log_level wants off, error or info (got '%s')", z);
+    return -1;
+  }
+  z = config_get("hsts");
+  if (!z || strcmp(z, "off") == 0) eHsts = HSTS_OFF;
+  else if (strcmp(z, "on") == 0) eHsts = HSTS_ON;
+  else if (strcmp(z, "force") == 0) eHsts = HSTS_FORCE;
+  else {
+    util_die_msg("hsts wants off, on or force (got '%s')", z);
+    return -1;
+  }
+  if (trusted_load(config_get("trusted_proxy"))) return -1;
+  idSalt = (unsigned)((unsigned long long)time(0) * 2654435761ULL) ^ (unsigned)getpid() << 16;
+  return 0;
 }
 
 static volatile sig_atomic_t bStop;
@@ -632,13 +990,14 @@ int http_serve(const char *zListen, int nThread) {
     return 2;
   }
   sa.sin_port = htons((uint16_t)port);
-  bQuiet = getenv("QIANGJI_QUIET") != 0;
+  if (edge_load()) return 2;
   if (nThread < 1) nThread = (int)sysconf(_SC_NPROCESSORS_ONLN) * 2;
   if (nThread < 2) nThread = 2;
   struct MHD_Daemon *d = MHD_start_daemon(
-      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO, 0, 0, 0, on_request, 0,
-      MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)nThread,
-      MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ERROR_LOG, 0, 0, 0, on_request, 0,
+      MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)nThread,
+      MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
+      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
   if (!d) {
     util_die_msg("cannot listen on %s: %s", zListen, strerror(errno));

@@ -64,6 +64,21 @@ int life_member_delta(long long memberId, const char *zHeldOn, const char *zKind
 int life_org_refresh(long long orgId, int year);
 /* Recomputes every summary from the records (`qiangji life rebuild`). 0 or -1. */
 int life_rebuild(void);
+/* A member who leaves branch orgId (a transfer, a change of organization by
+ * any route or import, a transfer out of the system) leaves its committee
+ * (支委会) and party groups (党小组), as member and as group leader
+ * (meeting_group.c). Each change is audited (the committee and each group,
+ * before and after) and the member gets an entry `leave_posts` (what they
+ * held, and the day zOn, NULL for today) that their history lists. zActor
+ * NULL: "system". Inside the caller's transaction; nothing is written when
+ * the member held nothing there. 0 or -1. */
+int group_member_leaves(long long memberId, long long orgId, const char *zOn, const char *zActor);
+/* The lights of the subtree at zPath over [zFrom, zTo] (obligations.c), as
+ * GET /orgs/{code}/obligations counts them: *pnBranch branches, *pnRed
+ * organizations with a missing meeting, *pnAmber with another finding; the
+ * other branches are green. 0 or -1. */
+int obligations_lights(const char *zPath, const char *zFrom, const char *zTo, long long *pnBranch, long long *pnRed,
+                       long long *pnAmber);
 
 /* ---- checks shared by the organizational-life routes ---------------------- */
 /* Checks member id is an active member of branch orgId (bSubtree: of the

@@ -1,11 +1,16 @@
-/* meeting_demo.c: the demo's organizational life: for every branch a year of
- * meetings of every kind with attendance (2025; at county and city scale
- * also January to June 2026), committees for branches of 7 or more full
- * members, party groups for branches of 30 or more, and branches and members
- * that fall short: about one branch in twelve is lax (skips months, a
- * quarter's lecture, its life meeting), one in a hundred goes dormant after
- * March, one member in a hundred stops coming, and now and then a committee
- * meeting is not quorate.
+/* meeting_demo.c: the demo's organizational life up to the reference day
+ * (DemoOpts.zToday): for every branch meetings of every kind with attendance
+ * (at county and city scale from January of last year, at province scale
+ * the last twelve months; in the reference month only those held a week or
+ * more before it), committees for branches of 7 or more full members (a
+ * secretary only for smaller ones), party
+ * groups for branches of 30 or more, and branches and members that fall
+ * short: about one branch in twelve is lax (skips months, a quarter's
+ * lecture, its life meeting, lets a committee meeting go without a quorum
+ * and has members who stop coming), one in a hundred goes dormant in the
+ * last months, a few members of other branches stop coming too, and now and
+ * then a committee meeting is not quorate. So most branches are green on
+ * any reference day, and a few fall short.
  *
  * It streams: members are read branch by branch from one pass over the
  * member table (imported branch by branch, so each branch's rows are
@@ -28,6 +33,14 @@ static uint64_t rng_next(Rng *r) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
   return z ^ (z >> 31);
+}
+/* The first state of a branch's stream: seeds of neighbouring branches
+ * (ids one apart) must not give the same stream shifted by one draw, as a
+ * plain seed + id * increment would, or one rare event hits many branches. */
+static uint64_t rng_start(uint64_t x) {
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
 }
 static int below(Rng *r, int n) { return n <= 0 ? 0 : (int)(rng_next(r) % (uint64_t)n); }
 static int chance(Rng *r, int nPerMille) { return below(r, 1000) < nPerMille; }
@@ -56,6 +69,9 @@ typedef struct Ctx {
   const DemoOpts *pOpts;
   long long nMeeting, nAtt, nBranch;
   char zNow[32];
+  int refY, refM, refD;          /* the reference day */
+  int mFirst, mLast, y0;         /* months (year*12 + month-1) of meetings; the year of the first */
+  char zSince[24];               /* committee members joined before this day (two years before the reference year) */
 } Ctx;
 
 /* Writes one meeting with attendance of the listed members; updates the
@@ -64,6 +80,10 @@ static int one_meeting(Ctx *c, Branch *b, Rng *r, int kind, long long groupId, i
                        int bLaxQuorum, long long aOrg[2][LIFE_NKIND][2], long long aEarly[2][LIFE_NKIND],
                        long long aNonq[2], int yi) {
   char zHeld[24], zTitle[128], zAt[48];
+  /* Not yet: in the reference month only what was held a week or more
+   * before it, unless that day ends the month (every meeting day is before
+   * the 28th). */
+  if (y == c->refY && m == c->refM && d > c->refD - 7 && c->refD < 28) return 0;
   snprintf(zHeld, sizeof zHeld, "%04d-%02d-%02d", y, m, d);
   snprintf(zTitle, sizeof zTitle, "%d年%d月%s", y, m, life_azKindName[kind]);
   snprintf(zAt, sizeof zAt, "%sT10:00:00Z", zHeld);
@@ -97,6 +117,7 @@ static int one_meeting(Ctx *c, Branch *b, Rng *r, int kind, long long groupId, i
     const char *zState;
     const char *zReason = 0;
     int v = below(r, 1000);
+    if (kind == 1 && v < 80 && v % 3) v += 110;   /* committee members seldom miss their meeting */
     if (p->bGone && !(bTalk)) zState = "absent";
     else if (bBadQuorum && nCame * 2 >= nExp - 1 && i > 0) zState = "absent";
     else if (v < 30) zState = "absent";
@@ -133,12 +154,12 @@ static int one_meeting(Ctx *c, Branch *b, Rng *r, int kind, long long groupId, i
 }
 
 /* A year (or half) of one branch's life. */
-static int branch_life(Ctx *c, Branch *b, int nMonth) {
-  Rng r = {c->pOpts->seed * 0x2545F4914F6CDD1DULL + (uint64_t)b->orgId * 0x9E3779B97F4A7C15ULL};
+static int branch_life(Ctx *c, Branch *b) {
+  Rng r = {rng_start(c->pOpts->seed * 0x2545F4914F6CDD1DULL + (uint64_t)b->orgId * 0x9E3779B97F4A7C15ULL)};
   int bLax = chance(&r, 85), bDormant = chance(&r, 10);
   int nFull = 0;
   for (int i = 0; i < b->n; i++) {
-    b->a[i].bGone = chance(&r, 10);
+    b->a[i].bGone = chance(&r, bLax ? 30 : 2);
     nFull += b->a[i].bFull;
   }
   /* Committee: 7 or more full members elect 3 to 5. */
@@ -146,13 +167,23 @@ static int branch_life(Ctx *c, Branch *b, int nMonth) {
   if (nFull >= 7) {
     int nC = 3 + (nFull >= 15) + (nFull >= 30), k = 0;
     for (int i = 0; i < b->n && k < nC; i++)
-      if (b->a[i].bFull && strcmp(b->a[i].zJoined, "2024-01-01") < 0) {
+      if (b->a[i].bFull && strcmp(b->a[i].zJoined, c->zSince) < 0) {
         b->a[i].bCommittee = 1;
         b->a[i].bGone = 0;
         if (db_exec("INSERT INTO committee_member(org_id, member_id, post) VALUES(?,?,?)", "IIt", b->orgId, b->a[i].id,
                     azPost[k++]))
           return -1;
       }
+  } else if (b->n) {
+    /* Fewer have a secretary only: the longest-standing full member, else the first. */
+    int iSec = -1;
+    for (int i = 0; i < b->n; i++)
+      if (b->a[i].bFull && (iSec < 0 || strcmp(b->a[i].zJoined, b->a[iSec].zJoined) < 0)) iSec = i;
+    if (iSec < 0) iSec = 0;
+    b->a[iSec].bCommittee = 1;
+    b->a[iSec].bGone = 0;
+    if (db_exec("INSERT INTO committee_member(org_id, member_id, post) VALUES(?,?,'书记')", "II", b->orgId, b->a[iSec].id))
+      return -1;
   }
   /* Groups: 30 or more members form 2 to 4 groups. */
   int nGroup = b->n >= 30 ? 2 + (b->n >= 60) + (b->n >= 90) : 0;
@@ -161,9 +192,11 @@ static int branch_life(Ctx *c, Branch *b, int nMonth) {
   memset(aG, 0, sizeof aG);
   memset(aGE, 0, sizeof aGE);
   static const char *const azGroup[] = {"第一党小组", "第二党小组", "第三党小组", "第四党小组"};
+  char zGroupAt[40];
+  snprintf(zGroupAt, sizeof zGroupAt, "%sT00:00:00Z", c->zSince);
   for (int g = 0; g < nGroup; g++) {
     if (db_exec("INSERT INTO party_group(org_id, name, leader_id, created_at) VALUES(?,?,?,?)", "ItIt", b->orgId,
-                azGroup[g], b->a[g].id, "2024-01-01T00:00:00Z"))
+                azGroup[g], b->a[g].id, zGroupAt))
       return -1;
     aGroupId[g + 1] = db_last_rowid();
   }
@@ -177,14 +210,14 @@ static int branch_life(Ctx *c, Branch *b, int nMonth) {
   memset(aOrg, 0, sizeof aOrg);
   memset(aEarly, 0, sizeof aEarly);
   int bCommittee = nFull >= 7;
-  for (int mi = 0; mi < nMonth; mi++) {
-    int y = 2025 + mi / 12, m = mi % 12 + 1, yi = mi / 12;
-    if (bDormant && mi >= 3) break;
+  for (int mi = c->mFirst; mi <= c->mLast; mi++) {
+    int y = mi / 12, m = mi % 12 + 1, yi = y - c->y0;
+    if (bDormant && mi >= c->mLast - 4) break;   /* dormant for the last months */
     int bSkip = bLax && chance(&r, 250);
     /* theme day on a day 5..25; committee early in the month */
     if (!bSkip && one_meeting(c, b, &r, 4, 0, 0, y, m, 5 + below(&r, 20), 0, aOrg, aEarly, aNonq, yi)) return -1;
     if (bCommittee && !(bLax && chance(&r, 200)) &&
-        one_meeting(c, b, &r, 1, 0, 0, y, m, 1 + below(&r, 27), chance(&r, 30), aOrg, aEarly, aNonq, yi))
+        one_meeting(c, b, &r, 1, 0, 0, y, m, 1 + below(&r, 27), chance(&r, bLax ? 60 : 5), aOrg, aEarly, aNonq, yi))
       return -1;
     for (int g = 1; g <= nGroup; g++) {
       if (bLax && chance(&r, 250)) continue;
@@ -199,7 +232,7 @@ static int branch_life(Ctx *c, Branch *b, int nMonth) {
       if (!(bLax && m == 9) && one_meeting(c, b, &r, 3, 0, 0, y, m, 3 + below(&r, 24), 0, aOrg, aEarly, aNonq, yi))
         return -1;
     }
-    if (m == 12 || (m == 6 && y == 2026)) {
+    if (m == 12 || (m == 6 && y == c->refY)) {
       if (!bLax && one_meeting(c, b, &r, 5, 0, 0, y, m, 15 + below(&r, 10), 0, aOrg, aEarly, aNonq, yi)) return -1;
       if (one_meeting(c, b, &r, 6, 0, 0, y, m, 20 + below(&r, 8), 0, aOrg, aEarly, aNonq, yi)) return -1;
     }
@@ -207,19 +240,19 @@ static int branch_life(Ctx *c, Branch *b, int nMonth) {
       return -1;
   }
   /* The summaries, from what was just written. */
-  int nYear = (nMonth + 11) / 12;
+  int nYear = c->mLast / 12 - c->y0 + 1;
   for (int yi = 0; yi < nYear; yi++) {
     for (int k = 0; k < LIFE_NKIND; k++) {
       if (k == 2 || (!aOrg[yi][k][0] && !aOrg[yi][k][1])) continue;
       if (db_exec("INSERT INTO life_org_year(year, org_id, kind, group_id, cnt_a, cnt_b, early, nonquorate)"
-                  " VALUES(?,?,?,0,?,?,?,?)", "iItIIII", 2025 + yi, b->orgId, life_azKind[k], aOrg[yi][k][0],
+                  " VALUES(?,?,?,0,?,?,?,?)", "iItIIII", c->y0 + yi, b->orgId, life_azKind[k], aOrg[yi][k][0],
                   aOrg[yi][k][1], aEarly[yi][k], k == 1 ? aNonq[yi] : 0))
         return -1;
     }
     for (int g = 1; g <= nGroup; g++) {
       if (!aG[g][yi][0] && !aG[g][yi][1]) continue;
       if (db_exec("INSERT INTO life_org_year(year, org_id, kind, group_id, cnt_a, cnt_b, early, nonquorate)"
-                  " VALUES(?,?,'group',?,?,?,?,0)", "iIIIII", 2025 + yi, b->orgId, aGroupId[g], aG[g][yi][0],
+                  " VALUES(?,?,'group',?,?,?,?,0)", "iIIIII", c->y0 + yi, b->orgId, aGroupId[g], aG[g][yi][0],
                   aG[g][yi][1], aGE[g][yi]))
         return -1;
     }
@@ -227,7 +260,7 @@ static int branch_life(Ctx *c, Branch *b, int nMonth) {
       Mem *p = &b->a[i];
       if (!p->life[yi][0] && !p->life[yi][1] && !p->leave[yi][0] && !p->leave[yi][1]) continue;
       if (db_exec("INSERT INTO life_member_year(year, member_id, life_a, life_b, leave_a, leave_b, lect_a, lect_b)"
-                  " VALUES(?,?,?,?,?,?,?,?)", "iIIIIIII", 2025 + yi, p->id, p->life[yi][0], p->life[yi][1],
+                  " VALUES(?,?,?,?,?,?,?,?)", "iIIIIIII", c->y0 + yi, p->id, p->life[yi][0], p->life[yi][1],
                   p->leave[yi][0], p->leave[yi][1], p->lect[yi][0], p->lect[yi][1]))
         return -1;
       long long mask = 0;
@@ -236,7 +269,7 @@ static int branch_life(Ctx *c, Branch *b, int nMonth) {
           mask |= 1LL << (m - 1);
         if (life_month_count(p->lect[yi][0], p->lect[yi][1], m)) mask |= 1LL << (m + 11);
       }
-      if (db_exec("INSERT INTO life_member_mask(year, member_id, mask) VALUES(?,?,?)", "iII", 2025 + yi, p->id, mask))
+      if (db_exec("INSERT INTO life_member_mask(year, member_id, mask) VALUES(?,?,?)", "iII", c->y0 + yi, p->id, mask))
         return -1;
     }
   }
@@ -247,8 +280,11 @@ static int branch_life(Ctx *c, Branch *b, int nMonth) {
 /* The demo hook (demo.h). */
 int life_demo(const DemoOpts *pOpts, const DemoResult *pRes) {
   (void)pRes;
-  Ctx c = {pOpts, 0, 0, 0, ""};
-  int nMonth = strcmp(pOpts->zScale, "province") == 0 ? 12 : 18;
+  Ctx c = {pOpts, 0, 0, 0, "", atoi(pOpts->zToday), atoi(pOpts->zToday + 5), atoi(pOpts->zToday + 8), 0, 0, 0, ""};
+  c.mLast = c.refY * 12 + c.refM - 1;
+  c.mFirst = strcmp(pOpts->zScale, "province") == 0 ? c.mLast - 11 : (c.refY - 1) * 12;
+  c.y0 = c.mFirst / 12;
+  snprintf(c.zSince, sizeof c.zSince, "%04d-01-01", c.refY - 2);
   double t0 = util_now();
   db_tune(DB_TUNE_DEMO);
   long long nTotal = db_int(0, "SELECT count(*) FROM org WHERE kind IN ('党支部','联合党支部','临时党支部','项目党支部')", "");
@@ -294,7 +330,7 @@ int life_demo(const DemoOpts *pOpts, const DemoResult *pRes) {
     if (st < 0) rc = -1;
     if (!rc) rc = db_begin();
     for (int i = 0; !rc && i < nB; i++) {
-      rc = branch_life(&c, &aB[i], nMonth);
+      rc = branch_life(&c, &aB[i]);
       util_progress("演示：组织生活（支部）", c.nBranch, nTotal);
     }
     if (!rc) rc = db_commit();
@@ -309,7 +345,7 @@ int life_demo(const DemoOpts *pOpts, const DemoResult *pRes) {
   }
   db_tune(DB_TUNE_NORMAL);
   util_progress_done("演示：组织生活（支部）", c.nBranch);
-  printf("organizational life: %lld branches, %lld meetings, %lld attendance records (%.1f s)\n", c.nBranch, c.nMeeting,
-         c.nAtt, util_now() - t0);
+  printf("组织生活：%lld 个党支部，%lld 次会议，%lld 条出席记录（用时 %.1f 秒）\n", c.nBranch, c.nMeeting, c.nAtt,
+         util_now() - t0);
   return 0;
 }

@@ -1,6 +1,7 @@
 /* meeting_group.c: party groups (党小组) and branch committees (支委) of the
  * organizational-life module (meeting.c): who belongs to them, checked against
- * the branch, and the routes that read and set them. */
+ * the branch, the routes that read and set them, and what a member who
+ * leaves the branch leaves behind (group_member_leaves). */
 #include "meeting.h"
 #include "module.h"
 #include "audit.h"
@@ -194,6 +195,60 @@ static void committee_put(Req *r) {
   json_decref(pBefore);
 }
 
+int group_member_leaves(long long memberId, long long orgId, const char *zOn, const char *zActor) {
+  char *zPost = db_text("SELECT post FROM committee_member WHERE org_id=? AND member_id=?", "II", orgId, memberId);
+  long long aGroup[LIFE_MAX_ITEMS];
+  int nGroup = 0;
+  DbStmt *s = db_stmt("SELECT id FROM party_group g WHERE org_id=?1 AND (leader_id=?2 OR EXISTS(SELECT 1 FROM"
+                      " party_group_member m WHERE m.group_id=g.id AND m.member_id=?2)) ORDER BY id", "II", orgId,
+                      memberId);
+  while (s && db_step(s) == 1 && nGroup < LIFE_MAX_ITEMS) aGroup[nGroup++] = db_col_int(s, 0);
+  if (!s) {
+    free(zPost);
+    return -1;
+  }
+  if (!zPost && !nGroup) return 0;
+  char zToday[11], zKey[32];
+  if (!zOn) util_today(zToday), zOn = zToday;
+  if (!zActor) zActor = "system";
+  char *zCode = db_text("SELECT code FROM org WHERE id=?", "I", orgId);
+  json_t *aName = json_array();
+  int rc = 0;
+  if (zPost) {
+    json_t *pBefore = committee_json(orgId);
+    rc = db_exec("DELETE FROM committee_member WHERE org_id=? AND member_id=?", "II", orgId, memberId);
+    json_t *pAfter = committee_json(orgId);
+    rc = rc || audit_append(zActor, "update", "committee", zCode, orgId, pBefore, pAfter);
+    json_decref(pBefore);
+    json_decref(pAfter);
+  }
+  for (int i = 0; !rc && i < nGroup; i++) {
+    json_t *pBefore = group_json(aGroup[i]);
+    json_array_append(aName, json_object_get(pBefore, "name"));
+    snprintf(zKey, sizeof zKey, "%lld", aGroup[i]);
+    rc = db_exec("DELETE FROM party_group_member WHERE group_id=? AND member_id=?", "II", aGroup[i], memberId) ||
+         db_exec("UPDATE party_group SET leader_id=NULL WHERE id=? AND leader_id=?", "II", aGroup[i], memberId);
+    json_t *pAfter = group_json(aGroup[i]);
+    rc = rc || audit_append(zActor, "update", "party_group", zKey, orgId, pBefore, pAfter);
+    json_decref(pBefore);
+    json_decref(pAfter);
+  }
+  /* The member's own entry: what they held in the branch they left, and
+   * when (the member's history lists it). */
+  if (!rc) {
+    snprintf(zKey, sizeof zKey, "%lld", memberId);
+    json_t *pBefore = json_pack("{s:s, s:s?, s:O}", "org_code", zCode ? zCode : "", "post", zPost, "party_groups", aName);
+    json_t *pAfter = json_pack("{s:s}", "on", zOn);
+    rc = audit_append(zActor, "leave_posts", "member", zKey, orgId, pBefore, pAfter);
+    json_decref(pBefore);
+    json_decref(pAfter);
+  }
+  json_decref(aName);
+  free(zCode);
+  free(zPost);
+  return rc ? -1 : 0;
+}
+
 static const Route aRouteTable[] = {
   {"GET", "/api/v1/orgs/{code}/groups", group_list, R_STAFF | R_ORG, 0, "party groups of a branch", 0, 0, 0},
   {"POST", "/api/v1/orgs/{code}/groups", group_create, R_WRITE | R_ORG | R_JSONBODY, 0,
@@ -211,7 +266,14 @@ static const AuditEntity aAuditEntity[] = {
   {"committee", "支委会", "SELECT name FROM org WHERE code=?1"},
 };
 
+static const char *const azAuditAction[] = {"leave_posts", 0};
+static const char *const azAuditActionName[] = {"离开原支部的支委会和党小组", 0};
+static const Enum aEnum[] = {
+  {"audit_action", azAuditAction, azAuditActionName},
+};
+
 const Module meeting_group_module = {
+  .aEnum = MODULE_ARRAY(aEnum),
   .aAuditEntity = MODULE_ARRAY(aAuditEntity),
   .zName = "meeting_group",
   .aRoute = MODULE_ARRAY(aRouteTable),

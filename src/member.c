@@ -8,6 +8,7 @@
 #include "db.h"
 #include "events.h"
 #include "idcard.h"
+#include "meeting.h"
 #include "org.h"
 #include "pinyin.h"
 #include "text.h"
@@ -138,6 +139,9 @@ int member_save(const Rec *p, const Rec *pOld, long long oldId, long long orgId,
     *pId = oldId;
     long long other = member_find(a[M_IDNUM]);
     if (other && other != oldId) return field_err(pErr, M_IDNUM, "conflict", "公民身份号码已登记在另一名党员名下");
+    /* A member who leaves a branch, whichever way, leaves its committee and groups. */
+    long long oldOrgId = db_int(0, "SELECT org_id FROM member WHERE id=?", "I", oldId);
+    if (oldOrgId && oldOrgId != orgId && group_member_leaves(oldId, oldOrgId, 0, zActor)) return -2;
     rc = db_exec("UPDATE member SET org_id=?, name=?, id_number=?, gender=?, birth_date=?, ethnicity=?, education=?,"
                  " category=?, joined_on=?, full_on=?, occupation=?, phone=?, mobile=?, mobile_location=?,"
                  " monthly_income=nullif(?,-1), pinyin=?, initials=?, updated_at=? WHERE id=?",

@@ -5,8 +5,9 @@
  * pending and settled transfers, mobile members with lost contact, dues
  * bases for last year and this year and payments with some arrears.
  *
- * Deterministic for a seed: its own PRNG, and dates relative to the demo
- * generator's reference day 2026-06-30 (not the clock). It streams: one
+ * Deterministic for a seed and day: its own PRNG, and dates relative to the
+ * demo's reference day (DemoOpts.zToday), nothing after it: transfers and
+ * talks of the last months, dues paid up to last month by most members. It streams: one
  * pass over the branches and one over the members, writing as it reads,
  * so a province (3.8 million members) never sits in memory. */
 #include "audit.h"
@@ -14,6 +15,7 @@
 #include "demo.h"
 #include "dues.h"
 #include "idcard.h"
+#include "meeting.h"
 #include "member_status.h"
 #include "text.h"
 #include "util.h"
@@ -21,8 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REF "2026-06-30"
-#define REF_YEAR 2026
+/* The reference day, its year, and the moment the demo's records are
+ * stamped with (09:00 UTC of that day). */
+static char zRef[11], zRefAt[24];
+static int refYear;
 
 typedef struct Rng {
   unsigned long long s;
@@ -35,9 +39,9 @@ static unsigned long long next(Rng *r) {
 }
 static int below(Rng *r, int n) { return (int)(next(r) % (unsigned long long)n); }
 
-/* A date n days before REF (11 bytes). */
+/* A date n days before the reference day (11 bytes). */
 static void days_ago(int n, char z[11]) {
-  long d = text_date_days(REF) - n;
+  long d = text_date_days(zRef) - n;
   /* civil from days (Howard Hinnant) */
   d += 719468;
   long era = (d >= 0 ? d : d - 146096) / 146097;
@@ -67,8 +71,8 @@ static void make_id(const char *zRegion, const char *zBirth, int bFemale, long l
 
 static int step(long long personId, const char *zKind, const char *zOn, const char *zExtra, long long hours) {
   return db_exec("INSERT INTO dev_step(person_id, kind, done_on, by_whom, hours, contacts, recorded_by, recorded_at)"
-                 " VALUES(?,?,?,'支部',nullif(?,0),?,'demo','" REF "T09:00:00Z')", "IttIt", personId, zKind, zOn,
-                 hours, zExtra);
+                 " VALUES(?,?,?,'支部',nullif(?,0),?,'demo',?)", "IttItt", personId, zKind, zOn, hours, zExtra,
+                 zRefAt);
 }
 
 /* A new person in the pipeline at a branch, with the steps of their stage. */
@@ -86,8 +90,8 @@ static int add_person(Rng *r, long long orgId, const char *zRegion, int stage, l
   days_ago(back, zApplied);
   static const char *const azStage[] = {"applicant", "activist", "candidate"};
   if (db_exec("INSERT INTO dev_person(org_id, name, id_number, gender, birth_date, stage, applied_on, created_at,"
-              " updated_at) VALUES(?,?,?,?,?,?,?,'" REF "T09:00:00Z','" REF "T09:00:00Z')", "Itttttt", orgId, zName,
-              zId, bFemale ? "女" : "男", zBirth, azStage[stage], zApplied))
+              " updated_at) VALUES(?,?,?,?,?,?,?,?8,?8)", "Ittttttt", orgId, zName, zId, bFemale ? "女" : "男", zBirth,
+              azStage[stage], zApplied, zRefAt))
     return -1;
   long long id = db_last_rowid();
   if (step(id, "application", zApplied, 0, 0)) return -1;
@@ -129,8 +133,8 @@ static int link_member(Rng *r, long long memberId) {
   if (db_exists("SELECT 1 FROM dev_person WHERE id_number=?", "t", zId) == 1) return 0;
   text_date_add_months(zJoined, -30, zApplied);
   if (db_exec("INSERT INTO dev_person(org_id, name, id_number, gender, birth_date, stage, applied_on, member_id,"
-              " created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,'" REF "T09:00:00Z','" REF "T09:00:00Z')", "IttttttI",
-              orgId, zName, zId, zG, zB, bFull ? "full" : "probationary", zApplied, memberId))
+              " created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?9,?9)", "IttttttIt", orgId, zName, zId, zG, zB,
+              bFull ? "full" : "probationary", zApplied, memberId, zRefAt))
     return -1;
   long long id = db_last_rowid();
   struct {
@@ -150,9 +154,9 @@ static int link_member(Rng *r, long long memberId) {
     return -1;
   /* One in four recent votes still waits for the superior's approval. */
   text_date_add_months(zJoined, 3, zD);
-  if (bFull || strcmp(zD, REF) >= 0 || below(r, 4)) {
+  if (bFull || strcmp(zD, zRef) >= 0 || below(r, 4)) {
     text_date_add_months(zJoined, 1 + below(r, 2), zD);
-    if (strcmp(zD, REF) <= 0 && step(id, "approval", zD, 0, 0)) return -1;
+    if (strcmp(zD, zRef) <= 0 && step(id, "approval", zD, 0, 0)) return -1;
   }
   if (bFull) {
     if (step(id, "conversion", zFull, 0, 0)) return -1;
@@ -175,7 +179,9 @@ static int demo_development(Rng *r, long long *pnPerson) {
     }
   }
   /* The probationary members, and members converted in the last two years. */
-  s = db_stmt("SELECT id FROM member WHERE category='预备党员' OR full_on>=date('" REF "','-2 years') ORDER BY id", "");
+  char zTwoYears[11];
+  text_date_add_months(zRef, -24, zTwoYears);
+  s = db_stmt("SELECT id FROM member WHERE category='预备党员' OR full_on>=? ORDER BY id", "t", zTwoYears);
   while (s && db_step(s) == 1) {
     if (link_member(r, db_col_int(s, 0))) return -1;
     n++;
@@ -202,12 +208,12 @@ static int demo_development(Rng *r, long long *pnPerson) {
  * the mobile members (1 in 8 lost), dues bases for last year and this year
  * and payments, with some arrears. */
 static int demo_members(Rng *r, long long *pnTransfer, long long *pnPay) {
-  char zLastYearEnd[8], zThisYearEnd[8];
-  snprintf(zLastYearEnd, sizeof zLastYearEnd, "%04d-12", REF_YEAR - 1);
-  snprintf(zThisYearEnd, sizeof zThisYearEnd, "%04d-05", REF_YEAR);
   DbStmt *s = db_stmt("SELECT m.id, m.org_id, m.name, m.joined_on, m.birth_date, m.occupation, m.monthly_income,"
                       " m.mobile, m.mobile_location, m.category FROM member m ORDER BY m.id", "");
   long long prevBranch = 0, curBranch = 0, n = 0, nT = 0, nP = 0;
+  char zYearAgo[11];
+  text_date_add_months(zRef, -12, zYearAgo);
+  int mRef = text_month(zRef);
   while (s && db_step(s) == 1) {
     long long id = db_col_int(s, 0), orgId = db_col_int(s, 1);
     char zJoined[11], zBirth[11], zD[11], zName[64];
@@ -219,16 +225,16 @@ static int demo_members(Rng *r, long long *pnTransfer, long long *pnPay) {
     int bMobile = (int)db_col_int(s, 7);
     char zLoc[128];
     snprintf(zLoc, sizeof zLoc, "%s", db_col_text(s, 8));
-    int bRetired = text_years_between(zBirth, REF) >= 60;
+    int bRetired = text_years_between(zBirth, zRef) >= 60;
     n++;
     util_progress("演示：党员变动（人）", n, 0);
     /* Transfers to the previous member's branch. */
     if (orgId != curBranch) prevBranch = curBranch, curBranch = orgId;
-    if (prevBranch && prevBranch != orgId && below(r, 150) == 0 && strcmp(zJoined, "2025-06-30") < 0) {
+    if (prevBranch && prevBranch != orgId && below(r, 150) == 0 && strcmp(zJoined, zYearAgo) < 0) {
       days_ago(5 + below(r, 120), zD);
       int bPending = below(r, 2);
       char zLetter[96];
-      snprintf(zLetter, sizeof zLetter, "皖组转〔%d〕%lld号", REF_YEAR, 1000 + nT);
+      snprintf(zLetter, sizeof zLetter, "皖组转〔%.4s〕%lld号", zD, 1000 + nT);
       if (db_exec("INSERT INTO tr_transfer(member_id, member_name, from_org_id, to_org_id, letter_no, issued_on,"
                   " reason, state, closed_on, issued_by, closed_by) VALUES(?,?,?,?,?,?,'工作调动',?,?,'demo',?)",
                   "ItIIttttt", id, zName, orgId, prevBranch, zLetter, zD, bPending ? "issued" : "accepted",
@@ -237,6 +243,7 @@ static int demo_members(Rng *r, long long *pnTransfer, long long *pnPay) {
       if (!bPending) {
         long long tId = db_last_rowid();
         if (db_exec("UPDATE member SET org_id=? WHERE id=?", "II", prevBranch, id) ||
+            group_member_leaves(id, orgId, zD, "demo") ||
             membership_move(id, orgId, prevBranch, 0, zD, "transfer", tId))
           return -1;
         orgId = prevBranch;
@@ -246,24 +253,24 @@ static int demo_members(Rng *r, long long *pnTransfer, long long *pnPay) {
     if (bMobile) {
       days_ago(60 + below(r, 900), zD);
       if (db_exec("INSERT INTO mob_event(member_id, org_id, kind, on_date, location, contact, recorded_by, recorded_at)"
-                  " VALUES(?,?,'outflow',?,?,'微信群','demo','" REF "T09:00:00Z')", "IItt", id, orgId, zD, zLoc))
+                  " VALUES(?,?,'outflow',?,?,'微信群','demo',?)", "IIttt", id, orgId, zD, zLoc, zRefAt))
         return -1;
       int k = below(r, 8);
       days_ago(5 + below(r, 50), zD);
       if (k == 0 && db_exec("INSERT INTO mob_event(member_id, org_id, kind, on_date, note, recorded_by, recorded_at)"
-                            " VALUES(?,?,'lost',?,'电话停机，微信无回复','demo','" REF "T09:00:00Z')", "IIt", id,
-                            orgId, zD))
+                            " VALUES(?,?,'lost',?,'电话停机，微信无回复','demo',?)", "IItt", id, orgId, zD,
+                            zRefAt))
         return -1;
       if (k > 2 && db_exec("INSERT INTO mob_event(member_id, org_id, kind, on_date, note, recorded_by, recorded_at)"
-                           " VALUES(?,?,'remote',?,'线上参加主题党日','demo','" REF "T09:00:00Z')", "IIt", id, orgId,
-                           zD))
+                           " VALUES(?,?,'remote',?,'线上参加主题党日','demo',?)", "IItt", id, orgId, zD,
+                           zRefAt))
         return -1;
     }
     /* Dues: bases for last year and this year. */
     const char *zCat = bFarmer ? "farmer" : bRetired ? "retiree" : "salaried";
     if (!bFarmer && income < 0) income = bRetired ? 280000 + below(r, 400000) : 250000 + below(r, 900000);
-    int first = atoi(zJoined) > REF_YEAR - 1 ? atoi(zJoined) : REF_YEAR - 1;
-    for (int y = first; y <= REF_YEAR; y++) {
+    int first = atoi(zJoined) > refYear - 1 ? atoi(zJoined) : refYear - 1;
+    for (int y = first; y <= refYear; y++) {
       char zOn[24], zFrom[11];
       snprintf(zOn, sizeof zOn, "%04d-01-01", y);
       const char *zWhy, *zRule;
@@ -273,23 +280,23 @@ static int demo_members(Rng *r, long long *pnTransfer, long long *pnPay) {
       if (db_exec("INSERT INTO dues_base VALUES(?,?,?,nullif(?,-1),?,?,?,'demo')", "IitIItt", id, y, zCat,
                   bFarmer ? -1 : income, amt, zFrom, zOn))
         return -1;
-      /* Paid: last year whole (from the vote), this year up to a month that
-       * leaves some in arrears. */
+      /* Paid: last year whole (from the vote), this year most up to last
+       * month, some two or four months behind, a few nothing yet. */
       int x = below(r, 100);
       char zPF[8], zPT[8];
       int mFrom = text_month(zJoined) > y * 12 ? text_month(zJoined) : y * 12;
-      int mTo = y < REF_YEAR ? y * 12 + 11 : x < 80 ? REF_YEAR * 12 + 4 : x < 90 ? REF_YEAR * 12 + 2 : x < 96 ? REF_YEAR * 12 : -1;
-      if (y < REF_YEAR && x >= 97) continue;   /* lapsed since last year */
+      int mTo = y < refYear ? y * 12 + 11 : x < 88 ? mRef - 1 : x < 94 ? mRef - 3 : x < 97 ? mRef - 5 : -1;
+      if (y < refYear && x >= 97) continue;   /* lapsed since last year */
       if (mTo < mFrom) continue;
       text_month_str(mFrom, zPF);
       text_month_str(mTo, zPT);
       char zPaid[11];
       snprintf(zPaid, sizeof zPaid, "%.7s-%02d", zPT, 10 + below(r, 15));
-      if (strcmp(zPaid, REF) > 0) snprintf(zPaid, sizeof zPaid, "%s", REF);
+      if (strcmp(zPaid, zRef) > 0) snprintf(zPaid, sizeof zPaid, "%s", zRef);
       static const char *const azCh[] = {"wechat", "cash", "bank", "alipay", "payroll"};
       if (db_exec("INSERT INTO dues_payment(member_id, org_id, paid_on, amount, channel, period_from, period_to,"
-                  " recorded_by, recorded_at) VALUES(?,?,?,?,?,?,?,'demo','" REF "T09:00:00Z')", "IItIttt", id,
-                  orgId, zPaid, amt * (mTo - mFrom + 1), azCh[below(r, 5)], zPF, zPT))
+                  " recorded_by, recorded_at) VALUES(?,?,?,?,?,?,?,'demo',?)", "IItItttt", id, orgId, zPaid,
+                  amt * (mTo - mFrom + 1), azCh[below(r, 5)], zPF, zPT, zRefAt))
         return -1;
       nP++;
     }
@@ -303,6 +310,9 @@ static int demo_members(Rng *r, long long *pnTransfer, long long *pnPay) {
 int member_demo(const DemoOpts *pOpts, const DemoResult *pRes) {
   (void)pRes;
   Rng r = {pOpts->seed ^ 0x4c49464543594c45ULL};
+  snprintf(zRef, sizeof zRef, "%s", pOpts->zToday);
+  snprintf(zRefAt, sizeof zRefAt, "%sT09:00:00Z", zRef);
+  refYear = atoi(zRef);
   long long nPerson = 0, nTransfer = 0, nPay = 0;
   if (db_begin()) return -1;
   int rc = demo_development(&r, &nPerson) || demo_members(&r, &nTransfer, &nPay);
@@ -317,6 +327,6 @@ int member_demo(const DemoOpts *pOpts, const DemoResult *pRes) {
     util_die_msg("demo: the member-lifecycle data could not be written");
     return -1;
   }
-  printf("demo lifecycle: %lld people in the pipeline, %lld transfers, %lld dues payments\n", nPerson, nTransfer, nPay);
+  printf("党员队伍：发展对象等 %lld 人在发展流程中，%lld 次组织关系转接，%lld 笔党费\n", nPerson, nTransfer, nPay);
   return 0;
 }

@@ -392,11 +392,15 @@ static void mobile_list(Req *r) {
 
 /* GET /api/v1/members/{id}/history: every change of one member in date
  * order: status changes, organizations (membership history and transfers),
- * mobility, development steps, dues payments, and the audit log's entries
- * for the member (who changed what, when, with the values before and after). */
+ * mobility, development steps, dues payments, the posts left behind in a
+ * branch the member left (committee and party groups: `left_posts`), and
+ * the audit log's entries for the member (who changed what, when, with the
+ * values before and after). */
 static void history_get(Req *r) {
   long long id = r->memberId;
   json_t *aOut = json_array();
+  char zHKey[32];
+  snprintf(zHKey, sizeof zHKey, "%lld", id);
   DbStmt *s = db_stmt(
       "SELECT on_date, 'status', from_status || ' -> ' || to_status, reason, changed_by, changed_at FROM st_change"
       "  WHERE member_id=?1"
@@ -413,7 +417,11 @@ static void history_get(Req *r) {
       "  FROM dev_step st JOIN dev_person p ON p.id=st.person_id WHERE p.member_id=?1"
       " UNION ALL SELECT paid_on, 'dues_payment', period_from || '..' || period_to, printf('%.2f', amount/100.0),"
       "  recorded_by, recorded_at FROM dues_payment WHERE member_id=?1"
-      " ORDER BY 1, 6 LIMIT 2000", "I", id);
+      " UNION ALL SELECT json_extract(after, '$.on'), 'left_posts', json_extract(before, '$.org_code'),"
+      "  trim(coalesce(json_extract(before, '$.post'), '') || ' ' || coalesce((SELECT group_concat(value, '、') FROM"
+      "  json_each(before, '$.party_groups')), '')), actor, at FROM audit WHERE entity='member' AND entity_key=?2"
+      "  AND action='leave_posts'"
+      " ORDER BY 1, 6 LIMIT 2000", "It", id, zHKey);
   while (s && db_step(s) == 1)
     json_array_append_new(aOut, json_pack("{s:s?, s:s, s:s?, s:s?, s:s?, s:s?}", "on", cn(s, 0), "kind",
                                           db_col_text(s, 1), "what", cn(s, 2), "detail", cn(s, 3), "by", cn(s, 4),

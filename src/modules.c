@@ -12,6 +12,7 @@
   X(member)        /* the roster */                                                                  \
   X(port)          /* import and export */                                                           \
   X(audit)         /* the audit log */                                                               \
+  X(backup)        /* backup and restore of the database */                                          \
   X(stats)         /* statistics of a subtree, the in-memory index */                                \
   X(annual)        /* the annual statistics tables */                                                \
   X(demo)          /* qiangji demo */                                                                \

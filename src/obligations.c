@@ -155,8 +155,10 @@ enum { RC_GROUP = 7, RC_LECTURE = 8, RC_SIX = 9, RC_SECRETARY = 10, RC_N = 11 };
 
 typedef struct OrgAcc {
   long long id;
-  char *zCode, *zName;
+  char *zCode, *zName, *zPath;
   const char *zKind, *zDomain;   /* static strings of aOrgKind / aDomain */
+  int bEnded;                    /* has an ended_on */
+  long long nDue, nHeld, nMember;   /* its own share of the totals, for the counts by organization */
   int combo;                     /* kind and domain together, for the rule cache */
   int estKey, endKey;            /* judged periods start at or after estKey and end at or before endKey */
   int nCommittee;
@@ -242,6 +244,7 @@ static void oblig_free(Oblig *o) {
   for (long long i = 0; i < o->nOrg; i++) {
     free(o->aOrg[i].zCode);
     free(o->aOrg[i].zName);
+    free(o->aOrg[i].zPath);
   }
   for (long long i = 0; i < o->nGroup; i++) free(o->aGroup[i].zName);
   free(o->aOrg);
@@ -280,6 +283,8 @@ static void judge_series(Oblig *o, const Rule *r, long long iOrg, const long lon
       for (int m = m0; m < m0 + len; m++) held += month_count(a, b, yi, m);
       o->nDue += r->min;
       o->nHeld += held < r->min ? held : r->min;
+      o->aOrg[iOrg].nDue += r->min;
+      o->aOrg[iOrg].nHeld += held < r->min ? held : r->min;
       if (held >= r->min) {
         o->nPeriodMet++;
         continue;
@@ -406,6 +411,7 @@ static int judge_members(Oblig *o, Roster *pR) {
       pO->bRules = 1;
     }
     o->nMember++;
+    pO->nMember++;
     MemAcc *pM = id <= maxId ? &aM[id] : 0;
     for (int yi = 0; yi < o->nYear; yi++) {
       int y = o->y0 + yi;
@@ -486,6 +492,8 @@ static void judge_secretaries(Oblig *o, const Roster *pR) {
       int held = p->secId ? p->nSecLecture[yi] : 0;
       o->nDue += r->min;
       o->nHeld += held < r->min ? held : r->min;
+      p->nDue += r->min;
+      p->nHeld += held < r->min ? held : r->min;
       if (held >= r->min) {
         o->nPeriodMet++;
         continue;
@@ -574,8 +582,8 @@ static OrgAcc *org_acc(Oblig *o, long long id) {
 static int orgs_load(Oblig *o, const Sub *pS) {
   o->maxOrgId = db_int(0, "SELECT max(id) FROM org", "");
   o->aOrgIdx = xcalloc((size_t)o->maxOrgId + 1, sizeof *o->aOrgIdx);
-  DbStmt *s = db_stmt("SELECT id, code, name, kind, domain, established_on, ended_on FROM org WHERE path >= ? AND path < ?"
-                      " ORDER BY path", "tt", pS->zPath, pS->zHi);
+  DbStmt *s = db_stmt("SELECT id, code, name, kind, domain, established_on, ended_on, path FROM org WHERE path >= ?"
+                      " AND path < ? ORDER BY path", "tt", pS->zPath, pS->zHi);
   long long nAlloc = 0;
   while (s && db_step(s) == 1) {
     if (o->nOrg == nAlloc) o->aOrg = xrealloc(o->aOrg, sizeof *o->aOrg * (size_t)(nAlloc = nAlloc ? 2 * nAlloc : 1024));
@@ -584,6 +592,7 @@ static int orgs_load(Oblig *o, const Sub *pS) {
     p->id = db_col_int(s, 0);
     p->zCode = db_col_dup(s, 1);
     p->zName = db_col_dup(s, 2);
+    p->zPath = db_col_dup(s, 7);
     int kk = 0, dd = 0;
     const char *zK = db_col_text(s, 3), *zD = db_col_text(s, 4);
     while (aOrgKind[kk + 1] && strcmp(aOrgKind[kk], zK)) kk++;
@@ -595,6 +604,7 @@ static int orgs_load(Oblig *o, const Sub *pS) {
      * when lo >= est's month index, plus one unless founded on the 1st. */
     const char *zE = db_col_text(s, 5), *zN = db_col_text(s, 6);
     p->estKey = zE[0] ? atoi(zE) * 12 + atoi(zE + 5) - 1 + (atoi(zE + 8) > 1) : -1;
+    p->bEnded = zN[0] != 0;
     p->endKey = zN[0] ? atoi(zN) * 12 + atoi(zN + 5) - 1 - (atoi(zN + 8) < 28) : 1 << 30;
     p->iQuorum = -1;
     if (p->id <= o->maxOrgId) o->aOrgIdx[p->id] = o->nOrg + 1;
@@ -884,16 +894,35 @@ static const char *member_name(const Oblig *o, long long id) {
   return p ? p->z : 0;
 }
 
-static json_t *summary_json(const Oblig *o, const Scope *sc) {
-  json_t *v = json_array();
-  for (int yi = 0; yi < o->nYear; yi++) json_array_append_new(v, json_integer(o->aRs[yi].version));
-  /* The lights of the organizations: red with a missing meeting, amber with
-   * any other finding, so that a screen needs no list of findings to count. */
+/* The lights of the organizations: red with a missing meeting, amber with
+ * any other finding, so that a screen needs no list of findings to count. */
+static void lights_count(const Oblig *o, long long *pnRed, long long *pnAmber) {
   unsigned char *aMark = xcalloc((size_t)o->nOrg + 1, 1);
   for (long long i = 0; i < o->nF; i++) aMark[o->aF[i].orgIdx] |= strcmp(o->aF[i].zType, "missing") == 0 ? 2 : 1;
   long long nRed = 0, nAmber = 0;
   for (long long i = 0; i < o->nOrg; i++) nRed += (aMark[i] & 2) != 0, nAmber += aMark[i] == 1;
   free(aMark);
+  *pnRed = nRed;
+  *pnAmber = nAmber;
+}
+
+int obligations_lights(const char *zPath, const char *zFrom, const char *zTo, long long *pnBranch, long long *pnRed,
+                       long long *pnAmber) {
+  Oblig o;
+  int rc = oblig_run(&o, zPath, zFrom, zTo);
+  if (!rc) {
+    *pnBranch = o.nBranch;
+    lights_count(&o, pnRed, pnAmber);
+  }
+  oblig_free(&o);
+  return rc;
+}
+
+static json_t *summary_json(const Oblig *o, const Scope *sc) {
+  json_t *v = json_array();
+  for (int yi = 0; yi < o->nYear; yi++) json_array_append_new(v, json_integer(o->aRs[yi].version));
+  long long nRed, nAmber;
+  lights_count(o, &nRed, &nAmber);
   json_t *pOut = json_pack("{s:s, s:s, s:s, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}", "org_code",
                    sc->zCode, "from", o->zFrom, "to", o->zTo, "rule_versions", v, "summary", "organizations",
                    (json_int_t)o->nOrg, "branches", (json_int_t)o->nBranch, "members", (json_int_t)o->nMember, "due",
@@ -923,6 +952,55 @@ static json_t *finding_json(const Oblig *o, const Finding *f) {
   return j;
 }
 
+/* The organizations one level down that have not ended, each with its
+ * subtree's share of the summary and its light (red: a meeting missing;
+ * amber: anything else found; green), reds first, in the order of the tree
+ * within a light: the board of 三会一课 from one run. */
+static json_t *by_org_json(const Oblig *o, const Scope *sc) {
+  OrgKids kids;
+  org_kids_load(sc->id, &kids);
+  enum { K_DUE, K_HELD, K_MISSING, K_LATE, K_QUORUM, K_NOLECT, K_SIX, K_BRANCH, K_MEMBER, K_N };
+  long long (*a)[K_N] = xcalloc((size_t)kids.n + 1, sizeof *a);
+  int *aKid = xcalloc((size_t)o->nOrg + 1, sizeof *aKid);
+  for (long long i = 0; i < o->nOrg; i++) {
+    const OrgAcc *p = &o->aOrg[i];
+    int k = aKid[i] = org_kid_of(&kids, p->zPath);
+    if (k < 0) continue;
+    a[k][K_DUE] += p->nDue, a[k][K_HELD] += p->nHeld, a[k][K_MEMBER] += p->nMember;
+    a[k][K_BRANCH] += org_is_branch(p->zKind);
+  }
+  for (long long i = 0; i < o->nF; i++) {
+    const Finding *f = &o->aF[i];
+    int k = aKid[f->orgIdx];
+    if (k < 0) continue;
+    const char *t = f->zType;
+    a[k][strcmp(t, "missing") == 0 ? K_MISSING : strcmp(t, "late") == 0 ? K_LATE : strcmp(t, "quorum") == 0 ? K_QUORUM
+         : strcmp(t, "no_lecture") == 0 ? K_NOLECT : K_SIX]++;
+  }
+  json_t *aLight[3] = {json_array(), json_array(), json_array()};
+  for (long long i = 0; i < o->nOrg; i++) {
+    const OrgAcc *p = &o->aOrg[i];
+    int k = aKid[i];
+    if (k < 0 || p->bEnded || strcmp(p->zPath, kids.azPath[k]) != 0) continue;   /* the child itself, current */
+    const long long *c = a[k];
+    int l = c[K_MISSING] ? 0 : c[K_LATE] + c[K_QUORUM] + c[K_NOLECT] + c[K_SIX] ? 1 : 2;
+    json_array_append_new(aLight[l], json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+        "org_code", p->zCode, "org_name", p->zName, "kind", p->zKind, "light", l == 0 ? "red" : l == 1 ? "amber" : "green",
+        "branches", (json_int_t)c[K_BRANCH], "members", (json_int_t)c[K_MEMBER], "due", (json_int_t)c[K_DUE], "held",
+        (json_int_t)c[K_HELD], "missing", (json_int_t)c[K_MISSING], "late", (json_int_t)c[K_LATE], "quorum_failures",
+        (json_int_t)c[K_QUORUM], "members_no_lecture", (json_int_t)c[K_NOLECT], "members_six_months",
+        (json_int_t)c[K_SIX]));
+  }
+  json_array_extend(aLight[0], aLight[1]);
+  json_array_extend(aLight[0], aLight[2]);
+  json_decref(aLight[1]);
+  json_decref(aLight[2]);
+  free(a);
+  free(aKid);
+  org_kids_free(&kids);
+  return aLight[0];
+}
+
 static void obligations_get(Req *r) {
   char zFrom[11], zTo[11];
   if (life_query_period(r, zFrom, zTo)) return;
@@ -944,6 +1022,9 @@ static void obligations_get(Req *r) {
   }
   json_object_set_new(pOut, "findings", a);
   json_object_set_new(pOut, "total", json_integer(n));
+  json_object_set_new(pOut, "limit", json_integer(limit));
+  json_object_set_new(pOut, "offset", json_integer(offset));
+  json_object_set_new(pOut, "by_org", by_org_json(&o, &r->scope));
   oblig_free(&o);
   api_json(r, 200, pOut);
 }

@@ -306,6 +306,41 @@ static const AuditEntity aAuditEntity[] = {
   {"org", "组织", "SELECT name FROM org WHERE code=?1"},
 };
 
+void org_kids_load(long long parentId, OrgKids *p) {
+  memset(p, 0, sizeof *p);
+  int nAlloc = 0;
+  DbStmt *s = db_stmt("SELECT code, name, path FROM org WHERE parent_id=? ORDER BY path", "I", parentId);
+  while (s && db_step(s) == 1) {
+    if (p->n == nAlloc) {
+      nAlloc = nAlloc ? 2 * nAlloc : 64;
+      p->azCode = xrealloc(p->azCode, sizeof *p->azCode * (size_t)nAlloc);
+      p->azName = xrealloc(p->azName, sizeof *p->azName * (size_t)nAlloc);
+      p->azPath = xrealloc(p->azPath, sizeof *p->azPath * (size_t)nAlloc);
+    }
+    p->azCode[p->n] = db_col_dup(s, 0);
+    p->azName[p->n] = db_col_dup(s, 1);
+    p->azPath[p->n++] = db_col_dup(s, 2);
+  }
+}
+
+/* The last child whose path sorts at or before zPath holds it when its
+ * path is a prefix of zPath ('/1/5/' sorts before '/1/5/23/'). */
+int org_kid_of(const OrgKids *p, const char *zPath) {
+  int lo = 0, hi = p->n - 1, at = -1;
+  while (lo <= hi) {
+    int mid = (lo + hi) / 2;
+    if (strcmp(p->azPath[mid], zPath) <= 0) at = mid, lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return at >= 0 && strncmp(p->azPath[at], zPath, strlen(p->azPath[at])) == 0 ? at : -1;
+}
+
+void org_kids_free(OrgKids *p) {
+  for (int i = 0; i < p->n; i++) free(p->azCode[i]), free(p->azName[i]), free(p->azPath[i]);
+  free(p->azCode), free(p->azName), free(p->azPath);
+  memset(p, 0, sizeof *p);
+}
+
 const Module org_module = {
   .aAuditEntity = MODULE_ARRAY(aAuditEntity),
   .zName = "org",

@@ -36,6 +36,18 @@ json_t *org_rec_json(const Rec *p);
 /* 1 if a and b hold the same values in every field b sets. */
 int rec_same(const Rec *a, const Rec *b);
 
+/* The organizations directly below one (ended ones too), in path order, for
+ * the summaries that count by organization one level down: org_kid_of finds
+ * which of them holds the organization at zPath (-1: none, the parent
+ * itself or outside). */
+typedef struct OrgKids {
+  int n;
+  char **azCode, **azName, **azPath;
+} OrgKids;
+void org_kids_load(long long parentId, OrgKids *p);
+int org_kid_of(const OrgKids *p, const char *zPath);
+void org_kids_free(OrgKids *p);
+
 /* The kinds (组织类别) and domains (所属领域) of formats.md, NULL-terminated. */
 extern const char *const org_azKind[];
 extern const char *const org_azDomain[];

@@ -872,6 +872,8 @@ int port_import(FILE *f, const ImportOpts *o, ImportResult *pRes) {
     rc = -1;
   }
   db_rollback();  /* a no-op after a commit; undoes a refused file or a dry run */
+  if (rc < 0 && db_storage_full())
+    snprintf(pRes->zFatal, sizeof pRes->zFatal, "存储空间已满（磁盘已满），写入数据库失败，已全部回滚；请清理磁盘后重新导入");
   return rc;
 }
 
@@ -1172,7 +1174,9 @@ static void api_import(Req *r) {
   ImportResult res;
   int rc = port_import(f, &o, &res);
   fclose(f);
-  if (rc < 0) {
+  if (rc < 0 && db_storage_full_take()) {
+    api_error(r, 507, "storage_full", 0, "%s；未导入任何数据", res.zFatal);
+  } else if (rc < 0) {
     api_error(r, 400, "invalid_file", 0, "%s；未导入任何数据", res.zFatal);
   } else if (rc == 1) {
     json_t *pErr = json_pack("{s:s, s:s, s:n, s:O, s:I}", "code", "invalid_rows", "message", "", "field", "rows",

@@ -310,19 +310,37 @@ int rec_from_json(Rec *p, json_t *pObj, FieldErr *pErr) {
     int i = rec_find(p->aField, p->nField, zKey);
     pErr->iField = i;
     pErr->zName[0] = 0;
+    /* What the server gives out (an id, a status, a time stamp, counts,
+     * names looked up) is never taken in: a client that sends it back is
+     * told so, as for an unknown key, rather than silently ignored. */
+    static const char *const azOutput[] = {"id", "updated_at", "created_at", "org_name", "status", "children_count",
+                                           "member_count", "joint", "temporary", "project", 0};
+    int bOutput = 0;
+    for (int k = 0; i < 0 && azOutput[k]; k++) bOutput |= strcmp(zKey, azOutput[k]) == 0;
+    if (bOutput || (i >= 0 && (p->aField[i].flags & F_READONLY))) {
+      snprintf(pErr->zName, sizeof pErr->zName, "%s", zKey);
+      pErr->iField = -1;
+      pErr->zCode = "read_only";
+      snprintf(pErr->zMessage, sizeof pErr->zMessage, "字段 %.100s 由系统生成，是只读的，请不要在请求中提交", zKey);
+      return -1;
+    }
     if (i < 0) {
-      static const char *const azOutput[] = {"id", "updated_at", "org_name", "status", "children_count",
-                                             "member_count", "joint", "temporary", "project", 0};
-      int bOutput = 0;
-      for (int k = 0; azOutput[k]; k++) bOutput |= strcmp(zKey, azOutput[k]) == 0;
-      if (bOutput) continue;
       snprintf(pErr->zName, sizeof pErr->zName, "%s", zKey);
       pErr->zCode = "unknown_field";
       snprintf(pErr->zMessage, sizeof pErr->zMessage, "未知字段 %.100s", zKey);
       return -1;
     }
     const Field *pF = &p->aField[i];
-    if (pF->flags & F_READONLY) continue;
+    /* Numbers are JSON numbers: "50" for an amount is a client's mistake
+     * (a form that sends text), not a value to guess at. Files (the
+     * import) have only text and go through field_check directly. */
+    int bNumeric = pF->type == FT_INT || pF->type == FT_ID || pF->type == FT_YEAR || pF->type == FT_TENTHS ||
+                   pF->type == FT_MONEY;
+    if (bNumeric && json_is_string(pVal)) {
+      pErr->zCode = "invalid";
+      snprintf(pErr->zMessage, sizeof pErr->zMessage, "%s：应为 JSON 数字，不是字符串", pF->zHeader);
+      return -1;
+    }
     char zNum[64];
     const char *zIn = 0;
     if (json_is_null(pVal)) zIn = 0;

@@ -31,7 +31,7 @@ typedef enum FieldType {
 #define F_REQUIRED 0x01  /* must be present and non-empty on create */
 #define F_PII      0x02  /* masked unless revealed */
 #define F_CONTACT  0x04  /* a member may edit it on their own record */
-#define F_READONLY 0x08  /* in output only; ignored in input when sent back */
+#define F_READONLY 0x08  /* in output only; refused ("read_only") when sent */
 #define F_ORGREF   0x10  /* names an organization: the API checks it is in the user's subtree */
 #define F_MEMBERREF 0x20 /* FT_ID naming a member: the dispatcher checks it is in the user's subtree (else 404) */
 #define F_OBJREF   0x40  /* FT_ID naming an object: Field.xOrgOf finds its organization, which must be in the subtree */
@@ -106,12 +106,14 @@ int rec_require(const Rec *p, FieldErr *pErr);
 
 /* Fills p from a JSON object of field values. Strings are checked with
  * field_check; FT_BOOL takes true/false, FT_MONEY, FT_INT, FT_TENTHS,
- * FT_YEAR and FT_ID a number or numeric string, FT_LIST and FT_ROWS an array
- * (each element or row checked in turn, F_REQUIRED fields of a row always
- * required), null clears an optional field. Unknown keys are an error; F_READONLY keys
- * and the read-only keys the API adds to its answers (id, updated_at,
- * org_name, status, counts and flags) are skipped, so a record read, edited
- * and sent back works. Returns 0, or -1 with *pErr filled (first error). */
+ * FT_YEAR and FT_ID a JSON number only (a string of digits is refused:
+ * only files carry numbers as text), FT_LIST and FT_ROWS an array (each
+ * element or row checked in turn, F_REQUIRED fields of a row always
+ * required), null clears an optional field. Unknown keys are an error
+ * ("unknown_field"); so are F_READONLY keys and the keys the API adds to its
+ * answers (id, updated_at, created_at, org_name, status, counts and flags)
+ * where the body does not declare them ("read_only", naming the key).
+ * Returns 0, or -1 with *pErr filled (first error). */
 int rec_from_json(Rec *p, json_t *pObj, FieldErr *pErr);
 /* The JSON value of field i of p (string, bool, number or null); new ref.
  * bReveal=0 masks F_PII fields. */

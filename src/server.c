@@ -10,6 +10,7 @@
 #include "pinyin.h"
 #include "util.h"
 #include <pthread.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,6 +172,7 @@ static int cmd_init(const CliArgs *p) {
   FILE *f = fopen(zDb, "rb");
   if (f) {
     fclose(f);
+    if (cli_opt(p, "if-missing")) return 0;   /* the service's first start only */
     util_die_msg("%s exists already; init creates a new database only", zDb);
     return 1;
   }
@@ -180,12 +182,21 @@ static int cmd_init(const CliArgs *p) {
 }
 
 static int cmd_serve(const CliArgs *p) {
+  /* Resident memory stays flat under load (tests/fault/soak.test.mjs): small
+   * per-thread page caches under one soft limit (db.h), and two malloc
+   * arenas instead of one per worker thread, whose freed pages glibc keeps. */
+  db_serve_memory(8192, 48);
+  mallopt(M_ARENA_MAX, 2);
   if (cli_open_db(p, 0)) return 1;
   /* Build the pinyin table now rather than on the first request that needs it. */
   char zPy[8], zIn[8];
   pinyin_of("强基", zPy, sizeof zPy, zIn, sizeof zIn);
   for (int m = 0; m < module_n; m++)
     if (module_ap[m]->xStart && module_ap[m]->xStart()) return 1;
+  /* The start-up's connection (the statistics index read the whole
+   * database through it) is not a worker's: give its cache back. */
+  db_close();
+  malloc_trim(0);
   const char *zListen = cli_opt(p, "listen");
   const char *zThreads = cli_opt(p, "threads");
   return http_serve(zListen ? zListen : "127.0.0.1:8080", zThreads ? atoi(zThreads) : 0);
@@ -201,8 +212,9 @@ static int cmd_routes(const CliArgs *p) {
   return 0;
 }
 
-static const CliOpt aDbOpt[] = {
+static const CliOpt aInitOpt[] = {
   {"db", 1, 1, "path of the database file"},
+  {"if-missing", 0, 0, "do nothing (exit 0) when the database exists already"},
   {0, 0, 0, 0},
 };
 static const CliOpt aServeOpt[] = {
@@ -214,7 +226,7 @@ static const CliOpt aServeOpt[] = {
 static const CliOpt aNoOpt[] = {{0, 0, 0, 0}};
 
 static const Command aCommandTable[] = {
-  {"init", 0, cmd_init, aDbOpt, 0, 0, "", "Creates an empty database (SQLite, WAL mode) with the current schema."},
+  {"init", 0, cmd_init, aInitOpt, 0, 0, "", "Creates an empty database (SQLite, WAL mode) with the current schema."},
   {"serve", 0, cmd_serve, aServeOpt, 0, 0, "",
    "Serves the JSON API under /api/v1/ until interrupted. Prints the address once listening."},
   {"routes", 0, cmd_routes, aNoOpt, 0, 0, "", "Prints the API's route table: method, pattern, summary."},

@@ -17,6 +17,7 @@
 #include "module.h"
 #include "db.h"
 #include "events.h"
+#include "meeting.h"
 #include "member_status.h"
 #include "member.h"
 #include "org.h"
@@ -225,7 +226,7 @@ static int move_member(Req *r, long long memberId, long long fromOrg, long long 
   } else if (!rc) {
     json_t *pBefore = member_json(0, &old, 1);
     json_t *pAfter = json_pack("{s:s, s:I}", "transferred_out_to", zOutside, "transfer_id", (json_int_t)transferId);
-    rc = db_exec("DELETE FROM member WHERE id=?", "I", memberId) ||
+    rc = group_member_leaves(memberId, fromOrg, zOn, api_actor(r)) || db_exec("DELETE FROM member WHERE id=?", "I", memberId) ||
          db_exec("UPDATE user SET disabled=1, member_id=NULL WHERE member_id=?", "I", memberId) ||
          audit_append(api_actor(r), "transfer_out", "member", zKey, fromOrg, pBefore, pAfter);
     json_decref(pBefore);
@@ -298,21 +299,31 @@ static void transfer_close(Req *r, int bAccept) {
 static void transfer_accept(Req *r) { transfer_close(r, 1); }
 static void transfer_return(Req *r) { transfer_close(r, 0); }
 
-/* The transfers of a subtree: sent from it (out), addressed to it (in), or
- * both, in a state; oldest first. */
-static json_t *transfer_rows(const char *zPath, const char *zDir, const char *zState, long long limit,
+/* The transfers of a subtree: sent from it (out), addressed to it (in),
+ * sent from it to an organization beyond it, in the system or not
+ * (leaving), or all of these, in a state (closed: accepted or returned);
+ * oldest first (by the day issued), or newest first (by the day closed, else
+ * issued). With pBy, the counts of every matching transfer by organization
+ * one level down of scope pS (its receiver's when that lies in the subtree,
+ * else its sender's: {org_code, org_name, count, over_30}), and *pnOld, how
+ * many of them have waited more than 30 days, still pending. */
+static const char *const zTrWhere =
+    " FROM tr_transfer t JOIN org f ON f.id=t.from_org_id LEFT JOIN org o ON o.id=t.to_org_id"
+    " WHERE ((?1 AND f.path>=?3 AND f.path<?4 AND (NOT ?6 OR o.path IS NULL OR o.path<?3 OR o.path>=?4))"
+    " OR (?2 AND o.path>=?3 AND o.path<?4))"
+    " AND (?5='all' OR t.state=?5 OR (?5='closed' AND t.state<>'issued'))";
+
+static json_t *transfer_page(const char *zPath, const char *zDir, const char *zState, int bNewest, long long limit,
                              long long offset, long long *pnTotal) {
   char zHi[256];
   scope_range(zPath, zHi);
-  int bOut = strcmp(zDir, "in") != 0, bIn = strcmp(zDir, "out") != 0;
-  const char *zWhere =
-      " FROM tr_transfer t JOIN org f ON f.id=t.from_org_id LEFT JOIN org o ON o.id=t.to_org_id"
-      " WHERE ((?1 AND f.path>=?3 AND f.path<?4) OR (?2 AND o.path>=?3 AND o.path<?4))"
-      " AND (?5='all' OR t.state=?5)";
-  char *zCount = xprintf("SELECT count(*)%s", zWhere);
-  char *zSel = xprintf("SELECT t.id%s ORDER BY t.issued_on, t.id LIMIT ?6 OFFSET ?7", zWhere);
-  *pnTotal = db_int(0, zCount, "iittt", bOut, bIn, zPath, zHi, zState);
-  DbStmt *s = db_stmt(zSel, "iitttII", bOut, bIn, zPath, zHi, zState, limit, offset);
+  int bLeave = strcmp(zDir, "leaving") == 0;
+  int bOut = strcmp(zDir, "in") != 0, bIn = strcmp(zDir, "out") != 0 && !bLeave;
+  char *zCount = xprintf("SELECT count(*)%s", zTrWhere);
+  char *zSel = xprintf("SELECT t.id%s ORDER BY %s LIMIT ?7 OFFSET ?8", zTrWhere,
+                       bNewest ? "coalesce(t.closed_on, t.issued_on) DESC, t.id DESC" : "t.issued_on, t.id");
+  *pnTotal = db_int(0, zCount, "iitttI", bOut, bIn, zPath, zHi, zState, (long long)bLeave);
+  DbStmt *s = db_stmt(zSel, "iitttIII", bOut, bIn, zPath, zHi, zState, (long long)bLeave, limit, offset);
   json_t *aId = json_array(), *aOut = json_array();
   while (s && db_step(s) == 1) json_array_append_new(aId, json_integer(db_col_int(s, 0)));
   size_t i;
@@ -327,12 +338,60 @@ static json_t *transfer_rows(const char *zPath, const char *zDir, const char *zS
   return aOut;
 }
 
+/* The same, oldest first (the pending report). */
+static json_t *transfer_rows(const char *zPath, const char *zDir, const char *zState, long long limit,
+                             long long offset, long long *pnTotal) {
+  return transfer_page(zPath, zDir, zState, 0, limit, offset, pnTotal);
+}
+
+static json_t *transfer_by_org(const Scope *pS, const char *zDir, const char *zState, long long *pnOld) {
+  char zHi[256], zToday[11];
+  scope_range(pS->zPath, zHi);
+  util_today(zToday);
+  long today = text_date_days(zToday);
+  int bLeave = strcmp(zDir, "leaving") == 0;
+  int bOut = strcmp(zDir, "in") != 0, bIn = strcmp(zDir, "out") != 0 && !bLeave;
+  OrgKids kids;
+  org_kids_load(pS->id, &kids);
+  long long (*a)[2] = xcalloc((size_t)kids.n + 1, sizeof *a);
+  char *zSel = xprintf("SELECT f.path, o.path, t.issued_on, t.state%s", zTrWhere);
+  DbStmt *s = db_stmt(zSel, "iitttI", bOut, bIn, pS->zPath, zHi, zState, (long long)bLeave);
+  *pnOld = 0;
+  while (s && db_step(s) == 1) {
+    const char *zTo = db_col_isnull(s, 1) ? 0 : db_col_text(s, 1);
+    int bToHere = zTo && strcmp(zTo, pS->zPath) >= 0 && strcmp(zTo, zHi) < 0;
+    int k = org_kid_of(&kids, bToHere ? zTo : db_col_text(s, 0));
+    int bOld = strcmp(db_col_text(s, 3), "issued") == 0 && today - text_date_days(db_col_text(s, 2)) > 30;
+    *pnOld += bOld;
+    if (k < 0) continue;
+    a[k][0]++;
+    a[k][1] += bOld;
+  }
+  json_t *aBy = json_array();
+  for (int k = 0; k < kids.n; k++)
+    if (a[k][0])
+      json_array_append_new(aBy, json_pack("{s:s, s:s, s:I, s:I}", "org_code", kids.azCode[k], "org_name",
+                                           kids.azName[k], "count", (json_int_t)a[k][0], "over_30",
+                                           (json_int_t)a[k][1]));
+  free(a);
+  free(zSel);
+  org_kids_free(&kids);
+  return aBy;
+}
+
+/* GET /orgs/{code}/transfers: a page of the transfers (pending ones by
+ * default), the total, and the summary: by organization one level down,
+ * and how many have waited more than 30 days. */
 static void transfer_list(Req *r) {
-  const char *zDir = api_query(r, "direction"), *zState = api_query(r, "state");
-  long long n;
-  json_t *a = transfer_rows(r->scope.zPath, zDir ? zDir : "all", zState ? zState : "issued",
-                            api_query_int(r, "limit", 50), api_query_int(r, "offset", 0), &n);
-  api_json(r, 200, json_pack("{s:o, s:I}", "items", a, "total", (json_int_t)n));
+  const char *zDir = api_query(r, "direction"), *zState = api_query(r, "state"), *zOrder = api_query(r, "order");
+  zDir = zDir ? zDir : "all";
+  zState = zState ? zState : "issued";
+  long long n, nOld, limit = api_query_int(r, "limit", 50), offset = api_query_int(r, "offset", 0);
+  json_t *a = transfer_page(r->scope.zPath, zDir, zState, zOrder && strcmp(zOrder, "newest") == 0, limit, offset, &n);
+  json_t *aBy = transfer_by_org(&r->scope, zDir, zState, &nOld);
+  api_json(r, 200, json_pack("{s:o, s:I, s:I, s:I, s:I, s:o}", "items", a, "total", (json_int_t)n, "limit",
+                             (json_int_t)limit, "offset", (json_int_t)offset, "over_30", (json_int_t)nOld, "by_org",
+                             aBy));
 }
 
 /* GET /api/v1/members/{id}/organizations: the member's organizations over time. */
@@ -360,8 +419,9 @@ static void membership_get(Req *r) {
   api_json(r, 200, json_pack("{s:I, s:o}", "member_id", (json_int_t)r->memberId, "items", a));
 }
 
-static const char *const azDir[] = {"in", "out", "all", 0};
-static const char *const azState[] = {"issued", "accepted", "returned", "all", 0};   /* the list's filter */
+static const char *const azDir[] = {"in", "out", "leaving", "all", 0};
+static const char *const azState[] = {"issued", "accepted", "returned", "closed", "all", 0};   /* the list's filter */
+static const char *const azOrder[] = {"oldest", "newest", 0};
 static const char *const azStateOf[] = {"issued", "accepted", "returned", 0};
 static const char *const azStateName[] = {"待接收", "已接收", "已退回", 0};
 /* What it writes to the audit log, and how an entry names its object. */
@@ -378,6 +438,7 @@ static const Enum aEnum[] = {
 static const QParam aListQuery[] = {
   {"direction", Q_ENUM, 0, 0, azDir},
   {"state", Q_ENUM, 0, 0, azState},
+  {"order", Q_ENUM, 0, 0, azOrder},
   {"limit", Q_INT, 1, 200, 0},
   {"offset", Q_INT, 0, 100000000, 0},
   {0, 0, 0, 0, 0},

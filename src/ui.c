@@ -1,8 +1,10 @@
 /* ui.c: the browser UI's static files. Every GET or HEAD outside /api/ that
  * no route claims comes here (http.c, through the xStatic of this module's record).
  *
- * The files live in one directory: $QIANGJI_UI_DIR when set, else ui/ beside
- * the binary (build/ui for build/qiangji), as `make ui` builds it. Its
+ * The files live in one directory: the setting ui_dir (config file or
+ * $QIANGJI_UI_DIR) when set, else ui/ beside the binary (build/ui for
+ * build/qiangji), as `make ui` builds it, else the installed one
+ * ($(PREFIX)/share/qiangji/ui). Its
  * layout:
  *   index.html            the single page; sent for every path that names
  *                         no file (the client-side router reads the path)
@@ -17,6 +19,8 @@
  * from anywhere but this server. */
 #include "module.h"
 #include "util.h"
+#include "config.h"
+#include "paths.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -38,25 +42,25 @@ static const char zCsp[] =
 static char zRoot[PATH_MAX];   /* realpath of the UI directory, or "" when there is none */
 static pthread_once_t rootOnce = PTHREAD_ONCE_INIT;
 
-/* Finds the UI directory once: $QIANGJI_UI_DIR, else dirname(/proc/self/exe)/ui. */
+/* Finds the UI directory once: the setting ui_dir (config.h), else ui/
+ * beside the binary (a build tree: build/qiangji and build/ui), else the
+ * installed QJ_UI_DIR ($(PREFIX)/share/qiangji/ui, set at build time). */
 static void root_find(void) {
   char zWant[PATH_MAX];
-  const char *zEnv = getenv("QIANGJI_UI_DIR");
-  if (zEnv && zEnv[0]) {
-    snprintf(zWant, sizeof zWant, "%s", zEnv);
+  const char *zSet = config_get("ui_dir");
+  if (zSet) {
+    snprintf(zWant, sizeof zWant, "%s", zSet);
   } else {
     char zExe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", zExe, sizeof zExe - 1);
-    if (n <= 0) return;
-    zExe[n] = 0;
-    char *zSlash = strrchr(zExe, '/');
-    if (!zSlash) return;
-    *zSlash = 0;
-    if (snprintf(zWant, sizeof zWant, "%s/ui", zExe) >= (int)sizeof zWant) return;
+    char *zSlash = n > 0 ? (zExe[n] = 0, strrchr(zExe, '/')) : 0;
+    if (zSlash) *zSlash = 0;
+    if (!zSlash || snprintf(zWant, sizeof zWant, "%s/ui", zExe) >= (int)sizeof zWant || access(zWant, F_OK) != 0)
+      snprintf(zWant, sizeof zWant, "%s", QJ_UI_DIR);
   }
   if (!realpath(zWant, zRoot)) {
-    fprintf(stderr, "qiangji: no browser UI at %s (%s): build it with `make ui` or set QIANGJI_UI_DIR\n", zWant,
-            strerror(errno));
+    fprintf(stderr, "qiangji: no browser UI at %s (%s): build it with `make ui`, or set ui_dir in the config file"
+            " or QIANGJI_UI_DIR\n", zWant, strerror(errno));
     zRoot[0] = 0;
   }
 }
@@ -145,7 +149,7 @@ static void send_fd(Req *r, int fd, long long nSize, const char *zType, const ch
 
 /* The static-file handler (the module's xStatic): a file of the UI directory, or
  * index.html for a path that names no file (a client-side route), or 404.
- * Never reads outside that directory ($QIANGJI_UI_DIR, else ui/ beside the
+ * Never reads outside that directory (ui_dir, else ui/ beside the
  * binary). */
 static void ui_serve(Req *r) {
   pthread_once(&rootOnce, root_find);

@@ -1,5 +1,6 @@
 /* util.c: allocation wrappers, clocks, file reading, CLI messages. */
 #include "util.h"
+#include "config.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdatomic.h>
@@ -59,7 +60,8 @@ double util_now(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* The time zone of the business day: QIANGJI_TZ, else Asia/Shanghai, set
+/* The time zone of the business day: the setting tz (QIANGJI_TZ or the
+ * config file), else Asia/Shanghai, set
  * for the whole process once (util_tz_init), whatever the machine's TZ is:
  * a server kept in UTC must not file a meeting entered at 01:00 in Beijing
  * under yesterday. Where the zone's file is missing (no tzdata), China's
@@ -67,8 +69,8 @@ double util_now(void) {
 static char zTz[64] = "Asia/Shanghai";
 
 int util_tz_init(void) {
-  const char *z = getenv("QIANGJI_TZ");
-  if (z && z[0]) {
+  const char *z = config_get("tz");
+  if (z) {
     if (strlen(z) >= sizeof zTz || strstr(z, "..") || z[0] == '/') return -1;
     snprintf(zTz, sizeof zTz, "%s", z);
   }

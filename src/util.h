@@ -25,7 +25,8 @@ void util_timestamp(char *z);
  * bytes). QIANGJI_TODAY in the environment overrides it, so tests can fix
  * the date; QIANGJI_NOW (a UTC moment) stands in for the clock. */
 void util_today(char *z);
-/* Sets the process's time zone to the business day's: QIANGJI_TZ (a zone
+/* Sets the process's time zone to the business day's: the setting tz (config.h:
+ * QIANGJI_TZ or the config file; a zone
  * name such as Asia/Shanghai), default Asia/Shanghai. 0, or -1 when the zone
  * is unknown (the process keeps its own). */
 int util_tz_init(void);

@@ -40,5 +40,5 @@ test('the same moment on a server whose zone is UTC is still 30 June', async () 
 test('an unknown zone is refused at start, in Chinese, naming the variable', () => {
   const r = cli(['routes'], { env: { QIANGJI_TZ: 'Mars/Olympus' } });
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /时区 QIANGJI_TZ=Mars\/Olympus/);
+  assert.match(r.stderr, /时区 Mars\/Olympus.*QIANGJI_TZ/);
 });

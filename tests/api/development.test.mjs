@@ -46,7 +46,7 @@ async function candidate({ applied = '2023-01-10', designation = '2023-03-01', c
   await ok(await step(p.id, 'pre_approval', review));
   return p;
 }
-const vote = (id, on) => step(id, 'vote', on, { introducer1: String(ZHANG), introducer2: String(LI) });
+const vote = (id, on) => step(id, 'vote', on, { introducer1: ZHANG, introducer2: LI });
 
 test('dev.min_age: 17 years 364 days is refused with nothing written, exactly 18 is accepted', async () => {
   const before = await auditTotal();
@@ -150,11 +150,11 @@ test('dev.introducers: two different active full members; the vote makes a proba
   const p = await candidate();
   const total = await admin.total();
   const before = await auditTotal();
-  rule(await step(p.id, 'vote', '2025-05-10', { introducer1: String(ZHANG), introducer2: String(ZHAO) }), 'dev.introducers', 'introducer2');
-  rule(await step(p.id, 'vote', '2025-05-10', { introducer1: String(ZHANG), introducer2: String(ZHANG) }), 'dev.introducers');
-  rule(await step(p.id, 'vote', '2025-05-10', { introducer1: String(ZHANG) }), 'dev.introducers', 'introducer2');
+  rule(await step(p.id, 'vote', '2025-05-10', { introducer1: ZHANG, introducer2: ZHAO }), 'dev.introducers', 'introducer2');
+  rule(await step(p.id, 'vote', '2025-05-10', { introducer1: ZHANG, introducer2: ZHANG }), 'dev.introducers');
+  rule(await step(p.id, 'vote', '2025-05-10', { introducer1: ZHANG }), 'dev.introducers', 'introducer2');
   // An id that names no member is refused by the dispatcher like one outside the subtree (refs.test.mjs).
-  assertError(await step(p.id, 'vote', '2025-05-10', { introducer1: '99999', introducer2: String(LI) }), 404, 'not_found', 'introducer1');
+  assertError(await step(p.id, 'vote', '2025-05-10', { introducer1: 99999, introducer2: LI }), 404, 'not_found', 'introducer1');
   assert.equal(await auditTotal(), before);
   assert.equal(await admin.total(), total, 'no member created by a refused vote');
   const r = await ok(await vote(p.id, '2025-05-10'));
@@ -300,4 +300,49 @@ test('the viewer reads but cannot write; a member cannot reach the pipeline', as
   assertError(await viewer.post('/api/v1/orgs/QJ0101/applicants', { name: '戊', id_number: makeId('340104', '1990-01-01', '男', 9), applied_on: '2026-01-01' }), 403, 'forbidden');
   const zsf = await srv.as('zsf');
   assertError(await zsf.get('/api/v1/orgs/QJ0101/applicants'), 403, 'forbidden');
+});
+
+test('alerts and pools summary first: counts and by_org agree with each child\'s own answer; kind, limit and offset page one kind', async () => {
+  const KINDS = ['talk_overdue', 'probation_ending', 'conversion_overdue', 'approval_waiting'];
+  const STAGES = ['applicant', 'activist', 'candidate', 'probationary', 'full'];
+  const all = assertStatus(await admin.get('/api/v1/orgs/QJ/development/alerts'), 200);
+  assert.ok(KINDS.some((k) => all[k].length > 1), 'earlier tests leave alerts of some kind');
+  let total = 0;
+  for (const k of KINDS) {
+    assert.equal(all.counts[k], all[k].length, k);
+    total += all[k].length;
+    for (const a of all[k]) assert.ok(a.org_name && !('org_path' in a), `${k} ${a.id}: org_name, no internals`);
+  }
+  assert.equal(all.total, total);
+  const pools = assertStatus(await admin.get('/api/v1/orgs/QJ/development/pools'), 200);
+  const kids = (await admin.get('/api/v1/orgs/QJ/children')).json.items;
+  for (const c of kids) {
+    const own = assertStatus(await admin.get(`/api/v1/orgs/${c.code}/development/alerts`), 200);
+    const b = all.by_org.find((x) => x.org_code === c.code);
+    if (KINDS.every((k) => own.counts[k] === 0)) assert.equal(b, undefined, `${c.code}: no alerts, not listed`);
+    else for (const k of KINDS) assert.equal(b[k], own.counts[k], `${c.code} ${k}`);
+    if (b) assert.equal(b.org_name, c.name);
+    const ownPools = assertStatus(await admin.get(`/api/v1/orgs/${c.code}/development/pools`), 200);
+    const p = pools.by_org.find((x) => x.org_code === c.code);
+    if (STAGES.every((s) => ownPools[s] === 0)) assert.equal(p, undefined, `${c.code}: nobody, not listed`);
+    else for (const s of STAGES) assert.equal(p[s], ownPools[s], `${c.code} ${s}`);
+  }
+  // One kind, a row a page: the pages put together are the whole list, in order; the other kinds are empty.
+  const k = KINDS.find((x) => all[x].length > 1);
+  const ids = [];
+  for (let off = 0; off < all[k].length + 1; off++) {
+    const p = assertStatus(await admin.get(`/api/v1/orgs/QJ/development/alerts?kind=${k}&limit=1&offset=${off}`), 200);
+    assert.equal(p.total, all.counts[k]);
+    assert.equal(p.limit, 1);
+    assert.deepEqual(p.counts, all.counts, 'the counts are of every kind whatever is listed');
+    for (const other of KINDS.filter((x) => x !== k)) assert.deepEqual(p[other], [], other);
+    assert.ok(p[k].length <= 1);
+    ids.push(...p[k].map((x) => x.id));
+  }
+  assert.deepEqual(ids, all[k].map((x) => x.id));
+  // limit without kind: a page of each.
+  const each = assertStatus(await admin.get('/api/v1/orgs/QJ/development/alerts?limit=1'), 200);
+  for (const x of KINDS) assert.deepEqual(each[x].map((a) => a.id), all[x].slice(0, 1).map((a) => a.id), x);
+  assertError(await admin.get('/api/v1/orgs/QJ/development/alerts?kind=late'), 400, 'invalid', 'kind');
+  assertError(await admin.get('/api/v1/orgs/QJ/development/alerts?limit=0'), 400, 'invalid', 'limit');
 });

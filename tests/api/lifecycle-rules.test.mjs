@@ -47,7 +47,7 @@ async function candidate({ applied = '2023-01-10', designation = '2023-03-01', c
   }
   return p;
 }
-const vote = (pid, on, a, b) => step(pid, 'vote', on, { introducer1: String(a), introducer2: String(b) });
+const vote = (pid, on, a, b) => step(pid, 'vote', on, { introducer1: a, introducer2: b });
 
 test('D8 dev.introducers: full member and in good standing on the day of the vote, not merely today', async () => {
   // 王建国 converted (full_on) on 2025-05-11: not a full member on 05-10, one on 05-11
@@ -214,7 +214,7 @@ test('MB2-MB8: mobility refused in the wrong state, in the future, before joinin
   // MB8: inflow in the future, or naming an unknown member
   assertError(await admin.post('/api/v1/orgs/QJ0201/inflow', { name: '外来党员', home_org: '江苏某支部', on: '2026-07-01' }), 400, 'invalid', 'on');
   assertError(await admin.post('/api/v1/orgs/QJ0201/inflow', { name: '外来党员', home_org: '江苏某支部', on: '2026-06-01',
-    member_id: '999999' }), 404, 'not_found', 'member_id');
+    member_id: 999999 }), 404, 'not_found', 'member_id');
   assert.deepEqual(snapshot(), before);
   // the accepted edges: an outflow today, on the joining day of another; an inflow today
   const o = assertStatus(await mob(id['陈静'], { kind: 'outflow', on: '2026-06-30', location: '合肥' }), 201);
@@ -223,7 +223,7 @@ test('MB2-MB8: mobility refused in the wrong state, in the future, before joinin
   assert.equal(m.mobile, true);
   assertStatus(await mob(id['赵丽华'], { kind: 'outflow', on: '2025-12-01', location: '南京' }), 201);
   const inf = assertStatus(await admin.post('/api/v1/orgs/QJ0201/inflow', { name: '外来党员', home_org: '江苏某支部', on: '2026-06-30',
-    member_id: String(id['胡德明']) }), 201);
+    member_id: id['胡德明'] }), 201);
   assert.equal(inf.on, '2026-06-30');
 });
 

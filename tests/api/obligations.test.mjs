@@ -192,3 +192,30 @@ test('S4 six months for a mobile member: not exempt; a remote record is not life
     attendance: [{ member_id: id['刘洋'], state: 'online' }] });
   assert.deepEqual(await six(), [], 'online attendance in March breaks the run (2 and 3 months)');
 });
+
+test('by_org: each organization one level down with its own summary and light, reds first, in one answer; findings page with limit and offset', async () => {
+  const all = assertStatus(await admin.get('/api/v1/orgs/QJ/obligations?year=2025&limit=10000'), 200);
+  const kids = (await admin.get('/api/v1/orgs/QJ/children')).json.items.filter((k) => !k.ended_on);
+  assert.deepEqual(all.by_org.map((b) => b.org_code).sort(), kids.map((k) => k.code).sort());
+  const FIG = ['branches', 'members', 'due', 'held', 'missing', 'late', 'quorum_failures', 'members_no_lecture', 'members_six_months'];
+  for (const b of all.by_org) {
+    const own = assertStatus(await admin.get(`/api/v1/orgs/${b.org_code}/obligations?year=2025&limit=1`), 200);
+    for (const f of FIG) assert.equal(b[f], own.summary[f], `${b.org_code} ${f}`);
+    const s = own.summary;
+    const light = s.missing > 0 ? 'red' : s.late + s.quorum_failures + s.members_no_lecture + s.members_six_months > 0 ? 'amber' : 'green';
+    assert.equal(b.light, light, b.org_code);
+    assert.equal(b.org_name, kids.find((k) => k.code === b.org_code).name);
+  }
+  const order = { red: 0, amber: 1, green: 2 };
+  assert.deepEqual(all.by_org.map((b) => order[b.light]), all.by_org.map((b) => order[b.light]).sort(), 'reds, then ambers, then greens');
+  assert.ok(all.total > 2, 'the tests above leave findings');
+  const ids = [];
+  for (let off = 0; off < all.total; off += 2) {
+    const p = assertStatus(await admin.get(`/api/v1/orgs/QJ/obligations?year=2025&limit=2&offset=${off}`), 200);
+    assert.equal(p.total, all.total);
+    assert.equal(p.limit, 2);
+    assert.equal(p.offset, off);
+    ids.push(...p.findings.map((f) => JSON.stringify(f)));
+  }
+  assert.deepEqual(ids, all.findings.map((f) => JSON.stringify(f)));
+});

@@ -223,3 +223,43 @@ test('CLI: pending transfers report with age', async () => {
   const rows = csvObjects(out);
   assert.ok(rows.some((r) => r.member_name === '赵丽华' && r.age_days === '29'), out);
 });
+
+test('the list pages with totals and a summary: by organization one level down, over 30 days, leaving the subtree, closed newest first', async () => {
+  const q = async (who, code, query) => assertStatus(await who.get(`/api/v1/orgs/${code}/transfers?${query}`), 200);
+  const everyIn = await q(admin, 'QJ', 'direction=in&limit=200');
+  assert.equal(everyIn.limit, 200);
+  assert.equal(everyIn.offset, 0);
+  // over_30: pending ones issued more than 30 days before today (2026-06-30).
+  const today = Date.UTC(2026, 5, 30);
+  const old = everyIn.items.filter((t) => (today - Date.parse(t.issued_on + 'T00:00:00Z')) / 86400000 > 30).length;
+  assert.equal(everyIn.over_30, old);
+  // by_org: each child's count is what that child's own list holds on its receiving side.
+  const kids = (await admin.get('/api/v1/orgs/QJ/children')).json.items;
+  for (const c of kids) {
+    const own = await q(admin, c.code, 'direction=in&limit=200');
+    const b = everyIn.by_org.find((x) => x.org_code === c.code);
+    assert.equal(b ? b.count : 0, own.total, c.code);
+    if (b) assert.equal(b.over_30, own.over_30, c.code);
+  }
+  // A transfer from QJ01 to QJ02 leaves QJ01 but not QJ; one inside QJ01 leaves neither.
+  const leavingEast = await q(east, 'QJ01', 'direction=leaving&limit=200');
+  const outEast = await q(east, 'QJ01', 'direction=out&limit=200');
+  const inEast = await q(east, 'QJ01', 'direction=in&limit=200');
+  const inside = new Set(inEast.items.map((t) => t.id));
+  assert.deepEqual(leavingEast.items.map((t) => t.id), outEast.items.filter((t) => !inside.has(t.id)).map((t) => t.id));
+  assert.ok(leavingEast.items.every((t) => !t.to_org_code || !t.to_org_code.startsWith('QJ01')));
+  assert.equal((await q(admin, 'QJ', 'direction=leaving&limit=200')).items.filter((t) => t.to_org_code).length, 0, 'nothing in the system leaves the root');
+  // Closed: accepted and returned together, newest first; one a page gives the same order.
+  const acc = await q(admin, 'QJ', 'state=accepted&limit=200');
+  const ret = await q(admin, 'QJ', 'state=returned&limit=200');
+  const closed = await q(admin, 'QJ', 'state=closed&order=newest&limit=200');
+  assert.ok(closed.total >= 2, 'earlier tests closed transfers');
+  assert.equal(closed.total, acc.total + ret.total);
+  const key = (t) => `${t.closed_on || t.issued_on}|${String(t.id).padStart(9, '0')}`;
+  assert.deepEqual(closed.items.map((t) => t.id), [...acc.items, ...ret.items].sort((a, b) => key(b).localeCompare(key(a))).map((t) => t.id));
+  const paged = [];
+  for (let off = 0; off < closed.total; off++) paged.push(...(await q(admin, 'QJ', `state=closed&order=newest&limit=1&offset=${off}`)).items.map((t) => t.id));
+  assert.deepEqual(paged, closed.items.map((t) => t.id));
+  assertError(await admin.get('/api/v1/orgs/QJ/transfers?order=latest'), 400, 'invalid', 'order');
+  assertError(await admin.get('/api/v1/orgs/QJ/transfers?direction=away'), 400, 'invalid', 'direction');
+});

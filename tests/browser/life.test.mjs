@@ -112,6 +112,23 @@ test('a member checks in remotely on a phone; sees it recorded, with points and 
   } finally { await east.context.close(); }
 }, { viewport: PHONE, what: 'check-in' }));
 
+test('三会一课: without ?year the year is the server\'s (2026-06-30), not the browser clock\'s (set to 2027)', () => withPage(async ({ page, context }) => {
+  await context.clock.setFixedTime(new Date('2027-01-05T10:00:00+08:00'));
+  await signIn(page, srv, 'east', password('east'));
+  assert.equal(await page.evaluate(() => new Date().getFullYear()), 2027, 'the browser believes it is 2027');
+  await page.goto(srv.base + '/obligations?org=QJ01');
+  await page.getByTestId('obligations-page').waitFor();
+  await settled(page);
+  const year = page.getByLabel('年度');
+  assert.equal(await year.inputValue(), '2026');
+  assert.deepEqual(await year.locator('option').allTextContents(), ['2026 年', '2025 年', '2024 年', '2023 年'], 'the choices count back from the server\'s year');
+  await page.getByText('2026-01-01 至 2026-12-31').waitFor();
+  // A period chosen without a year keeps the server's year too.
+  await page.goto(srv.base + '/obligations?org=QJ01&period=q1');
+  await page.getByText('2026-01-01 至 2026-03-31').waitFor();
+  assert.equal(await page.getByLabel('年度').inputValue(), '2026');
+}));
+
 test('三会一课: a branch missing its June 主题党日 is red with the finding; recording it turns the branch green', () => withPage(async ({ page }) => {
   await signIn(page, srv, 'east', password('east'));
   await page.goto(srv.base + '/obligations?org=QJ01&year=2026&period=m6');

@@ -65,7 +65,7 @@ test('发展党员: each stage shows the count and the names the API gives; the 
     await settled(page);
     for (const s of ['applicant', 'activist', 'candidate', 'probationary']) {
       assert.equal(await page.getByTestId(`pool-${s}`).textContent(), String(pools[s]), s);
-      const names = (await east.get(`/api/v1/orgs/QJ01/applicants?stage=${s}&limit=60`)).json.items.map((x) => x.name);
+      const names = (await east.get(`/api/v1/orgs/QJ01/applicants?stage=${s}&limit=6`)).json.items.map((x) => x.name);
       assert.deepEqual(await page.locator(`[data-stage=${s}] .pcard > a`).allTextContents(), names, s);
     }
     assert.ok(!(await page.getByTestId('pools').textContent()).includes('周远航'), 'not of this subtree');

@@ -3,7 +3,8 @@
 // takes the host and the recorder (active members of the branch, by name) and
 // the minutes, says whether the meeting is recorded as held or as planned (its
 // date against the server's today) and sends that; a meeting recorded with them
-// shows them back; a server error shows under its field; the meetings screen
+// shows them back, and the edit form on its page (the same fields) changes
+// them; a server error shows under its field; the meetings screen
 // of a town (not a branch) offers its branches first; the organization page's
 // 应开 / 已开 tile and the 三会一课 screen show the same numbers, which add up
 // (应开 = 已开 + 缺开 + 补开). At 360 and 1366 px.
@@ -77,6 +78,26 @@ for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
     await page.getByTestId('m-host').filter({ hasText: h.name }).waitFor();
     assert.equal(await page.getByTestId('m-recorder').textContent(), r.name);
     assert.equal(await page.getByTestId('m-minutes').textContent(), m.minutes);
+    // Changed on its page in the edit form (the create form's fields): host, recorder and minutes go out and show back.
+    await page.getByTestId('meeting-edit').locator('summary').click();
+    const ef = page.getByTestId('meeting-edit-form');
+    await ef.locator('[data-field=host_id] select:not([disabled])').waitFor();
+    assert.equal(await ef.getByLabel('主持人').inputValue(), String(h.id));
+    assert.equal(await ef.getByLabel('记录人').inputValue(), String(r.id));
+    assert.equal(await ef.getByLabel('会议记录').inputValue(), m.minutes);
+    assert.ok(await ef.getByLabel('会议类别').isDisabled(), 'the kind stays');
+    const [h2, r2] = [members.QJ0101[2], members.QJ0101[3]];
+    const minutes2 = `${m.minutes}\n三、补记：通报党费收缴情况。`;
+    await ef.getByLabel('主持人').selectOption({ label: h2.name });
+    await ef.getByLabel('记录人').selectOption({ label: r2.name });
+    await ef.getByLabel('会议记录').fill(minutes2);
+    await assertFits(page, 'meeting edit form');
+    await ef.getByRole('button', { name: '保存修改' }).click();
+    await page.getByTestId('m-host').filter({ hasText: h2.name }).waitFor();
+    const m2 = ok(await admin.get(`/api/v1/meetings/${id}`), 200);
+    assert.deepEqual([m2.title, m2.held_on, m2.status, m2.host_id, m2.recorder_id, m2.minutes], [title, '2026-06-18', 'held', h2.id, r2.id, minutes2]);
+    assert.equal(await page.getByTestId('m-recorder').textContent(), r2.name);
+    assert.equal(await page.getByTestId('m-minutes').textContent(), minutes2);
 
     // A planned one: sent as planned.
     await page.goto(srv.base + '/orgs/QJ0101/meetings?year=2026');

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REF "2026-06-30"
+/* The reference day of the data being checked: nothing is dated after it. */
+static const char *zRefDay = "2026-06-30";
+#define REF zRefDay
 
 typedef struct Out {
   char *zOrg, *zMem;
@@ -21,17 +23,18 @@ typedef struct Out {
   int rc;
 } Out;
 
-static void generate(const char *zScale, unsigned long long seed, Out *p) {
+static void generate_on(const char *zScale, unsigned long long seed, const char *zToday, Out *p) {
   memset(p, 0, sizeof(*p));
   FILE *fOrg = open_memstream(&p->zOrg, &p->nOrg);
   FILE *fMem = open_memstream(&p->zMem, &p->nMem);
   assert_non_null(fOrg);
   assert_non_null(fMem);
-  DemoOpts o = {zScale, seed};
+  DemoOpts o = {zScale, seed, zToday};
   p->rc = demo_generate(&o, fOrg, fMem, &p->res);
   fclose(fOrg);
   fclose(fMem);
 }
+static void generate(const char *zScale, unsigned long long seed, Out *p) { generate_on(zScale, seed, REF, p); }
 
 static void out_free(Out *p) {
   free(p->zOrg);
@@ -132,7 +135,7 @@ static void test_bad_scale(void **state) {
   assert_int_equal(a.nOrg, 0);
   assert_int_equal(a.nMem, 0);
   out_free(&a);
-  DemoOpts o = {0, 1};
+  DemoOpts o = {0, 1, REF};
   FILE *f = fopen("/dev/null", "w");
   assert_int_equal(demo_generate(&o, f, f, 0), -1);
   fclose(f);
@@ -155,8 +158,8 @@ static void canon_date(const char *z, char out[11]) {
   assert_string_equal(out, z); /* written canonically */
 }
 
-static void test_county(void **state) {
-  (void)state;
+/* The county of seed 20260630 on the reference day zRefDay. */
+static void county_on(void) {
   Out a;
   generate("county", 20260630, &a);
   assert_int_equal(a.rc, 0);
@@ -340,13 +343,41 @@ static void test_county(void **state) {
   out_free(&a);
 }
 
+static void test_county(void **state) {
+  (void)state;
+  zRefDay = "2026-06-30";
+  county_on();
+}
+
+/* Another reference day: the same rules hold against it (nothing dated
+ * after it, the terms of the latest election rounds before it), the data
+ * differ from another day's, and the same day gives the same bytes. */
+static void test_county_other_days(void **state) {
+  (void)state;
+  const char *azDay[] = {"2027-03-15", "2026-01-10", "2031-02-01"};
+  for (size_t i = 0; i < ARRAY_LEN(azDay); i++) {
+    zRefDay = azDay[i];
+    county_on();
+  }
+  zRefDay = "2026-06-30";
+  Out a, b, c;
+  generate_on("county", 3, "2027-03-15", &a);
+  generate_on("county", 3, "2027-03-15", &b);
+  generate_on("county", 3, "2026-06-30", &c);
+  assert_true(a.nMem == b.nMem && memcmp(a.zMem, b.zMem, a.nMem) == 0);
+  assert_true(a.nMem != c.nMem || memcmp(a.zMem, c.zMem, a.nMem) != 0);
+  out_free(&a);
+  out_free(&b);
+  out_free(&c);
+}
+
 /* The city scale: exact counts, streamed to a file. */
 static void test_city_counts(void **state) {
   (void)state;
   FILE *fOrg = tmpfile(), *fMem = tmpfile();
   assert_non_null(fOrg);
   assert_non_null(fMem);
-  DemoOpts o = {"city", 7};
+  DemoOpts o = {"city", 7, REF};
   DemoResult r;
   assert_int_equal(demo_generate(&o, fOrg, fMem, &r), 0);
   assert_int_equal(r.nOrg, 10000);
@@ -362,6 +393,7 @@ int main(void) {
     cmocka_unit_test(test_deterministic),
     cmocka_unit_test(test_bad_scale),
     cmocka_unit_test(test_county),
+    cmocka_unit_test(test_county_other_days),
     cmocka_unit_test(test_city_counts),
   };
   return cmocka_run_group_tests(tests, 0, 0);

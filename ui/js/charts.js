@@ -7,6 +7,8 @@ import { h } from './dom.js';
 
 let lib = null;
 const load = () => (lib ??= import('../vendor/echarts.esm.min.mjs'));
+/** Starts loading ECharts now, for a screen that will draw charts once its data is in. */
+export function preloadCharts() { load().catch(() => { lib = null; }); }
 
 export const PALETTE = ['#c8161d', '#f0b400', '#1456b8', '#1a7f37', '#8e44ad', '#e67e22', '#16a085', '#7f8c8d', '#d35400', '#2c3e50'];
 
@@ -30,7 +32,7 @@ export function chartCard(title, make, ctx, { testid } = {}) {
       const echarts = await load();
       if (inst || !box.isConnected) return;
       inst = echarts.init(box, null, { renderer: 'canvas' });
-      // 'finished': drawn and every animation over (tests wait for it).
+      // 'finished': drawn (tests wait for it).
       inst.on('finished', () => { box.dataset.drawn = '1'; });
       draw();
       resolve(inst);
@@ -54,7 +56,10 @@ export function chartCard(title, make, ctx, { testid } = {}) {
 function base(opt) {
   return {
     color: PALETTE,
-    animationDuration: 300,
+    // No entry animation: a county's page draws seventeen charts at once,
+    // and animating them all together kept a phone busy for a second
+    // after the last answer came in (the page settles when all are drawn).
+    animation: false,
     textStyle: { fontFamily: getComputedStyle(document.documentElement).fontFamily },
     ...opt,
     tooltip: { renderMode: 'richText', confine: true, ...(opt.tooltip || {}) },

@@ -16,13 +16,24 @@ const enc = encodeURIComponent;
 /** The organization a screen is about: the code of ?org=, or the signed-in user's organization. */
 export function orgOf(ctx) { return ctx.query.get('org') || currentUser().org_code; }
 
-/** Links to PATH?org=CODE for each current organization directly below code (none: null). */
+/** Beyond this many, the links below fold away under one line: content first. */
+const OPEN_LINKS = 8;
+
+/**
+ * Links to PATH?org=CODE for each current organization directly below code
+ * (none: null); more than OPEN_LINKS (a county's sixty) fold into one line
+ * that opens them, so that the screen's own content comes first.
+ */
 export async function childLinks(code, path, label = '下级组织') {
   const kids = (await get(`/api/v1/orgs/${enc(code)}/children`)).items.filter((k) => !k.ended_on);
   if (!kids.length) return null;
+  const chips = kids.map((k) => h('a', { class: 'chip', href: `${path}?org=${enc(k.code)}`, 'data-code': k.code }, k.name));
+  if (kids.length > OPEN_LINKS) {
+    return h('details', { class: 'chips-fold', 'data-testid': 'child-links-fold' }, h('summary', { class: 'muted small' }, `${label}（${kids.length} 个）`),
+      h('nav', { class: 'chips', 'aria-label': label, 'data-testid': 'child-links' }, chips));
+  }
   return h('nav', { class: 'chips', 'aria-label': label, 'data-testid': 'child-links' },
-    h('span', { class: 'muted small' }, `${label}：`),
-    kids.map((k) => h('a', { class: 'chip', href: `${path}?org=${enc(k.code)}`, 'data-code': k.code }, k.name)));
+    h('span', { class: 'muted small' }, `${label}：`), chips);
 }
 
 /**

@@ -6,6 +6,8 @@ import { h, fill, debounce } from './dom.js';
 import { show } from './fields.js';
 
 let uid = 0;
+/** Field types whose value is a JSON number: the UI's 'number' and the server's numeric types. */
+const NUMERIC = new Set(['money', 'number', 'int', 'tenths', 'year', 'id']);
 
 /**
  * A form over fields (fields.js). values: the current record (edit) or {}.
@@ -40,8 +42,8 @@ export function fieldForm(fields, values = {}, opts = {}) {
       const listId = suggest ? `${id}-list` : null;
       input = h('input', {
         id, name: f.name, disabled: ro,
-        type: f.type === 'date' ? 'date' : f.type === 'month' ? 'month' : f.type === 'money' || f.type === 'number' ? 'number' : f.type === 'phone' ? 'tel' : 'text',
-        inputmode: f.type === 'idnum' ? 'text' : null, step: f.type === 'money' ? '0.01' : f.type === 'number' ? 'any' : null,
+        type: f.type === 'date' ? 'date' : f.type === 'month' ? 'month' : NUMERIC.has(f.type) && f.type !== 'id' ? 'number' : f.type === 'phone' ? 'tel' : 'text',
+        inputmode: f.type === 'idnum' ? 'text' : null, step: f.type === 'money' ? '0.01' : f.type === 'tenths' ? '0.1' : f.type === 'int' || f.type === 'year' ? '1' : f.type === 'number' ? 'any' : null,
         min: f.type === 'money' || f.type === 'number' ? '0' : null,
         maxlength: f.max || null, autocomplete: 'off', list: listId,
         value: v === null || v === undefined ? '' : String(v),
@@ -78,10 +80,15 @@ export function fieldForm(fields, values = {}, opts = {}) {
     const i = inputs[f.name];
     if (f.type === 'bool') return i.checked;
     const s = i.value.trim();
-    if (f.type === 'money' || f.type === 'number') return s === '' ? null : Number(s);
+    if (NUMERIC.has(f.type)) {
+      if (s === '') return null;
+      // The server takes numbers as JSON numbers only; what is not one goes as typed, for its message.
+      const n = Number(s);
+      return Number.isFinite(n) ? n : s;
+    }
     return s === '' ? null : s;
   };
-  const norm = (f, v) => (v === undefined || v === '' ? null : f.type === 'bool' ? !!v : f.type === 'money' && v !== null ? Number(v) : v);
+  const norm = (f, v) => (v === undefined || v === '' ? null : f.type === 'bool' ? !!v : NUMERIC.has(f.type) && v !== null ? Number(v) : v);
   return {
     el, inputs,
     /** Every editable field's value (null when empty). */
@@ -177,6 +184,38 @@ export function pager(page, size, total, go) {
     h('button', { class: 'btn small', type: 'button', disabled: page <= 0, onclick: () => go(page - 1) }, '上一页'),
     h('span', { class: 'muted small' }, `第 ${page + 1} / ${pages} 页，共 ${total} 条`),
     h('button', { class: 'btn small', type: 'button', disabled: page >= pages - 1, onclick: () => go(page + 1) }, '下一页'));
+}
+
+/**
+ * The summary by organization one level down, a line each (a phone too):
+ * its name, a link to the same screen there (href(row)), and its figures
+ * (figures(row) -> Node|string) on a small line below; light(row) -> 'red',
+ * 'amber' or 'green' puts a light before it. rows: [{org_code, org_name}].
+ */
+export function orgSummary(rows, { href, figures, light, testid, empty = '下级组织都没有记录' } = {}) {
+  if (!rows.length) return h('p', { class: 'muted small', 'data-testid': testid || null }, empty);
+  return h('ul', { class: 'list card org-summary', 'data-testid': testid || null }, rows.map((r) => {
+    const l = light ? light(r) : null;
+    return h('li', { 'data-code': r.org_code, 'data-light': l },
+      l ? h('span', { class: `light ${l}`, 'aria-hidden': 'true' }) : null,
+      h('div', { class: 'grow' }, h('a', { href: href(r) }, r.org_name), h('div', { class: 'muted small' }, figures(r))));
+  }));
+}
+
+/**
+ * A list that pages on the server: first (an answer with total), fetch(page)
+ * -> the answer of another page, draw(answer) -> the rows' Node; the pager
+ * shows when there is more than one page of size.
+ */
+export function pagedBox(first, fetch, draw, size) {
+  const box = h('div', { class: 'paged' });
+  const show = (r, p) => fill(box, draw(r), r.total > size ? pager(p, size, r.total, go) : null);
+  const go = async (p) => {
+    box.setAttribute('aria-busy', 'true');
+    try { show(await fetch(p), p); } finally { box.removeAttribute('aria-busy'); }
+  };
+  show(first, 0);
+  return box;
 }
 
 /**

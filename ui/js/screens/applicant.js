@@ -22,8 +22,8 @@ const STEP_FIELDS = [
   { name: 'hours', label: '学时', type: 'number' },
   { name: 'days', label: '天数', type: 'number' },
   { name: 'months', label: '延长月数', type: 'number', hint: '6 至 12 个月' },
-  { name: 'introducer1', label: '入党介绍人一', type: 'text', max: 18, hint: '党员编号，输入姓名可选择' },
-  { name: 'introducer2', label: '入党介绍人二', type: 'text', max: 18, hint: '党员编号，输入姓名可选择' },
+  { name: 'introducer1', label: '入党介绍人一', type: 'id', max: 18, hint: '党员编号，输入姓名可选择' },
+  { name: 'introducer2', label: '入党介绍人二', type: 'id', max: 18, hint: '党员编号，输入姓名可选择' },
   { name: 'documents', label: '材料（编号或存放位置）', type: 'text', max: 500, wide: true },
   { name: 'note', label: '说明', type: 'text', max: 200, wide: true },
 ];

@@ -11,11 +11,12 @@ import { h } from '../dom.js';
 import { get, url } from '../api.js';
 import { orgFrame, orgOf } from '../orgframe.js';
 import { orgLabel } from '../orgs.js';
-import { stat, table, pager } from '../widgets.js';
+import { stat, table, orgSummary, pagedBox } from '../widgets.js';
 import { yuan } from '../lifecycle.js';
 
 const enc = encodeURIComponent;
-const PAGE = 50;
+/** Members per page. */
+export const PAGE = 20;
 const AGE = { '1-3': '1-3 个月', '4-6': '4-6 个月', '7+': '7 个月以上' };
 
 function arrearsTable(items) {
@@ -40,30 +41,22 @@ export default {
     const code = orgOf(ctx);
     const onlySix = ctx.query.get('six') === '1';
     const base = `/api/v1/orgs/${enc(code)}/dues`;
-    const [{ org: o, head }, ar] = await Promise.all([orgFrame(code, { children: '/dues' }),
-      get(`${base}/arrears`, { limit: PAGE, six_months: onlySix ? 1 : '' })]);
-    const year = Number(ar.today.slice(0, 4));
-    const lapsed = await get(`${base}/lapsed`, { year, limit: PAGE });
+    // Without a year the lapsed list is of the server's current year: asked together with the arrears.
+    const [{ org: o, head }, ar, lapsed] = await Promise.all([orgFrame(code, { children: '/dues' }),
+      get(`${base}/arrears`, { limit: PAGE, six_months: onlySix ? 1 : '' }), get(`${base}/lapsed`, { limit: PAGE })]);
+    const year = lapsed.year;
     document.title = `${o.name} · 党费 · 强基`;
     const here = (extra) => `/dues?${new URLSearchParams({ org: code, ...extra })}`;
     const exp = (format) => h('a', { class: 'btn', href: url('/api/v1/export/dues', { org: code, year, format }), download: '', 'data-testid': `dues-export-${format}` },
       format === 'xlsx' ? `下载 ${year} 年收缴台账（Excel）` : '下载（CSV）');
 
     /** A section whose table pages on the server: first, fetch(page) for the others. */
-    const paged = (first, fetch, draw) => {
-      const box = h('div');
-      const show = (r, p) => box.replaceChildren(draw(r.items), r.total > PAGE ? pager(p, PAGE, r.total, go) : '');
-      const go = async (p) => show(await fetch(p), p);
-      show(first, 0);
-      return box;
-    };
+    const paged = (first, fetch, draw) => pagedBox(first, fetch, (r) => draw(r.items), PAGE);
     const byOrg = ar.by_org && ar.by_org.length ? h('section', null, h('h2', null, '各下级组织'),
-      table([
-        { label: '组织', head: true, cell: (b) => h('a', { href: `/dues?org=${enc(b.org_code)}` }, b.org_name) },
-        { label: '欠缴人数', cell: (b) => `${b.in_arrears} 人` },
-        { label: '连续六个月未交', cell: (b) => (b.six_month_flags ? h('span', { class: 'tag' }, `${b.six_month_flags} 人`) : '0') },
-        { label: '欠缴金额', cell: (b) => yuan(b.owed) },
-      ], ar.by_org, { testid: 'dues-by-org' })) : null;
+      orgSummary(ar.by_org, {
+        testid: 'dues-by-org', href: (b) => `/dues?org=${enc(b.org_code)}`,
+        figures: (b) => [`欠缴 ${b.in_arrears} 人 · ${yuan(b.owed)}`, b.six_month_flags ? h('span', { class: 'tag' }, `连续六个月未交 ${b.six_month_flags} 人`) : null],
+      })) : null;
     return h('div', { 'data-testid': 'dues-page', 'data-code': code },
       head({ title: `${o.name} · 党费` }),
       h('div', { class: 'row actions scroll' }, exp('xlsx'), exp('csv')),

@@ -2,12 +2,14 @@
 // committee meeting whether it was quorate), and its attendance: every
 // expected member with a choice of 出席 / 线上出席 / 请假 (with the reason) /
 // 缺席, saved together; a remote check-in shows as 线上出席 with its time.
-// Its details name the host and the recorder and show the minutes as written.
+// Its details name the host and the recorder and show the minutes as written;
+// a writer changes them (and the rest but the kind) in the same form that records a meeting.
 import { h, toast } from '../dom.js';
 import { get, request } from '../api.js';
 import { canWrite } from '../session.js';
 import { kv, stat, table, formAlert, onSubmit } from '../widgets.js';
 import { STATES, MODES, showTime } from '../life.js';
+import { meetingForm } from './meetings.js';
 
 const enc = encodeURIComponent;
 const MODE_NAME = Object.fromEntries(MODES);
@@ -77,6 +79,8 @@ export default {
         ['议题', m.topics || '—'],
         ['远程签到', m.checkin_opens_at ? `${showTime(m.checkin_opens_at)} 至 ${showTime(m.checkin_closes_at)}` : '未开放'],
         ['会议记录', h('div', { class: 'minutes', 'data-testid': 'm-minutes' }, m.minutes || '—')],
-      ]))));
+      ]))),
+      canWrite() ? h('details', { class: 'card', 'data-testid': 'meeting-edit' }, h('summary', null, '修改会议信息'),
+        meetingForm({ code: m.org_code, name: m.org_name }, ctx, { meeting: m, names })) : null);
   },
 };

@@ -7,7 +7,7 @@
 // them (a town's 党委) the form comes after a choice of one of its branches.
 // A new meeting opens on its own page, where attendance is marked.
 import { h, fill, toast } from '../dom.js';
-import { get, post } from '../api.js';
+import { get, post, request } from '../api.js';
 import { canWrite } from '../session.js';
 import { orgFrame } from '../orgframe.js';
 import { orgIndex } from '../orgs.js';
@@ -40,33 +40,47 @@ async function activeMembers(code) {
   return out;
 }
 
-/** A select of the branch's active members for host_id / recorder_id, filled once they are read. */
-function memberPicker(members) {
+/**
+ * A select of the branch's active members for host_id / recorder_id, filled
+ * once they are read; selected: the member chosen so far (kept even when no
+ * longer active in the branch, by the name given).
+ */
+function memberPicker(members, selected = null, selectedName = null) {
   const sel = h('select', null, h('option', { value: '' }, '正在读取党员……'));
   sel.disabled = true;
   members.then((list) => {
-    fill(sel, h('option', { value: '' }, '（不填）'), list.map((m) => h('option', { value: m.id }, m.name)));
+    const known = selected === null || list.some((m) => m.id === selected);
+    fill(sel, h('option', { value: '' }, '（不填）'), list.map((m) => h('option', { value: m.id, selected: m.id === selected }, m.name)),
+      known ? null : h('option', { value: selected, selected: true }, selectedName || `党员 ${selected}`));
     sel.disabled = false;
   }, () => { fill(sel, h('option', { value: '' }, '（无法读取本支部党员）')); });
   return sel;
 }
 
-/** The form recording a meeting of branch (an organization: {code, name}). */
-export function meetingForm(branch, ctx) {
+/**
+ * The form recording a meeting of branch (an organization: {code, name}), or
+ * with opts.meeting (GET /meetings/{id}) changing it (PATCH: the fields that
+ * differ; its kind stays): the same fields either way, 主持人, 记录人 and 会议记录
+ * among them. opts.names: member id -> name, for a host no longer in the branch.
+ */
+export function meetingForm(branch, ctx, { meeting: m = null, names = new Map() } = {}) {
   const code = branch.code;
   const now = new Date();
   const members = activeMembers(code);
+  const val = (k, dflt = '') => (m ? (m[k] ?? '') : dflt);
   const f = {
-    kind: field('会议类别', h('select', null, MEETING_KINDS.filter(([k]) => k !== 'study_group').map(([k, n]) => h('option', { value: k }, n))), { name: 'kind' }),
-    title: field('会议名称', h('input', { type: 'text', maxlength: 100, autocomplete: 'off' }), { name: 'title', wide: true }),
-    held_on: field('召开日期', h('input', { type: 'date', value: today() }), { name: 'held_on' }),
-    start_time: field('开始时间', h('input', { type: 'time', value: '09:00' }), { name: 'start_time' }),
-    place: field('地点', h('input', { type: 'text', maxlength: 100, value: '党员活动室' }), { name: 'place' }),
-    mode: field('形式', h('select', null, MODES.map(([k, n]) => h('option', { value: k }, n))), { name: 'mode' }),
-    host_id: field('主持人', memberPicker(members), { name: 'host_id' }),
-    recorder_id: field('记录人', memberPicker(members), { name: 'recorder_id' }),
-    topics: field('议题', h('input', { type: 'text', maxlength: 2000 }), { name: 'topics', wide: true }),
-    minutes: field('会议记录', h('textarea', { rows: 5, maxlength: 20000 }), { name: 'minutes', wide: true, hint: '会议的主要内容、决定事项等；计划召开的会议可在召开后补记。' }),
+    kind: field('会议类别', h('select', { disabled: !!m }, MEETING_KINDS.filter(([k]) => k !== 'study_group' || (m && m.kind === k))
+      .map(([k, n]) => h('option', { value: k, selected: m ? m.kind === k : false }, n))), { name: 'kind' }),
+    title: field('会议名称', h('input', { type: 'text', maxlength: 100, autocomplete: 'off', value: val('title') }), { name: 'title', wide: true }),
+    held_on: field('召开日期', h('input', { type: 'date', value: val('held_on', today()) }), { name: 'held_on' }),
+    start_time: field('开始时间', h('input', { type: 'time', value: val('start_time', '09:00') }), { name: 'start_time' }),
+    place: field('地点', h('input', { type: 'text', maxlength: 100, value: val('place', '党员活动室') }), { name: 'place' }),
+    mode: field('形式', h('select', null, m && !m.mode ? h('option', { value: '' }, '（未填）') : null,
+      MODES.map(([k, n]) => h('option', { value: k, selected: m ? m.mode === k : false }, n))), { name: 'mode' }),
+    host_id: field('主持人', memberPicker(members, m ? m.host_id ?? null : null, m && names.get(m.host_id)), { name: 'host_id' }),
+    recorder_id: field('记录人', memberPicker(members, m ? m.recorder_id ?? null : null, m && names.get(m.recorder_id)), { name: 'recorder_id' }),
+    topics: field('议题', h('input', { type: 'text', maxlength: 2000, value: val('topics') }), { name: 'topics', wide: true }),
+    minutes: field('会议记录', h('textarea', { rows: 5, maxlength: 20000 }, val('minutes')), { name: 'minutes', wide: true, hint: '会议的主要内容、决定事项等；计划召开的会议可在召开后补记。' }),
     checkin_opens_at: field('签到开始', h('input', { type: 'datetime-local', value: localInput(now) }), { name: 'checkin_opens_at' }),
     checkin_closes_at: field('签到截止', h('input', { type: 'datetime-local', value: localInput(new Date(now.getTime() + 3 * 3600e3)) }), { name: 'checkin_closes_at' }),
   };
@@ -74,7 +88,7 @@ export function meetingForm(branch, ctx) {
   const windowBox = h('div', { class: 'form', hidden: true }, f.checkin_opens_at.box, f.checkin_closes_at.box);
   remote.addEventListener('change', () => { windowBox.hidden = !remote.checked; });
   const msg = formAlert();
-  const save = h('button', { class: 'btn primary', type: 'submit' }, '保存并登记出席');
+  const save = h('button', { class: 'btn primary', type: 'submit' }, m ? '保存修改' : '保存并登记出席');
   // Held or planned: the date against the server's today (the browser's may differ).
   let day = null;
   const status = h('p', { class: 'meeting-status', 'data-testid': 'meeting-status', 'aria-live': 'polite' });
@@ -86,26 +100,40 @@ export function meetingForm(branch, ctx) {
     fill(status, !day ? '正在读取今天的日期……' : [h('span', { class: p ? 'tag grey' : 'tag' }, p ? '计划' : '已召开'),
       p ? `${d} 在今天（${day}）之后：保存为计划召开的会议，召开后再登记出席情况。`
         : `${d ? `${d} 不晚于今天（${day}）` : '日期未填'}：保存为已召开的会议，随后登记出席情况。`]);
-    fill(save, p ? '保存会议计划' : '保存并登记出席');
+    fill(save, m ? '保存修改' : p ? '保存会议计划' : '保存并登记出席');
   };
   f.held_on.input.addEventListener('input', showStatus);
   f.held_on.input.addEventListener('change', showStatus);
   serverToday(code).catch(() => today()).then((t) => {
-    const untouched = f.held_on.input.value === today();
+    const untouched = !m && f.held_on.input.value === today();
     day = t;
     if (untouched) f.held_on.input.value = t;
     showStatus();
   });
   showStatus();
-  const form = h('form', { class: 'card', novalidate: true, 'data-testid': 'meeting-form', 'data-org': code },
-    h('h2', null, `记录一次会议 · ${branch.name}`),
+  const form = h('form', { class: 'card', novalidate: true, 'data-testid': m ? 'meeting-edit-form' : 'meeting-form', 'data-org': code },
+    m ? null : h('h2', null, `记录一次会议 · ${branch.name}`),
     h('div', { class: 'form' }, f.kind.box, f.title.box, f.held_on.box, f.start_time.box, f.place.box, f.mode.box,
       f.host_id.box, f.recorder_id.box, f.topics.box, f.minutes.box),
     status,
-    h('div', { class: 'field check' }, remote, h('label', { for: 'mt-remote' }, '开放远程签到（党员在手机上签到记为线上出席）')),
-    windowBox, msg, h('div', { class: 'row end' }, save));
+    m ? null : h('div', { class: 'field check' }, remote, h('label', { for: 'mt-remote' }, '开放远程签到（党员在手机上签到记为线上出席）')),
+    m ? null : windowBox, msg, h('div', { class: 'row end' }, save));
+  const v = (k) => f[k].input.value.trim() || null;
+  if (m) {
+    return onSubmit(form, async () => {
+      const vals = { title: v('title'), held_on: v('held_on'), start_time: v('start_time'), place: v('place'), mode: v('mode'),
+        host_id: v('host_id') && Number(v('host_id')), recorder_id: v('recorder_id') && Number(v('recorder_id')), topics: v('topics'), minutes: v('minutes') };
+      const body = {};
+      for (const [k, x] of Object.entries(vals)) if (x !== (m[k] ?? null)) body[k] = x;
+      if (body.title === null) delete body.title;   // a meeting keeps a name
+      if (day && body.held_on) body.status = planned() ? 'planned' : 'held';
+      if (!Object.keys(body).length) throw new Error('没有修改任何内容');
+      await request('PATCH', `/api/v1/meetings/${m.id}`, { json: body });
+      toast('会议信息已修改');
+      ctx.navigate(`/meetings/${m.id}`, { replace: true });
+    }, { places: f, alert: msg, button: save });
+  }
   return onSubmit(form, async () => {
-    const v = (k) => f[k].input.value.trim() || null;
     const body = { kind: v('kind'), title: v('title'), held_on: v('held_on'), start_time: v('start_time'), place: v('place'), mode: v('mode'),
       host_id: v('host_id') && Number(v('host_id')), recorder_id: v('recorder_id') && Number(v('recorder_id')), topics: v('topics'), minutes: v('minutes') };
     if (!body.title) body.title = `${body.held_on || ''}${f.kind.input.selectedOptions[0].textContent}`;

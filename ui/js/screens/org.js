@@ -12,7 +12,7 @@ import { canWrite } from '../session.js';
 import { orgFrame } from '../orgframe.js';
 import { getOrg, orgLabel } from '../orgs.js';
 import { ORG_FIELDS, ORG_KINDS, BRANCH_KINDS, PARENT_KINDS, EDUCATIONS, GENDERS, CATEGORIES, yearsSince } from '../fields.js';
-import { chartCard, pie, bar, countBy } from '../charts.js';
+import { chartCard, pie, bar, countBy, preloadCharts } from '../charts.js';
 import { statsSection } from '../stats.js';
 import { trendSection } from '../orgcharts.js';
 import { kv, stat } from '../widgets.js';
@@ -56,9 +56,16 @@ export default {
   title: () => '组织',
   async render(ctx) {
     const code = ctx.params.code;
+    // Everything the page asks for goes out at once (the charts' library
+    // too); nothing waits for the organization but the branch's own members.
+    preloadCharts();
+    const kidsP = get(`/api/v1/orgs/${enc(code)}/children`);
+    const statsP = statsSection(code, ctx);
+    const trendsP = trendSection(code, ctx);
+    for (const p of [kidsP, statsP, trendsP]) p.catch(() => {});   // handled where used; not unhandled if the frame fails first
     const { org: o, chain, head } = await orgFrame(code);
     const isBranch = BRANCH_KINDS.includes(o.kind);
-    const kids = o.children_count ? (await get(`/api/v1/orgs/${enc(code)}/children`)).items : [];
+    const kids = o.children_count ? (await kidsP).items : [];
     document.title = `${o.name} · 强基`;
 
     const charts = [];
@@ -80,9 +87,9 @@ export default {
     // yet placed cannot be replaced (the screen would stay busy).
     const parentCell = await parentLabel(o, chain);
     const stats = h('div');
-    statsSection(code, ctx).then((s) => { if (s && !ctx.stale()) stats.replaceWith(s); });
+    statsP.then((s) => { if (s && !ctx.stale()) stats.replaceWith(s); });
     const trends = h('div', { 'aria-busy': 'true' });
-    trendSection(code, ctx).then((s) => { if (!ctx.stale()) trends.replaceWith(s || h('div')); })
+    trendsP.then((s) => { if (!ctx.stale()) trends.replaceWith(s || h('div')); })
       .catch((e) => { if (!ctx.stale()) trends.replaceWith(h('p', { class: 'alert' }, e.message)); });
 
     const w = canWrite();

@@ -1,21 +1,26 @@
-// transfers.js: 组织关系转接 inbox of an organization's subtree: pending
-// transfers addressed to it, each with its age in days, which a writer
-// accepts (the member moves) or returns with a reason (required: the
-// server's message appears beside the reason when it is missing); pending
-// transfers it sent, where a transfer to an organization outside the system
-// is closed by the sender (receipt or return recorded); and the history of
-// closed transfers, newest first. A viewer sees the lists without buttons.
+// transfers.js: 组織关系转接 of an organization's subtree, summary first: how
+// many wait to be received (and how many of them more than 30 days), how
+// many it sent beyond itself that wait, how many were closed; the pending
+// ones by organization one level down (each a link to its own page); then,
+// a page at a time from the server: pending transfers addressed to it, each
+// with its age in days, which a writer accepts (the member moves) or returns
+// with a reason (required: the server's message appears beside the reason
+// when it is missing); pending transfers it sent beyond itself, where a
+// transfer to an organization outside the system is closed by the sender
+// (receipt or return recorded); and the closed transfers, newest first. A
+// viewer sees the lists without buttons.
 import { h, fill, toast } from '../dom.js';
 import { get, post } from '../api.js';
 import { canWrite } from '../session.js';
 import { orgFrame, orgOf } from '../orgframe.js';
-import { table, stat, showFieldError, clearFieldErrors } from '../widgets.js';
+import { table, stat, showFieldError, clearFieldErrors, orgSummary, pagedBox } from '../widgets.js';
 import { addDays, compact } from '../lifecycle.js';
 import { enumNames } from '../meta.js';
 
 const enc = encodeURIComponent;
 const STATE = enumNames('transfer_state');
-const HISTORY = 50;
+/** Transfers per page. */
+export const PAGE = 20;
 
 const receiver = (t) => t.to_org_name || (t.to_outside ? `${t.to_outside}（系统外）` : t.to_org_code) || '—';
 
@@ -74,40 +79,33 @@ function list(items, ctx, { kind }) {
   return el;
 }
 
-/** The newest closed transfers (the API lists oldest first). */
-async function history(base) {
-  const q = async (state) => {
-    const first = await get(base, { state, limit: 1 });
-    if (first.total <= 1) return first.items;
-    return (await get(base, { state, limit: HISTORY, offset: Math.max(0, first.total - HISTORY) })).items;
-  };
-  const [a, r] = await Promise.all([q('accepted'), q('returned')]);
-  return [...a, ...r].sort((x, y) => (y.closed_on || '').localeCompare(x.closed_on || '') || y.id - x.id).slice(0, HISTORY);
-}
-
 export default {
   title: '组织关系转接',
   async render(ctx) {
     const code = orgOf(ctx);
     const base = `/api/v1/orgs/${enc(code)}/transfers`;
+    const IN = { direction: 'in' }, OUT = { direction: 'leaving' }, DONE = { state: 'closed', order: 'newest' };
+    const page = (q) => (p) => get(base, { ...q, limit: PAGE, offset: p * PAGE });
     const [{ org: o, head }, inn, out, done] = await Promise.all([orgFrame(code, { children: '/transfers' }),
-      get(base, { direction: 'in', limit: 200 }), get(base, { direction: 'out', limit: 200 }), history(base)]);
+      page(IN)(0), page(OUT)(0), page(DONE)(0)]);
     document.title = `${o.name} · 组织关系转接 · 强基`;
-    const inIds = new Set(inn.items.map((t) => t.id));
-    const outOnly = out.items.filter((t) => !inIds.has(t.id));
-    const old = inn.items.filter((t) => t.age_days > 30).length;
     return h('div', { 'data-testid': 'transfers-page', 'data-code': code },
       head({ title: `${o.name} · 组织关系转接` }),
       h('div', { class: 'stats' },
         stat('待接收', inn.total, '转入本组织及下级组织', { testid: 'in-total' }),
-        stat('等待超过 30 天', old, null, { testid: 'in-old' }),
-        stat('已转出待接收', outOnly.length, null, { testid: 'out-total' }),
-        stat('最近办结', done.length, `最多显示 ${HISTORY} 条`)),
-      h('section', null, h('h2', null, '待接收'),
-        inn.total > inn.items.length ? h('p', { class: 'muted small' }, `仅显示前 ${inn.items.length} 条，共 ${inn.total} 条`) : null,
-        list(inn.items, ctx, { kind: 'in' })),
-      h('section', null, h('h2', null, '已转出，待对方接收'), list(outOnly, ctx, { kind: 'out' })),
-      h('section', null, h('h2', null, '办结记录'), list(done, ctx, { kind: 'history' })),
+        stat('等待超过 30 天', inn.over_30, null, { testid: 'in-old' }),
+        stat('已转出待接收', out.total, '转往本组织以外', { testid: 'out-total' }),
+        stat('已办结', done.total, '已接收或已退回', { testid: 'done-total' })),
+      inn.by_org.length ? h('section', null, h('h2', null, '待接收，按下级组织'), orgSummary(inn.by_org, {
+        testid: 'transfers-by-org', href: (b) => `/transfers?org=${enc(b.org_code)}`,
+        figures: (b) => [`待接收 ${b.count} 件`, b.over_30 ? h('span', { class: 'tag' }, `超过 30 天 ${b.over_30} 件`) : null],
+      })) : null,
+      h('section', null, h('h2', null, `待接收（${inn.total}）`),
+        pagedBox(inn, page(IN), (r) => list(r.items, ctx, { kind: 'in' }), PAGE)),
+      h('section', null, h('h2', null, `已转出，待对方接收（${out.total}）`),
+        pagedBox(out, page(OUT), (r) => list(r.items, ctx, { kind: 'out' }), PAGE)),
+      h('section', null, h('h2', null, `办结记录（${done.total}）`),
+        pagedBox(done, page(DONE), (r) => list(r.items, ctx, { kind: 'history' }), PAGE)),
       h('p', { class: 'muted small' }, '开具转接介绍信：在党员信息页办理。'));
   },
 };
