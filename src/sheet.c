@@ -277,11 +277,26 @@ static zip_int64_t zipsrc_cb(void *pUd, void *pData, zip_uint64_t n, zip_source_
   }
 }
 
-/* Opens the part zName of the package, or NULL (no error set). */
+static void too_inflated(Sheet *p) {
+  set_error(p, "解压后的内容超过 %lld MiB 的上限（设置 import_max_mb），文件可能是压缩炸弹，或应分成几个文件导入",
+            p->nMaxBytes >> 20);
+}
+
+/* Opens the part zName of the package, or NULL: not there (no error set),
+ * or its declared inflated size alone passes what is left of the limit
+ * (error set; part_read counts the real bytes, which a forged size cannot
+ * hide). */
 static zip_file_t *part_open(Sheet *p, const char *zName) {
   zip_int64_t i = zip_name_locate(p->pZip, zName, 0);
   if (i < 0) i = zip_name_locate(p->pZip, zName, ZIP_FL_NOCASE);
-  return i < 0 ? 0 : zip_fopen_index(p->pZip, (zip_uint64_t)i, 0);
+  if (i < 0) return 0;
+  zip_stat_t st;
+  if (zip_stat_index(p->pZip, (zip_uint64_t)i, 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE)
+      && st.size > (zip_uint64_t)(p->nMaxBytes - p->nInflated)) {
+    too_inflated(p);
+    return 0;
+  }
+  return zip_fopen_index(p->pZip, (zip_uint64_t)i, 0);
 }
 
 /* Reads up to CHUNK inflated bytes of zf into p->aChunk, counting them
@@ -294,8 +309,7 @@ static zip_int64_t part_read(Sheet *p, zip_file_t *zf, const char *zPart) {
   }
   p->nInflated += n;
   if (p->nInflated > p->nMaxBytes) {
-    set_error(p, "解压后的内容超过 %lld MiB 的上限（设置 import_max_mb），文件可能是压缩炸弹，或应分成几个文件导入",
-              p->nMaxBytes >> 20);
+    too_inflated(p);
     return -1;
   }
   return n;
@@ -328,7 +342,7 @@ static void on_doctype(void *pUd, const XML_Char *zName, const XML_Char *zSys, c
 static int part_parse(Sheet *p, const char *zName, void *pUd, XML_StartElementHandler xStart,
                       XML_EndElementHandler xEnd, XML_CharacterDataHandler xText, long long nMax) {
   zip_file_t *zf = part_open(p, zName);
-  if (!zf) return 1;
+  if (!zf) return p->zErr ? -1 : 1;
   XML_Parser xp = XML_ParserCreate("UTF-8");
   XML_Parser xpSaved = p->xp;
   p->xp = xp;
