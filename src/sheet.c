@@ -1,5 +1,5 @@
-/* sheet.c: rows from CSV, .xlsx (libzip + expat, streaming) and .xls
- * (libfreexl). See sheet.h.
+/* sheet.c: rows from CSV, .xlsx (libzip + expat, streaming) and .xls (its
+ * compound file and BIFF8 records read here). See sheet.h.
  *
  * An .xlsx is read in three steps at open: the package's relationships
  * (_rels/.rels) name the workbook part; the workbook and its relationships
@@ -14,9 +14,9 @@
 #include "config.h"
 #include "csv.h"
 #include "util.h"
+#include <ctype.h>
 #include <errno.h>
 #include <expat.h>
-#include <freexl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +110,8 @@ typedef struct ZipSrc {
 
 enum { CT_N, CT_S, CT_STR, CT_INLINE, CT_B, CT_E, CT_D };
 
+typedef struct Xls Xls;
+
 struct Sheet {
   Sheet *pSelf;            /* first: every parser's user data starts with the Sheet */
   SheetFormat eFormat;
@@ -137,7 +139,7 @@ struct Sheet {
   XML_Parser xp;
   char *aChunk;
   int bSuspended, bFinalFed, bRowReady;
-  Buf ss;                  /* shared strings, NUL-terminated one after another */
+  Buf ss;                  /* shared strings (xlsx, xls), NUL-terminated one after another */
   size_t *aSs, nSs, nSsAlloc;
   unsigned char *abDateXf; /* per cell format: shows a date */
   size_t nXf;
@@ -147,9 +149,7 @@ struct Sheet {
   int eType, iStyle, iCellCol, iNextCol;
   Buf cell;
   /* xls */
-  const void *pXls;
-  unsigned nXlsRow, iXlsRow;
-  unsigned short nXlsCol;
+  Xls *pXls;
 };
 
 static void set_error(Sheet *p, const char *zFmt, ...) __attribute__((format(printf, 2, 3)));
@@ -224,6 +224,16 @@ static void row_out(Sheet *p, char ***pazCell, int *pnCell) {
 SheetKind sheet_kind(const Sheet *p, int iCol) {
   if (iCol < 0 || iCol >= p->nCol || p->aOff[iCol] < 0) return SHEET_TEXT;
   return (SheetKind)p->aKind[iCol];
+}
+
+/* Ends the shared string that starts at iStart of p->ss. */
+static void ss_push(Sheet *p, size_t iStart) {
+  if (p->nSs == p->nSsAlloc) {
+    p->nSsAlloc = p->nSsAlloc ? 2 * p->nSsAlloc : 1024;
+    p->aSs = xrealloc(p->aSs, p->nSsAlloc * sizeof *p->aSs);
+  }
+  p->aSs[p->nSs++] = iStart;
+  buf_putc(&p->ss, 0);
 }
 
 /* ---- xlsx: the container ------------------------------------------------------ */
@@ -551,12 +561,7 @@ static void on_sst_end(void *pUd, const XML_Char *zEl) {
     s->bInRph = 0;
   } else if (strcmp(z, "si") == 0 && s->bInSi) {
     s->bInSi = 0;
-    if (p->nSs == p->nSsAlloc) {
-      p->nSsAlloc = p->nSsAlloc ? 2 * p->nSsAlloc : 1024;
-      p->aSs = xrealloc(p->aSs, p->nSsAlloc * sizeof *p->aSs);
-    }
-    p->aSs[p->nSs++] = s->iStart;
-    buf_putc(&p->ss, 0);
+    ss_push(p, s->iStart);
   }
 }
 
@@ -835,123 +840,629 @@ static int xlsx_next(Sheet *p, char ***pazCell, int *pnCell) {
   }
 }
 
-/* ---- xls ------------------------------------------------------------------------ */
+/* ---- xls: the compound file --------------------------------------------------- */
 
-static int xls_open(Sheet *p, const char *zWant) {
-  /* libfreexl reads a path: a private copy, removed as soon as it is open. */
-  const char *zTmp = getenv("TMPDIR");
-  char *zPath = xprintf("%s/qiangji-xls-XXXXXX", zTmp && zTmp[0] ? zTmp : "/tmp");
-  int fd = mkstemp(zPath);
-  if (fd < 0) {
-    set_error(p, "无法建立临时文件读取 .xls：%s", strerror(errno));
-    free(zPath);
-    return -1;
+/* An .xls is an OLE2 compound file ([MS-CFB]): sectors of 512 (version 3) or
+ * 4096 bytes (version 4) after a header of one sector, chained by the FAT;
+ * a directory of 128-byte entries names the streams; a stream under 4096
+ * bytes lives in the mini stream, in 64-byte sectors chained by the mini
+ * FAT. The one stream read is "Workbook": BIFF8 records ([MS-XLS]), each a
+ * type, a length up to 8224 and a body, a long one continued by CONTINUE
+ * records. Every sector number, chain, length and count is checked against
+ * the file before it is used, and a chain longer than the FAT is a loop. */
+
+#define CFB_END 0xFFFFFFFEu
+#define XLS_MAX_REC 8224
+
+typedef struct CfbStream {
+  unsigned *aSec;               /* a big stream: its sectors in order */
+  size_t nSec;
+  unsigned char *aSmall;        /* a stream of the mini stream: its bytes */
+  long long nSize, iPos;
+} CfbStream;
+
+struct Xls {
+  FILE *f;
+  long long nFile;
+  unsigned nShift;              /* sectors of 1 << nShift bytes */
+  unsigned *aFat;
+  size_t nFat;
+  unsigned char aSec[4096];     /* sector iSec, read last */
+  long long iSec;
+  CfbStream wb;                 /* the Workbook stream */
+  /* the record read last, and whether xls_rec gives it again */
+  unsigned char aRec[XLS_MAX_REC];
+  unsigned nType, nRec;
+  int bPushed;
+  /* the workbook: the number format of each cell format, the custom formats
+   * that show dates, the worksheets */
+  unsigned short *aXfFmt;
+  size_t nXfFmt;
+  unsigned short aDateFmt[512];
+  int nDateFmt;
+  char *azSheet[MAX_SHEETS];
+  unsigned aSheetPos[MAX_SHEETS];
+  unsigned char abSheetHidden[MAX_SHEETS];
+  int nSheet;
+  /* the sheet: substream depth (charts nest theirs), the row being gathered
+   * (-1: none), a formula whose text result the next STRING record holds */
+  int nDepth, bEnd;
+  long iCurRow;
+  int iStrCol;
+};
+
+static unsigned get16(const unsigned char *a) { return (unsigned)a[0] | (unsigned)a[1] << 8; }
+static unsigned get32(const unsigned char *a) { return get16(a) | (unsigned)get16(a + 2) << 16; }
+
+/* Reads sector iSec into x->aSec; a short last sector is padded with zeros.
+ * 0, or -1 when the sector is not in the file. */
+static int cfb_sector(Xls *x, unsigned iSec) {
+  if (x->iSec == (long long)iSec) return 0;
+  long long nSize = 1LL << x->nShift, iOff = ((long long)iSec + 1) << x->nShift;
+  if (iOff >= x->nFile || fseeko(x->f, iOff, SEEK_SET)) return -1;
+  size_t n = fread(x->aSec, 1, (size_t)nSize, x->f);
+  if (n == 0) return -1;
+  memset(x->aSec + n, 0, (size_t)nSize - n);
+  x->iSec = iSec;
+  return 0;
+}
+
+/* The sectors of the chain that starts at iSec, as a new array. 0, or -1
+ * for a sector past the FAT or a loop. */
+static int cfb_chain(Xls *x, unsigned iSec, unsigned **paSec, size_t *pnSec) {
+  unsigned *a = 0;
+  size_t n = 0, nAlloc = 0;
+  while (iSec != CFB_END) {
+    if (iSec >= x->nFat || n >= x->nFat) {
+      free(a);
+      return -1;
+    }
+    if (n == nAlloc) a = xrealloc(a, (nAlloc = nAlloc ? 2 * nAlloc : 64) * sizeof *a);
+    a[n++] = iSec;
+    iSec = x->aFat[iSec];
   }
-  FILE *fOut = fdopen(fd, "wb");
-  char *a = xmalloc(CHUNK);
+  *paSec = a;
+  *pnSec = n;
+  return 0;
+}
+
+/* Up to n bytes of s from s->iPos into a: the count (short at the end of
+ * the stream), or -1 when a sector cannot be read. */
+static long long cfb_read(Xls *x, CfbStream *s, unsigned char *a, size_t n) {
+  size_t nDone = 0, nSecSize = (size_t)1 << x->nShift;
+  while (nDone < n && s->iPos < s->nSize) {
+    size_t k = n - nDone;
+    if ((long long)k > s->nSize - s->iPos) k = (size_t)(s->nSize - s->iPos);
+    if (s->aSmall) {
+      memcpy(a + nDone, s->aSmall + s->iPos, k);
+    } else {
+      size_t i = (size_t)(s->iPos >> x->nShift), iOff = (size_t)(s->iPos & (long long)(nSecSize - 1));
+      if (k > nSecSize - iOff) k = nSecSize - iOff;
+      if (i >= s->nSec || cfb_sector(x, s->aSec[i])) return -1;
+      memcpy(a + nDone, x->aSec + iOff, k);
+    }
+    nDone += k;
+    s->iPos += (long long)k;
+  }
+  return (long long)nDone;
+}
+
+/* A big stream from its first sector and size (cut to what its chain holds). */
+static int cfb_stream(Xls *x, unsigned iStart, long long nSize, CfbStream *s) {
+  memset(s, 0, sizeof *s);
+  if (cfb_chain(x, iStart, &s->aSec, &s->nSec)) return -1;
+  long long nMax = (long long)s->nSec << x->nShift;
+  s->nSize = nSize < nMax ? nSize : nMax;
+  return 0;
+}
+
+/* 1 if directory entry e is named zName (ASCII, any case). */
+static int cfb_named(const unsigned char *e, const char *zName) {
+  size_t n = strlen(zName);
+  if (get16(e + 64) != 2 * (n + 1)) return 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned c = get16(e + 2 * i);
+    if (c >= 128 || tolower((int)c) != tolower((unsigned char)zName[i])) return 0;
+  }
+  return 1;
+}
+
+/* Opens the compound file and its Workbook stream. 0 or -1 (error set). */
+static int cfb_open(Sheet *p, Xls *x) {
+  unsigned char h[512];
+  unsigned char *aDir = 0, *aDifat = 0;
+  unsigned *aDirSec = 0, *aMiniFat = 0;
+  size_t nDirSec = 0, nMiniFat = 0;
+  CfbStream root = {0}, mf = {0};
+  int rc = -1;
+  if (fseeko(x->f, 0, SEEK_SET) || fread(h, 1, sizeof h, x->f) != sizeof h) goto bad;
+  x->nShift = get16(h + 30);
+  if ((x->nShift != 9 && x->nShift != 12) || get16(h + 32) != 6) goto bad;
+  size_t nSecSize = (size_t)1 << x->nShift, nPer = nSecSize / 4;
+  unsigned nFatSec = get32(h + 44), iDifat = get32(h + 68);
+  long long nSecFile = (x->nFile >> x->nShift) + 1;
+  if (nFatSec == 0 || nFatSec > nSecFile) goto bad;
+  /* The FAT: its sectors are listed by the header (109) and the DIFAT chain. */
+  x->nFat = (size_t)nFatSec * nPer;
+  x->aFat = xmalloc(x->nFat * sizeof *x->aFat);
+  aDifat = xmalloc(nSecSize);
+  for (size_t i = 0; i < nFatSec; i++) {
+    unsigned iSec;
+    if (i < 109) {
+      iSec = get32(h + 76 + 4 * i);
+    } else {
+      size_t j = (i - 109) % (nPer - 1);
+      if (j == 0) {
+        if (i > 109) iDifat = get32(aDifat + 4 * (nPer - 1));
+        if (cfb_sector(x, iDifat)) goto bad;
+        memcpy(aDifat, x->aSec, nSecSize);
+      }
+      iSec = get32(aDifat + 4 * j);
+    }
+    if (cfb_sector(x, iSec)) goto bad;
+    for (size_t k = 0; k < nPer; k++) x->aFat[i * nPer + k] = get32(x->aSec + 4 * k);
+  }
+  /* The directory, and in it the Workbook among the root's children. */
+  if (cfb_chain(x, get32(h + 48), &aDirSec, &nDirSec) || nDirSec == 0) goto bad;
+  size_t nEntry = nDirSec * nSecSize / 128;
+  aDir = xmalloc(nDirSec * nSecSize);
+  for (size_t i = 0; i < nDirSec; i++) {
+    if (cfb_sector(x, aDirSec[i])) goto bad;
+    memcpy(aDir + i * nSecSize, x->aSec, nSecSize);
+  }
+  if (aDir[66] != 5) goto bad;
+  unsigned aStack[64], nStack = 0, iWb = 0, bBook = 0;
+  size_t nSeen = 0;
+  aStack[nStack++] = get32(aDir + 76);
+  while (nStack && !iWb) {
+    unsigned i = aStack[--nStack];
+    if (i >= nEntry || ++nSeen > nEntry) continue;
+    const unsigned char *e = aDir + 128 * (size_t)i;
+    if (e[66] == 2 && cfb_named(e, "Workbook")) iWb = i;
+    else if (e[66] == 2 && cfb_named(e, "Book")) bBook = 1;
+    for (int k = 68; k <= 72 && nStack < ARRAY_LEN(aStack); k += 4)
+      if (get32(e + k) < nEntry) aStack[nStack++] = get32(e + k);
+  }
+  if (!iWb) {
+    if (bBook) set_error(p, "这是 Excel 5.0/95 格式的旧工作簿：请在 Excel 或 WPS 中另存为 .xlsx 后再导入");
+    goto bad;
+  }
+  const unsigned char *e = aDir + 128 * (size_t)iWb;
+  long long nSize = get32(e + 120);
+  if (x->nShift == 12) nSize |= (long long)(get32(e + 124) & 0x7FFFFFFF) << 32;
+  if (nSize > x->nFile) goto bad;
+  if (nSize < (long long)get32(h + 56)) {
+    /* In the mini stream: the root entry's stream, in 64-byte sectors chained by the mini FAT. */
+    if (cfb_stream(x, get32(aDir + 116), get32(aDir + 120), &root)) goto bad;
+    if (cfb_stream(x, get32(h + 60), (long long)get32(h + 64) << x->nShift, &mf)) goto bad;
+    nMiniFat = (size_t)(mf.nSize / 4);
+    aMiniFat = xmalloc(nMiniFat * sizeof *aMiniFat + 1);
+    for (size_t i = 0; i < nMiniFat; i++) {
+      unsigned char a[4];
+      if (cfb_read(x, &mf, a, 4) != 4) goto bad;
+      aMiniFat[i] = get32(a);
+    }
+    x->wb.nSize = nSize;
+    x->wb.aSmall = xmalloc((size_t)nSize + 1);
+    unsigned iMini = get32(e + 116);
+    for (long long nDone = 0, nStep = 0; nDone < nSize; nDone += 64) {
+      if (iMini >= nMiniFat || ++nStep > (long long)nMiniFat) goto bad;
+      root.iPos = (long long)iMini * 64;
+      size_t k = nSize - nDone < 64 ? (size_t)(nSize - nDone) : 64;
+      if (cfb_read(x, &root, x->wb.aSmall + nDone, k) != (long long)k) goto bad;
+      iMini = aMiniFat[iMini];
+    }
+  } else if (cfb_stream(x, get32(e + 116), nSize, &x->wb)) {
+    goto bad;
+  }
+  rc = 0;
+bad:
+  if (rc) set_error(p, "无法读取 .xls 文件（文件损坏，或不是 Excel 97-2003 工作簿）");
+  free(aDifat);
+  free(aDir);
+  free(aDirSec);
+  free(aMiniFat);
+  free(root.aSec);
+  free(mf.aSec);
+  return rc;
+}
+
+/* ---- xls: BIFF8 records ------------------------------------------------------------ */
+
+/* The next record into x->aRec: 1; 0 at the end of the stream; -1 when it
+ * is cut short or cannot be read. */
+static int xls_rec(Xls *x) {
+  if (x->bPushed) {
+    x->bPushed = 0;
+    return 1;
+  }
+  unsigned char h[4];
+  long long n = cfb_read(x, &x->wb, h, 4);
+  if (n < 0) return -1;
+  if (n < 4) return 0;
+  x->nType = get16(h);
+  x->nRec = get16(h + 2);
+  if (x->nRec > XLS_MAX_REC) return -1;
+  return cfb_read(x, &x->wb, x->aRec, x->nRec) == (long long)x->nRec ? 1 : -1;
+}
+
+/* A reader of a record's body that goes on into the CONTINUE records after
+ * it. bBad: the data ended early (the record after is left to xls_rec). */
+typedef struct Rd {
+  Xls *x;
+  unsigned i;
+  int bBad;
+} Rd;
+
+/* Moves to the next record if it is a CONTINUE. 1 if it did. */
+static int rd_more(Rd *r) {
+  int rc = xls_rec(r->x);
+  if (rc == 1 && r->x->nType == 0x003C) {
+    r->i = 0;
+    return 1;
+  }
+  if (rc == 1) r->x->bPushed = 1;
+  return 0;
+}
+
+static unsigned rd_u8(Rd *r) {
+  while (!r->bBad && r->i >= r->x->nRec)
+    if (!rd_more(r)) r->bBad = 1;
+  return r->bBad ? 0 : r->x->aRec[r->i++];
+}
+
+static unsigned rd_u16(Rd *r) {
+  unsigned a = rd_u8(r);
+  return a | rd_u8(r) << 8;
+}
+
+static unsigned rd_u32(Rd *r) {
+  unsigned a = rd_u16(r);
+  return a | rd_u16(r) << 16;
+}
+
+static void rd_skip(Rd *r, unsigned long n) {
+  while (n && !r->bBad) {
+    if (r->i >= r->x->nRec && !rd_more(r)) {
+      r->bBad = 1;
+      break;
+    }
+    unsigned k = r->x->nRec - r->i;
+    if (k > n) k = (unsigned)n;
+    r->i += k;
+    n -= k;
+  }
+}
+
+static void utf8_put(Buf *b, unsigned c) {
+  char a[4];
   size_t n;
-  long long nTotal = 0;
-  int rc = fOut ? 0 : -1;
-  rewind(p->f);
-  while (rc == 0 && (n = fread(a, 1, CHUNK, p->f)) > 0) {
-    nTotal += (long long)n;
-    if (nTotal > p->nMaxBytes) {
-      set_error(p, "文件超过 %lld MiB 的上限（设置 import_max_mb）", p->nMaxBytes >> 20);
-      rc = -1;
-    } else if (fwrite(a, 1, n, fOut) != n) {
-      rc = -1;
+  if (c < 0x80) a[0] = (char)c, n = 1;
+  else if (c < 0x800) a[0] = (char)(0xC0 | c >> 6), a[1] = (char)(0x80 | (c & 0x3F)), n = 2;
+  else if (c < 0x10000)
+    a[0] = (char)(0xE0 | c >> 12), a[1] = (char)(0x80 | (c >> 6 & 0x3F)), a[2] = (char)(0x80 | (c & 0x3F)), n = 3;
+  else
+    a[0] = (char)(0xF0 | c >> 18), a[1] = (char)(0x80 | (c >> 12 & 0x3F)), a[2] = (char)(0x80 | (c >> 6 & 0x3F)),
+    a[3] = (char)(0x80 | (c & 0x3F)), n = 4;
+  buf_append(b, a, n);
+}
+
+/* nChar characters, UTF-16LE (bHigh) or one byte each, as UTF-8 onto b. A
+ * CONTINUE that splits them starts with a new flags byte; a lone surrogate
+ * becomes U+FFFD and a NUL is dropped. */
+static void rd_chars(Rd *r, unsigned nChar, int bHigh, Buf *b) {
+  unsigned cHi = 0;
+  while (nChar && !r->bBad) {
+    if (r->i >= r->x->nRec) {
+      if (!rd_more(r) || r->x->nRec == 0) {
+        r->bBad = 1;
+        break;
+      }
+      bHigh = r->x->aRec[r->i++] & 1;
+      continue;
     }
+    unsigned c = r->x->aRec[r->i++];
+    if (bHigh) {
+      if (r->i >= r->x->nRec) {
+        r->bBad = 1;  /* a character split between records */
+        break;
+      }
+      c |= (unsigned)r->x->aRec[r->i++] << 8;
+    }
+    nChar--;
+    if (cHi && c >= 0xDC00 && c < 0xE000) {
+      utf8_put(b, 0x10000 + ((cHi - 0xD800) << 10) + (c - 0xDC00));
+      cHi = 0;
+      continue;
+    }
+    if (cHi) utf8_put(b, 0xFFFD);
+    cHi = 0;
+    if (c >= 0xD800 && c < 0xDC00) cHi = c;
+    else if (c >= 0xDC00 && c < 0xE000) utf8_put(b, 0xFFFD);
+    else if (c) utf8_put(b, c);
   }
-  free(a);
-  if (fOut ? fclose(fOut) : close(fd)) rc = -1;
-  if (rc == 0 && freexl_open(zPath, &p->pXls) != FREEXL_OK) {
-    p->pXls = 0;
-    rc = -1;
-  }
-  unlink(zPath);
-  free(zPath);
-  if (rc) {
-    set_error(p, "无法读取 .xls 文件（文件损坏、有密码保护，或不是 Excel 97-2003 工作簿）");
+  if (cHi) utf8_put(b, 0xFFFD);
+}
+
+/* An XLUnicodeString (its length 8 bits with bShort, else 16), or the
+ * XLUnicodeRichExtendedString of the shared strings: the text onto b,
+ * formatting runs and phonetic data skipped. */
+static void rd_string(Rd *r, int bShort, Buf *b) {
+  unsigned nChar = bShort ? rd_u8(r) : rd_u16(r);
+  unsigned fl = rd_u8(r);
+  unsigned nRun = fl & 8 ? rd_u16(r) : 0;
+  unsigned long nExt = fl & 4 ? rd_u32(r) : 0;
+  rd_chars(r, nChar, fl & 1, b);
+  rd_skip(r, 4ul * nRun);
+  rd_skip(r, nExt);
+}
+
+static void xls_free(Xls *x) {
+  if (!x) return;
+  free(x->aFat);
+  free(x->wb.aSec);
+  free(x->wb.aSmall);
+  free(x->aXfFmt);
+  for (int i = 0; i < x->nSheet; i++) free(x->azSheet[i]);
+  free(x);
+}
+
+static const char *xls_corrupt = "文件损坏：无法读取 .xls 工作簿的内容";
+
+/* The workbook globals: sheets, shared strings, formats, the date system.
+ * 0 or -1 (error set). */
+static int xls_globals(Sheet *p, Xls *x) {
+  if (xls_rec(x) != 1 || x->nType != 0x0809 || x->nRec < 4) {
+    set_error(p, "%s", xls_corrupt);
     return -1;
   }
-  unsigned int v = 0, nSheet = 0;
-  if (freexl_get_info(p->pXls, FREEXL_BIFF_PASSWORD, &v) == FREEXL_OK && v == FREEXL_BIFF_OBFUSCATED) {
-    set_error(p, ".xls 文件有密码保护：请在 Excel 或 WPS 中去掉密码后再导入");
+  if (get16(x->aRec) != 0x0600) {
+    set_error(p, "这是 Excel 5.0/95 或更早格式的工作簿：请在 Excel 或 WPS 中另存为 .xlsx 后再导入");
     return -1;
   }
-  freexl_get_info(p->pXls, FREEXL_BIFF_SHEET_COUNT, &nSheet);
-  int iSheet = -1;
   Buf b = BUF_INIT;
-  for (unsigned i = 0; i < nSheet && i < MAX_SHEETS; i++) {
-    const char *zName = 0;
-    if (freexl_get_worksheet_name(p->pXls, (unsigned short)i, &zName) != FREEXL_OK || !zName) zName = "";
-    buf_printf(&b, "%s“%s”", i ? "、" : "", zName);
-    if (iSheet < 0 && (zWant ? strcmp(zName, zWant) == 0 : 1)) {
-      iSheet = (int)i;
-      p->zName = xstrdup(zName);
+  for (;;) {
+    int rc = xls_rec(x);
+    if (rc != 1) {
+      set_error(p, "%s", xls_corrupt);
+      break;
     }
-  }
-  if (iSheet < 0) {
-    if (zWant) set_error(p, "工作簿中没有名为“%s”的工作表（有：%s）", zWant, nSheet ? buf_str(&b) : "无");
-    else set_error(p, "工作簿中没有工作表");
-    buf_free(&b);
-    return -1;
+    Rd r = {x, 0, 0};
+    if (x->nType == 0x000A) {  /* EOF */
+      break;
+    } else if (x->nType == 0x002F) {  /* FILEPASS */
+      set_error(p, ".xls 文件有密码保护：请在 Excel 或 WPS 中去掉密码后再导入");
+      break;
+    } else if (x->nType == 0x0022 && x->nRec >= 2) {  /* DATEMODE */
+      p->b1904 = get16(x->aRec) != 0;
+    } else if (x->nType == 0x041E && x->nRec >= 2) {  /* FORMAT */
+      unsigned iFmt = rd_u16(&r);
+      buf_reset(&b);
+      rd_string(&r, 0, &b);
+      if (!r.bBad && x->nDateFmt < (int)ARRAY_LEN(x->aDateFmt) && sheet_format_is_date(buf_str(&b)))
+        x->aDateFmt[x->nDateFmt++] = (unsigned short)iFmt;
+    } else if (x->nType == 0x00E0 && x->nRec >= 4 && x->nXfFmt < 65536) {  /* XF */
+      x->aXfFmt = xrealloc(x->aXfFmt, (x->nXfFmt + 1) * sizeof *x->aXfFmt);
+      x->aXfFmt[x->nXfFmt++] = (unsigned short)get16(x->aRec + 2);
+    } else if (x->nType == 0x0085 && x->nRec >= 8) {  /* BOUNDSHEET: worksheets only */
+      unsigned iPos = get32(x->aRec), bHidden = (x->aRec[4] & 3) != 0, eType = x->aRec[5];
+      r.i = 6;
+      buf_reset(&b);
+      rd_string(&r, 1, &b);
+      if (eType == 0 && x->nSheet < MAX_SHEETS) {
+        x->azSheet[x->nSheet] = xstrdup(buf_str(&b));
+        x->aSheetPos[x->nSheet] = iPos;
+        x->abSheetHidden[x->nSheet++] = (unsigned char)bHidden;
+      }
+    } else if (x->nType == 0x00FC && x->nRec >= 8) {  /* SST and its CONTINUEs */
+      r.i = 8;
+      while (!r.bBad && (r.i < x->nRec || rd_more(&r))) {
+        size_t iStart = p->ss.n;
+        rd_string(&r, 0, &p->ss);
+        ss_push(p, iStart);
+      }
+      if (r.bBad) set_error(p, "文件损坏：.xls 的共享字符串表不完整");
+    }
+    if (p->zErr) break;
   }
   buf_free(&b);
-  if (freexl_select_active_worksheet(p->pXls, (unsigned short)iSheet) != FREEXL_OK ||
-      freexl_worksheet_dimensions(p->pXls, &p->nXlsRow, &p->nXlsCol) != FREEXL_OK) {
-    set_error(p, "无法读取工作表“%s”", p->zName);
-    return -1;
-  }
-  if ((long long)p->nXlsRow > p->nMaxRows) {
-    set_error(p, "工作表有 %u 行，超过了 %lld 行的上限（设置 import_max_rows）", p->nXlsRow, p->nMaxRows);
-    return -1;
+  if (p->zErr) return -1;
+  p->nXf = x->nXfFmt;
+  p->abDateXf = xmalloc(p->nXf + 1);
+  for (size_t i = 0; i < p->nXf; i++) {
+    int bDate = builtin_date(x->aXfFmt[i]);
+    for (int k = 0; k < x->nDateFmt && !bDate; k++) bDate = x->aDateFmt[k] == x->aXfFmt[i];
+    p->abDateXf[i] = (unsigned char)bDate;
   }
   return 0;
 }
 
-static int xls_next(Sheet *p, char ***pazCell, int *pnCell) {
-  if (p->iXlsRow >= p->nXlsRow) return 0;
-  row_reset(p);
-  p->iRow = (long)p->iXlsRow + 1;
-  for (unsigned short c = 0; c < p->nXlsCol; c++) {
-    FreeXL_CellValue v;
-    if (freexl_get_cell_value(p->pXls, p->iXlsRow, c, &v) != FREEXL_OK) continue;
-    char zNum[40];
-    const char *z = 0;
-    SheetKind eKind = SHEET_TEXT;
-    switch (v.type) {
-      case FREEXL_CELL_INT:
-        snprintf(zNum, sizeof zNum, "%d", v.value.int_value);
-        z = zNum;
-        eKind = SHEET_NUMBER;
-        break;
-      case FREEXL_CELL_DOUBLE:
-        sheet_number_text(v.value.double_value, zNum);
-        z = zNum;
-        eKind = SHEET_NUMBER;
-        break;
-      case FREEXL_CELL_TEXT:
-      case FREEXL_CELL_SST_TEXT:
-        z = v.value.text_value;
-        break;
-      case FREEXL_CELL_DATE:
-      case FREEXL_CELL_TIME:
-        z = v.value.text_value;
-        eKind = SHEET_DATE;
-        break;
-      case FREEXL_CELL_DATETIME:
-        snprintf(zNum, sizeof zNum, "%s", v.value.text_value ? v.value.text_value : "");
-        if (strlen(zNum) == 19 && strcmp(zNum + 10, " 00:00:00") == 0) zNum[10] = 0;
-        z = zNum;
-        eKind = SHEET_DATE;
-        break;
-      default:
-        break;
-    }
-    if (z && row_put(p, c, z, strlen(z), eKind)) return -1;
+static int xls_open(Sheet *p, const char *zWant) {
+  Xls *x = p->pXls = xcalloc(1, sizeof *x);
+  x->f = p->f;
+  x->iSec = -1;
+  x->iCurRow = -1;
+  x->iStrCol = -1;
+  if (fseeko(p->f, 0, SEEK_END) || (x->nFile = ftello(p->f)) < 0) {
+    set_error(p, "无法读取文件");
+    return -1;
   }
-  p->iXlsRow++;
+  if (x->nFile > p->nMaxBytes) {
+    set_error(p, "文件超过 %lld MiB 的上限（设置 import_max_mb）", p->nMaxBytes >> 20);
+    return -1;
+  }
+  if (cfb_open(p, x) || xls_globals(p, x)) return -1;
+  int iSheet = -1;
+  for (int i = 0; i < x->nSheet && iSheet < 0; i++)
+    if (zWant ? strcmp(x->azSheet[i], zWant) == 0 : !x->abSheetHidden[i]) iSheet = i;
+  if (iSheet < 0 && !zWant && x->nSheet) iSheet = 0;
+  if (iSheet < 0) {
+    Buf b = BUF_INIT;
+    for (int i = 0; i < x->nSheet; i++) buf_printf(&b, "%s“%s”", i ? "、" : "", x->azSheet[i]);
+    if (zWant) set_error(p, "工作簿中没有名为“%s”的工作表（有：%s）", zWant, x->nSheet ? buf_str(&b) : "无");
+    else set_error(p, "工作簿中没有工作表");
+    buf_free(&b);
+    return -1;
+  }
+  p->zName = xstrdup(x->azSheet[iSheet]);
+  x->wb.iPos = x->aSheetPos[iSheet];
+  x->bPushed = 0;
+  if (xls_rec(x) != 1 || x->nType != 0x0809) {
+    set_error(p, "文件损坏：找不到工作表“%s”", p->zName);
+    return -1;
+  }
+  x->nDepth = 1;
+  return 0;
+}
+
+/* A number cell: a date where its format shows one and v is a date, else
+ * the number as Excel shows it. 0 or -1 (error set). */
+static int put_number(Sheet *p, int c, double v, long iXf) {
+  char z[40];
+  SheetKind eKind = SHEET_NUMBER;
+  if (iXf >= 0 && (size_t)iXf < p->nXf && p->abDateXf[iXf] && sheet_serial_text(v, p->b1904, z) == 0)
+    eKind = SHEET_DATE;
+  else sheet_number_text(v, z);
+  return row_put(p, c, z, strlen(z), eKind);
+}
+
+/* The number an RK value holds: a 30-bit integer or the top 30 bits of a
+ * double, divided by 100 when its low bit says so. */
+static double rk_number(unsigned rk) {
+  double v;
+  if (rk & 2) {
+    v = (double)(rk >> 2);
+    if (rk & 0x80000000u) v -= 1073741824.0;
+  } else {
+    unsigned long long u = (unsigned long long)(rk & 0xFFFFFFFCu) << 32;
+    memcpy(&v, &u, sizeof v);
+  }
+  return rk & 1 ? v / 100 : v;
+}
+
+static const char *xls_error_code(unsigned e) {
+  switch (e) {
+    case 0x00: return "#NULL!";
+    case 0x07: return "#DIV/0!";
+    case 0x0F: return "#VALUE!";
+    case 0x17: return "#REF!";
+    case 0x1D: return "#NAME?";
+    case 0x24: return "#NUM!";
+    default: return "#N/A";
+  }
+}
+
+/* Puts the cell of the record just read (a cell record of row x->iCurRow).
+ * 0 or -1 (error set). */
+static int xls_cell(Sheet *p, Xls *x, int c, long iXf) {
+  const unsigned char *a = x->aRec;
+  Rd r = {x, 6, 0};
+  switch (x->nType) {
+    case 0x00FD: {  /* LABELSST */
+      unsigned i = get32(a + 6);
+      if (i >= p->nSs) {
+        char zCol[8];
+        col_name(c, zCol);
+        set_error(p, "文件损坏：第%ld行第%s列引用了不存在的共享字符串 %u", p->iRow, zCol, i);
+        return -1;
+      }
+      const char *z = p->ss.z + p->aSs[i];
+      return row_put(p, c, z, strlen(z), SHEET_TEXT);
+    }
+    case 0x0204:  /* LABEL */
+    case 0x00D6: {  /* RSTRING */
+      buf_reset(&p->cell);
+      rd_string(&r, 0, &p->cell);
+      return row_put(p, c, buf_str(&p->cell), p->cell.n, SHEET_TEXT);
+    }
+    case 0x0203: {  /* NUMBER */
+      double v;
+      memcpy(&v, a + 6, sizeof v);
+      return put_number(p, c, v, iXf);
+    }
+    case 0x027E:  /* RK */
+      return put_number(p, c, rk_number(get32(a + 6)), iXf);
+    case 0x00BD:  /* MULRK: (format, RK) pairs from column c on */
+      for (unsigned i = 4; i + 6 <= x->nRec - 2 && c < SHEET_MAX_COLS; i += 6, c++)
+        if (put_number(p, c, rk_number(get32(a + i + 2)), (long)get16(a + i))) return -1;
+      return 0;
+    case 0x0205:  /* BOOLERR */
+      if (a[7]) return row_put(p, c, xls_error_code(a[6]), strlen(xls_error_code(a[6])), SHEET_ERROR);
+      return row_put(p, c, a[6] ? "TRUE" : "FALSE", a[6] ? 4 : 5, SHEET_BOOL);
+    case 0x0006: {  /* FORMULA: its cached result */
+      if (get16(a + 12) != 0xFFFF) {
+        double v;
+        memcpy(&v, a + 6, sizeof v);
+        return put_number(p, c, v, iXf);
+      }
+      if (a[6] == 0) x->iStrCol = c;  /* the text is in the STRING record that follows */
+      else if (a[6] == 1) return row_put(p, c, a[8] ? "TRUE" : "FALSE", a[8] ? 4 : 5, SHEET_BOOL);
+      else if (a[6] == 2) return row_put(p, c, xls_error_code(a[8]), strlen(xls_error_code(a[8])), SHEET_ERROR);
+      return 0;
+    }
+    default:
+      return 0;
+  }
+}
+
+/* The least body of each cell record read, 0 for a record that is not one. */
+static unsigned xls_cell_size(unsigned nType) {
+  switch (nType) {
+    case 0x00FD: case 0x027E: return 10;
+    case 0x0204: case 0x00D6: return 9;
+    case 0x0203: case 0x0006: return 14;
+    case 0x00BD: return 12;
+    case 0x0205: return 8;
+    default: return 0;
+  }
+}
+
+static int xls_next(Sheet *p, char ***pazCell, int *pnCell) {
+  Xls *x = p->pXls;
+  while (!x->bEnd) {
+    int rc = xls_rec(x);
+    if (rc < 0) {
+      set_error(p, "文件损坏：工作表“%s”的内容不完整", p->zName);
+      return -1;
+    }
+    if (rc == 0 || (x->nType == 0x000A && --x->nDepth == 0)) {
+      x->bEnd = 1;
+      break;
+    }
+    if (x->nType == 0x0809) x->nDepth++;
+    if (x->nDepth > 1) continue;
+    if (x->nType == 0x0207 && x->iStrCol >= 0) {  /* STRING: a formula's text */
+      Rd r = {x, 0, 0};
+      buf_reset(&p->cell);
+      rd_string(&r, 0, &p->cell);
+      int c = x->iStrCol;
+      x->iStrCol = -1;
+      if (row_put(p, c, buf_str(&p->cell), p->cell.n, SHEET_TEXT)) return -1;
+      continue;
+    }
+    unsigned nMin = xls_cell_size(x->nType);
+    if (!nMin || x->nRec < nMin) continue;
+    long iRow = (long)get16(x->aRec);
+    x->iStrCol = -1;
+    if (x->iCurRow >= 0 && iRow != x->iCurRow) {
+      x->bPushed = 1;  /* the first cell of the next row */
+      x->iCurRow = -1;
+      row_out(p, pazCell, pnCell);
+      return 1;
+    }
+    if (x->iCurRow < 0) {
+      row_reset(p);
+      x->iCurRow = iRow;
+      p->iRow = iRow + 1;
+      if (p->iRow > p->nMaxRows || ++p->nRows > p->nMaxRows) {
+        set_error(p, "第%ld行：超过了 %lld 行的上限（设置 import_max_rows）", p->iRow, p->nMaxRows);
+        return -1;
+      }
+    }
+    if (xls_cell(p, x, (int)get16(x->aRec + 2), (long)get16(x->aRec + 4))) return -1;
+  }
+  if (x->iCurRow < 0) return 0;
+  x->iCurRow = -1;
   row_out(p, pazCell, pnCell);
   return 1;
 }
@@ -1014,7 +1525,7 @@ void sheet_close(Sheet *p) {
   if (p->pZf) zip_fclose(p->pZf);
   if (p->pZip) zip_discard(p->pZip);
   zip_error_fini(&p->src.err);
-  if (p->pXls) freexl_close(p->pXls);
+  xls_free(p->pXls);
   free(p->aChunk);
   buf_free(&p->ss);
   free(p->aSs);

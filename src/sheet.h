@@ -13,7 +13,11 @@
  * which numeric cells are dates (built-in formats 14-22, 27-36, 45-47, 50-58,
  * and custom formats with y, m, d, h or s outside quotes and brackets); the
  * workbook says whether serial numbers count from 1900 or from 1904.
- * .xls is read by libfreexl (from a temporary copy, as it reads paths).
+ * .xls (BIFF8, Excel 97-2003 and WPS) is read here, its OLE2 container and
+ * records alike: the workbook globals (sheets, shared strings, formats, the
+ * date system) at open, then the chosen sheet's cell records as rows are
+ * asked for, with the same rules for dates and numbers as .xlsx. Older
+ * .xls (Excel 5.0/95 and before) and encrypted ones are refused, saying so.
  *
  * Cells come as text: a date cell as YYYY-MM-DD (with " HH:MM:SS" when it
  * has a time of day), a whole number without ".0", other numbers with up to
@@ -45,7 +49,9 @@ typedef enum SheetKind { SHEET_TEXT, SHEET_NUMBER, SHEET_DATE, SHEET_BOOL, SHEET
 Sheet *sheet_open(FILE *f, const char *zSheet);
 /* The next row: 1 with a row (its cells valid until the next call), 0 at
  * the end, -1 on an error (sheet_error in Chinese; every later call returns
- * -1 again). Cells are UTF-8, not normalized. Missing cells of a row are "". */
+ * -1 again). Cells are UTF-8, not normalized. Missing cells of a row are "";
+ * a workbook's row with no cells at all has *pnCell 0 (CSV skips empty
+ * lines). */
 int sheet_next(Sheet *p, char ***pazCell, int *pnCell);
 /* The row number of the last row, as the spreadsheet shows it (1-based). */
 long sheet_row(const Sheet *p);
