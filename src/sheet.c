@@ -53,9 +53,10 @@ static void civil(long long n, int *pY, int *pM, int *pD) {
 }
 
 int sheet_serial_text(double v, int b1904, char *z) {
-  if (!(v >= 0) || v >= 2958466) return -1;  /* NaN too; 2958466 is 10000-01-01 */
+  long long nEnd = b1904 ? 2957004 : 2958466;  /* 10000-01-01 */
+  if (!(v >= 0) || v >= nEnd) return -1;       /* NaN too */
   long long nSec = llround(v * 86400.0), nDay = nSec / 86400, s = nSec % 86400;
-  if (nDay >= 2958466) return -1;
+  if (nDay >= nEnd) return -1;
   if (!b1904 && nDay == 0) {
     snprintf(z, 32, "%02lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
     return 0;
