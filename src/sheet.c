@@ -743,7 +743,10 @@ static int xlsx_open(Sheet *p, const char *zWant) {
   p->aChunk = xmalloc(CHUNK);
   /* The package names its workbook; Excel and WPS put it at xl/workbook.xml. */
   Rels root = {p, 0, 0};
-  if (part_parse(p, "_rels/.rels", &root, on_rel, 0, 0, MAX_SMALL_PART) < 0) return -1;
+  if (part_parse(p, "_rels/.rels", &root, on_rel, 0, 0, MAX_SMALL_PART) < 0) {
+    rels_free(&root);  /* what was read before the error */
+    return -1;
+  }
   const Rel *pDoc = rels_find(&root, "/officeDocument", 0);
   char *zBook = pDoc ? part_path("", pDoc->zTarget) : xstrdup("xl/workbook.xml");
   rels_free(&root);
