@@ -1015,7 +1015,7 @@ static int cfb_open(Sheet *p, Xls *x) {
     memcpy(aDir + i * nSecSize, x->aSec, nSecSize);
   }
   if (aDir[66] != 5) goto bad;
-  unsigned aStack[64], nStack = 0, iWb = 0, bBook = 0;
+  unsigned aStack[64], nStack = 0, iWb = 0, bBook = 0, bEncrypted = 0;
   size_t nSeen = 0;
   aStack[nStack++] = get32(aDir + 76);
   while (nStack && !iWb) {
@@ -1024,11 +1024,13 @@ static int cfb_open(Sheet *p, Xls *x) {
     const unsigned char *e = aDir + 128 * (size_t)i;
     if (e[66] == 2 && cfb_named(e, "Workbook")) iWb = i;
     else if (e[66] == 2 && cfb_named(e, "Book")) bBook = 1;
+    else if (e[66] == 2 && cfb_named(e, "EncryptedPackage")) bEncrypted = 1;
     for (int k = 68; k <= 72 && nStack < ARRAY_LEN(aStack); k += 4)
       if (get32(e + k) < nEntry) aStack[nStack++] = get32(e + k);
   }
   if (!iWb) {
     if (bBook) set_error(p, "这是 Excel 5.0/95 格式的旧工作簿：请在 Excel 或 WPS 中另存为 .xlsx 后再导入");
+    if (bEncrypted) set_error(p, "工作簿有密码保护：请在 Excel 或 WPS 中去掉密码后再导入");
     goto bad;
   }
   const unsigned char *e = aDir + 128 * (size_t)iWb;

@@ -17,7 +17,9 @@
  * records alike: the workbook globals (sheets, shared strings, formats, the
  * date system) at open, then the chosen sheet's cell records as rows are
  * asked for, with the same rules for dates and numbers as .xlsx. Older
- * .xls (Excel 5.0/95 and before) and encrypted ones are refused, saying so.
+ * .xls (Excel 5.0/95 and before) and encrypted workbooks (an .xls with
+ * FILEPASS, an .xlsx with a password, which is an OLE2 EncryptedPackage)
+ * are refused, saying so.
  *
  * Cells come as text: a date cell as YYYY-MM-DD (with " HH:MM:SS" when it
  * has a time of day), a whole number without ".0", other numbers with up to

@@ -477,9 +477,9 @@ static void sector_words(Buf *b, const unsigned *a, size_t n) {
   for (size_t i = 0; i < 128; i++) put32(b, i < n ? a[i] : 0xFFFFFFFFu);
 }
 
-/* The compound file of a stream "Workbook" under 4096 bytes, so in the
- * mini stream: header, FAT, directory, mini FAT, the mini stream. */
-static void xls_file(Buf *out, const Buf *wb) {
+/* The compound file of one stream zName ("Workbook") under 4096 bytes, so
+ * in the mini stream: header, FAT, directory, mini FAT, the mini stream. */
+static void cfb_file(Buf *out, const Buf *wb, const char *zName) {
   const unsigned END = 0xFFFFFFFEu, FREE = 0xFFFFFFFFu;
   assert_true(wb->n < 4096);
   unsigned nMini = (unsigned)((wb->n + 63) / 64), nBig = (nMini * 64 + 511) / 512;
@@ -494,7 +494,7 @@ static void xls_file(Buf *out, const Buf *wb) {
   unsigned aFat[128] = {0xFFFFFFFDu, END, END};
   for (unsigned i = 0; i < nBig; i++) aFat[3 + i] = i + 1 < nBig ? 4 + i : END;
   sector_words(out, aFat, 3 + nBig);
-  const char *azName[] = {"Root Entry", "Workbook"};
+  const char *azName[] = {"Root Entry", zName};
   for (int k = 0; k < 4; k++) {
     size_t i0 = out->n, nName = k < 2 ? strlen(azName[k]) : 0;
     for (size_t j = 0; j < nName; j++) put16(out, (unsigned char)azName[k][j]);
@@ -514,6 +514,8 @@ static void xls_file(Buf *out, const Buf *wb) {
   buf_append(out, wb->z, wb->n);
   while (out->n < (size_t)(4 + nBig) * 512) buf_putc(out, 0);
 }
+
+static void xls_file(Buf *out, const Buf *wb) { cfb_file(out, wb, "Workbook"); }
 
 static void test_xls(void **state) {
   (void)state;
@@ -585,6 +587,17 @@ static void test_xls_refused(void **state) {
   expect_rows(f.z, f.n, 0, "ERROR: 工作簿中没有工作表");
   /* A header and no more. */
   expect_rows(f.z, 512, 0, "ERROR: 无法读取 .xls 文件（文件损坏，或不是 Excel 97-2003 工作簿）");
+  /* An .xlsx with a password is a compound file with an EncryptedPackage;
+   * Excel 5.0/95 named its stream Book; a Word file has neither. */
+  buf_reset(&f);
+  cfb_file(&f, &wb, "EncryptedPackage");
+  expect_rows(f.z, f.n, 0, "ERROR: 工作簿有密码保护：请在 Excel 或 WPS 中去掉密码后再导入");
+  buf_reset(&f);
+  cfb_file(&f, &wb, "Book");
+  expect_rows(f.z, f.n, 0, "ERROR: 这是 Excel 5.0/95 格式的旧工作簿：请在 Excel 或 WPS 中另存为 .xlsx 后再导入");
+  buf_reset(&f);
+  cfb_file(&f, &wb, "WordDocument");
+  expect_rows(f.z, f.n, 0, "ERROR: 无法读取 .xls 文件（文件损坏，或不是 Excel 97-2003 工作簿）");
   buf_free(&wb);
   buf_free(&f);
 }
