@@ -1,9 +1,11 @@
 /* port.c: importing and exporting the files of formats.md.
  *
- * Import reads a CSV (any encoding csv.c knows), maps its header to the
- * declared fields (Chinese or English names, any order), checks every cell
- * with field_check and every row with the module's own validator, and
- * writes all rows in one transaction. A bad row never half-enters: by
+ * Import reads a CSV (any encoding csv.c knows), .xlsx or .xls through
+ * sheet.c's one row stream, finds its header (title rows above it are
+ * skipped with a warning), maps it to the declared fields (Chinese or
+ * English names, any order), checks every cell with field_check and every
+ * row with the module's own validator, and writes all rows in one
+ * transaction. A bad row never half-enters: by
  * default one bad row refuses the whole file (every error listed); with
  * keep-good the good rows go in and the bad ones go to a rejects file in the
  * same format, with the reason in a last column 错误原因 that a re-import
@@ -1131,7 +1133,7 @@ static const CliOpt aImportOpt[] = {
   {"rejects", 1, 0, "with --keep-good: write the bad rows here, plus 错误原因 (CSV for a CSV, xlsx for .xlsx or .xls; "
    "a name ending in .csv or .xlsx chooses)"},
   {"dry-run", 0, 0, "check the file only; write nothing"},
-  {"sheet", 1, 0, "the worksheet of an .xlsx or .xls to read (default: the first)"},
+  {"sheet", 1, 0, "the worksheet of an .xlsx or .xls to read (default: the first visible one)"},
   {0, 0, 0, 0},
 };
 static const CliOpt aExportOpt[] = {
