@@ -14,7 +14,7 @@ DATADIR    ?= $(PREFIX)/share
 MANDIR     ?= $(DATADIR)/man
 SYSCONFDIR ?= /etc
 UNITDIR    ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/systemd/system,$(PREFIX)/lib/systemd/system)
-PKGS    := sqlite3 libmicrohttpd jansson libsodium xlsxwriter icu-uc icu-i18n
+PKGS    := sqlite3 libmicrohttpd jansson libsodium xlsxwriter icu-uc icu-i18n libzip expat
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -pthread -Ibuild \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

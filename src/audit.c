@@ -6,6 +6,7 @@
 #include "events.h"
 #include "text.h"
 #include "util.h"
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,67 @@ int audit_append(const char *zActor, const char *zAction, const char *zEntity, c
   /* Whatever a module changed, the organization it names may show it in its
    * statistics (stats.h, figures): they are re-read after the commit. */
   if (rc == 0 && orgId > 0) events_note(EV_FIGURE, orgId);
+  return rc;
+}
+
+char *audit_json_text(json_t *p) { return json_text(p); }
+
+/* The INSERT of n audit rows, built once per process for n = AUDIT_MANY
+ * (the statement cache keys on the text). */
+static char *zManySql;
+static pthread_once_t manySqlOnce = PTHREAD_ONCE_INIT;
+static void many_sql_init(void) {
+  Buf b = BUF_INIT;
+  buf_puts(&b, "INSERT INTO audit(id, at, actor, action, entity, entity_key, org_id, before, after, prev_hash, hash)"
+               " VALUES");
+  for (int k = 0; k < AUDIT_MANY; k++) buf_printf(&b, "%s(?,?,?,?,?,?,?,NULL,?,?,?)", k ? "," : "");
+  zManySql = buf_take(&b);  /* never freed: one copy per process */
+}
+
+int audit_append_many(const char *zActor, const char *zAction, const char *zEntity, int n, const char *const *azKey,
+                      const long long *aOrgId, const char *const *azAfter) {
+  if (n <= 0) return 0;
+  if (n > AUDIT_MANY) return -1;
+  char zAt[32], azHash[AUDIT_MANY + 1][65];
+  util_timestamp(zAt);
+  DbStmt *s = db_stmt("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", "");
+  if (!s) return -1;
+  long long id0 = 1;
+  snprintf(azHash[0], 65, "%s", AUDIT_GENESIS);
+  if (db_step(s) == 1) {
+    id0 = db_col_int(s, 0) + 1;
+    snprintf(azHash[0], 65, "%s", db_col_text(s, 1));
+    db_step(s);
+  }
+  /* azHash[i] is entry i's previous hash, azHash[i + 1] its own. */
+  for (int i = 0; i < n; i++)
+    entry_hash(azHash[i], id0 + i, zAt, zActor, zAction, zEntity, azKey[i], aOrgId[i], 0, azAfter[i], azHash[i + 1]);
+  int rc = 0;
+  if (n == AUDIT_MANY) {
+    pthread_once(&manySqlOnce, many_sql_init);
+    DbStmt *st = db_prepare(zManySql);
+    for (int i = 0, j = 1; st && i < n && rc == 0; i++) {
+      rc |= db_bind_int(st, j++, id0 + i);
+      rc |= db_bind_text(st, j++, zAt);
+      rc |= db_bind_text(st, j++, zActor);
+      rc |= db_bind_text(st, j++, zAction);
+      rc |= db_bind_text(st, j++, zEntity);
+      rc |= db_bind_text(st, j++, azKey[i]);
+      rc |= db_bind_int(st, j++, aOrgId[i]);
+      rc |= db_bind_text(st, j++, azAfter[i]);
+      rc |= db_bind_text(st, j++, azHash[i]);
+      rc |= db_bind_text(st, j++, azHash[i + 1]);
+    }
+    if (!st || rc || db_step(st) != 0) rc = -1;
+  } else {
+    for (int i = 0; i < n && rc == 0; i++)
+      rc = db_exec("INSERT INTO audit(id, at, actor, action, entity, entity_key, org_id, before, after, prev_hash,"
+                   " hash) VALUES(?,?,?,?,?,?,?,NULL,?,?,?)",
+                   "ItttttIttt", id0 + i, zAt, zActor, zAction, zEntity, azKey[i], aOrgId[i], azAfter[i], azHash[i],
+                   azHash[i + 1]);
+  }
+  for (int i = 0; i < n && rc == 0; i++)
+    if (aOrgId[i] > 0) events_note(EV_FIGURE, aOrgId[i]);
   return rc;
 }
 

@@ -14,6 +14,19 @@
 int audit_append(const char *zActor, const char *zAction, const char *zEntity, const char *zKey, long long orgId,
                  json_t *pBefore, json_t *pAfter);
 
+/* Appends n entries by one actor at once, in order, within the caller's
+ * transaction: what audit_append does n times, with one look-up of the
+ * chain's head (a bulk import audits each member it adds this way).
+ * azKey[i], aOrgId[i], azAfter[i] (the state after as JSON text, compact
+ * with sorted keys as audit_json_text makes it) per entry; no state
+ * before. At most AUDIT_MANY entries a call. Returns 0 or -1 (logged). */
+#define AUDIT_MANY 64
+int audit_append_many(const char *zActor, const char *zAction, const char *zEntity, int n, const char *const *azKey,
+                      const long long *aOrgId, const char *const *azAfter);
+/* p as the audit log stores it (compact, keys sorted); NULL for NULL. The
+ * caller frees it. */
+char *audit_json_text(json_t *p);
+
 /* Ends a write that created or changed object id (rc: the writes so far, 0
  * when they went well): appends its audit entry (zAction, zEntity, key id,
  * organization orgId, after pAfter) and commits. 0 when committed; else

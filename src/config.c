@@ -40,6 +40,12 @@ static const CfgKey aKey[] = {
    "the largest JSON request body, in bytes, or with K, M or G (1K to 64M); beyond it: 413"},
   {"upload_limit", CK_SIZE, 1024, 4LL << 30, 0, "64M",
    "the largest uploaded file (an import), in bytes or with K, M or G (1K to 4G); beyond it: 413"},
+  {"import_max_mb", CK_INT, 0, 1 << 20, 0, "2048",
+   "the most an imported .xlsx may inflate to, and the largest .xls, in MiB (0: the default); beyond it the import "
+   "stops with an error naming the setting"},
+  {"import_max_rows", CK_INT, 0, 1LL << 32, 0, "1048576",
+   "the most rows an imported .xlsx or .xls sheet may have (0: the default, Excel's own limit); beyond it the import "
+   "stops with an error naming the setting"},
   {"trusted_proxy", CK_ADDRS, 0, 0, 0, "",
    "addresses of the reverse proxies whose X-Forwarded-For is believed, separated by commas (e.g. 127.0.0.1, ::1)"},
   {"hsts", CK_ENUM, 0, 0, "off|on|force", "off",

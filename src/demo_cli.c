@@ -50,7 +50,7 @@ static int write_files(const DemoOpts *pOpts, const char *zOrgs, const char *zMe
 static int import_file(const char *zPath, int bMembers) {
   FILE *f = fopen(zPath, "rb");
   if (!f) return -1;
-  ImportOpts o = {bMembers, 0, 0, bMembers ? "demo members.csv" : "demo orgs.csv", "", 0, "demo", 0};
+  ImportOpts o = {bMembers, 0, 0, bMembers ? "demo members.csv" : "demo orgs.csv", "", 0, "demo", 0, 0};
   ImportResult res;
   int rc = port_import(f, &o, &res);
   fclose(f);

@@ -32,19 +32,28 @@ int member_branch(const char *zCode, FieldErr *pErr, long long *pOrgId);
  * MemberNew, with its pinyin; it touches no database, so a checking thread
  * may call it. member_batch_add queues one (taking it over) and writes the
  * batch when full; member_batch_flush writes what is queued. Both inside the
- * caller's transaction, unaudited (the caller audits the bulk change as a
- * whole); 0, or -2 on a database failure. */
+ * caller's transaction, unaudited unless member_batch_audit said otherwise;
+ * 0, or -2 on a database failure. */
 typedef struct MemberNew {
   long long orgId;
   char *az[M_NFIELD];
   char zPinyin[128], zInit[64];
+  char *zAudit;            /* member_new_audit: its audit entry's JSON, made off the writing thread */
 } MemberNew;
 void member_new(MemberNew *pNew, Rec *p, long long orgId);
 void member_new_free(MemberNew *pNew);
+/* Makes the audit entry of a new member the batch will write (its key
+ * fields and the file zFile it came from) into pNew->zAudit: a checking
+ * thread calls it, so that the writer only hashes and inserts. */
+void member_new_audit(MemberNew *pNew, const char *zFile);
 typedef struct MemberBatch MemberBatch;
 MemberBatch *member_batch_new(void);
 int member_batch_add(MemberBatch *b, MemberNew *pNew);
 int member_batch_flush(MemberBatch *b);
+/* From now on every row the batch writes gets its own audit entry, action
+ * "import" by zActor (borrowed for the batch's life), with its zAudit
+ * (member_new_audit; a row without one is written without an entry). */
+void member_batch_audit(MemberBatch *b, const char *zActor);
 void member_batch_free(MemberBatch *b);
 
 /* Writes p inside the caller's transaction (insert when pOld is NULL, else

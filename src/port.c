@@ -1,32 +1,43 @@
 /* port.c: importing and exporting the files of formats.md.
  *
- * Import reads a CSV (any encoding csv.c knows), maps its header to the
- * declared fields (Chinese or English names, any order), checks every cell
- * with field_check and every row with the module's own validator, and
- * writes all rows in one transaction. A bad row never half-enters: by
+ * Import reads a CSV (any encoding csv.c knows), .xlsx or .xls through
+ * sheet.c's one row stream, finds its header (title rows above it are
+ * skipped with a warning), maps it to the declared fields (Chinese or
+ * English names, any order), checks every cell with field_check and every
+ * row with the module's own validator, and writes all rows in one
+ * transaction. A bad row never half-enters: by
  * default one bad row refuses the whole file (every error listed); with
  * keep-good the good rows go in and the bad ones go to a rejects file in the
  * same format, with the reason in a last column 错误原因 that a re-import
  * ignores. Re-importing a file changes nothing; a changed row updates the
  * record its key names (组织编码, 公民身份号码).
  *
- * Audit: every updated record gets its own entry with before and after; new
- * records are recorded as one entry per import with the file's name, its
- * BLAKE2b digest and the counts, so a 3.8-million-row first load does not
- * double the database. */
+ * Audit: every updated record gets its own entry with before and after;
+ * every new member one entry "import" with its key fields (name, ID number,
+ * branch, category, date joined) and the file's name, written 64 at a time
+ * with the batch that inserts them, so that its history starts with the
+ * file that brought it; and each import one summary entry with the file's
+ * name, its BLAKE2b digest and the counts. New organizations are in the
+ * summary only. */
 #include "port.h"
 #include "module.h"
 #include "audit.h"
 #include "csv.h"
+#include "report.h"
+#include "sheet.h"
 #include "db.h"
 #include "member.h"
 #include "org.h"
 #include "text.h"
 #include "util.h"
+#include <errno.h>
+#include <iconv.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #define REJECT_COLUMN "错误原因"
 
@@ -156,7 +167,7 @@ static void header_free(Header *h) {
 
 /* Maps the header row to fields. -1 with zFatal on a missing required
  * column or a column named twice. */
-static int header_read(Header *h, char **az, int n, const Field *aField, int nField, ImportResult *pRes) {
+static int header_read(Header *h, char **az, int n, const Field *aField, int nField, long iRow, ImportResult *pRes) {
   h->nCol = n;
   h->aField = xcalloc((size_t)n, sizeof(int));
   h->azName = xcalloc((size_t)n, sizeof(char *));
@@ -175,7 +186,7 @@ static int header_read(Header *h, char **az, int n, const Field *aField, int nFi
     }
     for (int d = 0; d < c; d++)
       if (h->aField[d] == h->aField[c]) {
-        snprintf(pRes->zFatal, sizeof pRes->zFatal, "第1行：列“%s”出现了两次（第%d列和第%d列）",
+        snprintf(pRes->zFatal, sizeof pRes->zFatal, "第%ld行：列“%s”出现了两次（第%d列和第%d列）", iRow,
                  aField[h->aField[c]].zHeader, d + 1, c + 1);
         return -1;
       }
@@ -185,38 +196,101 @@ static int header_read(Header *h, char **az, int n, const Field *aField, int nFi
     int bFound = 0;
     for (int c = 0; c < n; c++) bFound |= h->aField[c] == i;
     if (!bFound) {
-      snprintf(pRes->zFatal, sizeof pRes->zFatal, "第1行：缺少必需的列“%s”（%s）", aField[i].zHeader, aField[i].zJson);
+      snprintf(pRes->zFatal, sizeof pRes->zFatal, "第%ld行：缺少必需的列“%s”（%s）", iRow, aField[i].zHeader,
+               aField[i].zJson);
       return -1;
     }
   }
   return 0;
 }
 
-/* Writes the rejects file's header (once) and one bad row with its reasons. */
-static void reject_row(const ImportOpts *o, const Header *h, char **az, int n, const char *zWhy, int *pbHeader) {
-  if (!o->fRejects) return;
-  Buf b = BUF_INIT;
-  if (!*pbHeader) {
-    buf_puts(&b, CSV_BOM);
-    const char **azH = xcalloc((size_t)h->nCol + 1, sizeof(char *));
-    for (int c = 0; c < h->nCol; c++) azH[c] = h->azName[c];
-    azH[h->nCol] = REJECT_COLUMN;
-    csv_write_row(&b, azH, h->nCol + 1, 0);
-    free(azH);
-    *pbHeader = 1;
-  }
+/* The rejects file, opened at the first bad row: CSV (UTF-8 with BOM, the
+ * cells as the file had them) for a CSV, xlsx for a workbook (.xls too:
+ * this program writes no .xls); a name ending in .csv or .xlsx chooses
+ * that format instead. The header is the file's, plus 错误原因. */
+typedef struct Rejects {
+  const ImportOpts *o;
+  const Header *h;
+  int bXlsx;
+  int bOpen, bFailed;
+  FILE *f;
+  RptWriter *w;
+  RptCol *aCol;
+} Rejects;
+
+static int ends_with(const char *z, const char *zEnd) {
+  size_t n = strlen(z), m = strlen(zEnd);
+  return n >= m && strcasecmp(z + n - m, zEnd) == 0;
+}
+
+static void rejects_init(Rejects *r, const ImportOpts *o, const Header *h, SheetFormat eFormat) {
+  memset(r, 0, sizeof *r);
+  r->o = o;
+  r->h = h;
+  r->bXlsx = eFormat != SHEET_CSV;
+  if (o->zRejects && ends_with(o->zRejects, ".csv")) r->bXlsx = 0;
+  if (o->zRejects && ends_with(o->zRejects, ".xlsx")) r->bXlsx = 1;
+}
+
+/* Writes one bad row with its reasons (the header first, once). */
+static void reject_row(Rejects *r, char **az, int n, const char *zWhy) {
+  const Header *h = r->h;
+  if (!r->o->zRejects || r->bFailed) return;
   const char **azR = xcalloc((size_t)h->nCol + 1, sizeof(char *));
+  if (!r->bOpen) {
+    r->bOpen = 1;
+    for (int c = 0; c < h->nCol; c++) azR[c] = h->azName[c];
+    azR[h->nCol] = REJECT_COLUMN;
+    if (r->bXlsx) {
+      r->aCol = xcalloc((size_t)h->nCol + 1, sizeof *r->aCol);
+      for (int c = 0; c <= h->nCol; c++) r->aCol[c] = (RptCol){azR[c], 0, RPT_TEXT, c == h->nCol ? 40 : 16};
+      r->w = rpt_open("xlsx", r->o->zRejects, RPT_BIG);
+      if (!r->w || rpt_table(r->w, "错误行", 0, r->aCol, h->nCol + 1)) r->bFailed = 1;
+    } else {
+      Buf b = BUF_INIT;
+      buf_puts(&b, CSV_BOM);
+      csv_write_row(&b, azR, h->nCol + 1, 0);
+      if (!(r->f = fopen(r->o->zRejects, "wb")) || fwrite(b.z, 1, b.n, r->f) != b.n) r->bFailed = 1;
+      buf_free(&b);
+    }
+  }
   for (int c = 0; c < h->nCol; c++) azR[c] = c < n ? az[c] : "";
   azR[h->nCol] = zWhy;
-  csv_write_row(&b, azR, h->nCol + 1, 0);
+  if (r->bFailed) {
+  } else if (r->bXlsx) {
+    r->bFailed = rpt_row_text(r->w, azR, 0) != 0;
+  } else {
+    Buf b = BUF_INIT;
+    csv_write_row(&b, azR, h->nCol + 1, 0);
+    r->bFailed = fwrite(b.z, 1, b.n, r->f) != b.n;
+    buf_free(&b);
+  }
   free(azR);
-  fwrite(b.z, 1, b.n, o->fRejects);
-  buf_free(&b);
 }
+
+/* Finishes the rejects file. 0, or -1 when it could not be written. */
+static int rejects_close(Rejects *r) {
+  int rc = r->bFailed ? -1 : 0;
+  if (r->w) {
+    if (r->bFailed) rpt_discard(r->w);
+    else if (rpt_close(r->w)) rc = -1;
+  }
+  if (r->f && fclose(r->f)) rc = -1;
+  free(r->aCol);
+  return rc;
+}
+
+/* The reason a number cell in the ID-number column is refused: Excel keeps
+ * 15 significant digits, so an 18-digit number stored as a number has lost
+ * its last digits, and no one can tell which they were. */
+#define NUMBER_ID_REASON \
+  "公民身份号码在表格中存成了数字（Excel 只保留 15 位有效数字，显示为 3.41102E+17 之类），最后几位已经丢失，" \
+  "无法导入。请把这一列的单元格格式设为“文本”后重新输入号码，或在号码前加英文单引号（如 '341102199001011234）"
 
 /* Checks each cell of a row into rec; records every cell error. Returns
  * the number of errors. zWhy collects them for the rejects file. */
-static int row_cells(const Header *h, char **az, int n, Rec *pRec, long long iRow, ImportResult *pRes, Buf *pWhy) {
+static int row_cells(const Header *h, const Sheet *pSheet, char **az, int n, Rec *pRec, long long iRow,
+                     ImportResult *pRes, Buf *pWhy) {
   int nErr = 0;
   if (n > h->nCol) {
     add_error(pRes, iRow, "", az[h->nCol], "这一行的列比表头多");
@@ -228,7 +302,11 @@ static int row_cells(const Header *h, char **az, int n, Rec *pRec, long long iRo
     if (i < 0) continue;
     char *zOut;
     const char *zReason;
-    if (field_check(&pRec->aField[i], az[c], &zOut, &zReason)) {
+    if (pRec->aField[i].type == FT_IDNUM && sheet_kind(pSheet, c) == SHEET_NUMBER) {
+      add_error(pRes, iRow, h->azName[c], az[c], NUMBER_ID_REASON);
+      buf_printf(pWhy, "%s%s：存成了数字，最后几位已丢失（请设为文本后重新输入）", pWhy->n ? "；" : "", h->azName[c]);
+      nErr++;
+    } else if (field_check(&pRec->aField[i], az[c], &zOut, &zReason)) {
       add_error(pRes, iRow, h->azName[c], az[c], zReason);
       buf_printf(pWhy, "%s%s：%s", pWhy->n ? "；" : "", h->azName[c], zReason);
       nErr++;
@@ -309,12 +387,13 @@ typedef struct Pipe {
   int bDone;               /* the checker has handed over its last chunk */
   int bStop;               /* the writer failed: the checker stops */
   /* the checker's inputs and results (read by the writer after the join) */
-  Csv *pCsv;
+  Sheet *pSheet;
   const Header *h;
   const ImportOpts *o;
   ImportResult *pRes;
   int bEmpty;              /* the member table was empty at the start */
   char zCsvError[300];
+  Rejects *pRej;
 } Pipe;
 
 static void chunk_free(Chunk *c) {
@@ -381,17 +460,17 @@ static void *member_checker(void *pArg) {
   CodeMap branches = {0, 0, 0, 0};
   Buf why = BUF_INIT;
   Chunk *c = xcalloc(1, sizeof *c);
-  int bRejHeader = 0, rc;
+  int rc;
   char **az;
   int n;
-  while ((rc = csv_next(p->pCsv, &az, &n)) == 1) {
-    long long iRow = csv_row(p->pCsv);
+  while ((rc = sheet_next(p->pSheet, &az, &n)) == 1) {
+    long long iRow = sheet_row(p->pSheet);
     if (row_blank(az, n)) continue;
     pRes->nRow++;
     util_progress("导入党员（行）", pRes->nRow, 0);
     rec_clear(&rec);
     buf_reset(&why);
-    int nErr = row_cells(h, az, n, &rec, iRow, pRes, &why);
+    int nErr = row_cells(h, p->pSheet, az, n, &rec, iRow, pRes, &why);
     long long selfId = 0, orgId = 0;
     FieldErr fe;
     if (!nErr && rec.az[M_IDNUM]) {
@@ -422,7 +501,7 @@ static void *member_checker(void *pArg) {
     }
     if (nErr) {
       pRes->nRejected++;
-      reject_row(o, h, az, n, buf_str(&why), &bRejHeader);
+      reject_row(p->pRej, az, n, buf_str(&why));
       continue;
     }
     if (!codemap_get(&branches, rec.az[M_ORG])) codemap_put(&branches, rec.az[M_ORG], orgId);
@@ -437,7 +516,8 @@ static void *member_checker(void *pArg) {
       rec_init(&rec, member_aField, M_NFIELD);  /* the chunk owns the old ones now */
       rec_init(&old, member_aField, M_NFIELD);
     } else {
-      member_new(&c->aNew[c->nNew++], &rec, orgId);
+      member_new(&c->aNew[c->nNew], &rec, orgId);
+      member_new_audit(&c->aNew[c->nNew++], o->zName);
     }
     if (c->nNew + c->nUpd == CHUNK_ROWS) {
       if (pipe_push(p, c)) {
@@ -448,7 +528,7 @@ static void *member_checker(void *pArg) {
     }
   }
   util_progress_done("导入党员（行）", pRes->nRow);
-  if (rc < 0) snprintf(p->zCsvError, sizeof p->zCsvError, "%s", csv_error(p->pCsv));
+  if (rc < 0) snprintf(p->zCsvError, sizeof p->zCsvError, "%s", sheet_error(p->pSheet));
   if (c) pipe_push(p, c);
   pthread_mutex_lock(&p->mu);
   p->bDone = 1;
@@ -465,9 +545,9 @@ static void *member_checker(void *pArg) {
 /* The writing side, on the thread that holds the transaction. Into an empty
  * roster nothing reads the member indexes until the end: they are dropped and
  * built once, after the last row. */
-static int import_members(Csv *pCsv, const Header *h, const ImportOpts *o, ImportResult *pRes) {
-  Pipe p = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER, .pCsv = pCsv, .h = h, .o = o,
-            .pRes = pRes};
+static int import_members(Sheet *pSheet, const Header *h, const ImportOpts *o, Rejects *pRej, ImportResult *pRes) {
+  Pipe p = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER, .pSheet = pSheet, .h = h, .o = o,
+            .pRes = pRes, .pRej = pRej};
   p.bEmpty = db_exists("SELECT 1 FROM member", "") == 0;
   char *zIndexes = p.bEmpty ? db_indexes_drop("member") : 0;
   if (p.bEmpty && !zIndexes) {
@@ -481,6 +561,7 @@ static int import_members(Csv *pCsv, const Header *h, const ImportOpts *o, Impor
     return -1;
   }
   MemberBatch *pBatch = member_batch_new();
+  member_batch_audit(pBatch, o->zActor);
   long long nInserted = 0, nUpdated = 0, iFailed = -1;
   Chunk *c;
   while (iFailed < 0 && (c = pipe_pop(&p)) != 0) {
@@ -548,15 +629,15 @@ static long long find_row(const OrgRow *a, const size_t *aByCode, size_t n, cons
   return -1;
 }
 
-static int import_orgs(Csv *pCsv, const Header *h, const ImportOpts *o, ImportResult *pRes) {
+static int import_orgs(Sheet *pSheet, const Header *h, const ImportOpts *o, Rejects *pRej, ImportResult *pRes) {
   OrgRow *a = 0;
   size_t nRow = 0, nAlloc = 0;
   char **az;
   int n, rc, rcOut = 0;
   long long iRow = 1;
   KeySet seen = {0, 0, 0};
-  while ((rc = csv_next(pCsv, &az, &n)) == 1) {
-    iRow = csv_row(pCsv);
+  while ((rc = sheet_next(pSheet, &az, &n)) == 1) {
+    iRow = sheet_row(pSheet);
     if (row_blank(az, n)) continue;
     if (nRow == nAlloc) a = xrealloc(a, (nAlloc = nAlloc ? nAlloc * 2 : 256) * sizeof *a);
     OrgRow *p = &a[nRow++];
@@ -566,7 +647,7 @@ static int import_orgs(Csv *pCsv, const Header *h, const ImportOpts *o, ImportRe
     p->azCell = xcalloc((size_t)n, sizeof(char *));
     for (int c = 0; c < n; c++) p->azCell[c] = xstrdup(az[c]);
     rec_init(&p->rec, org_aField, ORG_NFIELD);
-    if (row_cells(h, az, n, &p->rec, iRow, pRes, &p->why)) p->state = 2;
+    if (row_cells(h, pSheet, az, n, &p->rec, iRow, pRes, &p->why)) p->state = 2;
     else if (p->rec.az[ORG_CODE] && keyset_add(&seen, p->rec.az[ORG_CODE])) {
       add_error(pRes, iRow, org_aField[ORG_CODE].zHeader, p->rec.az[ORG_CODE], "与文件中前面的一行重复");
       buf_puts(&p->why, "组织编码在文件中重复");
@@ -575,7 +656,7 @@ static int import_orgs(Csv *pCsv, const Header *h, const ImportOpts *o, ImportRe
   }
   pRes->nRow = (long long)nRow;
   if (rc < 0) {
-    snprintf(pRes->zFatal, sizeof pRes->zFatal, "%s", csv_error(pCsv));
+    snprintf(pRes->zFatal, sizeof pRes->zFatal, "%s", sheet_error(pSheet));
     rcOut = -1;
     goto done;
   }
@@ -677,11 +758,10 @@ static int import_orgs(Csv *pCsv, const Header *h, const ImportOpts *o, ImportRe
       p->state = 2;
     }
   }
-  int bRejHeader = 0;
   for (size_t i = 0; i < nRow; i++)
     if (a[i].state == 2) {
       pRes->nRejected++;
-      reject_row(o, h, a[i].azCell, a[i].nCell, buf_str(&a[i].why), &bRejHeader);
+      reject_row(pRej, a[i].azCell, a[i].nCell, buf_str(&a[i].why));
     }
 done:
   for (size_t i = 0; i < nRow; i++) {
@@ -695,30 +775,87 @@ done:
   return rcOut;
 }
 
+/* The number of cells of a row that name a column of aField. */
+static int header_score(char **az, int n, const Field *aField, int nField) {
+  int nKnown = 0;
+  for (int c = 0; c < n; c++) {
+    if (!text_utf8_valid(az[c], strlen(az[c]))) continue;
+    char *z = text_normalize(az[c]);
+    for (int i = 0; i < nField; i++)
+      if (strcmp(z, aField[i].zHeader) == 0 || strcasecmp(z, aField[i].zJson) == 0) {
+        nKnown++;
+        break;
+      }
+    free(z);
+  }
+  return nKnown;
+}
+
+#define HEADER_SCAN 10  /* rows (not blank) searched for the header */
+
+/* Finds the header: the first row, among the first HEADER_SCAN that are
+ * not blank, in which at least two cells name known columns. Rows above it
+ * (a sheet's title, often one merged cell; a line of who filled it in) are
+ * skipped with a warning. When no row qualifies, the first row is taken as
+ * the header, so that header_read says which required column it lacks.
+ * 0 with h filled, or -1 with zFatal. */
+static int header_find(Sheet *pSheet, Header *h, const Field *aField, int nField, ImportResult *pRes) {
+  char **az;
+  int n, rc, nSeen = 0;
+  char **azFirst = 0;
+  int nFirst = 0;
+  long iFirst = 0;
+  while ((rc = sheet_next(pSheet, &az, &n)) == 1) {
+    if (row_blank(az, n)) continue;
+    long iRow = sheet_row(pSheet);
+    if (header_score(az, n, aField, nField) >= 2) {
+      for (int c = 0; c < nFirst; c++) free(azFirst[c]);
+      free(azFirst);
+      if (nSeen) {
+        char *zW = iRow == iFirst + 1 ? xprintf("第%ld行不是表头（是标题），已跳过", iFirst)
+                                      : xprintf("第%ld～%ld行不是表头（是标题或说明），已跳过", iFirst, iRow - 1);
+        json_array_append_new(pRes->aWarning, json_string(zW));
+        free(zW);
+      }
+      return header_read(h, az, n, aField, nField, iRow, pRes);
+    }
+    if (!nSeen) {
+      azFirst = xcalloc((size_t)n + 1, sizeof(char *));
+      for (int c = 0; c < n; c++) azFirst[c] = xstrdup(az[c]);
+      nFirst = n;
+      iFirst = iRow;
+    }
+    if (++nSeen == HEADER_SCAN) break;
+  }
+  if (rc < 0) snprintf(pRes->zFatal, sizeof pRes->zFatal, "%s", sheet_error(pSheet));
+  else if (!nSeen) snprintf(pRes->zFatal, sizeof pRes->zFatal, "文件是空的（没有表头）");
+  else if (header_read(h, azFirst, nFirst, aField, nField, iFirst, pRes) == 0)
+    snprintf(pRes->zFatal, sizeof pRes->zFatal, "找不到表头：前 %d 行中没有一行写着这个文件的列名", nSeen);
+  for (int c = 0; c < nFirst; c++) free(azFirst[c]);
+  free(azFirst);
+  return -1;
+}
+
 int port_import(FILE *f, const ImportOpts *o, ImportResult *pRes) {
   memset(pRes, 0, sizeof *pRes);
   pRes->aError = json_array();
   pRes->aWarning = json_array();
-  Csv *pCsv = csv_open(f);
-  char **az;
-  int n;
-  int rc = csv_next(pCsv, &az, &n);
-  snprintf(pRes->zEncoding, sizeof pRes->zEncoding, "%s", csv_encoding(pCsv));
-  if (rc != 1) {
-    snprintf(pRes->zFatal, sizeof pRes->zFatal, "%s", rc == 0 ? "文件是空的（没有表头）" : csv_error(pCsv));
-    csv_close(pCsv);
-    return -1;
-  }
+  Sheet *pSheet = sheet_open(f, o->zSheet);
   Header h;
   memset(&h, 0, sizeof h);
   const Field *aField = o->bMembers ? member_aField : org_aField;
   int nField = o->bMembers ? M_NFIELD : ORG_NFIELD;
-  if (header_read(&h, az, n, aField, nField, pRes) || db_begin()) {
+  int rc = header_find(pSheet, &h, aField, nField, pRes);
+  snprintf(pRes->zEncoding, sizeof pRes->zEncoding, "%s", sheet_encoding(pSheet));
+  snprintf(pRes->zSheet, sizeof pRes->zSheet, "%s", sheet_name(pSheet));
+  if (rc || db_begin()) {
     if (!pRes->zFatal[0]) snprintf(pRes->zFatal, sizeof pRes->zFatal, "数据库忙或不可写");
     header_free(&h);
-    csv_close(pCsv);
+    sheet_close(pSheet);
     return -1;
   }
+  Rejects rej;
+  rejects_init(&rej, o, &h, sheet_format(pSheet));
   /* The member table's ID-number index takes random inserts: with the
    * default 64 MiB page cache a province's (3.8 M rows, ~130 MB of index)
    * spills and every insert rereads pages. 256 MiB keeps it in memory for
@@ -726,10 +863,11 @@ int port_import(FILE *f, const ImportOpts *o, ImportResult *pRes) {
    * empty roster the indexes are built at the end instead, by sorts that
    * may use a second thread. */
   if (o->bMembers) db_tune(DB_TUNE_IMPORT);
-  rc = o->bMembers ? import_members(pCsv, &h, o, pRes) : import_orgs(pCsv, &h, o, pRes);
+  rc = o->bMembers ? import_members(pSheet, &h, o, &rej, pRes) : import_orgs(pSheet, &h, o, &rej, pRes);
   if (o->bMembers) db_tune(DB_TUNE_NORMAL);
+  pRes->bRejectsFailed = rejects_close(&rej) != 0;
   header_free(&h);
-  csv_close(pCsv);
+  sheet_close(pSheet);
   if (rc == 0 && pRes->nError && !o->bKeepGood) rc = 1;
   if (rc == 0 && !o->bDryRun && (audit_summary(o, pRes) || db_commit())) {
     snprintf(pRes->zFatal, sizeof pRes->zFatal, "写入数据库失败");
@@ -805,6 +943,49 @@ int port_export(int bMembers, const char *zPath, int bXlsx, int bReveal, const c
   return rpt_close(w);
 }
 
+/* Rewrites the UTF-8 CSV zIn (a BOM first) as GB18030 into zOut, for office
+ * software older than Excel 2016 that reads CSV in the system's code page.
+ * GB18030 encodes every character, so nothing is lost; the import reads it
+ * back by its encoding detection. 0, or -1 with a message. */
+static int csv_to_gb18030(const char *zIn, const char *zOut) {
+  FILE *fIn = fopen(zIn, "rb"), *fOut = fIn ? fopen(zOut, "wb") : 0;
+  iconv_t cd = iconv_open("GB18030", "UTF-8");
+  int rc = fIn && fOut && cd != (iconv_t)-1 ? 0 : -1;
+  char aIn[1 << 16], aOut[1 << 17];
+  size_t nKeep = 0, n;
+  int bFirst = 1;
+  while (rc == 0 && (n = fread(aIn + nKeep, 1, sizeof aIn - nKeep, fIn)) > 0) {
+    char *pIn = aIn;
+    size_t nIn = nKeep + n;
+    if (bFirst && nIn >= 3 && memcmp(pIn, CSV_BOM, 3) == 0) pIn += 3, nIn -= 3;
+    bFirst = 0;
+    char *pOut = aOut;
+    size_t nOut = sizeof aOut;
+    if (iconv(cd, &pIn, &nIn, &pOut, &nOut) == (size_t)-1 && errno != EINVAL) rc = -1;
+    if (fwrite(aOut, 1, sizeof aOut - nOut, fOut) != sizeof aOut - nOut) rc = -1;
+    memmove(aIn, pIn, nIn);  /* a character cut at the chunk's end */
+    nKeep = nIn;
+  }
+  if (nKeep || (fIn && ferror(fIn))) rc = -1;
+  if (cd != (iconv_t)-1) iconv_close(cd);
+  if (fIn) fclose(fIn);
+  if (fOut && fclose(fOut)) rc = -1;
+  if (rc) {
+    util_die_msg("cannot write %s in GB18030", zOut);
+    unlink(zOut);
+  }
+  return rc;
+}
+
+int port_export_gbk(int bMembers, const char *zPath, int bReveal, const char *zOut, long long *pnRow) {
+  char *zTmp = xprintf("%s.utf8-tmp", zOut);
+  int rc = port_export(bMembers, zPath, 0, bReveal, zTmp, pnRow);
+  if (rc == 0) rc = csv_to_gb18030(zTmp, zOut);
+  unlink(zTmp);
+  free(zTmp);
+  return rc;
+}
+
 int port_digest_file(const char *zPath, char zHex[65]) {
   FILE *f = fopen(zPath, "rb");
   if (!f) return -1;
@@ -847,7 +1028,10 @@ static void print_result(const char *zFile, const ImportResult *pRes, int rc, in
             zFile, pRes->nRow, pRes->nRejected);
     return;
   }
-  printf("%s: 共 %lld 行（%s）：新增 %lld，更新 %lld，未变 %lld，拒绝 %lld%s\n", zFile, pRes->nRow, pRes->zEncoding,
+  char zFrom[320];
+  if (pRes->zSheet[0]) snprintf(zFrom, sizeof zFrom, "%s，工作表“%s”", pRes->zEncoding, pRes->zSheet);
+  else snprintf(zFrom, sizeof zFrom, "%s", pRes->zEncoding);
+  printf("%s: 共 %lld 行（%s）：新增 %lld，更新 %lld，未变 %lld，拒绝 %lld%s\n", zFile, pRes->nRow, zFrom,
          pRes->nInserted, pRes->nUpdated, pRes->nUnchanged, pRes->nRejected, bDryRun ? "（试运行：未写入）" : "");
 }
 
@@ -867,8 +1051,10 @@ static int cmd_import(const CliArgs *p, int bMembers) {
     fclose(f);
     return 1;
   }
+  /* Refuse an unwritable rejects file before reading anything; the import
+   * writes it (in its format) at the first bad row. */
   FILE *fRej = 0;
-  if (zRejects && !(fRej = fopen(zRejects, "wb"))) {
+  if (zRejects && (!(fRej = fopen(zRejects, "wb")) || fclose(fRej))) {
     util_die_msg("cannot write %s", zRejects);
     fclose(f);
     return 1;
@@ -876,12 +1062,13 @@ static int cmd_import(const CliArgs *p, int bMembers) {
   char zDigest[65] = "";
   port_digest_file(zFile, zDigest);
   const char *zBase = strrchr(zFile, '/') ? strrchr(zFile, '/') + 1 : zFile;
-  ImportOpts o = {bMembers, bKeep, cli_opt(p, "dry-run") != 0, zBase, zDigest, 0, cli_actor(), fRej};
+  ImportOpts o = {bMembers, bKeep, cli_opt(p, "dry-run") != 0, zBase, zDigest, 0, cli_actor(), zRejects,
+                  cli_opt(p, "sheet")};
   ImportResult res;
   double t0 = util_now();
   int rc = port_import(f, &o, &res);
   fclose(f);
-  if (fRej && fclose(fRej)) util_die_msg("writing %s failed", zRejects);
+  if (res.bRejectsFailed) util_die_msg("writing %s failed", zRejects);
   print_result(zFile, &res, rc, o.bDryRun);
   if (rc == 0 && res.nRejected && zRejects) printf("%s: %lld bad rows written to %s\n", zFile, res.nRejected, zRejects);
   if (getenv("QIANGJI_TIMING")) fprintf(stderr, "import took %.2f s\n", util_now() - t0);
@@ -894,11 +1081,21 @@ static int cmd_import_members(const CliArgs *p) { return cmd_import(p, 1); }
 
 static int cmd_export(const CliArgs *p, int bMembers) {
   const char *zFormat = cli_opt(p, "format"), *zOrg = cli_opt(p, "org"), *zOut = cli_opt(p, "out");
+  const char *zEnc = cli_opt(p, "encoding");
   if (zFormat && strcmp(zFormat, "csv") && strcmp(zFormat, "xlsx")) {
     util_die_msg("--format is csv or xlsx (got '%s')", zFormat);
     return 2;
   }
   int bXlsx = zFormat ? strcmp(zFormat, "xlsx") == 0 : (strlen(zOut) > 5 && strcmp(zOut + strlen(zOut) - 5, ".xlsx") == 0);
+  int bGbk = zEnc && (strcasecmp(zEnc, "gbk") == 0 || strcasecmp(zEnc, "gb18030") == 0);
+  if (zEnc && !bGbk && strcasecmp(zEnc, "utf-8") && strcasecmp(zEnc, "utf8")) {
+    util_die_msg("--encoding is utf-8 or gbk (got '%s')", zEnc);
+    return 2;
+  }
+  if (bGbk && bXlsx) {
+    util_die_msg("--encoding gbk is for CSV; an .xlsx file has no encoding to choose");
+    return 2;
+  }
   if (cli_open_db(p, 0)) return 1;
   Scope sc;
   char *zRoot = zOrg ? 0 : db_text("SELECT code FROM org WHERE parent_id IS NULL", "");
@@ -920,7 +1117,8 @@ static int cmd_export(const CliArgs *p, int bMembers) {
     }
   }
   long long n;
-  if (port_export(bMembers, sc.zPath, bXlsx, bReveal, zOut, &n)) return 1;
+  if (bGbk ? port_export_gbk(bMembers, sc.zPath, bReveal, zOut, &n) : port_export(bMembers, sc.zPath, bXlsx, bReveal, zOut, &n))
+    return 1;
   printf("%s: %lld %s of %s%s\n", zOut, n, bMembers ? "members" : "organizations", sc.zCode,
          bReveal ? " (ID numbers and phones unmasked; recorded in the audit log)" : "");
   return 0;
@@ -932,8 +1130,10 @@ static int cmd_export_members(const CliArgs *p) { return cmd_export(p, 1); }
 static const CliOpt aImportOpt[] = {
   {"db", 1, 1, "the database"},
   {"keep-good", 0, 0, "import the good rows even if some are bad"},
-  {"rejects", 1, 0, "with --keep-good: write the bad rows here (same format, plus 错误原因)"},
+  {"rejects", 1, 0, "with --keep-good: write the bad rows here, plus 错误原因 (CSV for a CSV, xlsx for .xlsx or .xls; "
+   "a name ending in .csv or .xlsx chooses)"},
   {"dry-run", 0, 0, "check the file only; write nothing"},
+  {"sheet", 1, 0, "the worksheet of an .xlsx or .xls to read (default: the first visible one)"},
   {0, 0, 0, 0},
 };
 static const CliOpt aExportOpt[] = {
@@ -941,16 +1141,17 @@ static const CliOpt aExportOpt[] = {
   {"org", 1, 0, "code of the organization whose subtree to export (default: the root)"},
   {"format", 1, 0, "csv or xlsx (default: from --out's ending, else csv)"},
   {"reveal", 0, 0, "write ID numbers and phones unmasked (recorded in the audit log)"},
+  {"encoding", 1, 0, "CSV in utf-8 (default, with a byte-order mark) or gbk (GB18030, for old office software)"},
   {"out", 1, 1, "the file to write"},
   {0, 0, 0, 0},
 };
 
 static const Command aCommandTable[] = {
   {"import", "orgs", cmd_import_orgs, aImportOpt, 1, 1, "FILE",
-   "Imports organizations from CSV (UTF-8, GBK/GB18030 or UTF-16; 组织信息 columns of formats.md). All or nothing "
+   "Imports organizations from CSV (UTF-8, GBK/GB18030 or UTF-16), .xlsx or .xls (组织信息 columns of formats.md). All or nothing "
    "unless --keep-good; every error is listed as FILE:ROW: COLUMN: VALUE: REASON."},
   {"import", "members", cmd_import_members, aImportOpt, 1, 1, "FILE",
-   "Imports members from CSV (党员信息 columns of formats.md); a known ID number updates its member. All or nothing "
+   "Imports members from CSV, .xlsx or .xls (党员信息 columns of formats.md); a known ID number updates its member. All or nothing "
    "unless --keep-good."},
   {"export", "orgs", cmd_export_orgs, aExportOpt, 0, 0, "",
    "Exports a subtree's organizations as CSV (UTF-8 with BOM) or .xlsx, in the import format."},
@@ -970,7 +1171,8 @@ static void api_import(Req *r) {
   char zDigest[65];
   port_digest_buf(r->body.z ? r->body.z : "", r->body.n, zDigest);
   ImportOpts o = {bMembers, api_query_bool(r, "keep_good"), api_query_bool(r, "dry_run"),
-                  bMembers ? "members (upload)" : "orgs (upload)", zDigest, &r->user, api_actor(r), 0};
+                  bMembers ? "members (upload)" : "orgs (upload)", zDigest, &r->user, api_actor(r), 0,
+                  api_query(r, "sheet")};
   ImportResult res;
   int rc = port_import(f, &o, &res);
   fclose(f);
@@ -986,10 +1188,10 @@ static void api_import(Req *r) {
     free(zMsg);
     api_json(r, 422, json_pack("{s:o}", "error", pErr));
   } else {
-    api_json(r, 200, json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:O, s:O, s:b}", "rows", (json_int_t)res.nRow,
+    api_json(r, 200, json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:s, s:O, s:O, s:b}", "rows", (json_int_t)res.nRow,
                                "inserted", (json_int_t)res.nInserted, "updated", (json_int_t)res.nUpdated,
                                "unchanged", (json_int_t)res.nUnchanged, "rejected", (json_int_t)res.nRejected,
-                               "encoding", res.zEncoding, "errors", res.aError, "warnings", res.aWarning, "dry_run",
+                               "encoding", res.zEncoding, "sheet", res.zSheet, "errors", res.aError, "warnings", res.aWarning, "dry_run",
                                o.bDryRun));
   }
   port_result_free(&res);
@@ -1041,6 +1243,7 @@ static void api_template(Req *r) {
 
 static const QParam aImportQuery[] = {
   {"keep_good", Q_BOOL, 0, 0, 0},
+  {"sheet", Q_TEXT, 0, 100, 0},
   {"dry_run", Q_BOOL, 0, 0, 0},
   {0, 0, 0, 0, 0},
 };
@@ -1058,9 +1261,9 @@ static const QParam aExportQuery[] = {
 
 static const Route aRouteTable[] = {
   {"POST", "/api/v1/import/orgs", api_import, R_WRITE | R_RAWBODY, aImportQuery,
-   "import an organizations CSV (the body is the file)", 0, 0, 0},
+   "import an organizations file, CSV, .xlsx or .xls (the body is the file)", 0, 0, 0},
   {"POST", "/api/v1/import/members", api_import, R_WRITE | R_RAWBODY, aImportQuery,
-   "import a members CSV (the body is the file)", 0, 0, 0},
+   "import a members file, CSV, .xlsx or .xls (the body is the file)", 0, 0, 0},
   {"GET", "/api/v1/import/orgs/template", api_template, R_STAFF, aTemplateQuery,
    "the organizations import's header row, as CSV or xlsx, to fill in", 0, 0, 0},
   {"GET", "/api/v1/import/members/template", api_template, R_STAFF, aTemplateQuery,

@@ -185,11 +185,18 @@ static void test_mixed_and_bad_rows(void **state) {
   char *zCode = db_text("SELECT o.code FROM member m JOIN org o ON o.id=m.org_id WHERE id_number=?", "t", zId3);
   assert_string_equal(zCode, "B1");
   free(zCode);
-  /* One audit entry for the changed member, one summary for the file. */
+  /* One audit entry for the changed member, one naming the file for each
+   * member added, one summary for the file. */
   assert_int_equal(db_int(-1, "SELECT count(*) FROM audit WHERE id>? AND action='update' AND entity='member'", "I",
                           nAudit),
                    1);
-  assert_int_equal(db_int(-1, "SELECT count(*) FROM audit WHERE id>? AND action='import'", "I", nAudit), 1);
+  assert_int_equal(db_int(-1, "SELECT count(*) FROM audit WHERE id>? AND action='import'", "I", nAudit), 601);
+  assert_int_equal(db_int(-1, "SELECT count(*) FROM audit WHERE id>? AND action='import' AND entity_key='test.csv'", "I",
+                          nAudit),
+                   1);
+  assert_int_equal(db_int(-1, "SELECT count(*) FROM audit WHERE id>? AND action='import' AND json_extract(after, '$.file')"
+                              "='test.csv' AND json_extract(after, '$.name') IS NOT NULL", "I", nAudit),
+                   600);
   assert_int_equal(db_int(-1, "SELECT max(id) FROM member", ""), 1200);
 }
 

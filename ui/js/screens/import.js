@@ -1,5 +1,6 @@
-// import.js: bring in a members or organizations file (CSV in UTF-8, GBK or
-// UTF-16, as docs/formats.md describes; the screen shows the columns, from
+// import.js: bring in a members or organizations file (an Excel or WPS
+// workbook, .xlsx or .xls, or CSV in UTF-8, GBK or UTF-16, up to 64 MiB, as
+// docs/formats.md describes; the screen shows the columns, from
 // the server's declared fields, and offers a template of each file). First the file is only checked
 // (dry_run=1) and every bad row is listed with its row number, column, value
 // and reason; then it is imported, all or nothing, or with only the good rows
@@ -11,6 +12,9 @@ import { table } from '../widgets.js';
 import { formFields } from '../meta.js';
 
 const KINDS = { members: '党员信息', orgs: '组织信息' };
+/** What the file input offers: workbooks and CSV (the server tells them apart by content). */
+const ACCEPT = '.xlsx,.xls,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel,text/csv';
+const MAX_UPLOAD = 64 * 1024 * 1024;   /* the import routes' body limit */
 
 /** The columns of an import, as the server declares them (its labels are the files' headers), and the templates. */
 function formatCard(kind) {
@@ -40,7 +44,7 @@ export default {
   title: '导入',
   render() {
     const kind = h('select', { id: 'imp-kind', name: 'kind' }, Object.entries(KINDS).map(([v, t]) => h('option', { value: v }, t)));
-    const file = h('input', { id: 'imp-file', name: 'file', type: 'file', accept: '.csv,text/csv' });
+    const file = h('input', { id: 'imp-file', name: 'file', type: 'file', accept: ACCEPT });
     const check = h('button', { class: 'btn primary', type: 'submit' }, '检查文件');
     const out = h('div', { 'data-testid': 'import-result', 'aria-live': 'polite' });
     let busy = false;
@@ -67,11 +71,12 @@ export default {
     const form = h('form', { class: 'card', novalidate: true },
       h('div', { class: 'form' },
         h('div', { class: 'field' }, h('label', { for: 'imp-kind' }, '文件类型'), kind),
-        h('div', { class: 'field' }, h('label', { for: 'imp-file' }, '选择文件（CSV，UTF-8 或 GBK 编码均可）'), file)),
+        h('div', { class: 'field' }, h('label', { for: 'imp-file' }, '选择文件（Excel 或 WPS 表格 .xlsx、.xls，或 CSV，最大 64 MB）'), file)),
       h('div', { class: 'row', }, check, h('span', { class: 'muted small' }, '先检查、后导入：检查不会写入任何数据。')));
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       if (!file.files.length) { fill(out, h('p', { class: 'alert' }, '请先选择文件')); return; }
+      if (file.files[0].size > MAX_UPLOAD) { fill(out, h('p', { class: 'alert' }, '文件超过 64 MB，请分成几个文件导入')); return; }
       if (busy) return;
       busy = true;
       check.disabled = true;
@@ -81,9 +86,9 @@ export default {
         const bad = r.errors || [];
         fill(out,
           h('div', { class: bad.length ? 'alert' : 'alert ok', 'data-testid': 'import-check' },
-            `检查完成（${r.encoding} 编码）：可新增 ${r.inserted}，可更新 ${r.updated}，未变 ${r.unchanged}${bad.length ? `，错误 ${bad.length} 处` : '，没有错误'}。`),
+            `检查完成（${r.sheet ? `${r.encoding}，工作表“${r.sheet}”` : `${r.encoding} 编码`}）：可新增 ${r.inserted}，可更新 ${r.updated}，未变 ${r.unchanged}${bad.length ? `，错误 ${bad.length} 处` : '，没有错误'}。`),
           bad.length ? rowsTable(bad, 'import-errors') : null,
-          r.warnings && r.warnings.length ? [h('h3', null, '提示'), rowsTable(r.warnings, 'import-warnings')] : null,
+          r.warnings && r.warnings.length ? [h('h3', null, '提示'), h('ul', { 'data-testid': 'import-warnings' }, r.warnings.map((w) => h('li', null, w)))] : null,
           h('div', { class: 'row' }, h('button', { class: 'btn primary', type: 'button', onclick: () => doImport(false) }, '确认导入')));
       } catch (err) {
         if (err.code === 'invalid_rows') {
@@ -107,7 +112,8 @@ export default {
     file.addEventListener('change', () => fill(out));
     kind.addEventListener('change', () => { fill(out); fill(format, formatCard(kind.value)); });
     return h('div', null, h('h1', null, '导入'),
-      h('p', { class: 'muted' }, '文件的列与导出文件相同（第一行为列名）。行号按文件计算，列名所在行为第 1 行。'),
+      h('p', { class: 'muted' }, '文件的列与导出文件相同。Excel 或 WPS 表格读第一个工作表；表头上方的标题行（合并的单元格）会跳过。'
+        + '行号按表格计算，与 Excel 左侧的行号相同。身份证号码一列请设为“文本”格式：存成数字的号码已丢失末几位，无法导入。'),
       form, format, out);
   },
 };
