@@ -250,3 +250,28 @@ test('assignment names a party group of the member\'s branch; another branch\'s 
   const s = r.person.steps.find((x) => x.kind === 'assignment');
   assert.deepEqual([s.group_id, s.group_name], [g.id, '第一党小组']);
 });
+
+test('dev.approval_3m for the conversion: approved three months after it is quiet, a day later warns; waiting listed from three months and a day', async () => {
+  /** Voted on `on` (from 2027: the new steps of the probation), converted a year later. */
+  async function converted(on) {
+    const p = await oldCandidate();
+    await ok(vote(p.id, on));
+    await ok(step(p.id, 'superior_talk', on));
+    await ok(step(p.id, 'approval', on));
+    for (const k of ['approval_filing', 'assignment', 'oath', 'conversion_application']) await ok(step(p.id, k, on));
+    const y = `${Number(on.slice(0, 4)) + 1}${on.slice(4)}`;
+    await ok(step(p.id, 'conversion', y));
+    return p;
+  }
+  const due = await converted('2028-03-30');       // converted 2029-03-30: due 2029-06-30, today
+  const late = await converted('2028-03-29');      // converted 2029-03-29: due 2029-06-29
+  const al = assertStatus(await admin.get('/api/v1/orgs/QJ01/development/alerts'), 200);
+  const waiting = al.conversion_approval_waiting.map((x) => x.id);
+  assert.ok(waiting.includes(late.id), 'three months and a day: waiting');
+  assert.ok(!waiting.includes(due.id), 'exactly three months: not yet');
+  assert.deepEqual((await ok(step(due.id, 'conversion_approval', '2029-06-30'))).warnings, []);
+  assert.equal((await ok(step(late.id, 'conversion_approval', '2029-06-30'))).warnings[0].rule, 'dev.approval_3m');
+  rule(await step(late.id, 'conversion_approval', '2029-06-30'), 'dev.order', 'kind');   // once
+  const after = assertStatus(await admin.get('/api/v1/orgs/QJ01/development/alerts'), 200);
+  assert.ok(!after.conversion_approval_waiting.some((x) => x.id === late.id || x.id === due.id));
+});
