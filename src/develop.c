@@ -1,11 +1,14 @@
 /* develop.c: the member-development pipeline (发展党员): applicant 入党申请人
  * -> activist 入党积极分子 -> candidate 发展对象 -> probationary 预备党员 ->
- * full 正式党员, every step with its date, who, and documents (references
- * only); the interval rules of domain.md "Development" checked when a step
- * is recorded (absolute ones refuse with the rule named, customary ones
- * warn) and reported for a subtree; pools per stage, the yearly plan, and
- * the negative list. Applicants are not members: at the branch vote the
- * person becomes a probationary member through member_save. */
+ * full 正式党员, through the 25 steps of the national procedure (发展党员
+ * 工作细则, 2014; the table aStep), every step with its date, who, and
+ * documents (references only); the order of the steps and the interval
+ * rules of domain.md "Development" checked when a step is recorded
+ * (absolute ones refuse with the rule named, customary ones warn) and
+ * reported for a subtree; pools per stage, the yearly plan, and the
+ * negative list. Applicants are not members: at the branch vote the person
+ * becomes a probationary member through member_save, and at the conversion
+ * a full one. */
 #include "audit.h"
 #include "module.h"
 #include "db.h"
@@ -62,6 +65,8 @@ static const char *const azMigration[] = {
    * the alerts of a county took seconds. */
   "DROP INDEX IF EXISTS dev_step_person;\n"
   "CREATE INDEX dev_step_person ON dev_step(person_id, kind, done_on);\n",
+  /* 3: the party group a probationary member is put in (assignment, 编入党支部和党小组). */
+  "ALTER TABLE dev_step ADD COLUMN group_id INTEGER;\n",
 };
 
 static const char *cn(DbStmt *s, int i) { return db_col_isnull(s, i) ? 0 : db_col_text(s, i); }
@@ -69,8 +74,11 @@ static const char *cn(DbStmt *s, int i) { return db_col_isnull(s, i) ? 0 : db_co
 static const char *const azStage[] = {"applicant", "activist", "candidate", "probationary", "full", 0};
 static const char *const azStageName[] = {"入党申请人", "入党积极分子", "发展对象", "预备党员", "正式党员", 0};
 /* The kinds of finding in the alerts (GET .../development/alerts, report development-alerts). */
-static const char *const azAlert[] = {"talk_overdue", "probation_ending", "conversion_overdue", "approval_waiting", 0};
-static const char *const azAlertName[] = {"逾期未谈话", "预备期本月届满", "转正逾期", "待审批超过 3 个月", 0};
+static const char *const azAlert[] = {"talk_overdue", "probation_ending", "conversion_overdue", "approval_waiting",
+                                      "conversion_approval_waiting", 0};
+static const char *const azAlertName[] = {"逾期未谈话", "预备期本月届满", "转正逾期", "待审批超过 3 个月",
+                                          "转正待审批超过 3 个月", 0};
+enum { N_ALERT = ARRAY_LEN(azAlert) - 1 };
 
 /* ---- applicants ---------------------------------------------------------------- */
 
@@ -102,9 +110,10 @@ static json_t *person_json(long long id) {
   free(zId);
   free(zPhone);
   json_t *aStep = json_array();
-  s = db_stmt("SELECT id, kind, done_on, by_whom, hours, days, months, contacts, introducer1, introducer2, documents,"
-              " note, warnings, recorded_by, recorded_at FROM dev_step WHERE person_id=? ORDER BY done_on, id", "I",
-              id);
+  s = db_stmt("SELECT st.id, st.kind, st.done_on, st.by_whom, st.hours, st.days, st.months, st.contacts,"
+              " st.introducer1, st.introducer2, st.documents, st.note, st.warnings, st.recorded_by, st.recorded_at,"
+              " st.group_id, g.name FROM dev_step st LEFT JOIN party_group g ON g.id=st.group_id"
+              " WHERE st.person_id=? ORDER BY st.done_on, st.id", "I", id);
   while (s && db_step(s) == 1) {
     json_t *st = json_pack("{s:I, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s, s:s}", "id", (json_int_t)db_col_int(s, 0),
                            "kind", db_col_text(s, 1), "on", db_col_text(s, 2), "by", cn(s, 3), "contacts", cn(s, 7),
@@ -115,6 +124,10 @@ static json_t *person_json(long long id) {
     if (!db_col_isnull(s, 6)) json_object_set_new(st, "months", json_integer(db_col_int(s, 6)));
     if (!db_col_isnull(s, 8)) json_object_set_new(st, "introducer1", json_integer(db_col_int(s, 8)));
     if (!db_col_isnull(s, 9)) json_object_set_new(st, "introducer2", json_integer(db_col_int(s, 9)));
+    if (!db_col_isnull(s, 15)) {
+      json_object_set_new(st, "group_id", json_integer(db_col_int(s, 15)));
+      if (!db_col_isnull(s, 16)) json_object_set_new(st, "group_name", json_string(db_col_text(s, 16)));
+    }
     json_t *w = db_col_isnull(s, 12) ? 0 : json_loads(db_col_text(s, 12), 0, 0);
     json_object_set_new(st, "warnings", w ? w : json_array());
     json_array_append_new(aStep, st);
@@ -189,15 +202,6 @@ static int person_org(const char *zParam, long long *pOrgId) {
   return *pOrgId ? 0 : -1;
 }
 
-static void applicant_get(Req *r) {
-  json_t *o = person_json(r->objectId);
-  if (!o) {
-    api_error(r, 404, "not_found", 0, "没有这个对象");
-    return;
-  }
-  api_json(r, 200, o);
-}
-
 /* GET /api/v1/orgs/{code}/applicants?stage=: the pools of the subtree. */
 static void applicant_list(Req *r) {
   char zHi[256];
@@ -224,11 +228,23 @@ static void applicant_list(Req *r) {
 
 /* ---- steps ---------------------------------------------------------------------- */
 
-enum { ST_KIND, ST_ON, ST_BY, ST_HOURS, ST_DAYS, ST_MONTHS, ST_CONTACTS, ST_INTRO1, ST_INTRO2, ST_DOCS, ST_NOTE,
-       ST_NFIELD };
-static const char *const azStepKind[] = {"talk", "designation", "contacts", "training", "candidate",
-                                         "political_review", "short_training", "committee_review", "pre_approval",
-                                         "vote", "approval", "probation", "extension", "conversion", 0};
+enum { ST_KIND, ST_ON, ST_BY, ST_HOURS, ST_DAYS, ST_MONTHS, ST_CONTACTS, ST_INTRO1, ST_INTRO2, ST_GROUP, ST_DOCS,
+       ST_NOTE, ST_NFIELD };
+/* The kinds, in the order of the national procedure (中国共产党发展党员工作
+ * 细则, 2014, its 25 steps); one row each in aStep below, in this order. */
+static const char *const azStepKind[] = {
+  "application", "talk", "recommendation", "designation", "activist_filing", "contacts", "training", "candidate",
+  "candidate_filing", "introducers", "political_review", "short_training", "committee_review", "publicity",
+  "pre_approval", "pledge_form", "vote", "superior_talk", "approval", "approval_filing", "assignment", "oath",
+  "probation", "extension", "conversion_application", "conversion_publicity", "conversion", "conversion_approval",
+  "archiving", 0};
+
+/* The organization of a party group (党小组), for the dispatcher's check of group_id. */
+static int group_org(long long id, long long *pOrgId) {
+  *pOrgId = db_int(0, "SELECT org_id FROM party_group WHERE id=?", "I", id);
+  return *pOrgId ? 0 : -1;
+}
+
 static const Field aStepField[ST_NFIELD] = {
   [ST_KIND] = {"kind", "环节", FT_ENUM, F_REQUIRED, 0, azStepKind},
   [ST_ON] = {"on", "日期", FT_DATE, F_REQUIRED, 0, 0},
@@ -239,9 +255,12 @@ static const Field aStepField[ST_NFIELD] = {
   [ST_CONTACTS] = {"contacts", "培养联系人", FT_TEXT, 0, 100, 0},
   /* Member references: one outside the user's subtree, or none, is a 404 of
    * the dispatcher that names nobody; whether the introducer qualified on
-   * the day of the vote is dev.introducers below. */
+   * the day of the step is dev.introducers below. */
   [ST_INTRO1] = {"introducer1", "入党介绍人一（党员编号）", FT_ID, F_MEMBERREF, 0, 0, 0, 0, 0, 0, 0},
   [ST_INTRO2] = {"introducer2", "入党介绍人二（党员编号）", FT_ID, F_MEMBERREF, 0, 0, 0, 0, 0, 0, 0},
+  /* A party group outside the subtree is the dispatcher's 404; one of another
+   * branch than the person's is refused by check_assignment. */
+  [ST_GROUP] = {"group_id", "党小组", FT_ID, F_OBJREF, 0, 0, 0, 0, 0, 0, group_org},
   [ST_DOCS] = {"documents", "材料（编号或存放位置）", FT_TEXT, 0, 500, 0},
   [ST_NOTE] = {"note", "说明", FT_TEXT, 0, 200, 0},
 };
@@ -267,12 +286,13 @@ static int count_names(const char *z) {
   return n;
 }
 
-/* Checks an introducer against the date of the branch vote zOn: a member of
- * the system who on that day was a full member (正式党员, converted on or
- * before it) in good standing (status active on that day, read from the
- * status history, st_change). Returns 0 and sets *pId, or 1 with the reason
- * in zErr. */
-static int introducer_bad(const char *z, const char *zOn, long long *pId, char *zErr, size_t nErr) {
+/* Checks an introducer against zOn, the day of the step zWhen names
+ * ("支部大会讨论之日"): a member of the system who on that day was a full
+ * member (正式党员, converted on or before it) in good standing (status
+ * active on that day, read from the status history, st_change). Returns 0
+ * and sets *pId, or 1 with the reason in zErr. */
+static int introducer_bad(const char *z, const char *zOn, const char *zWhen, long long *pId, char *zErr,
+                          size_t nErr) {
   char *e;
   long long id = z ? strtoll(z, &e, 10) : 0;
   if (!z || *e || id <= 0) {
@@ -298,10 +318,10 @@ static int introducer_bad(const char *z, const char *zOn, long long *pId, char *
   if (!bFull)
     snprintf(zErr, nErr, "入党介绍人%s须是正式党员", zName);
   else if (!zFull[0] || strcmp(zFull, zOn) > 0)
-    snprintf(zErr, nErr, "入党介绍人%s于 %s 转为正式党员，支部大会讨论之日（%s）尚不是正式党员", zName,
-             zFull[0] ? zFull : "（未登记）", zOn);
+    snprintf(zErr, nErr, "入党介绍人%s于 %s 转为正式党员，%s（%s）尚不是正式党员", zName,
+             zFull[0] ? zFull : "（未登记）", zWhen, zOn);
   else if (!bActive)
-    snprintf(zErr, nErr, "入党介绍人%s在支部大会讨论之日（%s）党籍不正常", zName, zOn);
+    snprintf(zErr, nErr, "入党介绍人%s在%s（%s）党籍不正常", zName, zWhen, zOn);
   else {
     *pId = id;
     return 0;
@@ -343,15 +363,28 @@ static const char *stage_cn(const char *z) {
 }
 
 /* ---- the steps, as a table ----------------------------------------------------
- * Each step of the pipeline is one row: its kind and names, the stage it
- * belongs to and the stages it may be taken at, the steps it follows (rule
- * dev.order), the stage it leads to, the fields it takes beyond kind, on,
- * by, documents and note, whether it may be recorded again, and its own
- * checks. step_record walks the row; GET /api/v1/meta serves the table as
- * "dev_steps" so the browser builds its step form from it. */
+ * Each step of the pipeline is one row: its kind and names, its number in
+ * the national procedure, the stage it belongs to and the stages it may be
+ * taken at, the steps it follows (rule dev.order), the stage it leads to,
+ * the fields it takes beyond kind, on, by, documents and note, its flags,
+ * and its own checks. step_record walks the row; GET /api/v1/meta serves the
+ * table as "dev_steps" so the browser builds its step form from it.
+ *
+ * The order has two tiers. azAfter binds every record, old or new.
+ * azAfterNew holds the steps the fourteen kinds of the first version did not
+ * have (推优, 备案, 介绍人, 公示, 志愿书, 上级谈话, 编入, 宣誓, 转正申请,
+ * 转正审批): they bind only a person who entered the step's stage (applied,
+ * became activist, candidate, probationary member, full member) on or after
+ * the day the dated rule dev.order_full (lc_rule, rule.c) takes the value 1,
+ * so that a person already in a stage when the rule came finishes it as
+ * before. When such a step is recorded anyway, its date still comes first. */
 
 #define STAGE_BIT(i) (1u << (i))
 enum { SG_APPLICANT, SG_ACTIVIST, SG_CANDIDATE, SG_PROBATIONARY, SG_FULL };
+/* The step that enters each stage (the applicant stage: applied_on), and how messages name it. */
+static const char *const azStageEntry[] = {0, "designation", "candidate", "vote", "conversion"};
+static const char *const azStageEntryName[] = {"递交入党申请书", "确定为入党积极分子", "确定为发展对象",
+                                               "接收为预备党员", "转为正式党员"};
 
 /* What a step's check sees and leaves for the write. */
 typedef struct StepCtx {
@@ -359,25 +392,32 @@ typedef struct StepCtx {
   const Person *p;
   const char *zKind, *zOn;
   const char *const *a;     /* the body's clean values, by ST_* */
-  char zAfter[11];          /* the day of the (last) step it follows */
+  char zAfter[11];          /* the day of the (last) step of azAfter it follows */
   json_t *aWarn;            /* customary rules broken: warnings */
   long long intro1, intro2, months;
   Rec m, old;               /* the member record the step creates or changes */
   long long memberOrg;
 } StepCtx;
 
+/* StepKind.flags */
+#define K_REPEAT 0x1        /* may be recorded more than once */
+#define K_PATH 0x2          /* on the usual path through its stage (the UI's "next step") */
+#define K_ONCE 0x4          /* a second one is refused (dev.order) */
+#define K_AUTO 0x8          /* written by another request (the application, by POST applicants), never posted */
+
 typedef struct StepKind {
   const char *zKind;        /* "designation" */
   const char *zName;        /* in messages: "确定为入党积极分子" */
   const char *zLabel;       /* on screens (NULL: zName) */
+  int iNo;                  /* its step (1..25) in the national procedure, 0: not one of them */
   int iStage;               /* the stage it belongs to (SG_*) */
   unsigned stages;          /* the stages it may be taken at (STAGE_BIT), 0: any before full */
   const char *zStageWhy;    /* the message when taken at another stage, or NULL for the usual one */
-  const char *azAfter[2];   /* the steps it follows, NULL-padded */
+  const char *azAfter[3];   /* the steps it follows, NULL-padded */
+  const char *azAfterNew[5];/* the steps it follows under dev.order_full (see above), NULL-padded */
   const char *zNext;        /* the stage it leads to, or NULL */
   int aiField[2];           /* ST_* fields it takes (0: none; ST_KIND is 0 and never extra) */
-  int bRepeat;              /* may be recorded more than once */
-  int bPath;                /* on the usual path through its stage (the UI's "next step") */
+  unsigned flags;           /* K_* */
   int (*xCheck)(StepCtx *); /* its own rules: 0, or -1 answered */
 } StepKind;
 
@@ -451,17 +491,69 @@ static int check_short(StepCtx *c) {
   return 0;
 }
 
-/* dev.introducers, dev.min_age; the probationary member's record. */
-static int check_vote(StepCtx *c) {
-  const Person *p = c->p;
-  char zBad[256] = "", zDue[11];
-  int bBad = introducer_bad(c->a[ST_INTRO1], c->zOn, &c->intro1, zBad, sizeof zBad);
-  if (!bBad) bBad = introducer_bad(c->a[ST_INTRO2], c->zOn, &c->intro2, zBad, sizeof zBad);
+/* dev.introducers: two different members, each a full member in good
+ * standing on the day of the step (zWhen names it in the message); sets
+ * c->intro1 and c->intro2. zFrom: where the ids came from when the body gave
+ * none, or NULL. 0, or -1 answered. */
+static int introducers_take(StepCtx *c, const char *z1, const char *z2, const char *zWhen, const char *zFrom) {
+  char zBad[256] = "";
+  int bBad = introducer_bad(z1, c->zOn, zWhen, &c->intro1, zBad, sizeof zBad);
+  if (!bBad) bBad = introducer_bad(z2, c->zOn, zWhen, &c->intro2, zBad, sizeof zBad);
   if (!bBad && c->intro1 == c->intro2) bBad = snprintf(zBad, sizeof zBad, "两名入党介绍人不能是同一人") > 0;
-  if (bBad) {
-    rule_error(c->r, "dev.introducers", !c->intro1 ? "introducer1" : "introducer2", "%s", zBad);
+  if (!bBad) return 0;
+  rule_error(c->r, "dev.introducers", !c->intro1 ? "introducer1" : "introducer2", "%s%s%s%s", zBad,
+             zFrom ? "（入党介绍人取自 " : "", zFrom ? zFrom : "", zFrom ? " “确定入党介绍人”）" : "");
+  return -1;
+}
+
+/* 确定入党介绍人: the two introducers, qualified on the day they are named. */
+static int check_introducers(StepCtx *c) {
+  return introducers_take(c, c->a[ST_INTRO1], c->a[ST_INTRO2], "确定入党介绍人之日", 0);
+}
+
+/* Tenths (days, hours) as text: 50 -> "5", 45 -> "4.5". */
+static void tenths_text(long long v, char z[24]) {
+  if (v % 10) snprintf(z, 24, "%lld.%lld", v / 10, v % 10);
+  else snprintf(z, 24, "%lld", v / 10);
+}
+
+/* 公示 (of the candidate before pre-approval, or before conversion): its
+ * length in working days is required; dev.publicity_5d (customary, warns):
+ * at least dev.publicity_days of them. The calendar of working days is not
+ * kept, so the days are as given. */
+static int check_publicity(StepCtx *c) {
+  long long days = rec_int(&c->r->rec, ST_DAYS, 0);
+  if (days <= 0) {
+    api_error(c->r, 400, "required", "days", "公示须填写公示天数（工作日）");
     return -1;
   }
+  long long nDays = rule_value("dev.publicity_days", c->zOn, 5, 0);
+  char z[24];
+  tenths_text(days, z);
+  if (days < nDays * 10)
+    json_array_append_new(c->aWarn, rule_warning("dev.publicity_5d", "公示一般不少于%lld个工作日，填写了%s天", nDays, z));
+  return 0;
+}
+
+/* dev.introducers, dev.min_age; the probationary member's record. With no
+ * introducer in the body, those of the last 确定入党介绍人 are taken, and
+ * judged again on the day of the vote. */
+static int check_vote(StepCtx *c) {
+  const Person *p = c->p;
+  const char *z1 = c->a[ST_INTRO1], *z2 = c->a[ST_INTRO2], *zFrom = 0;
+  char zDue[11], zI1[24] = "", zI2[24] = "", zNamed[11] = "";
+  if (!z1 && !z2) {
+    DbStmt *s = db_stmt("SELECT coalesce(introducer1,''), coalesce(introducer2,''), done_on FROM dev_step"
+                        " WHERE person_id=? AND kind='introducers' ORDER BY done_on DESC, id DESC LIMIT 1", "I", p->id);
+    if (s && db_step(s) == 1) {
+      snprintf(zI1, sizeof zI1, "%s", db_col_text(s, 0));
+      snprintf(zI2, sizeof zI2, "%s", db_col_text(s, 1));
+      snprintf(zNamed, sizeof zNamed, "%s", db_col_text(s, 2));
+      db_step(s);
+      z1 = zI1, z2 = zI2, zFrom = zNamed;
+    }
+  }
+  if (introducers_take(c, z1, z2, "支部大会讨论之日", zFrom)) return -1;
   int nAge = (int)rule_value("dev.min_age_months", c->zOn, 216, 0);
   text_date_add_months(p->zBirth, nAge, zDue);
   if (strcmp(c->zOn, zDue) < 0) {
@@ -490,10 +582,12 @@ static int check_vote(StepCtx *c) {
   return 0;
 }
 
-/* Once; dev.approval_3m: within three months of the vote (warns). */
-static int check_approval(StepCtx *c) {
+/* Once; dev.approval_3m: the superior committee decides within three months
+ * of the branch's meeting (warns). zWhat names the decision in the warning.
+ * c->zAfter is the day of that meeting. */
+static int approval_within(StepCtx *c, const char *zKind, const char *zWhat) {
   char zDue[11];
-  step_date(c->p->id, "approval", zDue);
+  step_date(c->p->id, zKind, zDue);
   if (zDue[0]) {
     rule_error(c->r, "dev.order", "kind", "上级党委已于 %s 审批", zDue);
     return -1;
@@ -501,8 +595,23 @@ static int check_approval(StepCtx *c) {
   int nM = (int)rule_value("dev.approval_months", c->zAfter, 3, 0);
   text_date_add_months(c->zAfter, nM, zDue);
   if (strcmp(c->zOn, zDue) > 0)
-    json_array_append_new(c->aWarn, rule_warning("dev.approval_3m", "上级党委应在支部大会通过后%d个月内（%s 前）审批，实际为 %s",
-                                               nM, zDue, c->zOn));
+    json_array_append_new(c->aWarn, rule_warning("dev.approval_3m", "上级党委应在支部大会%s后%d个月内（%s 前）审批，实际为 %s",
+                                               zWhat, nM, zDue, c->zOn));
+  return 0;
+}
+
+static int check_approval(StepCtx *c) { return approval_within(c, "approval", "通过"); }
+static int check_conversion_approval(StepCtx *c) { return approval_within(c, "conversion_approval", "讨论转正"); }
+
+/* 编入党支部和党小组: the party group, when named, is one of the member's branch. */
+static int check_assignment(StepCtx *c) {
+  long long group = rec_int(&c->r->rec, ST_GROUP, 0);
+  if (!group) return 0;
+  long long orgId = db_int(c->p->orgId, "SELECT org_id FROM member WHERE id=?", "I", c->p->memberId);
+  if (db_exists("SELECT 1 FROM party_group WHERE id=? AND org_id=?", "II", group, orgId) != 1) {
+    api_error(c->r, 400, "invalid", "group_id", "党小组 %lld 不属于此人所在的党支部", group);
+    return -1;
+  }
   return 0;
 }
 
@@ -552,28 +661,81 @@ static int check_conversion(StepCtx *c) {
 
 #define SB(s) STAGE_BIT(SG_##s)
 static const StepKind aStep[] = {
-  {"talk", "谈话", "派人谈话", SG_APPLICANT, 0, 0, {0}, 0, {0}, 0, 1, check_talk},
-  {"designation", "确定为入党积极分子", 0, SG_APPLICANT, SB(APPLICANT), 0, {"talk"}, "activist", {0}, 0, 1, 0},
-  {"contacts", "培养联系人", "确定培养联系人", SG_ACTIVIST, SB(ACTIVIST) | SB(CANDIDATE),
-   "培养联系人在入党积极分子或发展对象阶段确定", {0}, 0, {ST_CONTACTS}, 1, 1, check_contacts},
-  {"training", "培养教育", 0, SG_ACTIVIST, SB(ACTIVIST) | SB(CANDIDATE) | SB(PROBATIONARY),
-   "培养教育从确定为入党积极分子后开始记录", {0}, 0, {ST_HOURS}, 1, 0, check_training},
-  {"candidate", "确定为发展对象", 0, SG_ACTIVIST, SB(ACTIVIST), 0, {"designation"}, "candidate", {0}, 0, 1,
-   check_candidate},
-  {"political_review", "政治审查", 0, SG_CANDIDATE, SB(CANDIDATE), 0, {"candidate"}, 0, {0}, 0, 1, 0},
-  {"short_training", "短期集中培训", 0, SG_CANDIDATE, SB(CANDIDATE), 0, {"candidate"}, 0, {ST_DAYS, ST_HOURS}, 0, 1,
-   check_short},
-  {"committee_review", "支委会审查", 0, SG_CANDIDATE, SB(CANDIDATE), 0, {"political_review", "short_training"}, 0, {0},
-   0, 1, 0},
-  {"pre_approval", "上级党委预审", 0, SG_CANDIDATE, SB(CANDIDATE), 0, {"committee_review"}, 0, {0}, 0, 1, 0},
-  {"vote", "支部大会讨论", "支部大会讨论（接收为预备党员）", SG_CANDIDATE, SB(CANDIDATE), 0, {"pre_approval"},
-   "probationary", {ST_INTRO1, ST_INTRO2}, 0, 1, check_vote},
-  {"approval", "上级党委审批", 0, SG_PROBATIONARY, SB(PROBATIONARY), 0, {"vote"}, 0, {0}, 0, 1, check_approval},
-  {"probation", "预备期考察", 0, SG_PROBATIONARY, SB(PROBATIONARY), 0, {"vote"}, 0, {0}, 1, 0, 0},
-  {"extension", "延长预备期", 0, SG_PROBATIONARY, SB(PROBATIONARY), 0, {"approval"}, 0, {ST_MONTHS}, 0, 0,
-   check_extension},
-  {"conversion", "转为正式党员", 0, SG_PROBATIONARY, SB(PROBATIONARY), 0, {"approval"}, "full", {0}, 0, 1,
-   check_conversion},
+  /* 1 申请入党 */
+  {.zKind = "application", .zName = "递交入党申请书", .iNo = 1, .iStage = SG_APPLICANT, .flags = K_AUTO},
+  {.zKind = "talk", .zName = "谈话", .zLabel = "派人谈话", .iNo = 2, .iStage = SG_APPLICANT, .flags = K_PATH,
+   .xCheck = check_talk},
+  /* 2 入党积极分子的确定和培养教育 */
+  {.zKind = "recommendation", .zName = "推荐入党积极分子", .zLabel = "推荐入党积极分子（党员推荐、群团组织推优）", .iNo = 3,
+   .iStage = SG_APPLICANT, .stages = SB(APPLICANT), .azAfter = {"talk"}, .flags = K_PATH | K_ONCE},
+  {.zKind = "designation", .zName = "确定为入党积极分子", .iNo = 3, .iStage = SG_APPLICANT, .stages = SB(APPLICANT),
+   .azAfter = {"talk"}, .azAfterNew = {"recommendation"}, .zNext = "activist", .flags = K_PATH},
+  {.zKind = "activist_filing", .zName = "入党积极分子报上级党委备案", .iNo = 4, .iStage = SG_ACTIVIST,
+   .stages = SB(ACTIVIST) | SB(CANDIDATE), .zStageWhy = "入党积极分子报上级党委备案在入党积极分子或发展对象阶段记录",
+   .azAfter = {"designation"}, .flags = K_PATH | K_ONCE},
+  {.zKind = "contacts", .zName = "培养联系人", .zLabel = "确定培养联系人", .iNo = 5, .iStage = SG_ACTIVIST,
+   .stages = SB(ACTIVIST) | SB(CANDIDATE), .zStageWhy = "培养联系人在入党积极分子或发展对象阶段确定",
+   .aiField = {ST_CONTACTS}, .flags = K_REPEAT | K_PATH, .xCheck = check_contacts},
+  {.zKind = "training", .zName = "培养教育", .zLabel = "培养教育考察", .iNo = 6, .iStage = SG_ACTIVIST,
+   .stages = SB(ACTIVIST) | SB(CANDIDATE) | SB(PROBATIONARY), .zStageWhy = "培养教育从确定为入党积极分子后开始记录",
+   .aiField = {ST_HOURS}, .flags = K_REPEAT, .xCheck = check_training},
+  /* 3 发展对象的确定和考察 */
+  {.zKind = "candidate", .zName = "确定为发展对象", .iNo = 7, .iStage = SG_ACTIVIST, .stages = SB(ACTIVIST),
+   .azAfter = {"designation"}, .azAfterNew = {"activist_filing"}, .zNext = "candidate", .flags = K_PATH,
+   .xCheck = check_candidate},
+  {.zKind = "candidate_filing", .zName = "发展对象报上级党委备案", .iNo = 8, .iStage = SG_CANDIDATE,
+   .stages = SB(CANDIDATE) | SB(PROBATIONARY), .zStageWhy = "发展对象报上级党委备案在发展对象或预备党员阶段记录",
+   .azAfter = {"candidate"}, .flags = K_PATH | K_ONCE},
+  {.zKind = "introducers", .zName = "确定入党介绍人", .iNo = 9, .iStage = SG_CANDIDATE, .stages = SB(CANDIDATE),
+   .azAfter = {"candidate"}, .aiField = {ST_INTRO1, ST_INTRO2}, .flags = K_REPEAT | K_PATH,
+   .xCheck = check_introducers},
+  {.zKind = "political_review", .zName = "政治审查", .zLabel = "政治审查（含函调、外调）", .iNo = 10,
+   .iStage = SG_CANDIDATE, .stages = SB(CANDIDATE), .azAfter = {"candidate"}, .flags = K_PATH},
+  {.zKind = "short_training", .zName = "短期集中培训", .iNo = 11, .iStage = SG_CANDIDATE, .stages = SB(CANDIDATE),
+   .azAfter = {"candidate"}, .aiField = {ST_DAYS, ST_HOURS}, .flags = K_PATH, .xCheck = check_short},
+  /* 4 预备党员的接收 */
+  {.zKind = "committee_review", .zName = "支委会审查", .iNo = 12, .iStage = SG_CANDIDATE, .stages = SB(CANDIDATE),
+   .azAfter = {"political_review", "short_training"}, .azAfterNew = {"candidate_filing", "introducers"},
+   .flags = K_PATH},
+  {.zKind = "publicity", .zName = "发展对象公示", .zLabel = "发展对象公示（预审前）", .iNo = 13, .iStage = SG_CANDIDATE,
+   .stages = SB(CANDIDATE), .azAfter = {"committee_review"}, .aiField = {ST_DAYS}, .flags = K_PATH | K_ONCE,
+   .xCheck = check_publicity},
+  {.zKind = "pre_approval", .zName = "上级党委预审", .iNo = 13, .iStage = SG_CANDIDATE, .stages = SB(CANDIDATE),
+   .azAfter = {"committee_review"}, .azAfterNew = {"publicity"}, .flags = K_PATH},
+  {.zKind = "pledge_form", .zName = "填写入党志愿书", .iNo = 14, .iStage = SG_CANDIDATE, .stages = SB(CANDIDATE),
+   .azAfter = {"pre_approval"}, .flags = K_PATH | K_ONCE},
+  {.zKind = "vote", .zName = "支部大会讨论", .zLabel = "支部大会讨论（接收为预备党员）", .iNo = 15,
+   .iStage = SG_CANDIDATE, .stages = SB(CANDIDATE), .azAfter = {"pre_approval"}, .azAfterNew = {"pledge_form"},
+   .zNext = "probationary", .aiField = {ST_INTRO1, ST_INTRO2}, .flags = K_PATH, .xCheck = check_vote},
+  {.zKind = "superior_talk", .zName = "上级党委派人谈话", .iNo = 16, .iStage = SG_PROBATIONARY,
+   .stages = SB(PROBATIONARY), .azAfter = {"vote"}, .flags = K_PATH | K_ONCE},
+  {.zKind = "approval", .zName = "上级党委审批", .iNo = 17, .iStage = SG_PROBATIONARY, .stages = SB(PROBATIONARY),
+   .azAfter = {"vote"}, .azAfterNew = {"superior_talk"}, .flags = K_PATH, .xCheck = check_approval},
+  {.zKind = "approval_filing", .zName = "报再上一级党委组织部门备案", .iNo = 18, .iStage = SG_PROBATIONARY,
+   .stages = SB(PROBATIONARY) | SB(FULL), .zStageWhy = "报再上一级党委组织部门备案在预备党员阶段或转正后记录",
+   .azAfter = {"approval"}, .flags = K_PATH | K_ONCE},
+  /* 5 预备党员的教育考察和转正 */
+  {.zKind = "assignment", .zName = "编入党支部和党小组", .iNo = 19, .iStage = SG_PROBATIONARY,
+   .stages = SB(PROBATIONARY), .azAfter = {"approval"}, .aiField = {ST_GROUP}, .flags = K_PATH | K_ONCE,
+   .xCheck = check_assignment},
+  {.zKind = "oath", .zName = "入党宣誓", .iNo = 20, .iStage = SG_PROBATIONARY, .stages = SB(PROBATIONARY),
+   .azAfter = {"approval"}, .flags = K_PATH | K_ONCE},
+  {.zKind = "probation", .zName = "预备期考察", .zLabel = "继续教育考察（预备期）", .iNo = 21,
+   .iStage = SG_PROBATIONARY, .stages = SB(PROBATIONARY), .azAfter = {"vote"}, .flags = K_REPEAT},
+  {.zKind = "extension", .zName = "延长预备期", .iStage = SG_PROBATIONARY, .stages = SB(PROBATIONARY),
+   .azAfter = {"approval"}, .aiField = {ST_MONTHS}, .xCheck = check_extension},
+  {.zKind = "conversion_application", .zName = "提出转正申请", .iNo = 22, .iStage = SG_PROBATIONARY,
+   .stages = SB(PROBATIONARY), .azAfter = {"approval"}, .flags = K_REPEAT | K_PATH},
+  {.zKind = "conversion_publicity", .zName = "转正公示", .iStage = SG_PROBATIONARY, .stages = SB(PROBATIONARY),
+   .azAfter = {"conversion_application"}, .aiField = {ST_DAYS}, .flags = K_REPEAT, .xCheck = check_publicity},
+  {.zKind = "conversion", .zName = "转为正式党员", .zLabel = "支部大会讨论转正（转为正式党员）", .iNo = 23,
+   .iStage = SG_PROBATIONARY, .stages = SB(PROBATIONARY), .azAfter = {"approval"},
+   .azAfterNew = {"approval_filing", "assignment", "oath", "conversion_application"}, .zNext = "full",
+   .flags = K_PATH, .xCheck = check_conversion},
+  {.zKind = "conversion_approval", .zName = "上级党委审批转正", .iNo = 24, .iStage = SG_FULL, .stages = SB(FULL),
+   .azAfter = {"conversion"}, .flags = K_PATH | K_ONCE, .xCheck = check_conversion_approval},
+  {.zKind = "archiving", .zName = "材料归档", .iNo = 25, .iStage = SG_FULL, .stages = SB(FULL),
+   .azAfter = {"conversion"}, .azAfterNew = {"conversion_approval"}, .flags = K_PATH | K_ONCE},
 };
 #undef SB
 _Static_assert(ARRAY_LEN(aStep) + 1 == ARRAY_LEN(azStepKind), "every kind of aStepField has its row in aStep");
@@ -589,38 +751,71 @@ static const char *step_name(const char *zKind) {
   return k ? k->zName : zKind;
 }
 
-/* The stage and order rules of step k (dev.order): fills c->zAfter. 0 or -1 (answered). */
-static int step_order(StepCtx *c, const StepKind *k) {
-  const Person *p = c->p;
+/* The stage and order rules of step k (dev.order) for person p on day zOn.
+ * Returns 0 and sets zAfter to the day of the last step of k->azAfter ("" if
+ * none); or 1 with the reason in zMsg (nMsg bytes) and the field it
+ * concerns in *pzField. Writes nothing: step_record answers with it, and
+ * next_steps_json lists the kinds that pass it today. */
+static int order_why(const StepKind *k, const Person *p, const char *zOn, char zAfter[11], char *zMsg, size_t nMsg,
+                     const char **pzField) {
   int iStage = -1;
+  zAfter[0] = 0;
+  *pzField = "kind";
   for (int i = 0; azStage[i]; i++)
     if (strcmp(azStage[i], p->zStage) == 0) iStage = i;
+  if (k->flags & K_AUTO)
+    return snprintf(zMsg, nMsg, "“%s”在受理入党申请时登记（%s），不另行记录", k->zName, p->zApplied) > 0;
+  if (iStage == SG_FULL && !(k->stages & STAGE_BIT(SG_FULL)))
+    return snprintf(zMsg, nMsg, "此人已转为正式党员，发展程序已完成，不再记录“%s”", k->zName) > 0;
   if (k->stages && (iStage < 0 || !(k->stages & STAGE_BIT(iStage)))) {
-    if (k->zStageWhy)
-      rule_error(c->r, "dev.order", "kind", "%s，此人现为%s", k->zStageWhy, stage_cn(p->zStage));
-    else
-      rule_error(c->r, "dev.order", "kind", "“%s”须在%s阶段进行，此人现为%s", k->zName, stage_cn(azStage[k->iStage]),
-                    stage_cn(p->zStage));
-    return -1;
+    if (k->zStageWhy) return snprintf(zMsg, nMsg, "%s，此人现为%s", k->zStageWhy, stage_cn(p->zStage)) > 0;
+    return snprintf(zMsg, nMsg, "“%s”须在%s阶段进行，此人现为%s", k->zName, stage_cn(azStage[k->iStage]),
+                    stage_cn(p->zStage)) > 0;
   }
-  for (int i = 0; i < 2 && k->azAfter[i]; i++) {
-    const char *zPrevCn = step_name(k->azAfter[i]);
-    step_date(p->id, k->azAfter[i], c->zAfter);
-    if (!c->zAfter[0]) {
-      rule_error(c->r, "dev.order", "kind", "“%s”之前须先完成“%s”", k->zName, zPrevCn);
-      return -1;
+  char zD[11];
+  if (k->flags & K_ONCE) {
+    step_date(p->id, k->zKind, zD);
+    if (zD[0]) return snprintf(zMsg, nMsg, "“%s”已于 %s 记录", k->zName, zD) > 0;
+  }
+  for (int i = 0; i < 3 && k->azAfter[i]; i++) {
+    step_date(p->id, k->azAfter[i], zAfter);
+    if (!zAfter[0]) return snprintf(zMsg, nMsg, "“%s”之前须先完成“%s”", k->zName, step_name(k->azAfter[i])) > 0;
+    if (strcmp(zOn, zAfter) < 0) {
+      *pzField = "on";
+      return snprintf(zMsg, nMsg, "“%s”的日期 %s 早于“%s”（%s）", k->zName, zOn, step_name(k->azAfter[i]), zAfter) > 0;
     }
-    if (strcmp(c->zOn, c->zAfter) < 0) {
-      rule_error(c->r, "dev.order", "on", "“%s”的日期 %s 早于“%s”（%s）", k->zName, c->zOn, zPrevCn, c->zAfter);
-      return -1;
+  }
+  if (!k->azAfterNew[0]) return 0;
+  /* The later steps: required when the person entered the stage under dev.order_full. */
+  char zEntry[11], zFrom[11] = "";
+  if (k->iStage == SG_APPLICANT) snprintf(zEntry, sizeof zEntry, "%s", p->zApplied);
+  else step_date(p->id, azStageEntry[k->iStage], zEntry);
+  int bFull = zEntry[0] && rule_value("dev.order_full", zEntry, 0, zFrom) != 0;
+  for (int i = 0; i < 5 && k->azAfterNew[i]; i++) {
+    step_date(p->id, k->azAfterNew[i], zD);
+    if (!zD[0] && bFull)
+      return snprintf(zMsg, nMsg, "自 %s 起%s的，“%s”之前须先完成“%s”（此人于 %s %s）", zFrom,
+                      azStageEntryName[k->iStage], k->zName, step_name(k->azAfterNew[i]), zEntry,
+                      azStageEntryName[k->iStage]) > 0;
+    if (zD[0] && strcmp(zOn, zD) < 0) {
+      *pzField = "on";
+      return snprintf(zMsg, nMsg, "“%s”的日期 %s 早于“%s”（%s）", k->zName, zOn, step_name(k->azAfterNew[i]), zD) > 0;
     }
   }
   return 0;
 }
 
+/* Whether the person may go on at all: 0; 1 when their membership is not
+ * in good standing; 2 when they are on the negative list (not yet a member). */
+static int person_blocked(const Person *p) {
+  if (p->memberId && db_exists("SELECT 1 FROM member WHERE id=? AND status='active'", "I", p->memberId) != 1) return 1;
+  if (!p->memberId && on_negative_list(p->zIdNum)) return 2;
+  return 0;
+}
+
 /* The rules every step shares: not in the future, not before the
- * application, not after the pipeline ended, the person in good standing
- * and not on the negative list. 0 or -1 (answered). */
+ * application, the person in good standing and not on the negative list.
+ * 0 or -1 (answered). */
 static int step_common(StepCtx *c) {
   const Person *p = c->p;
   char zToday[11];
@@ -633,19 +828,24 @@ static int step_common(StepCtx *c) {
     rule_error(c->r, "dev.order", "on", "日期 %s 早于递交入党申请书（%s）", c->zOn, p->zApplied);
     return -1;
   }
-  if (strcmp(p->zStage, "full") == 0) {
-    rule_error(c->r, "dev.order", "kind", "此人已转为正式党员，发展程序已完成");
-    return -1;
-  }
-  if (p->memberId && db_exists("SELECT 1 FROM member WHERE id=? AND status='active'", "I", p->memberId) != 1) {
+  switch (person_blocked(p)) {
+  case 1:
     api_error(c->r, 409, "conflict", "kind", "此人的党籍状态不是正常，不能继续记录发展环节");
     return -1;
-  }
-  if (!p->memberId && on_negative_list(p->zIdNum)) {
+  case 2:
     rule_error(c->r, "dev.negative_list", "kind", "此人已列入不得发展的人员名单");
     return -1;
   }
   return 0;
+}
+
+/* The order rules for the step being recorded: fills c->zAfter. 0 or -1 (answered). */
+static int step_order(StepCtx *c, const StepKind *k) {
+  char zMsg[400];
+  const char *zField;
+  if (!order_why(k, c->p, c->zOn, c->zAfter, zMsg, sizeof zMsg, &zField)) return 0;
+  rule_error(c->r, "dev.order", zField, "%s", zMsg);
+  return -1;
 }
 
 /* Writes the step, the member record it makes or changes, the person's new
@@ -663,10 +863,12 @@ static void step_store(StepCtx *c, const StepKind *k) {
   long long days = a[ST_DAYS] ? 10 * rec_int(&r->rec, ST_DAYS, 0) : -1;
   int rc = db_begin() ||
            db_exec("INSERT INTO dev_step(person_id, kind, done_on, by_whom, hours, days, months, contacts,"
-                   " introducer1, introducer2, documents, note, warnings, recorded_by, recorded_at)"
-                   " VALUES(?,?,?,?,nullif(?,-1),nullif(?,-1),nullif(?,-1),?,nullif(?,0),nullif(?,0),?,?,?,?,?)",
-                   "ItttIIItIIttttt", p->id, c->zKind, c->zOn, a[ST_BY], hours, days, c->months, a[ST_CONTACTS],
-                   c->intro1, c->intro2, a[ST_DOCS], a[ST_NOTE], zWarn, api_actor(r), zAt);
+                   " introducer1, introducer2, group_id, documents, note, warnings, recorded_by, recorded_at)"
+                   " VALUES(?,?,?,?,nullif(?,-1),nullif(?,-1),nullif(?,-1),?,nullif(?,0),nullif(?,0),nullif(?,0),"
+                   "?,?,?,?,?)",
+                   "ItttIIItIIIttttt", p->id, c->zKind, c->zOn, a[ST_BY], hours, days, c->months, a[ST_CONTACTS],
+                   c->intro1, c->intro2, rec_int(&r->rec, ST_GROUP, 0), a[ST_DOCS], a[ST_NOTE], zWarn, api_actor(r),
+                   zAt);
   long long stepId = rc ? 0 : db_last_rowid();
   long long newMember = 0;
   FieldErr fe;
@@ -718,20 +920,61 @@ static void step_record(Req *r) {
   free(p.zPhone);
 }
 
+/* The kinds person p may record today, in the table's order: those the
+ * stage and order rules (order_why) let through on today's date, without a
+ * step already recorded unless the kind repeats; none when the person may
+ * not go on (person_blocked). A step's own checks (intervals, fields) are
+ * not judged. The caller owns the array. */
+static json_t *next_steps_json(const Person *p) {
+  json_t *a = json_array();
+  char zToday[11], zAfter[11], zMsg[400], zD[11];
+  const char *zField;
+  util_today(zToday);
+  if (person_blocked(p) || strcmp(zToday, p->zApplied) < 0) return a;
+  for (size_t i = 0; i < ARRAY_LEN(aStep); i++) {
+    const StepKind *k = &aStep[i];
+    if (!(k->flags & K_REPEAT)) {
+      step_date(p->id, k->zKind, zD);
+      if (zD[0]) continue;
+    }
+    if (!order_why(k, p, zToday, zAfter, zMsg, sizeof zMsg, &zField)) json_array_append_new(a, json_string(k->zKind));
+  }
+  return a;
+}
+
+/* GET /api/v1/applicants/{id}: the person, the steps recorded, and
+ * next_steps, the kinds that may be recorded today. */
+static void applicant_get(Req *r) {
+  Person p;
+  memset(&p, 0, sizeof p);
+  json_t *o = person_json(r->objectId);
+  if (!o || person_load(r->objectId, &p)) {
+    json_decref(o);
+    api_error(r, 404, "not_found", 0, "没有这个对象");
+    return;
+  }
+  json_object_set_new(o, "next_steps", next_steps_json(&p));
+  free(p.zOcc);
+  free(p.zPhone);
+  api_json(r, 200, o);
+}
+
 /* GET /api/v1/meta "dev_steps": the table above, for the step form. */
 static json_t *develop_meta(void) {
   json_t *a = json_array();
   for (size_t i = 0; i < ARRAY_LEN(aStep); i++) {
     const StepKind *k = &aStep[i];
-    json_t *aF = json_array(), *aAfter = json_array();
-    for (int j = 0; j < 2; j++) {
+    json_t *aF = json_array(), *aAfter = json_array(), *aNew = json_array();
+    for (int j = 0; j < 2; j++)
       if (k->aiField[j]) json_array_append_new(aF, json_string(aStepField[k->aiField[j]].zJson));
-      if (k->azAfter[j]) json_array_append_new(aAfter, json_string(k->azAfter[j]));
-    }
-    json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:o, s:s?, s:o, s:b, s:b}", "kind", k->zKind, "label",
-                                       k->zLabel ? k->zLabel : k->zName, "stage", azStage[k->iStage], "after", aAfter,
-                                       "next_stage", k->zNext, "fields", aF, "repeatable", k->bRepeat, "path",
-                                       k->bPath));
+    for (int j = 0; j < 3 && k->azAfter[j]; j++) json_array_append_new(aAfter, json_string(k->azAfter[j]));
+    for (int j = 0; j < 5 && k->azAfterNew[j]; j++) json_array_append_new(aNew, json_string(k->azAfterNew[j]));
+    json_array_append_new(
+        a, json_pack("{s:s, s:s, s:o, s:s, s:o, s:o, s:s?, s:o, s:b, s:b, s:b, s:b}", "kind", k->zKind, "label",
+                     k->zLabel ? k->zLabel : k->zName, "no", k->iNo ? json_integer(k->iNo) : json_null(), "stage",
+                     azStage[k->iStage], "after", aAfter, "after_new", aNew, "next_stage", k->zNext, "fields", aF,
+                     "repeatable", (k->flags & K_REPEAT) != 0, "once", (k->flags & K_ONCE) != 0, "path",
+                     (k->flags & K_PATH) != 0, "auto", (k->flags & K_AUTO) != 0));
   }
   return json_pack("{s:o}", "dev_steps", a);
 }
@@ -763,8 +1006,12 @@ static json_t *alert_row(DbStmt *s, const char *zRule, const char *zDate, const 
 
 /* The development findings of a subtree on today's date: applicants
  * overdue for their talk (dev.talk_1m), probation ending this month
- * (dev.probation_1y) or already past without conversion, and approvals
- * waiting past 3 months from the branch vote (dev.approval_3m). */
+ * (dev.probation_1y) or already past without conversion, approvals
+ * waiting past 3 months from the branch vote (dev.approval_3m), and
+ * conversions the superior committee has not approved 3 months after the
+ * branch's (dev.approval_3m again). The last only for conversions under
+ * dev.order_full, the first rule to ask for that approval to be recorded:
+ * before it, a converted person has none and is not waiting. */
 static json_t *alerts_json(const char *zPath) {
   char zHi[256], zToday[11], zDue[11];
   scope_range(zPath, zHi);
@@ -806,8 +1053,26 @@ static json_t *alerts_json(const char *zPath) {
     if (pRowEnd) json_array_append_new(bLate ? aLate : aEnd, pRowEnd);
     if (pRowWait) json_array_append_new(aWait, pRowWait);
   }
-  return json_pack("{s:s, s:o, s:o, s:o, s:o}", "today", zToday, "talk_overdue", aTalk, "probation_ending", aEnd,
-                   "conversion_overdue", aLate, "approval_waiting", aWait);
+  json_t *aConv = json_array();
+  char *zFrom = db_text("SELECT min(valid_from) FROM lc_rule WHERE name='dev.order_full' AND value<>0", "");
+  if (zFrom)
+    s = db_stmt("SELECT p.id, p.name, o.code, p.stage, c.done_on, 0, 0, 0, o.name, o.path FROM dev_person p"
+                " JOIN org o ON o.id=p.org_id"
+                " JOIN (SELECT person_id, min(done_on) AS done_on FROM dev_step WHERE kind='conversion' AND done_on>=?3"
+                "   GROUP BY person_id) c ON c.person_id=p.id"
+                " WHERE o.path>=?1 AND o.path<?2 AND p.stage='full'"
+                " AND NOT EXISTS(SELECT 1 FROM dev_step WHERE person_id=p.id AND kind='conversion_approval')"
+                " ORDER BY o.path, p.id", "ttt", zPath, zHi, zFrom);
+  while (zFrom && s && db_step(s) == 1) {
+    char zConv[11];
+    snprintf(zConv, sizeof zConv, "%s", db_col_text(s, 4));
+    if (!rule_value("dev.order_full", zConv, 0, 0)) continue;
+    text_date_add_months(zConv, (int)rule_value("dev.approval_months", zConv, 3, 0), zDue);
+    if (strcmp(zToday, zDue) > 0) json_array_append_new(aConv, alert_row(s, "dev.approval_3m", zConv, zDue));
+  }
+  free(zFrom);
+  return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "today", zToday, "talk_overdue", aTalk, "probation_ending", aEnd,
+                   "conversion_overdue", aLate, "approval_waiting", aWait, "conversion_approval_waiting", aConv);
 }
 
 /* GET /orgs/{code}/development/pools: the counts of the subtree, and
@@ -853,7 +1118,7 @@ static void alerts_get(Req *r) {
   json_t *o = alerts_json(r->scope.zPath);
   OrgKids kids;
   org_kids_load(r->scope.id, &kids);
-  long long (*aBy)[4] = xcalloc((size_t)kids.n + 1, sizeof *aBy);
+  long long (*aBy)[N_ALERT] = xcalloc((size_t)kids.n + 1, sizeof *aBy);
   const char *zKind = api_query(r, "kind");
   long long limit = api_query_int(r, "limit", -1), offset = api_query_int(r, "offset", 0), total = 0;
   json_t *pCount = json_object();
@@ -875,9 +1140,11 @@ static void alerts_get(Req *r) {
   }
   json_t *aByOrg = json_array();
   for (int c = 0; c < kids.n; c++) {
-    if (!(aBy[c][0] | aBy[c][1] | aBy[c][2] | aBy[c][3])) continue;
+    long long any = 0;
+    for (int k = 0; k < N_ALERT; k++) any |= aBy[c][k];
+    if (!any) continue;
     json_t *b = json_pack("{s:s, s:s}", "org_code", kids.azCode[c], "org_name", kids.azName[c]);
-    for (int k = 0; k < 4; k++) json_object_set_new(b, azAlert[k], json_integer(aBy[c][k]));
+    for (int k = 0; k < N_ALERT; k++) json_object_set_new(b, azAlert[k], json_integer(aBy[c][k]));
     json_array_append_new(aByOrg, b);
   }
   free(aBy);
@@ -1038,7 +1305,8 @@ static const Route aRouteTable[] = {
   {"GET", "/api/v1/orgs/{code}/development/pools", pools_get, R_STAFF | R_ORG, 0,
    "how many people at each stage in the subtree (四库) and on the negative list", 0, 0, 0},
   {"GET", "/api/v1/orgs/{code}/development/alerts", alerts_get, R_STAFF | R_ORG, aAlertQuery,
-   "overdue talks, probation ending this month or past, approvals waiting past 3 months", 0, 0, 0},
+   "overdue talks, probation ending this month or past, approvals (of admission or conversion) waiting past 3 months",
+   0, 0, 0},
   {"GET", "/api/v1/orgs/{code}/development/plan", plan_get, R_STAFF | R_ORG, aYearQuery,
    "the organization's development plan for a year, with progress in its subtree", 0, 0, 0},
   {"PUT", "/api/v1/orgs/{code}/development/plan", plan_put, R_WRITE | R_ORG | R_JSONBODY, 0,
@@ -1061,7 +1329,7 @@ static int alerts_report(ReportCtx *p) {
   json_t *o = alerts_json(p->scope.zPath);
   int rc = rpt_table(p->pOut, "发展党员预警", 0, aAlertCol, (int)ARRAY_LEN(aAlertCol));
   const char *const *azKind = azAlert;
-  for (int k = 0; k < 4 && !rc; k++) {
+  for (int k = 0; k < N_ALERT && !rc; k++) {
     size_t i;
     json_t *v;
     json_array_foreach(json_object_get(o, azKind[k]), i, v) {
@@ -1095,8 +1363,8 @@ static int pools_report(ReportCtx *p) {
 
 static const Report aReport[] = {
   {"development-alerts", alerts_report, 0, "csv", 0, 0,
-   "Development findings of a subtree today: overdue talks, probation ending this month or past, approvals waiting "
-   "past 3 months."},
+   "Development findings of a subtree today: overdue talks, probation ending this month or past, approvals of "
+   "admission or of conversion waiting past 3 months."},
   {"development-pools", pools_report, 0, "csv", 0, 0,
    "How many people at each stage of the development pipeline in a subtree, and on the negative list."},
 };

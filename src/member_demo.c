@@ -1,7 +1,8 @@
 /* member_demo.c: the member-lifecycle demo data (member_status module), added to the
  * database `qiangji demo` built: every development pool filled (people at
  * each stage, probationary and recently converted members linked to their
- * pipeline records), some overdue talks and approvals, a negative list,
+ * pipeline records, through the 25 steps of the national procedure as far
+ * as each has come), some overdue talks and approvals, a negative list,
  * pending and settled transfers, mobile members with lost contact, dues
  * bases for last year and this year and payments with some arrears.
  *
@@ -38,6 +39,10 @@ static unsigned long long next(Rng *r) {
   return z ^ (z >> 31);
 }
 static int below(Rng *r, int n) { return (int)(next(r) % (unsigned long long)n); }
+/* The draws of the development steps beyond the first fourteen kinds come
+ * from their own stream, so that adding them left every other record of a
+ * seed and day as it was. */
+static Rng rStep;
 
 /* A date n days before the reference day (11 bytes). */
 static void days_ago(int n, char z[11]) {
@@ -69,10 +74,59 @@ static void make_id(const char *zRegion, const char *zBirth, int bFemale, long l
   z[18] = 0;
 }
 
+/* A step with all it may carry: hours and days in hundredths, introducers
+ * and party group ids (0: none). */
+static int step_x(long long personId, const char *zKind, const char *zOn, const char *zContacts, long long hours,
+                  long long days, long long intro1, long long intro2, long long groupId) {
+  return db_exec("INSERT INTO dev_step(person_id, kind, done_on, by_whom, hours, days, contacts, introducer1,"
+                 " introducer2, group_id, recorded_by, recorded_at) VALUES(?,?,?,'支部',nullif(?,0),nullif(?,0),?,"
+                 "nullif(?,0),nullif(?,0),nullif(?,0),'demo',?)", "IttIItIIIt", personId, zKind, zOn, hours, days,
+                 zContacts, intro1, intro2, groupId, zRefAt);
+}
+
 static int step(long long personId, const char *zKind, const char *zOn, const char *zExtra, long long hours) {
-  return db_exec("INSERT INTO dev_step(person_id, kind, done_on, by_whom, hours, contacts, recorded_by, recorded_at)"
-                 " VALUES(?,?,?,'支部',nullif(?,0),?,'demo',?)", "IttItt", personId, zKind, zOn, hours, zExtra,
-                 zRefAt);
+  return step_x(personId, zKind, zOn, zExtra, hours, 0, 0, 0, 0);
+}
+
+/* Two full members converted by zOn, as introducers: of branch orgId, or
+ * where the branch has fewer, the first of the system. 0, or -1 when there
+ * are not two. */
+static int two_introducers(long long orgId, const char *zOn, long long *p1, long long *p2) {
+  *p1 = *p2 = 0;
+  for (int bAny = 0; bAny < 2 && !*p2; bAny++) {
+    DbStmt *s = bAny ? db_stmt("SELECT id FROM member WHERE category='正式党员' AND status='active' AND full_on<=?"
+                               " ORDER BY id LIMIT 2", "t", zOn)
+                     : db_stmt("SELECT id FROM member WHERE org_id=? AND category='正式党员' AND status='active'"
+                               " AND full_on<=? ORDER BY id LIMIT 2", "It", orgId, zOn);
+    *p1 = *p2 = 0;
+    if (s && db_step(s) == 1) *p1 = db_col_int(s, 0);
+    if (s && *p1 && db_step(s) == 1) *p2 = db_col_int(s, 0);
+    if (s && *p2) db_step(s);
+  }
+  return *p2 ? 0 : -1;
+}
+
+/* A candidate's steps after becoming one (zCand, nDays ago): as many of the
+ * national procedure's as that time allows, up to the form for the vote
+ * (入党志愿书). */
+static int candidate_steps(long long id, long long orgId, const char *zCand, int nDays) {
+  static const struct {
+    const char *zKind;
+    int nAfter;             /* days after becoming a candidate */
+  } a[] = {{"candidate_filing", 10}, {"introducers", 20}, {"political_review", 40}, {"short_training", 60},
+           {"committee_review", 90}, {"publicity", 95}, {"pre_approval", 110}, {"pledge_form", 120}};
+  long long i1, i2;
+  int bIntro = two_introducers(orgId, zCand, &i1, &i2) == 0;
+  for (size_t i = 0; i < ARRAY_LEN(a) && a[i].nAfter <= nDays; i++) {
+    char zD[11];
+    days_ago(nDays - a[i].nAfter, zD);
+    int bI = strcmp(a[i].zKind, "introducers") == 0;
+    if (bI && !bIntro) break;   /* no two full members to introduce them: the pipeline waits there */
+    if (step_x(id, a[i].zKind, zD, 0, strcmp(a[i].zKind, "short_training") == 0 ? 2400 : 0,
+               strcmp(a[i].zKind, "publicity") == 0 ? 500 : 0, bI ? i1 : 0, bI ? i2 : 0, 0))
+      return -1;
+  }
+  return 0;
 }
 
 /* A new person in the pipeline at a branch, with the steps of their stage. */
@@ -96,22 +150,59 @@ static int add_person(Rng *r, long long orgId, const char *zRegion, int stage, l
   long long id = db_last_rowid();
   if (step(id, "application", zApplied, 0, 0)) return -1;
   if (stage == 0) {
-    /* Two in three had their talk within the month. */
+    /* Two in three had their talk within the month; of those a month on, half were recommended (推优). */
     if (below(r, 3)) {
-      days_ago(back - below(r, 9 < back ? 9 : back), zD);
-      return step(id, "talk", zD, 0, 0);
+      int nTalk = back - below(r, 9 < back ? 9 : back);
+      days_ago(nTalk, zD);
+      if (step(id, "talk", zD, 0, 0)) return -1;
+      days_ago(nTalk - 30, zD);
+      return nTalk >= 30 && below(&rStep, 2) ? step(id, "recommendation", zD, 0, 0) : 0;
     }
     return 0;
   }
   days_ago(back - 20, zD);
   if (step(id, "talk", zD, 0, 0)) return -1;
+  days_ago(back - 40, zD);
+  if (step(id, "recommendation", zD, 0, 0)) return -1;
   days_ago(back - 60, zD);
   if (step(id, "designation", zD, 0, 0) || step(id, "contacts", zD, "王建国、李秀英", 0)) return -1;
+  days_ago(back - 70, zD);
+  if (step(id, "activist_filing", zD, 0, 0)) return -1;
   days_ago(back - 120, zD);
   if (step(id, "training", zD, 0, 1200)) return -1;
   if (stage == 1) return 0;
   days_ago(back - 60 - 370, zD);
-  return step(id, "candidate", zD, 0, 0);
+  return step(id, "candidate", zD, 0, 0) || candidate_steps(id, orgId, zD, back - 60 - 370);
+}
+
+/* After the approval (zApproval, "" when still waiting) of a member voted
+ * in on zJoined: the filing, the party group, the oath, the probation's
+ * reviews, the application for conversion; and for a member converted on
+ * zFull (or NULL), the conversion, its approval and the archive, up to the
+ * reference day. One in ten conversions still waits for its approval. */
+static int probation_steps(long long id, long long memberId, const char *zJoined, const char *zApproval,
+                           const char *zFull) {
+  char zD[11], zEnd[11];
+  if (!zApproval[0]) return zFull ? step(id, "conversion", zFull, 0, 0) : 0;
+  long long groupId = db_int(0, "SELECT group_id FROM party_group_member WHERE member_id=?", "I", memberId);
+  if (step(id, "approval_filing", zApproval, 0, 0) || step_x(id, "assignment", zApproval, 0, 0, 0, 0, 0, groupId))
+    return -1;
+  text_date_add_months(zApproval, 1, zD);
+  if (strcmp(zD, zRef) <= 0 && step(id, "oath", zD, 0, 0)) return -1;
+  text_date_add_months(zJoined, 6, zD);
+  if (strcmp(zD, zRef) <= 0 && (!zFull || strcmp(zD, zFull) <= 0) && step(id, "probation", zD, 0, 0)) return -1;
+  /* The application a month before the probation ends (or before the conversion). */
+  text_date_add_months(zFull ? zFull : zJoined, zFull ? -1 : 11, zEnd);
+  if (strcmp(zEnd, zRef) <= 0 && strcmp(zEnd, zApproval) >= 0 && step(id, "conversion_application", zEnd, 0, 0))
+    return -1;
+  if (!zFull) return 0;
+  if (step(id, "conversion", zFull, 0, 0)) return -1;
+  if (below(&rStep, 10) == 0) return 0;
+  text_date_add_months(zFull, 1, zD);
+  if (strcmp(zD, zRef) > 0) return 0;
+  if (step(id, "conversion_approval", zD, 0, 0)) return -1;
+  text_date_add_months(zFull, 2, zD);
+  return strcmp(zD, zRef) <= 0 ? step(id, "archiving", zD, 0, 0) : 0;
 }
 
 /* Links an existing member (probationary, or converted recently) to the
@@ -137,31 +228,44 @@ static int link_member(Rng *r, long long memberId) {
               bFull ? "full" : "probationary", zApplied, memberId, zRefAt))
     return -1;
   long long id = db_last_rowid();
+  /* The 25 steps of the national procedure up to the vote, by months before it. */
   struct {
     const char *zKind;
     int nMonths;
-  } a[] = {{"application", -30}, {"talk", -29}, {"designation", -27}, {"contacts", -27}, {"candidate", -14},
-           {"political_review", -5}, {"short_training", -4}, {"committee_review", -3}, {"pre_approval", -2},
-           {"vote", 0}};
+  } a[] = {{"application", -30}, {"talk", -29}, {"recommendation", -28}, {"designation", -27},
+           {"activist_filing", -27}, {"contacts", -27}, {"candidate", -14}, {"candidate_filing", -14},
+           {"introducers", -13}, {"political_review", -5}, {"short_training", -4}, {"committee_review", -3},
+           {"publicity", -3}, {"pre_approval", -2}, {"pledge_form", -1}, {"vote", 0}};
+  long long i1 = 0, i2 = 0;
+  char zIntro[11];
+  text_date_add_months(zJoined, -13, zIntro);
+  two_introducers(orgId, zIntro, &i1, &i2);
   for (size_t i = 0; i < ARRAY_LEN(a); i++) {
+    int bI = strcmp(a[i].zKind, "introducers") == 0 || strcmp(a[i].zKind, "vote") == 0;
+    if (strcmp(a[i].zKind, "introducers") == 0 && !i2) continue;
     text_date_add_months(zJoined, a[i].nMonths, zD);
-    if (step(id, a[i].zKind, zD, strcmp(a[i].zKind, "contacts") == 0 ? "王建国、李秀英" : 0,
-             strcmp(a[i].zKind, "short_training") == 0 ? 2400 : 0))
+    if (step_x(id, a[i].zKind, zD, strcmp(a[i].zKind, "contacts") == 0 ? "王建国、李秀英" : 0,
+               strcmp(a[i].zKind, "short_training") == 0 ? 2400 : 0, strcmp(a[i].zKind, "publicity") == 0 ? 500 : 0,
+               bI ? i1 : 0, bI ? i2 : 0, 0))
       return -1;
   }
   if (db_exec("INSERT INTO lc_membership(member_id, org_id, started_on, via) VALUES(?,?,?,'vote')", "IIt", memberId,
               orgId, zJoined))
     return -1;
-  /* One in four recent votes still waits for the superior's approval. */
+  /* The superior's talk a month after the vote; one in four recent votes
+   * still waits for the superior's approval. */
+  text_date_add_months(zJoined, 1, zD);
+  if (strcmp(zD, zRef) <= 0 && step(id, "superior_talk", zD, 0, 0)) return -1;
+  char zApproval[11] = "";
   text_date_add_months(zJoined, 3, zD);
   if (bFull || strcmp(zD, zRef) >= 0 || below(r, 4)) {
     text_date_add_months(zJoined, 1 + below(r, 2), zD);
-    if (strcmp(zD, zRef) <= 0 && step(id, "approval", zD, 0, 0)) return -1;
+    if (strcmp(zD, zRef) <= 0) {
+      if (step(id, "approval", zD, 0, 0)) return -1;
+      snprintf(zApproval, sizeof zApproval, "%s", zD);
+    }
   }
-  if (bFull) {
-    if (step(id, "conversion", zFull, 0, 0)) return -1;
-  }
-  return 0;
+  return probation_steps(id, memberId, zJoined, zApproval, bFull ? zFull : 0);
 }
 
 static int demo_development(Rng *r, long long *pnPerson) {
@@ -310,6 +414,7 @@ static int demo_members(Rng *r, long long *pnTransfer, long long *pnPay) {
 int member_demo(const DemoOpts *pOpts, const DemoResult *pRes) {
   (void)pRes;
   Rng r = {pOpts->seed ^ 0x4c49464543594c45ULL};
+  rStep.s = pOpts->seed ^ 0x5354455053ULL;
   snprintf(zRef, sizeof zRef, "%s", pOpts->zToday);
   snprintf(zRefAt, sizeof zRefAt, "%sT09:00:00Z", zRef);
   refYear = atoi(zRef);

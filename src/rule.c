@@ -46,6 +46,15 @@ static const char *const azMigration[] = {
   " ('dues.makeup_months','2008-04-01',6,'补交党费最多补交6个月'),\n"
   " ('six.months','1900-01-01',6,'连续6个月不交纳党费')\n"
   " ON CONFLICT(name, valid_from) DO NOTHING;\n",
+  /* 2: the whole national procedure (发展党员工作细则, 2014: 25 steps) in
+   * order for a person who enters a stage from 2027-01-01 (develop.c,
+   * azAfterNew); before, its steps beyond the first fourteen kinds are
+   * optional records. And the customary length of a publicity (公示). */
+  "INSERT INTO lc_rule VALUES\n"
+  " ('dev.order_full','1900-01-01',0,'推优、备案、入党介绍人、公示、志愿书、上级谈话、编入、宣誓、转正申请与审批等环节可不记录'),\n"
+  " ('dev.order_full','2027-01-01',1,'自此日起进入某一阶段的，按发展党员工作细则的25个环节依次进行'),\n"
+  " ('dev.publicity_days','1900-01-01',5,'公示一般不少于5个工作日')\n"
+  " ON CONFLICT(name, valid_from) DO NOTHING;\n",
 };
 
 long long rule_value(const char *zName, const char *zOn, long long dflt, char *pzFrom) {

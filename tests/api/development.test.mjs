@@ -303,7 +303,7 @@ test('the viewer reads but cannot write; a member cannot reach the pipeline', as
 });
 
 test('alerts and pools summary first: counts and by_org agree with each child\'s own answer; kind, limit and offset page one kind', async () => {
-  const KINDS = ['talk_overdue', 'probation_ending', 'conversion_overdue', 'approval_waiting'];
+  const KINDS = ['talk_overdue', 'probation_ending', 'conversion_overdue', 'approval_waiting', 'conversion_approval_waiting'];
   const STAGES = ['applicant', 'activist', 'candidate', 'probationary', 'full'];
   const all = assertStatus(await admin.get('/api/v1/orgs/QJ/development/alerts'), 200);
   assert.ok(KINDS.some((k) => all[k].length > 1), 'earlier tests leave alerts of some kind');

@@ -45,20 +45,36 @@ test('every dues category and channel offered is one the server takes', async ()
 
 test('dev_steps: the pipeline table in order, each kind one the server takes, each stage a dev_stage', async () => {
   const steps = meta.dev_steps;
-  assert.deepEqual(steps.map((s) => s.kind), ['talk', 'designation', 'contacts', 'training', 'candidate', 'political_review',
-    'short_training', 'committee_review', 'pre_approval', 'vote', 'approval', 'probation', 'extension', 'conversion']);
+  // The national procedure's order (发展党员工作细则, 25 steps), with the 14 kinds of the first version kept.
+  assert.deepEqual(steps.map((s) => s.kind), ['application', 'talk', 'recommendation', 'designation', 'activist_filing',
+    'contacts', 'training', 'candidate', 'candidate_filing', 'introducers', 'political_review', 'short_training',
+    'committee_review', 'publicity', 'pre_approval', 'pledge_form', 'vote', 'superior_talk', 'approval', 'approval_filing',
+    'assignment', 'oath', 'probation', 'extension', 'conversion_application', 'conversion_publicity', 'conversion',
+    'conversion_approval', 'archiving']);
+  // Every one of the 25 steps has its kind; numbers never go back.
+  const nos = steps.map((s) => s.no).filter((x) => x !== null);
+  assert.deepEqual([...new Set(nos)], Array.from({ length: 25 }, (_, i) => i + 1));
   const stages = values('dev_stage');
   for (const s of steps) {
     assert.ok(stages.includes(s.stage), s.kind);
     assert.ok(!s.next_stage || stages.includes(s.next_stage), s.kind);
-    for (const a of s.after) assert.ok(steps.some((t) => t.kind === a), `${s.kind} after ${a}`);
+    for (const a of [...s.after, ...s.after_new]) {
+      const i = steps.findIndex((t) => t.kind === a);
+      assert.ok(i >= 0 && i < steps.indexOf(s), `${s.kind} after ${a}, an earlier row`);
+    }
+    assert.ok(!(s.repeatable && s.once), s.kind);
   }
+  assert.deepEqual(steps.filter((s) => s.auto).map((s) => s.kind), ['application']);
   assert.deepEqual(steps.find((s) => s.kind === 'vote').fields, ['introducer1', 'introducer2']);
+  assert.deepEqual(steps.find((s) => s.kind === 'introducers').fields, ['introducer1', 'introducer2']);
   assert.deepEqual(steps.find((s) => s.kind === 'short_training').fields, ['days', 'hours']);
-  // The first step the table offers is taken; a kind it does not offer is refused.
+  assert.deepEqual(steps.find((s) => s.kind === 'publicity').fields, ['days']);
+  assert.deepEqual(steps.find((s) => s.kind === 'assignment').fields, ['group_id']);
+  // The first step the table offers to record is taken, the automatic one is refused; a kind it does not offer is refused.
   const p = assertStatus(await east.post('/api/v1/orgs/QJ0101/applicants', {
     name: '申请人丙', id_number: makeId('340104', '1995-05-05', '男', 401), applied_on: '2026-01-10' }), 201);
-  assertStatus(await east.post(`/api/v1/applicants/${p.id}/steps`, { kind: steps[0].kind, on: '2026-01-20' }), 201);
+  assertError(await east.post(`/api/v1/applicants/${p.id}/steps`, { kind: 'application', on: '2026-01-10' }), 422, 'rule_violation', 'kind');
+  assertStatus(await east.post(`/api/v1/applicants/${p.id}/steps`, { kind: steps.find((s) => !s.auto).kind, on: '2026-01-20' }), 201);
   assertError(await east.post(`/api/v1/applicants/${p.id}/steps`, { kind: 'interview', on: '2026-01-21' }), 400, 'invalid', 'kind');
 });
 

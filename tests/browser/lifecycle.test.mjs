@@ -55,6 +55,7 @@ test('发展党员: each stage shows the count and the names the API gives; the 
   act = await apply('QJ0102', '孙雨桐', '2025-01-10');
   ok(await admin.post(`/api/v1/applicants/${act.id}/steps`, { kind: 'talk', on: '2025-01-20' }));
   ok(await admin.post(`/api/v1/applicants/${act.id}/steps`, { kind: 'designation', on: '2025-03-01' }));
+  ok(await admin.post(`/api/v1/applicants/${act.id}/steps`, { kind: 'activist_filing', on: '2025-03-10' }));
   await apply('QJ0201', '周远航', '2026-06-20');                      // another subtree
   const pools = ok(await east.get('/api/v1/orgs/QJ01/development/pools'), 200);
   assert.equal(pools.applicant, 1);
@@ -74,7 +75,7 @@ test('发展党员: each stage shows the count and the names the API gives; the 
     const rows = page.getByTestId('alert-talk_overdue').locator('tbody tr');
     assert.equal(await rows.count(), al.talk_overdue.length);
     assert.match(await rows.filter({ hasText: '钱晓东' }).textContent(), /2026-04-01.*2026-05-01/);
-    const total = ['talk_overdue', 'probation_ending', 'conversion_overdue', 'approval_waiting'].reduce((t, k) => t + al[k].length, 0);
+    const total = ['talk_overdue', 'probation_ending', 'conversion_overdue', 'approval_waiting', 'conversion_approval_waiting'].reduce((t, k) => t + al[k].length, 0);
     assert.equal(await page.getByTestId('alerts-count').locator('.value').textContent(), String(total));
     // One level down: the branch's own board.
     await page.locator('[data-testid=child-links] a[data-code=QJ0102]').click();
@@ -95,9 +96,17 @@ test('发展党员: a step the rules refuse shows the message beside its field, 
     await page.getByTestId('applicant-page').waitFor();
     await settled(page);
     const form = page.getByTestId('step-form');
-    assert.equal(await page.getByTestId('steps').locator('tbody tr').count(), 3);
-    // The suggested next step for an activist without contacts is 确定培养联系人.
+    assert.equal(await page.getByTestId('steps').locator('tbody tr').count(), 4);
+    // The suggested next step for an activist, filed with the superior, without contacts is 确定培养联系人.
     assert.equal(await form.getByLabel('环节').inputValue(), 'contacts');
+    // The 29 kinds are grouped by stage, numbered as the national procedure's steps; only those allowed now may be chosen.
+    const kind = form.getByLabel('环节');
+    assert.deepEqual(await kind.locator('optgroup').evaluateAll((gs) => gs.map((g) => g.label)),
+      ['入党申请人', '入党积极分子', '发展对象', '预备党员', '正式党员']);
+    assert.equal(await kind.locator('option[value=contacts]').textContent(), '5. 确定培养联系人');
+    const allowed = ok(await admin.get(`/api/v1/applicants/${act.id}`), 200).next_steps;
+    assert.deepEqual(await kind.locator('optgroup option:not([disabled])').evaluateAll((os) => os.map((o) => o.value)), allowed);
+    assert.ok(allowed.includes('candidate') && !allowed.includes('vote') && !allowed.includes('activist_filing'), allowed.join());
     // Too early to become a candidate: designated 2025-03-01, a year is required.
     await form.getByLabel('环节').selectOption('candidate');
     assert.equal(await form.getByLabel('培养联系人').isHidden(), true, 'only the fields the step takes');
@@ -114,7 +123,7 @@ test('发展党员: a step the rules refuse shows the message beside its field, 
     await form.getByRole('button', { name: '记录此环节' }).click();
     await form.locator('[data-field=contacts] .err').filter({ hasText: '培养联系人应为1至2名' }).waitFor();
     let p = ok(await admin.get(`/api/v1/applicants/${act.id}`), 200);
-    assert.equal(p.steps.length, 3, 'nothing written');
+    assert.equal(p.steps.length, 4, 'nothing written');
     // Two contacts: recorded, then 确定为发展对象 a year after designation.
     await form.getByLabel('培养联系人').fill('王建国、陈静');
     await form.getByRole('button', { name: '记录此环节' }).click();
@@ -127,10 +136,12 @@ test('发展党员: a step the rules refuse shows the message beside its field, 
     await page.locator('[data-testid=applicant-page][data-stage=candidate]').waitFor();
     p = ok(await admin.get(`/api/v1/applicants/${act.id}`), 200);
     assert.equal(p.stage, 'candidate');
-    assert.deepEqual(p.steps.map((s) => s.kind), ['application', 'talk', 'designation', 'contacts', 'candidate']);
-    assert.equal(p.steps[3].contacts, '王建国、陈静');
+    assert.deepEqual(p.steps.map((s) => s.kind), ['application', 'talk', 'designation', 'activist_filing', 'contacts', 'candidate']);
+    assert.equal(p.steps[4].contacts, '王建国、陈静');
     assert.equal(await page.getByTestId('stage').textContent(), '发展对象');
-    assert.equal(await page.getByTestId('steps').locator('tbody tr').count(), 5);
+    assert.equal(await page.getByTestId('steps').locator('tbody tr').count(), 6);
+    // A candidate is offered the procedure's next step: 8. 发展对象报上级党委备案.
+    assert.equal(await page.getByTestId('step-form').getByLabel('环节').inputValue(), 'candidate_filing');
   }, { what: 'applicant' });
   await bothSizes(`/applicants/${act.id}`, 'applicant', 'step-form');
 });

@@ -51,20 +51,29 @@ export function monthsBetween(a, b) {
 export const STAGES = enumPairs('dev_stage', []).filter(([s]) => s !== 'full');
 export const STAGE_NAME = enumNames('dev_stage', []);
 
-/** The steps of the pipeline in order: {kind, label, stage, after, next_stage, fields, repeatable, path}. */
+/**
+ * The steps of the pipeline in the order of the national procedure (发展党员工作细则):
+ * {kind, label, no (its step 1..25, or null), stage, after, after_new, next_stage, fields, repeatable, once, path, auto}.
+ */
 const STEPS = metaExtra('dev_steps') || [];
-/** The steps (POST /applicants/{id}/steps kind), in order: [kind, name, stage]. */
-export const STEP_KINDS = STEPS.map((s) => [s.kind, s.label, s.stage]);
-/** Step names, and the application that opens a record (not a step one records). */
-export const STEP_NAME = Object.fromEntries(STEP_KINDS.map(([k, n]) => [k, n]).concat([['application', '递交入党申请书']]));
+/** The steps one records (POST /applicants/{id}/steps kind; not the application, which opens a record), in order: [kind, name, stage, no]. */
+export const STEP_KINDS = STEPS.filter((s) => !s.auto).map((s) => [s.kind, s.label, s.stage, s.no]);
+/** Step names, the application's among them. */
+export const STEP_NAME = { application: '递交入党申请书', ...Object.fromEntries(STEPS.map((s) => [s.kind, s.label])) };
 /** Fields beyond kind, on, by, documents and note that a step takes. */
 export const STEP_EXTRA = Object.fromEntries(STEPS.filter((s) => s.fields.length).map((s) => [s.kind, s.fields]));
 
-/** The step a person at their stage is most likely to need next: the first of the stage's main path not done, else one that may be repeated. */
+/**
+ * The step a person is most likely to need next, among those the server allows
+ * today (p.next_steps, GET /applicants/{id}): the first on the main path not yet
+ * done, else the first allowed. Without next_steps (a person from a list), the
+ * same among the steps of their stage. null when none.
+ */
 export function nextStep(p) {
   const done = new Set((p.steps || []).map((s) => s.kind));
-  const mine = STEPS.filter((s) => s.stage === p.stage);
-  const next = mine.find((s) => s.path && !done.has(s.kind)) || mine.find((s) => s.repeatable);
+  const allowed = p.next_steps ? new Set(p.next_steps) : null;
+  const open = STEPS.filter((s) => !s.auto && (allowed ? allowed.has(s.kind) : s.stage === p.stage));
+  const next = open.find((s) => s.path && !done.has(s.kind)) || (allowed ? open[0] : open.find((s) => s.repeatable));
   return next ? next.kind : null;
 }
 

@@ -11,7 +11,8 @@ const NUMERIC = new Set(['money', 'number', 'int', 'tenths', 'year', 'id']);
 
 /**
  * A form over fields (fields.js). values: the current record (edit) or {}.
- * An enum's options are values, or [value, label] pairs; type 'month' is a
+ * An enum's options are values, [value, label] or [value, label, disabled],
+ * or groups {group: label, options: [...]} of them; type 'month' is a
  * YYYY-MM input, 'number' a plain number (hours, days, months).
  * opts.only: names to include; opts.readonly: names shown but not editable;
  * opts.suggest: {fieldName: async (typed) -> [{value, label}]}: suggestions,
@@ -29,12 +30,13 @@ export function fieldForm(fields, values = {}, opts = {}) {
     const ro = opts.readonly && opts.readonly.includes(f.name);
     let input;
     if (f.type === 'enum') {
+      const option = (o) => {
+        const [val, text, off] = Array.isArray(o) ? o : [o, o];
+        return h('option', { value: val, selected: v === val, disabled: !!off }, text);
+      };
       input = h('select', { id, name: f.name, disabled: ro },
         h('option', { value: '' }, f.required ? '请选择' : '（不填）'),
-        f.options.map((o) => {
-          const [val, text] = Array.isArray(o) ? o : [o, o];
-          return h('option', { value: val, selected: v === val }, text);
-        }));
+        f.options.map((o) => (o && o.group ? h('optgroup', { label: o.group }, o.options.map(option)) : option(o))));
     } else if (f.type === 'bool') {
       input = h('input', { id, name: f.name, type: 'checkbox', checked: !!v, disabled: ro });
     } else {

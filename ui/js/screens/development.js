@@ -28,6 +28,7 @@ const ALERT_NOTE = {
   probation_ending: '预备期届满应及时讨论转正',
   conversion_overdue: '预备期已满，尚未讨论转正',
   approval_waiting: '支部大会通过后，上级党委超过三个月未审批',
+  conversion_approval_waiting: '支部大会讨论转正后，上级党委超过三个月未审批（2027 年起转正的）',
 };
 const ALERTS = enumPairs('dev_alert').map(([k, label]) => [k, label, ALERT_NOTE[k] || '']);
 const PLAN = [['activists', '确定入党积极分子'], ['candidates', '确定发展对象'], ['members', '发展党员']];
