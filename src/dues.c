@@ -11,6 +11,8 @@
 #include "module.h"
 #include "audit.h"
 #include "db.h"
+#include "memo.h"
+#include "org.h"
 #include "rule.h"
 #include "member_status.h"
 #include "member.h"
@@ -455,14 +457,34 @@ static void amount_get(Req *r) {
 /* ---- reports ------------------------------------------------------------------------ */
 
 /* Arrears of the active members of a subtree with at least nMin unpaid
- * months, as rows [member_id, name, org_code, unpaid, consecutive, owed,
- * oldest, last_paid, ageing, six_month_flag]; *pSummary gets counts by
- * ageing bucket. */
+ * months, in the order of the tree: one compact row per member, the
+ * organizations they belong to (code, name, and the child of the subtree's
+ * top that holds them), and the summary (counts by ageing bucket). Kept as
+ * it is (memo.h) for a large subtree, so every row is a few dozen bytes. */
 typedef struct ArrMember {
   long long id;
-  char *zName, *zCode, *zPath, *zJoined;
+  char *zName, *zCode, *zOrgName, *zPath, *zJoined;
   DuesState st;
 } ArrMember;
+
+typedef struct ArrOrg { char *zCode, *zName; int iChild; } ArrOrg;
+typedef struct ArrRow {
+  long long id, owed;           /* owed in fen */
+  char *zName;
+  int iOrg;                     /* into ArrSet.aOrg */
+  int nUnpaid, nRun;
+  char zOldest[8], zLastPaid[8];
+  unsigned char age, bSix;      /* age: 0 1-3, 1 4-6, 2 7+ */
+} ArrRow;
+typedef struct ArrSet {
+  ArrRow *aRow;
+  long long nRow;
+  ArrOrg *aOrg;
+  long long nOrg;
+  json_t *pSum;                 /* today, tracked, in_arrears, ageing, six_month_flags */
+  json_t *aChild;               /* the subtree top's children, [[code, name]] */
+} ArrSet;
+static const char *const azAge[] = {"1-3", "4-6", "7+"};
 
 static int arr_cmp_path(const void *x, const void *y) {
   const ArrMember *a = x, *b = y;
@@ -470,8 +492,19 @@ static int arr_cmp_path(const void *x, const void *y) {
   return c ? c : a->id < b->id ? -1 : a->id > b->id;
 }
 
-static json_t *arrears_rows(const char *zPath, int nMin, json_t **pSummary) {
+static void arrears_free(ArrSet *p) {
+  for (long long i = 0; i < p->nRow; i++) free(p->aRow[i].zName);
+  for (long long i = 0; i < p->nOrg; i++) free(p->aOrg[i].zCode), free(p->aOrg[i].zName);
+  free(p->aRow);
+  free(p->aOrg);
+  json_decref(p->pSum);
+  json_decref(p->aChild);
+  memset(p, 0, sizeof *p);
+}
+
+static void arrears_set(long long orgId, const char *zPath, int nMin, ArrSet *pSet) {
   char zHi[256], zToday[11];
+  memset(pSet, 0, sizeof *pSet);
   scope_range(zPath, zHi);
   util_today(zToday);
   int six = (int)rule_value("six.months", zToday, 6, 0);
@@ -479,12 +512,12 @@ static json_t *arrears_rows(const char *zPath, int nMin, json_t **pSummary) {
    * bases, their payments), merged here: no query per member. */
   ArrMember *aM = 0;
   long long nM = 0, nAlloc = 0;
-  DbStmt *s = db_stmt("SELECT m.id, m.name, o.code, o.path, m.joined_on FROM member m JOIN org o ON o.id=m.org_id"
+  DbStmt *s = db_stmt("SELECT m.id, m.name, o.code, o.name, o.path, m.joined_on FROM member m JOIN org o ON o.id=m.org_id"
                       " WHERE o.path>=? AND o.path<? AND m.status='active' ORDER BY m.id", "tt", zPath, zHi);
   while (s && db_step(s) == 1) {
     if (nM == nAlloc) aM = xrealloc(aM, sizeof *aM * (size_t)(nAlloc = nAlloc ? 2 * nAlloc : 1024));
-    aM[nM++] = (ArrMember){db_col_int(s, 0), db_col_dup(s, 1), db_col_dup(s, 2), db_col_dup(s, 3),
-                           db_col_isnull(s, 4) ? 0 : db_col_dup(s, 4), {0}};
+    aM[nM++] = (ArrMember){db_col_int(s, 0), db_col_dup(s, 1), db_col_dup(s, 2), db_col_dup(s, 3), db_col_dup(s, 4),
+                           db_col_isnull(s, 5) ? 0 : db_col_dup(s, 5), {0}};
   }
   long long *aBM = 0, *aBAmt = 0, nB = 0, nBAlloc = 0;
   int *aBYear = 0;
@@ -527,32 +560,50 @@ static json_t *arrears_rows(const char *zPath, int nMin, json_t **pSummary) {
   }
   free(aBM), free(aBAmt), free(aBYear), free(aPM), free(aPFrom), free(aPTo);
   if (nM > 1) qsort(aM, (size_t)nM, sizeof *aM, arr_cmp_path);
-  json_t *aRow = json_array();
-  long long aBucket[3] = {0, 0, 0}, nSix = 0, nTracked = 0;
+  OrgKids kids;
+  org_kids_load(orgId, &kids);
+  pSet->aChild = json_array();
+  for (int k = 0; k < kids.n; k++) json_array_append_new(pSet->aChild, json_pack("[s, s]", kids.azCode[k], kids.azName[k]));
+  long long aBucket[3] = {0, 0, 0}, nSix = 0, nTracked = 0, nRowAlloc = 0, nOrgAlloc = 0;
+  const char *zPrevPath = "";
   for (long long i = 0; i < nM; i++) {
     const DuesState *st = &aM[i].st;
     if (st->bTracked) {
       nTracked++;
       if (st->nUnpaid > 0 && st->nUnpaid >= nMin) {
         int age = text_month(zToday) - text_month(st->zOldest);
-        const char *zAge = age <= 3 ? "1-3" : age <= 6 ? "4-6" : "7+";
-        aBucket[age <= 3 ? 0 : age <= 6 ? 1 : 2]++;
+        int iAge = age <= 3 ? 0 : age <= 6 ? 1 : 2;
+        aBucket[iAge]++;
         nSix += st->bSixMonths;
-        json_array_append_new(aRow, json_pack("[I, s, s, i, i, f, s, s?, s, b]", (json_int_t)aM[i].id, aM[i].zName,
-                                              aM[i].zCode, st->nUnpaid, st->nRun, (double)st->owed / 100.0,
-                                              st->zOldest, st->zLastPaid[0] ? st->zLastPaid : 0, zAge,
-                                              st->bSixMonths));
+        if (strcmp(aM[i].zPath, zPrevPath) != 0) {   /* rows are in the order of the tree: a new organization */
+          if (pSet->nOrg == nOrgAlloc) pSet->aOrg = xrealloc(pSet->aOrg, sizeof *pSet->aOrg * (size_t)(nOrgAlloc = nOrgAlloc ? 2 * nOrgAlloc : 256));
+          pSet->aOrg[pSet->nOrg++] = (ArrOrg){xstrdup(aM[i].zCode), xstrdup(aM[i].zOrgName), org_kid_of(&kids, aM[i].zPath)};
+          zPrevPath = aM[i].zPath;
+        }
+        if (pSet->nRow == nRowAlloc) pSet->aRow = xrealloc(pSet->aRow, sizeof *pSet->aRow * (size_t)(nRowAlloc = nRowAlloc ? 2 * nRowAlloc : 1024));
+        ArrRow *r = &pSet->aRow[pSet->nRow++];
+        *r = (ArrRow){aM[i].id, st->owed, aM[i].zName, (int)pSet->nOrg - 1, st->nUnpaid, st->nRun, "", "",
+                      (unsigned char)iAge, (unsigned char)(st->bSixMonths != 0)};
+        memcpy(r->zOldest, st->zOldest, sizeof r->zOldest);
+        memcpy(r->zLastPaid, st->zLastPaid, sizeof r->zLastPaid);
+        aM[i].zName = 0;   /* the row has it */
       }
     }
-    free(aM[i].zName), free(aM[i].zCode), free(aM[i].zPath), free(aM[i].zJoined);
   }
+  for (long long i = 0; i < nM; i++) free(aM[i].zName), free(aM[i].zCode), free(aM[i].zOrgName), free(aM[i].zPath), free(aM[i].zJoined);
   free(aM);
-  if (pSummary)
-    *pSummary = json_pack("{s:s, s:I, s:I, s:{s:I, s:I, s:I}, s:I}", "today", zToday, "tracked", (json_int_t)nTracked,
-                          "in_arrears", (json_int_t)json_array_size(aRow), "ageing", "1-3", (json_int_t)aBucket[0],
-                          "4-6", (json_int_t)aBucket[1], "7+", (json_int_t)aBucket[2], "six_month_flags",
-                          (json_int_t)nSix);
-  return aRow;
+  org_kids_free(&kids);
+  pSet->pSum = json_pack("{s:s, s:I, s:I, s:{s:I, s:I, s:I}, s:I}", "today", zToday, "tracked", (json_int_t)nTracked,
+                         "in_arrears", (json_int_t)pSet->nRow, "ageing", "1-3", (json_int_t)aBucket[0], "4-6",
+                         (json_int_t)aBucket[1], "7+", (json_int_t)aBucket[2], "six_month_flags", (json_int_t)nSix);
+}
+
+/* One row as the report's cells, [member_id, name, org_code, unpaid,
+ * consecutive, owed, oldest, last_paid, ageing, six_month_flag]. */
+static json_t *arrears_cells(const ArrSet *p, const ArrRow *r) {
+  return json_pack("[I, s, s, i, i, f, s, s?, s, b]", (json_int_t)r->id, r->zName, p->aOrg[r->iOrg].zCode, r->nUnpaid,
+                   r->nRun, (double)r->owed / 100.0, r->zOldest, r->zLastPaid[0] ? r->zLastPaid : 0, azAge[r->age],
+                   r->bSix);
 }
 /* The columns of arrears_rows: the API's keys and the report's; the
  * months stay text cells, as the sheet has always had them. */
@@ -563,123 +614,170 @@ static const RptCol aArrearsCol[] = {
   {"six_month_flag", 0, RPT_BOOL, 0},
 };
 
-/* The organizations of the subtree at scope by the child of scope they lie
- * in: {org_code: [org_name, child index]}, and the children, [[code, name]]. */
-static json_t *arrears_orgs(const Scope *pS, json_t **paChild) {
-  json_t *pMap = json_object(), *aChild = json_array();
-  DbStmt *s = db_stmt("SELECT code, name, path FROM org WHERE parent_id=? ORDER BY path", "I", pS->id);
-  json_t *aPath = json_array();
-  while (s && db_step(s) == 1) {
-    json_array_append_new(aChild, json_pack("[s, s]", db_col_text(s, 0), db_col_text(s, 1)));
-    json_array_append_new(aPath, json_string(db_col_text(s, 2)));
-  }
-  char zHi[256];
-  scope_range(pS->zPath, zHi);
-  s = db_stmt("SELECT code, name, path FROM org WHERE path >= ? AND path < ?", "tt", pS->zPath, zHi);
-  while (s && db_step(s) == 1) {
-    const char *zPath = db_col_text(s, 2);
-    json_int_t iChild = -1;
-    size_t i;
-    json_t *v;
-    json_array_foreach(aPath, i, v) if (strncmp(zPath, json_string_value(v), strlen(json_string_value(v))) == 0) iChild = (json_int_t)i;
-    json_object_set_new(pMap, db_col_text(s, 0), json_pack("[s, I]", db_col_text(s, 1), iChild));
-  }
-  json_decref(aPath);
-  *paChild = aChild;
-  return pMap;
+/* The kept answer of the arrears route (memo.h): MemoArgs.zParam is the
+ * threshold of unpaid months. */
+static void *arrears_compute(const MemoArgs *pA) {
+  ArrSet *p = xcalloc(1, sizeof *p);
+  arrears_set(pA->orgId, pA->zPath, atoi(pA->zParam), p);
+  return p;
+}
+static void arrears_drop(void *p) {
+  arrears_free(p);
+  free(p);
+}
+static const MemoKind arrearsKind = {"dues-arrears", arrears_compute, arrears_drop};
+
+static void scope_args(MemoArgs *pA, const Scope *sc, const char *zParam) {
+  memset(pA, 0, sizeof *pA);
+  pA->orgId = sc->id;
+  snprintf(pA->zCode, sizeof pA->zCode, "%s", sc->zCode);
+  snprintf(pA->zPath, sizeof pA->zPath, "%s", sc->zPath);
+  snprintf(pA->zParam, sizeof pA->zParam, "%s", zParam);
 }
 
 /* GET /orgs/{code}/dues/arrears: the summary of the subtree first (counts,
  * ageing, and by organization one level down), then a page of the members
- * in arrears, each with the name of their branch. */
+ * in arrears, each with the name of their branch; from the kept answer for
+ * a large subtree ("computed_at", "stale"). */
 static void arrears_get(Req *r) {
-  json_t *pSum = 0;
-  json_t *aRow = arrears_rows(r->scope.zPath, (int)api_query_int(r, "min_months", 1), &pSum);
+  char zMin[24];
+  snprintf(zMin, sizeof zMin, "%lld", api_query_int(r, "min_months", 1));
+  MemoArgs args;
+  scope_args(&args, &r->scope, zMin);
+  MemoInfo info;
+  MemoRef *pRef = memo_get(&arrearsKind, &args, &info);
+  if (!pRef) {
+    api_internal(r);
+    return;
+  }
+  const ArrSet *p = memo_value(pRef);
   long long limit = api_query_int(r, "limit", 100), offset = api_query_int(r, "offset", 0), total = 0;
-  json_t *aChild, *pOrg = arrears_orgs(&r->scope, &aChild);
-  long long (*aBy)[3] = xcalloc(json_array_size(aChild) + 1, sizeof *aBy);   /* in arrears, flagged, owed in fen */
+  size_t nChild = json_array_size(p->aChild);
+  long long (*aBy)[3] = xcalloc(nChild + 1, sizeof *aBy);   /* in arrears, flagged, owed in fen */
   json_t *aItem = json_array();
-  size_t i;
-  json_t *v;
   int bSix = api_query_bool(r, "six_months");
-  json_array_foreach(aRow, i, v) {
-    if (bSix && !json_is_true(json_array_get(v, 9))) continue;
-    json_t *pWhere = json_object_get(pOrg, json_string_value(json_array_get(v, 2)));
-    json_int_t iChild = pWhere ? json_integer_value(json_array_get(pWhere, 1)) : -1;
-    if (iChild >= 0) {
-      aBy[iChild][0]++;
-      aBy[iChild][1] += json_is_true(json_array_get(v, 9));
-      aBy[iChild][2] += (long long)(json_real_value(json_array_get(v, 5)) * 100 + 0.5);
+  for (long long i = 0; i < p->nRow; i++) {
+    const ArrRow *w = &p->aRow[i];
+    if (bSix && !w->bSix) continue;
+    const ArrOrg *o = &p->aOrg[w->iOrg];
+    if (o->iChild >= 0) {
+      aBy[o->iChild][0]++;
+      aBy[o->iChild][1] += w->bSix;
+      aBy[o->iChild][2] += w->owed;
     }
     if (total++ < offset || (long long)json_array_size(aItem) >= limit) continue;
-    json_t *o = json_object();
-    for (int c = 0; c < (int)ARRAY_LEN(aArrearsCol); c++) json_object_set(o, aArrearsCol[c].zHead, json_array_get(v, (size_t)c));
-    json_object_set(o, "org_name", pWhere ? json_array_get(pWhere, 0) : json_null());
-    json_array_append_new(aItem, o);
+    json_t *v = arrears_cells(p, w), *j = json_object();
+    for (int c = 0; c < (int)ARRAY_LEN(aArrearsCol); c++) json_object_set(j, aArrearsCol[c].zHead, json_array_get(v, (size_t)c));
+    json_object_set_new(j, "org_name", json_string(o->zName));
+    json_decref(v);
+    json_array_append_new(aItem, j);
   }
-  json_t *aByOrg = json_array();
-  json_array_foreach(aChild, i, v)
-    if (aBy[i][0])
+  json_t *aByOrg = json_array(), *pSum = json_deep_copy(p->pSum);
+  for (size_t i = 0; i < nChild; i++)
+    if (aBy[i][0]) {
+      json_t *v = json_array_get(p->aChild, i);
       json_array_append_new(aByOrg, json_pack("{s:O, s:O, s:I, s:I, s:f}", "org_code", json_array_get(v, 0), "org_name",
                                               json_array_get(v, 1), "in_arrears", (json_int_t)aBy[i][0],
                                               "six_month_flags", (json_int_t)aBy[i][1], "owed", (double)aBy[i][2] / 100.0));
+    }
   free(aBy);
-  json_decref(aChild);
-  json_decref(pOrg);
-  json_decref(aRow);
+  memo_release(pRef);
   json_object_set_new(pSum, "by_org", aByOrg);
   json_object_set_new(pSum, "total", json_integer(total));
   json_object_set_new(pSum, "limit", json_integer(limit));
   json_object_set_new(pSum, "offset", json_integer(offset));
   json_object_set_new(pSum, "items", aItem);
+  memo_annotate(pSum, &info);
   api_json(r, 200, pSum);
 }
 
 /* Members of a subtree who paid for some month of year-1 and for no month
- * of year (LYBUNT), rows [member_id, name, org_code, last_paid]. */
-static json_t *lapsed_rows(const char *zPath, int year) {
+ * of year (LYBUNT), in the order of the tree, as compact rows (the
+ * organizations apart, as for arrears): kept as it is for a large subtree. */
+typedef struct LapRow { long long id; char *zName; int iOrg; char zLast[8]; } LapRow;
+typedef struct LapSet {
+  LapRow *aRow;
+  long long nRow;
+  ArrOrg *aOrg;
+  long long nOrg;
+} LapSet;
+
+static void lapsed_free(LapSet *p) {
+  for (long long i = 0; i < p->nRow; i++) free(p->aRow[i].zName);
+  for (long long i = 0; i < p->nOrg; i++) free(p->aOrg[i].zCode), free(p->aOrg[i].zName);
+  free(p->aRow);
+  free(p->aOrg);
+  memset(p, 0, sizeof *p);
+}
+
+static void lapsed_set(const char *zPath, int year, LapSet *pSet) {
   char zHi[256], zA[16], zB[16], zC[16], zD[16];
+  memset(pSet, 0, sizeof *pSet);
   scope_range(zPath, zHi);
   snprintf(zA, sizeof zA, "%04d-01", year - 1);
   snprintf(zB, sizeof zB, "%04d-12", year - 1);
   snprintf(zC, sizeof zC, "%04d-01", year);
   snprintf(zD, sizeof zD, "%04d-12", year);
-  json_t *a = json_array();
   DbStmt *s = db_stmt(
-      "SELECT m.id, m.name, o.code, (SELECT max(period_to) FROM dues_payment p WHERE p.member_id=m.id)"
+      "SELECT m.id, m.name, o.code, o.name, (SELECT max(period_to) FROM dues_payment p WHERE p.member_id=m.id), o.id"
       " FROM member m JOIN org o ON o.id=m.org_id WHERE o.path>=? AND o.path<? AND m.status='active'"
       " AND EXISTS(SELECT 1 FROM dues_payment p WHERE p.member_id=m.id AND p.period_from<=?4 AND p.period_to>=?3)"
       " AND NOT EXISTS(SELECT 1 FROM dues_payment p WHERE p.member_id=m.id AND p.period_from<=?6 AND p.period_to>=?5)"
       " ORDER BY o.path, m.id", "tttttt", zPath, zHi, zA, zB, zC, zD);
-  while (s && db_step(s) == 1)
-    json_array_append_new(a, json_pack("[I, s, s, s?]", (json_int_t)db_col_int(s, 0), db_col_text(s, 1),
-                                       db_col_text(s, 2), cn(s, 3)));
-  return a;
+  long long nRowAlloc = 0, nOrgAlloc = 0, prevOrg = -1;
+  while (s && db_step(s) == 1) {
+    if (db_col_int(s, 5) != prevOrg) {
+      prevOrg = db_col_int(s, 5);
+      if (pSet->nOrg == nOrgAlloc) pSet->aOrg = xrealloc(pSet->aOrg, sizeof *pSet->aOrg * (size_t)(nOrgAlloc = nOrgAlloc ? 2 * nOrgAlloc : 256));
+      pSet->aOrg[pSet->nOrg++] = (ArrOrg){db_col_dup(s, 2), db_col_dup(s, 3), -1};
+    }
+    if (pSet->nRow == nRowAlloc) pSet->aRow = xrealloc(pSet->aRow, sizeof *pSet->aRow * (size_t)(nRowAlloc = nRowAlloc ? 2 * nRowAlloc : 1024));
+    LapRow *r = &pSet->aRow[pSet->nRow++];
+    *r = (LapRow){db_col_int(s, 0), db_col_dup(s, 1), (int)pSet->nOrg - 1, ""};
+    snprintf(r->zLast, sizeof r->zLast, "%s", cn(s, 4) ? cn(s, 4) : "");
+  }
 }
 
+/* The kept answer of the lapsed route: MemoArgs.zParam is the year. */
+static void *lapsed_compute(const MemoArgs *pA) {
+  LapSet *p = xcalloc(1, sizeof *p);
+  lapsed_set(pA->zPath, atoi(pA->zParam), p);
+  return p;
+}
+static void lapsed_drop(void *p) {
+  lapsed_free(p);
+  free(p);
+}
+static const MemoKind lapsedKind = {"dues-lapsed", lapsed_compute, lapsed_drop};
+
 static void lapsed_get(Req *r) {
-  char zToday[11];
+  char zToday[11], zYear[16];
   util_today(zToday);
   int year = (int)api_query_int(r, "year", atoi(zToday));
   long long limit = api_query_int(r, "limit", 100), offset = api_query_int(r, "offset", 0);
-  json_t *aRow = lapsed_rows(r->scope.zPath, year), *aItem = json_array();
-  json_t *aChild, *pOrg = arrears_orgs(&r->scope, &aChild);
-  size_t i;
-  json_t *v;
-  json_array_foreach(aRow, i, v) {
-    if ((long long)i < offset || (long long)json_array_size(aItem) >= limit) continue;
-    json_t *pWhere = json_object_get(pOrg, json_string_value(json_array_get(v, 2)));
-    json_array_append_new(aItem, json_pack("{s:O, s:O, s:O, s:O, s:O}", "member_id", json_array_get(v, 0), "name",
-                                           json_array_get(v, 1), "org_code", json_array_get(v, 2), "org_name",
-                                           pWhere ? json_array_get(pWhere, 0) : json_null(), "last_paid",
-                                           json_array_get(v, 3)));
+  snprintf(zYear, sizeof zYear, "%d", year);
+  MemoArgs args;
+  scope_args(&args, &r->scope, zYear);
+  MemoInfo info;
+  MemoRef *pRef = memo_get(&lapsedKind, &args, &info);
+  if (!pRef) {
+    api_internal(r);
+    return;
   }
-  json_int_t total = (json_int_t)json_array_size(aRow);
-  json_decref(aRow);
-  json_decref(aChild);
-  json_decref(pOrg);
-  api_json(r, 200, json_pack("{s:i, s:I, s:I, s:I, s:o}", "year", year, "total", total, "limit", (json_int_t)limit,
-                             "offset", (json_int_t)offset, "items", aItem));
+  const LapSet *p = memo_value(pRef);
+  json_t *aItem = json_array();
+  for (long long i = offset; i < p->nRow && i < offset + limit; i++) {
+    const LapRow *w = &p->aRow[i];
+    json_array_append_new(aItem, json_pack("{s:I, s:s, s:s, s:s, s:s?}", "member_id", (json_int_t)w->id, "name", w->zName, "org_code",
+                                           p->aOrg[w->iOrg].zCode, "org_name", p->aOrg[w->iOrg].zName, "last_paid",
+                                           w->zLast[0] ? w->zLast : 0));
+  }
+  json_int_t total = (json_int_t)p->nRow;
+  memo_release(pRef);
+  json_t *pOut = json_pack("{s:i, s:I, s:I, s:I, s:o}", "year", year, "total", total, "limit", (json_int_t)limit,
+                           "offset", (json_int_t)offset, "items", aItem);
+  memo_annotate(pOut, &info);
+  api_json(r, 200, pOut);
 }
 
 /* The treasurer's sheet for a year: one row per active member of the
@@ -824,7 +922,11 @@ static const Route aRouteTable[] = {
 /* ---- CLI ---------------------------------------------------------------------------- */
 
 static int arrears_report(ReportCtx *p) {
-  json_t *aRow = arrears_rows(p->scope.zPath, 1, 0);
+  ArrSet set;
+  arrears_set(p->scope.id, p->scope.zPath, 1, &set);
+  json_t *aRow = json_array();
+  for (long long i = 0; i < set.nRow; i++) json_array_append_new(aRow, arrears_cells(&set, &set.aRow[i]));
+  arrears_free(&set);
   int rc = rows_put(p->pOut, "党费欠交", aArrearsCol, (int)ARRAY_LEN(aArrearsCol), aRow);
   json_decref(aRow);
   return rc ? 1 : 0;
@@ -835,7 +937,15 @@ static const RptCol aLapsedCol[] = {
 };
 
 static int lapsed_report(ReportCtx *p) {
-  json_t *aRow = lapsed_rows(p->scope.zPath, p->year);
+  LapSet set;
+  lapsed_set(p->scope.zPath, p->year, &set);
+  json_t *aRow = json_array();
+  for (long long i = 0; i < set.nRow; i++) {
+    const LapRow *w = &set.aRow[i];
+    json_array_append_new(aRow, json_pack("[I, s, s, s?]", (json_int_t)w->id, w->zName, set.aOrg[w->iOrg].zCode,
+                                          w->zLast[0] ? w->zLast : 0));
+  }
+  lapsed_free(&set);
   int rc = rows_put(p->pOut, "上年交本年未交", aLapsedCol, (int)ARRAY_LEN(aLapsedCol), aRow);
   json_decref(aRow);
   return rc ? 1 : 0;

@@ -14,6 +14,7 @@
  * flagged member, the meeting ids behind a quorum failure, and one index seek
  * per branch secretary for the lectures they gave. */
 #include "meeting.h"
+#include "memo.h"
 #include "module.h"
 #include "audit.h"
 #include "cli.h"
@@ -172,6 +173,9 @@ typedef struct OrgAcc {
   int bRules;
 } OrgAcc;
 
+/* An organization's code and name, all a kept answer's findings need. */
+typedef struct OrgName { char *zCode, *zName; } OrgName;
+
 /* A member's name, for the findings. */
 typedef struct Name { long long id; char *z; } Name;
 
@@ -215,6 +219,7 @@ typedef struct Oblig {
   unsigned char aRuleDone[3][8 * 16];
   QMeeting *aQ;                      /* non-quorate committee meetings, by org and day */
   Name *aName;                /* names of the members in the findings, by id */
+  OrgName *aOrgName;          /* kept answers (oblig_compact): the names instead of aOrg */
   long long nName;
   long long nQ;
   Finding *aF;
@@ -241,11 +246,16 @@ static Finding *finding_add(Oblig *o) {
 
 static void oblig_free(Oblig *o) {
   for (int i = 0; i < 3; i++) ruleset_free(&o->aRs[i]);
-  for (long long i = 0; i < o->nOrg; i++) {
+  for (long long i = 0; o->aOrg && i < o->nOrg; i++) {
     free(o->aOrg[i].zCode);
     free(o->aOrg[i].zName);
     free(o->aOrg[i].zPath);
   }
+  for (long long i = 0; o->aOrgName && i < o->nOrg; i++) {
+    free(o->aOrgName[i].zCode);
+    free(o->aOrgName[i].zName);
+  }
+  free(o->aOrgName);
   for (long long i = 0; i < o->nGroup; i++) free(o->aGroup[i].zName);
   free(o->aOrg);
   free(o->aOrgIdx);
@@ -937,9 +947,10 @@ static json_t *summary_json(const Oblig *o, const Scope *sc) {
 }
 
 static json_t *finding_json(const Oblig *o, const Finding *f) {
-  const OrgAcc *p = &o->aOrg[f->orgIdx];
+  const char *zCode = o->aOrgName ? o->aOrgName[f->orgIdx].zCode : o->aOrg[f->orgIdx].zCode;
+  const char *zName = o->aOrgName ? o->aOrgName[f->orgIdx].zName : o->aOrg[f->orgIdx].zName;
   json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s}", "type", f->zType, "rule", f->pRule->zCode,
-                        "rule_description", f->pRule->zDesc, "org_code", p->zCode, "org_name", p->zName, "period",
+                        "rule_description", f->pRule->zDesc, "org_code", zCode, "org_name", zName, "period",
                         f->zPeriod, "due", f->due, "held", f->held, "evidence", f->zEvidence);
   if (f->memberId) {
     const char *z = member_name(o, f->memberId);
@@ -1001,32 +1012,118 @@ static json_t *by_org_json(const Oblig *o, const Scope *sc) {
   return aLight[0];
 }
 
+/* ---- the kept answer (memo.h) ------------------------------------------------ */
+
+/* What the route answers for a subtree and period, computed once for every
+ * page and filter: the summary with the board by organization, and the
+ * findings, with the organizations' bulky accumulators dropped (oblig_compact). */
+typedef struct ObligAnswer {
+  json_t *pHead;      /* summary_json and "by_org" */
+  Oblig o;
+} ObligAnswer;
+
+/* Keeps of the organizations only what the findings show (code and name). */
+static void oblig_compact(Oblig *o) {
+  o->aOrgName = xcalloc((size_t)o->nOrg + 1, sizeof *o->aOrgName);
+  for (long long i = 0; i < o->nOrg; i++) {
+    o->aOrgName[i] = (OrgName){o->aOrg[i].zCode, o->aOrg[i].zName};
+    free(o->aOrg[i].zPath);
+  }
+  free(o->aOrg), o->aOrg = 0;
+  free(o->aOrgIdx), o->aOrgIdx = 0;
+  for (long long i = 0; i < o->nGroup; i++) free(o->aGroup[i].zName);
+  free(o->aGroup), o->aGroup = 0, o->nGroup = 0;
+  free(o->aQ), o->aQ = 0, o->nQ = 0;
+}
+
+static void answer_free(void *p) {
+  ObligAnswer *a = p;
+  json_decref(a->pHead);
+  oblig_free(&a->o);
+  free(a);
+}
+
+/* MemoArgs.zParam: "FROM TO". */
+static void *answer_compute(const MemoArgs *pA) {
+  ObligAnswer *a = xcalloc(1, sizeof *a);
+  char zFrom[11], zTo[11];
+  if (sscanf(pA->zParam, "%10s %10s", zFrom, zTo) != 2 || oblig_run(&a->o, pA->zPath, zFrom, zTo)) {
+    oblig_free(&a->o);
+    free(a);
+    return 0;
+  }
+  Scope sc = {.id = pA->orgId};
+  snprintf(sc.zCode, sizeof sc.zCode, "%s", pA->zCode);
+  snprintf(sc.zPath, sizeof sc.zPath, "%s", pA->zPath);
+  a->pHead = summary_json(&a->o, &sc);
+  json_object_set_new(a->pHead, "by_org", by_org_json(&a->o, &sc));
+  oblig_compact(&a->o);
+  return a;
+}
+
+static const MemoKind answerKind = {"obligations", answer_compute, answer_free};
+
+static void answer_args(MemoArgs *pA, const Scope *sc, const char *zFrom, const char *zTo) {
+  memset(pA, 0, sizeof *pA);
+  pA->orgId = sc->id;
+  snprintf(pA->zCode, sizeof pA->zCode, "%s", sc->zCode);
+  snprintf(pA->zPath, sizeof pA->zPath, "%s", sc->zPath);
+  snprintf(pA->zParam, sizeof pA->zParam, "%s %s", zFrom, zTo);
+}
+
+/* GET /orgs/{code}/obligations: the summary and board, then a page of the
+ * findings (of one type with ?type=), from the kept answer when the
+ * subtree is large (memo.h: "computed_at", and "stale" while a newer one is
+ * computed). */
 static void obligations_get(Req *r) {
   char zFrom[11], zTo[11];
   if (life_query_period(r, zFrom, zTo)) return;
   long long limit = api_query_int(r, "limit", 1000), offset = api_query_int(r, "offset", 0);
   const char *zType = api_query(r, "type");
-  Oblig o;
-  if (oblig_run(&o, r->scope.zPath, zFrom, zTo)) {
-    oblig_free(&o);
+  MemoArgs args;
+  answer_args(&args, &r->scope, zFrom, zTo);
+  MemoInfo info;
+  MemoRef *pRef = memo_get(&answerKind, &args, &info);
+  if (!pRef) {
     api_internal(r);
     return;
   }
-  json_t *pOut = summary_json(&o, &r->scope);
+  const ObligAnswer *pAns = memo_value(pRef);
+  const Oblig *o = &pAns->o;
+  json_t *pOut = json_deep_copy(pAns->pHead);
   json_t *a = json_array();
   long long n = 0;
-  for (long long i = 0; i < o.nF; i++) {
-    if (zType && zType[0] && strcmp(zType, o.aF[i].zType)) continue;
-    if (n >= offset && n < offset + limit) json_array_append_new(a, finding_json(&o, &o.aF[i]));
+  for (long long i = 0; i < o->nF; i++) {
+    if (zType && zType[0] && strcmp(zType, o->aF[i].zType)) continue;
+    if (n >= offset && n < offset + limit) json_array_append_new(a, finding_json(o, &o->aF[i]));
     n++;
   }
+  memo_release(pRef);
   json_object_set_new(pOut, "findings", a);
   json_object_set_new(pOut, "total", json_integer(n));
   json_object_set_new(pOut, "limit", json_integer(limit));
   json_object_set_new(pOut, "offset", json_integer(offset));
-  json_object_set_new(pOut, "by_org", by_org_json(&o, &r->scope));
-  oblig_free(&o);
+  memo_annotate(pOut, &info);
   api_json(r, 200, pOut);
+}
+
+/* The server's start: the whole tree's answer for this year, computed
+ * behind (memo.h), so that the first screen at the top opens at once. */
+static int obligations_start(void) {
+  Scope sc = {0};
+  DbStmt *s = db_stmt("SELECT id, code, path FROM org WHERE parent_id IS NULL ORDER BY id LIMIT 1", "");
+  if (!s || db_step(s) != 1) return 0;
+  sc.id = db_col_int(s, 0);
+  snprintf(sc.zCode, sizeof sc.zCode, "%s", db_col_text(s, 1));
+  snprintf(sc.zPath, sizeof sc.zPath, "%s", db_col_text(s, 2));
+  char zToday[11], zFrom[11], zTo[11];
+  util_today(zToday);
+  snprintf(zFrom, sizeof zFrom, "%.4s-01-01", zToday);
+  snprintf(zTo, sizeof zTo, "%.4s-12-31", zToday);   /* life_query_period's default */
+  MemoArgs args;
+  answer_args(&args, &sc, zFrom, zTo);
+  memo_warm(&answerKind, &args);
+  return 0;
 }
 
 /* GET /api/v1/obligations/rules?year= : the version in force that year. */
@@ -1185,4 +1282,5 @@ const Module obligations_module = {
   .aRoute = MODULE_ARRAY(aRouteTable),
   .aReport = MODULE_ARRAY(aReport),
   .azMigration = MODULE_ARRAY(azMigration),
+  .xStart = obligations_start,
 };

@@ -2,6 +2,7 @@
  * and the route that serves the OpenAPI document. */
 #include "api.h"
 #include "module.h"
+#include "memo.h"
 #include "assets.h"
 #include "cli.h"
 #include "db.h"
@@ -199,7 +200,9 @@ static int cmd_serve(const CliArgs *p) {
   malloc_trim(0);
   const char *zListen = cli_opt(p, "listen");
   const char *zThreads = cli_opt(p, "threads");
-  return http_serve(zListen ? zListen : "127.0.0.1:8080", zThreads ? atoi(zThreads) : 0);
+  int rc = http_serve(zListen ? zListen : "127.0.0.1:8080", zThreads ? atoi(zThreads) : 0);
+  memo_stop();
+  return rc;
 }
 
 static int cmd_routes(const CliArgs *p) {
