@@ -919,6 +919,17 @@ static const Route aRouteTable[] = {
    "the treasurer's sheet of a subtree for a year, as CSV or xlsx", 0, 0, 0},
 };
 
+/* The server's start: the whole tree's arrears and this year's lapsed,
+ * computed behind (memo.h), so that 党费 at the top opens at once. */
+static int dues_start(void) {
+  char zToday[11], zYear[8];
+  util_today(zToday);
+  snprintf(zYear, sizeof zYear, "%d", atoi(zToday));   /* lapsed_get's default year */
+  memo_warm_root(&arrearsKind, "1");
+  memo_warm_root(&lapsedKind, zYear);
+  return 0;
+}
+
 /* ---- CLI ---------------------------------------------------------------------------- */
 
 static int arrears_report(ReportCtx *p) {
@@ -994,4 +1005,5 @@ const Module dues_module = {
   .aEnum = MODULE_ARRAY(aEnum),
   .aRoute = MODULE_ARRAY(aRouteTable),
   .aReport = MODULE_ARRAY(aReport),
+  .xStart = dues_start,
 };

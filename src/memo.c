@@ -217,6 +217,19 @@ void memo_warm(const MemoKind *k, const MemoArgs *a) {
   pthread_mutex_unlock(&mutex);
 }
 
+void memo_warm_root(const MemoKind *k, const char *zParam) {
+  MemoArgs a;
+  memset(&a, 0, sizeof a);
+  DbStmt *s = db_stmt("SELECT id, code, path FROM org WHERE parent_id IS NULL ORDER BY id LIMIT 1", "");
+  if (!s || db_step(s) != 1) return;
+  a.orgId = db_col_int(s, 0);
+  snprintf(a.zCode, sizeof a.zCode, "%s", db_col_text(s, 1));
+  snprintf(a.zPath, sizeof a.zPath, "%s", db_col_text(s, 2));
+  snprintf(a.zParam, sizeof a.zParam, "%s", zParam);
+  db_step(s);   /* done with it */
+  memo_warm(k, &a);
+}
+
 void memo_annotate(json_t *pOut, const MemoInfo *pInfo) {
   json_object_set_new(pOut, "computed_at", json_string(pInfo->zComputedAt));
   json_object_set_new(pOut, "stale", json_boolean(pInfo->bStale));

@@ -59,6 +59,8 @@ void memo_release(MemoRef *p);
 /* Asks the helper to compute the answer of kind k for a now (the server's
  * start warms the root's). */
 void memo_warm(const MemoKind *k, const MemoArgs *a);
+/* The same for the root of the tree (nothing when the tree is empty). */
+void memo_warm_root(const MemoKind *k, const char *zParam);
 /* Sets "computed_at" and "stale" on an answer object from pInfo. */
 void memo_annotate(json_t *pOut, const MemoInfo *pInfo);
 /* Stops the helper and drops every kept answer (server shutdown, tests). */

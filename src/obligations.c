@@ -1110,19 +1110,10 @@ static void obligations_get(Req *r) {
 /* The server's start: the whole tree's answer for this year, computed
  * behind (memo.h), so that the first screen at the top opens at once. */
 static int obligations_start(void) {
-  Scope sc = {0};
-  DbStmt *s = db_stmt("SELECT id, code, path FROM org WHERE parent_id IS NULL ORDER BY id LIMIT 1", "");
-  if (!s || db_step(s) != 1) return 0;
-  sc.id = db_col_int(s, 0);
-  snprintf(sc.zCode, sizeof sc.zCode, "%s", db_col_text(s, 1));
-  snprintf(sc.zPath, sizeof sc.zPath, "%s", db_col_text(s, 2));
-  char zToday[11], zFrom[11], zTo[11];
+  char zToday[11], zParam[32];
   util_today(zToday);
-  snprintf(zFrom, sizeof zFrom, "%.4s-01-01", zToday);
-  snprintf(zTo, sizeof zTo, "%.4s-12-31", zToday);   /* life_query_period's default */
-  MemoArgs args;
-  answer_args(&args, &sc, zFrom, zTo);
-  memo_warm(&answerKind, &args);
+  snprintf(zParam, sizeof zParam, "%.4s-01-01 %.4s-12-31", zToday, zToday);   /* life_query_period's default */
+  memo_warm_root(&answerKind, zParam);
   return 0;
 }
 

@@ -3,7 +3,7 @@
 // in the form's message box) and is sent, tables that turn into cards on a
 // phone, a pager, key-value lists.
 import { h, fill, debounce } from './dom.js';
-import { show } from './fields.js';
+import { show, when } from './fields.js';
 
 let uid = 0;
 /** Field types whose value is a JSON number: the UI's 'number' and the server's numeric types. */
@@ -235,6 +235,16 @@ export function kv(fields, rec, more = [], cells = {}) {
 export function stat(label, value, note, { text = false, testid } = {}) {
   return h('div', { class: 'stat', 'data-testid': testid || null }, h('div', { class: 'label' }, label),
     h('div', { class: text ? 'value text' : 'value' }, value ?? '—'), note ? h('div', { class: 'note' }, note) : null);
+}
+
+/**
+ * The note of a kept answer (a province's summary, src/memo.h) whose data
+ * changed since it was computed: when it was, and that the current one is on
+ * its way. Nothing for a current answer.
+ */
+export function staleNote(...answers) {
+  const o = answers.find((a) => a && a.stale);
+  return o ? h('p', { class: 'muted small', 'data-testid': 'stale-note' }, `统计于 ${when(o.computed_at)}，数据已有变动，正在更新，稍后刷新可见`) : null;
 }
 
 /** An error box for a failed request. */

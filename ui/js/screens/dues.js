@@ -11,7 +11,7 @@ import { h } from '../dom.js';
 import { get, url } from '../api.js';
 import { orgFrame, orgOf } from '../orgframe.js';
 import { orgLabel } from '../orgs.js';
-import { stat, table, orgSummary, pagedBox } from '../widgets.js';
+import { stat, table, orgSummary, pagedBox, staleNote } from '../widgets.js';
 import { yuan } from '../lifecycle.js';
 
 const enc = encodeURIComponent;
@@ -60,6 +60,7 @@ export default {
     return h('div', { 'data-testid': 'dues-page', 'data-code': code },
       head({ title: `${o.name} · 党费` }),
       h('div', { class: 'row actions scroll' }, exp('xlsx'), exp('csv')),
+      staleNote(ar, lapsed),
       h('div', { class: 'stats' },
         stat('纳入核算', ar.tracked, '已核定党费基数的党员'),
         stat('欠缴人数', ar.in_arrears, `截至 ${ar.today}，当月不计`, { testid: 'in-arrears' }),

@@ -10,7 +10,7 @@ import { h } from '../dom.js';
 import { get } from '../api.js';
 import { orgFrame, orgOf } from '../orgframe.js';
 import { BRANCH_KINDS } from '../fields.js';
-import { stat, table, orgSummary, pagedBox } from '../widgets.js';
+import { stat, table, orgSummary, pagedBox, staleNote } from '../widgets.js';
 import { periods, meetingFigures } from '../life.js';
 import { serverToday } from '../lifecycle.js';
 import { enumNames } from '../meta.js';
@@ -86,6 +86,7 @@ export default {
       h('div', { class: 'row actions' }, yearSel, perSel,
         isBranch ? h('a', { class: 'btn', href: `/orgs/${enc(code)}/meetings?year=${year}` }, '记录会议') : null),
       h('p', { class: 'muted small' }, `${own.from} 至 ${own.to}，已结束的整月计入。`),
+      staleNote(own),
       h('div', { class: 'stats' },
         stat('总体', LIGHT[l], null, { text: true, testid: 'o-light' }),
         stat('党支部', s.branches), stat('应开', fig.due, '次', { testid: 'o-due' }), stat('已开', fig.held, '按期召开的次数', { testid: 'o-held' }),
