@@ -53,9 +53,9 @@ static const CfgKey aKey[] = {
   {"tz", CK_TEXT, 0, 0, 0, "Asia/Shanghai",
    "the time zone of the business day (what today is for meetings, dues, deadlines), a zone name"},
   {"threads", CK_INT, 0, 1024, 0, "0", "the server's worker threads (its --threads; 0: twice the cores)"},
-  {"memo_slow_ms", CK_INT, 0, 3600000, 0, "500",
-   "a subtree summary (三会一课 findings, dues arrears and lapsed) that took at least this long to compute, in ms, is "
-   "kept and served until the data change (0: keep every one)"},
+  {"memo_slow_ms", CK_INT, 0, 3600000, 0, "200",
+   "a subtree summary (三会一课 findings, dues, development pools and alerts, monthly changes, audit count) that "
+   "took at least this long to compute, in ms, is kept and served until the data change (0: keep every one)"},
   {"memo_max_age", CK_INT, 0, 86400, 0, "3600",
    "how long, in seconds, a kept summary may still be served, marked stale, while a current one is computed behind "
    "it (0: never: wait for the current one)"},

@@ -12,6 +12,7 @@
 #include "audit.h"
 #include "module.h"
 #include "db.h"
+#include "memo.h"
 #include "idcard.h"
 #include "rule.h"
 #include "member_status.h"
@@ -202,28 +203,57 @@ static int person_org(const char *zParam, long long *pOrgId) {
   return *pOrgId ? 0 : -1;
 }
 
+/* The people of the subtree's pools (of one stage, or all), in the order of
+ * the tree: their ids, kept for a large subtree (memo.h; zParam the stage). */
+typedef struct IdList { long long n, *a; } IdList;
+static void idlist_free(void *p) {
+  IdList *l = p;
+  free(l->a);
+  free(l);
+}
+static void *applicants_compute(const MemoArgs *pA) {
+  char zHi[256];
+  scope_range(pA->zPath, zHi);
+  IdList *l = xcalloc(1, sizeof *l);
+  long long nAlloc = 0;
+  DbStmt *s = db_stmt("SELECT p.id FROM dev_person p JOIN org o ON o.id=p.org_id WHERE o.path>=? AND o.path<?"
+                      " AND (?3 IS NULL OR p.stage=?3) ORDER BY o.path, p.id",
+                      "ttT", pA->zPath, zHi, pA->zParam[0] ? pA->zParam : 0);
+  int rc = 0;
+  while (s && (rc = db_step(s)) == 1) {
+    if (l->n == nAlloc) l->a = xrealloc(l->a, sizeof *l->a * (size_t)(nAlloc = nAlloc ? 2 * nAlloc : 256));
+    l->a[l->n++] = db_col_int(s, 0);
+  }
+  if (!s || rc < 0) {
+    idlist_free(l);
+    return 0;
+  }
+  return l;
+}
+static const MemoKind applicantsKind = {"applicants", applicants_compute, idlist_free};
+
 /* GET /api/v1/orgs/{code}/applicants?stage=: the pools of the subtree. */
 static void applicant_list(Req *r) {
-  char zHi[256];
-  scope_range(r->scope.zPath, zHi);
   const char *zStage = api_query(r, "stage");
   long long limit = api_query_int(r, "limit", 50), offset = api_query_int(r, "offset", 0);
-  long long total = db_int(0, "SELECT count(*) FROM dev_person p JOIN org o ON o.id=p.org_id WHERE o.path>=?"
-                              " AND o.path<? AND (?3 IS NULL OR p.stage=?3)", "ttT", r->scope.zPath, zHi, zStage);
-  DbStmt *s = db_stmt("SELECT p.id FROM dev_person p JOIN org o ON o.id=p.org_id WHERE o.path>=? AND o.path<?"
-                      " AND (?3 IS NULL OR p.stage=?3) ORDER BY o.path, p.id LIMIT ?4 OFFSET ?5",
-                      "ttTII", r->scope.zPath, zHi, zStage, limit, offset);
-  json_t *aId = json_array();
-  while (s && db_step(s) == 1) json_array_append_new(aId, json_integer(db_col_int(s, 0)));
+  MemoArgs args;
+  memo_args(&args, &r->scope, "%s", zStage ? zStage : "");
+  MemoInfo info;
+  MemoRef *pRef = memo_get(&applicantsKind, &args, &info);
+  if (!pRef) {
+    api_internal(r);
+    return;
+  }
+  const IdList *l = memo_value(pRef);
   json_t *aOut = json_array();
-  size_t i;
-  json_t *v;
-  json_array_foreach(aId, i, v) {
-    json_t *o = person_json(json_integer_value(v));
+  for (long long i = offset; i < l->n && i < offset + limit; i++) {
+    json_t *o = person_json(l->a[i]);
     if (o) json_array_append_new(aOut, o);
   }
-  json_decref(aId);
-  api_json(r, 200, json_pack("{s:o, s:I}", "items", aOut, "total", (json_int_t)total));
+  json_t *pOut = json_pack("{s:o, s:I}", "items", aOut, "total", (json_int_t)l->n);
+  memo_release(pRef);
+  memo_annotate(pOut, &info);
+  api_json(r, 200, pOut);
 }
 
 /* ---- steps ---------------------------------------------------------------------- */
@@ -1077,16 +1107,16 @@ static json_t *alerts_json(const char *zPath) {
 
 /* GET /orgs/{code}/development/pools: the counts of the subtree, and
  * by_org: the same by organization one level down (those with anyone). */
-static void pools_get(Req *r) {
-  json_t *o = pools_json(r->scope.zPath);
+static void *pools_compute(const MemoArgs *pA) {
+  json_t *o = pools_json(pA->zPath);
   char zHi[256];
-  scope_range(r->scope.zPath, zHi);
+  scope_range(pA->zPath, zHi);
   OrgKids kids;
-  org_kids_load(r->scope.id, &kids);
+  org_kids_load(pA->orgId, &kids);
   json_t *aBy = json_array(), *aKid = json_array();
   for (int i = 0; i < kids.n; i++) json_array_append_new(aKid, json_null());
   DbStmt *s = db_stmt("SELECT o.path, p.stage, count(*) FROM dev_person p JOIN org o ON o.id=p.org_id WHERE o.path>=?"
-                      " AND o.path<? GROUP BY p.org_id, p.stage", "tt", r->scope.zPath, zHi);
+                      " AND o.path<? GROUP BY p.org_id, p.stage", "tt", pA->zPath, zHi);
   while (s && db_step(s) == 1) {
     int k = org_kid_of(&kids, db_col_text(s, 0));
     if (k < 0) continue;
@@ -1105,6 +1135,20 @@ static void pools_get(Req *r) {
   json_decref(aKid);
   org_kids_free(&kids);
   json_object_set_new(o, "by_org", aBy);
+  return o;
+}
+static const MemoKind poolsKind = {"dev-pools", pools_compute, memo_json_free};
+
+static void pools_get(Req *r) {
+  MemoArgs args;
+  memo_args(&args, &r->scope, "%s", "");
+  MemoInfo info;
+  json_t *o = memo_json(&poolsKind, &args, &info);
+  if (!o) {
+    api_internal(r);
+    return;
+  }
+  memo_annotate(o, &info);
   api_json(r, 200, o);
 }
 
@@ -1114,8 +1158,20 @@ static void pools_get(Req *r) {
  * given, the others empty), each with its organization's name: all of them,
  * or with ?limit= a page of each from ?offset=, and total, the rows listed
  * before paging. */
+static void *alerts_compute(const MemoArgs *pA) { return alerts_json(pA->zPath); }
+static const MemoKind alertsKind = {"dev-alerts", alerts_compute, memo_json_free};
+
 static void alerts_get(Req *r) {
-  json_t *o = alerts_json(r->scope.zPath);
+  MemoArgs args;
+  memo_args(&args, &r->scope, "%s", "");
+  MemoInfo info;
+  MemoRef *pRef = memo_get(&alertsKind, &args, &info);
+  if (!pRef) {
+    api_internal(r);
+    return;
+  }
+  const json_t *pKept = memo_value(pRef);   /* read only: shared with other requests */
+  json_t *o = json_pack("{s:O}", "today", json_object_get(pKept, "today"));
   OrgKids kids;
   org_kids_load(r->scope.id, &kids);
   long long (*aBy)[N_ALERT] = xcalloc((size_t)kids.n + 1, sizeof *aBy);
@@ -1123,16 +1179,18 @@ static void alerts_get(Req *r) {
   long long limit = api_query_int(r, "limit", -1), offset = api_query_int(r, "offset", 0), total = 0;
   json_t *pCount = json_object();
   for (int k = 0; azAlert[k]; k++) {
-    json_t *a = json_object_get(o, azAlert[k]), *aPage = json_array();
+    json_t *a = json_object_get(pKept, azAlert[k]), *aPage = json_array();
     int bListed = !zKind || strcmp(zKind, azAlert[k]) == 0;
     size_t i;
     json_t *v;
     json_array_foreach(a, i, v) {
       int c = org_kid_of(&kids, json_string_value(json_object_get(v, "org_path")));
       if (c >= 0) aBy[c][k]++;
-      json_object_del(v, "org_path");
-      if (bListed && (long long)i >= offset && (limit < 0 || (long long)json_array_size(aPage) < limit))
-        json_array_append(aPage, v);
+      if (bListed && (long long)i >= offset && (limit < 0 || (long long)json_array_size(aPage) < limit)) {
+        json_t *w = json_deep_copy(v);
+        json_object_del(w, "org_path");
+        json_array_append_new(aPage, w);
+      }
     }
     json_object_set_new(pCount, azAlert[k], json_integer((json_int_t)json_array_size(a)));
     if (bListed) total += (long long)json_array_size(a);
@@ -1154,6 +1212,8 @@ static void alerts_get(Req *r) {
   json_object_set_new(o, "total", json_integer(total));
   if (limit >= 0) json_object_set_new(o, "limit", json_integer(limit));
   json_object_set_new(o, "offset", json_integer(offset));
+  memo_release(pRef);
+  memo_annotate(o, &info);
   api_json(r, 200, o);
 }
 
@@ -1167,11 +1227,27 @@ static const Field aPlanField[PL_NFIELD] = {
 
 /* The plan of an organization for a year, with progress in its subtree:
  * designations, candidates and votes recorded with dates in that year. */
-static json_t *plan_json(const Scope *pS, int year) {
+/* The progress of the plan: designations, candidates and votes recorded in
+ * the subtree in the year (zParam); kept for a large subtree. */
+static void *plan_done_compute(const MemoArgs *pA) {
   char zHi[256], zFrom[11], zTo[11];
-  scope_range(pS->zPath, zHi);
+  int year = atoi(pA->zParam);
+  scope_range(pA->zPath, zHi);
   snprintf(zFrom, sizeof zFrom, "%04d-01-01", year);
   snprintf(zTo, sizeof zTo, "%04d-12-31", year);
+  json_t *pDone = json_object();
+  const char *az[][2] = {{"activists", "designation"}, {"candidates", "candidate"}, {"members", "vote"}};
+  for (int i = 0; i < 3; i++)
+    json_object_set_new(pDone, az[i][0],
+                        json_integer(db_int(0, "SELECT count(*) FROM dev_step st JOIN dev_person p ON p.id=st.person_id"
+                                               " JOIN org o ON o.id=p.org_id WHERE st.kind=? AND st.done_on>=?"
+                                               " AND st.done_on<=? AND o.path>=? AND o.path<?",
+                                            "ttttt", az[i][1], zFrom, zTo, pA->zPath, zHi)));
+  return pDone;
+}
+static const MemoKind planDoneKind = {"dev-plan", plan_done_compute, memo_json_free};
+
+static json_t *plan_json(const Scope *pS, int year) {
   json_t *pQuota = json_null();
   DbStmt *s = db_stmt("SELECT activists, candidates, members, updated_by, updated_at FROM dev_plan WHERE org_id=?"
                       " AND year=?", "Ii", pS->id, year);
@@ -1181,15 +1257,13 @@ static json_t *plan_json(const Scope *pS, int year) {
                        db_col_text(s, 3), "updated_at", db_col_text(s, 4));
     db_step(s);
   }
-  json_t *pDone = json_object();
-  const char *az[][2] = {{"activists", "designation"}, {"candidates", "candidate"}, {"members", "vote"}};
-  for (int i = 0; i < 3; i++)
-    json_object_set_new(pDone, az[i][0],
-                        json_integer(db_int(0, "SELECT count(*) FROM dev_step st JOIN dev_person p ON p.id=st.person_id"
-                                               " JOIN org o ON o.id=p.org_id WHERE st.kind=? AND st.done_on>=?"
-                                               " AND st.done_on<=? AND o.path>=? AND o.path<?",
-                                            "ttttt", az[i][1], zFrom, zTo, pS->zPath, zHi)));
-  return json_pack("{s:s, s:i, s:o, s:o}", "org_code", pS->zCode, "year", year, "quota", pQuota, "done", pDone);
+  MemoArgs args;
+  memo_args(&args, pS, "%d", year);
+  MemoInfo info;
+  json_t *pDone = memo_json(&planDoneKind, &args, &info);
+  if (!pDone) pDone = json_null();
+  return json_pack("{s:s, s:i, s:o, s:o, s:s, s:b}", "org_code", pS->zCode, "year", year, "quota", pQuota, "done", pDone,
+                   "computed_at", info.zComputedAt, "stale", info.bStale);
 }
 
 static void plan_get(Req *r) {
@@ -1384,6 +1458,20 @@ static const Enum aEnum[] = {
   {"dev_alert", azAlert, azAlertName},
 };
 
+/* The server's start: the whole tree's pools, alerts, the four stages'
+ * lists and this year's plan progress, computed behind (memo.h), so that
+ * 发展党员 at the top opens at once. */
+static int develop_start(void) {
+  char zToday[11], zYear[8];
+  util_today(zToday);
+  snprintf(zYear, sizeof zYear, "%d", atoi(zToday));
+  memo_warm_root(&poolsKind, "");
+  memo_warm_root(&alertsKind, "");
+  for (int i = 0; i < 4; i++) memo_warm_root(&applicantsKind, azStage[i]);
+  memo_warm_root(&planDoneKind, zYear);
+  return 0;
+}
+
 const Module develop_module = {
   .aAuditEntity = MODULE_ARRAY(aAuditEntity),
   .zName = "develop",
@@ -1393,4 +1481,5 @@ const Module develop_module = {
   .xMeta = develop_meta,
   .aRoute = MODULE_ARRAY(aRouteTable),
   .aReport = MODULE_ARRAY(aReport),
+  .xStart = develop_start,
 };

@@ -627,14 +627,6 @@ static void arrears_drop(void *p) {
 }
 static const MemoKind arrearsKind = {"dues-arrears", arrears_compute, arrears_drop};
 
-static void scope_args(MemoArgs *pA, const Scope *sc, const char *zParam) {
-  memset(pA, 0, sizeof *pA);
-  pA->orgId = sc->id;
-  snprintf(pA->zCode, sizeof pA->zCode, "%s", sc->zCode);
-  snprintf(pA->zPath, sizeof pA->zPath, "%s", sc->zPath);
-  snprintf(pA->zParam, sizeof pA->zParam, "%s", zParam);
-}
-
 /* GET /orgs/{code}/dues/arrears: the summary of the subtree first (counts,
  * ageing, and by organization one level down), then a page of the members
  * in arrears, each with the name of their branch; from the kept answer for
@@ -643,7 +635,7 @@ static void arrears_get(Req *r) {
   char zMin[24];
   snprintf(zMin, sizeof zMin, "%lld", api_query_int(r, "min_months", 1));
   MemoArgs args;
-  scope_args(&args, &r->scope, zMin);
+  memo_args(&args, &r->scope, "%s", zMin);
   MemoInfo info;
   MemoRef *pRef = memo_get(&arrearsKind, &args, &info);
   if (!pRef) {
@@ -757,7 +749,7 @@ static void lapsed_get(Req *r) {
   long long limit = api_query_int(r, "limit", 100), offset = api_query_int(r, "offset", 0);
   snprintf(zYear, sizeof zYear, "%d", year);
   MemoArgs args;
-  scope_args(&args, &r->scope, zYear);
+  memo_args(&args, &r->scope, "%s", zYear);
   MemoInfo info;
   MemoRef *pRef = memo_get(&lapsedKind, &args, &info);
   if (!pRef) {

@@ -10,6 +10,8 @@
 #include "db.h"
 #include "util.h"
 #include <errno.h>
+#include <malloc.h>
+#include <stdarg.h>
 #include <pthread.h>
 #include <string.h>
 #include <time.h>
@@ -49,7 +51,7 @@ static int bHelper, bStop;
 #define REFRESH_SECONDS 20
 #define KEEP_SECONDS 3600
 
-static double slow_seconds(void) { return (double)config_int("memo_slow_ms", 500) / 1000.0; }
+static double slow_seconds(void) { return (double)config_int("memo_slow_ms", 200) / 1000.0; }
 static double max_age(void) { return (double)config_int("memo_max_age", 3600); }
 
 static void gen_now(Gen *g) {
@@ -230,6 +232,27 @@ void memo_warm_root(const MemoKind *k, const char *zParam) {
   memo_warm(k, &a);
 }
 
+void memo_args(MemoArgs *a, const Scope *sc, const char *zFmt, ...) {
+  memset(a, 0, sizeof *a);
+  a->orgId = sc->id;
+  snprintf(a->zCode, sizeof a->zCode, "%s", sc->zCode);
+  snprintf(a->zPath, sizeof a->zPath, "%s", sc->zPath);
+  va_list ap;
+  va_start(ap, zFmt);
+  vsnprintf(a->zParam, sizeof a->zParam, zFmt, ap);
+  va_end(ap);
+}
+
+void memo_json_free(void *p) { json_decref(p); }
+
+json_t *memo_json(const MemoKind *k, const MemoArgs *a, MemoInfo *pInfo) {
+  MemoRef *r = memo_get(k, a, pInfo);
+  if (!r) return 0;
+  json_t *p = json_deep_copy(memo_value(r));
+  memo_release(r);
+  return p;
+}
+
 void memo_annotate(json_t *pOut, const MemoInfo *pInfo) {
   json_object_set_new(pOut, "computed_at", json_string(pInfo->zComputedAt));
   json_object_set_new(pOut, "stale", json_boolean(pInfo->bStale));
@@ -265,6 +288,9 @@ static void *helper_main(void *pArg) {
       s->bBusy = 1;
       MemoRef *r = slot_compute(s, k, &a, &g);
       ref_drop(r);
+      /* A province's computation reads millions of rows into memory it then
+       * frees: give the pages back rather than keep the peak. */
+      malloc_trim(0);
       continue;
     }
     struct timespec ts;

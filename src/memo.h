@@ -1,11 +1,12 @@
 /* memo.h: answers that take long to compute over a large subtree (the
- * 三会一课 findings of a province, its dues arrears), kept by what they
+ * 三会一课 findings of a province, its dues arrears, the development
+ * pipeline's pools and alerts, the audit log's count), kept by what they
  * answer and by the data's generation, so that a screen at province level
  * opens from the kept answer instead of reading millions of rows.
  *
  * The generation is the newest audit entry (every change is audited, by any
  * process) and the business day: an answer of an older generation is out of
- * date. Only answers that took at least memo_slow_ms (setting, default 500)
+ * date. Only answers that took at least memo_slow_ms (setting, default 200)
  * are kept, at most MEMO_N of them; a subtree that answers quickly is
  * computed for every request, so it is always current.
  *
@@ -19,6 +20,7 @@
  * for one computation. */
 #ifndef QJ_MEMO_H
 #define QJ_MEMO_H
+#include "api.h"
 #include <jansson.h>
 
 #define MEMO_N 16
@@ -61,6 +63,13 @@ void memo_release(MemoRef *p);
 void memo_warm(const MemoKind *k, const MemoArgs *a);
 /* The same for the root of the tree (nothing when the tree is empty). */
 void memo_warm_root(const MemoKind *k, const char *zParam);
+/* Fills a for the subtree of scope, with the kind's parameters as printf
+ * makes them from zFmt. */
+void memo_args(MemoArgs *a, const Scope *sc, const char *zFmt, ...) __attribute__((format(printf, 3, 4)));
+/* For a kind whose answer is a JSON value (xCompute returns a json_t *):
+ * its xFree, and the answer as a copy the caller owns (NULL on error). */
+void memo_json_free(void *p);
+json_t *memo_json(const MemoKind *k, const MemoArgs *a, MemoInfo *pInfo);
 /* Sets "computed_at" and "stale" on an answer object from pInfo. */
 void memo_annotate(json_t *pOut, const MemoInfo *pInfo);
 /* Stops the helper and drops every kept answer (server shutdown, tests). */

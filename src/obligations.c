@@ -1063,14 +1063,6 @@ static void *answer_compute(const MemoArgs *pA) {
 
 static const MemoKind answerKind = {"obligations", answer_compute, answer_free};
 
-static void answer_args(MemoArgs *pA, const Scope *sc, const char *zFrom, const char *zTo) {
-  memset(pA, 0, sizeof *pA);
-  pA->orgId = sc->id;
-  snprintf(pA->zCode, sizeof pA->zCode, "%s", sc->zCode);
-  snprintf(pA->zPath, sizeof pA->zPath, "%s", sc->zPath);
-  snprintf(pA->zParam, sizeof pA->zParam, "%s %s", zFrom, zTo);
-}
-
 /* GET /orgs/{code}/obligations: the summary and board, then a page of the
  * findings (of one type with ?type=), from the kept answer when the
  * subtree is large (memo.h: "computed_at", and "stale" while a newer one is
@@ -1081,7 +1073,7 @@ static void obligations_get(Req *r) {
   long long limit = api_query_int(r, "limit", 1000), offset = api_query_int(r, "offset", 0);
   const char *zType = api_query(r, "type");
   MemoArgs args;
-  answer_args(&args, &r->scope, zFrom, zTo);
+  memo_args(&args, &r->scope, "%s %s", zFrom, zTo);
   MemoInfo info;
   MemoRef *pRef = memo_get(&answerKind, &args, &info);
   if (!pRef) {

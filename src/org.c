@@ -1,6 +1,7 @@
 /* org.c: the organization tree: field declarations, tree rules, storage with
  * materialized paths, and the /api/v1/orgs routes. */
 #include "org.h"
+#include "stats.h"
 #include "module.h"
 #include "audit.h"
 #include "db.h"
@@ -203,9 +204,14 @@ static json_t *org_api_json(long long id, const Rec *p) {
   json_object_set_new(o, "temporary", json_boolean(strcmp(zKind, "临时党支部") == 0));
   json_object_set_new(o, "project", json_boolean(strcmp(zKind, "项目党支部") == 0));
   json_object_set_new(o, "children_count", json_integer(db_int(0, "SELECT count(*) FROM org WHERE parent_id=?", "I", id)));
-  json_object_set_new(o, "member_count",
-                      json_integer(db_int(0, "SELECT count(*) FROM org o JOIN member m ON m.org_id=o.id"
-                                             " WHERE o.path >= ? AND o.path < ? AND m.status='active'", "tt", zPath ? zPath : "", zHi)));
+  /* Active members of the subtree: from the statistics index where the
+   * server keeps one (a province's root would count 3.8 million rows), else
+   * by SQL. */
+  long long nMember;
+  if (stats_index_members(id, &nMember))
+    nMember = db_int(0, "SELECT count(*) FROM org o JOIN member m ON m.org_id=o.id"
+                        " WHERE o.path >= ? AND o.path < ? AND m.status='active'", "tt", zPath ? zPath : "", zHi);
+  json_object_set_new(o, "member_count", json_integer(nMember));
   free(zPath);
   return o;
 }

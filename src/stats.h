@@ -110,6 +110,10 @@ int stats_index_sync(void);
  * counters or of an organization, and with the day). 0, or -1 when the
  * index is not active or does not know the organization. */
 int stats_index_counts(long long orgId, int32_t *a, uint64_t *pGen);
+/* The active members of the subtree of orgId, from the index: 0 with *pn
+ * set, or -1 when the index is not active or does not know it (count them
+ * by SQL then). */
+int stats_index_members(long long orgId, long long *pn);
 /* What the index holds and how much memory it takes. */
 typedef struct StatsIndexInfo {
   long long nOrg, nInternal, nMember;   /* organizations, those with children, counted members */

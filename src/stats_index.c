@@ -852,3 +852,11 @@ void stats_index_info(StatsIndexInfo *p) {
   p->nBuild = gnBuild;
   pthread_rwlock_unlock(&stats_lock);
 }
+
+int stats_index_members(long long orgId, long long *pn) {
+  int32_t a[STATS_NBUCKET];
+  uint64_t gen;
+  if (stats_index_sync() || stats_index_counts(orgId, a, &gen)) return -1;
+  *pn = a[STATS_B_MEMBERS];
+  return 0;
+}
