@@ -72,6 +72,7 @@ void memo_json_free(void *p);
 json_t *memo_json(const MemoKind *k, const MemoArgs *a, MemoInfo *pInfo);
 /* Sets "computed_at" and "stale" on an answer object from pInfo. */
 void memo_annotate(json_t *pOut, const MemoInfo *pInfo);
-/* Stops the helper and drops every kept answer (server shutdown, tests). */
+/* Stops the helper (waiting for a computation it runs) and drops every kept
+ * answer (tests; the server ends without it). */
 void memo_stop(void);
 #endif

@@ -2,7 +2,6 @@
  * and the route that serves the OpenAPI document. */
 #include "api.h"
 #include "module.h"
-#include "memo.h"
 #include "assets.h"
 #include "cli.h"
 #include "db.h"
@@ -200,9 +199,10 @@ static int cmd_serve(const CliArgs *p) {
   malloc_trim(0);
   const char *zListen = cli_opt(p, "listen");
   const char *zThreads = cli_opt(p, "threads");
-  int rc = http_serve(zListen ? zListen : "127.0.0.1:8080", zThreads ? atoi(zThreads) : 0);
-  memo_stop();
-  return rc;
+  /* No memo_stop here: the helper may be half-way through a province's
+   * summary, and joining it would hold up a stop by as long; the process
+   * ends with it (its memory is reachable from the kept answers). */
+  return http_serve(zListen ? zListen : "127.0.0.1:8080", zThreads ? atoi(zThreads) : 0);
 }
 
 static int cmd_routes(const CliArgs *p) {
