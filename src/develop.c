@@ -236,14 +236,9 @@ static const MemoKind applicantsKind = {"applicants", applicants_compute, idlist
 static void applicant_list(Req *r) {
   const char *zStage = api_query(r, "stage");
   long long limit = api_query_int(r, "limit", 50), offset = api_query_int(r, "offset", 0);
-  MemoArgs args;
-  memo_args(&args, &r->scope, "%s", zStage ? zStage : "");
   MemoInfo info;
-  MemoRef *pRef = memo_get(&applicantsKind, &args, &info);
-  if (!pRef) {
-    api_internal(r);
-    return;
-  }
+  MemoRef *pRef = memo_request(r, &applicantsKind, &info, "%s", zStage ? zStage : "");
+  if (!pRef) return;
   const IdList *l = memo_value(pRef);
   json_t *aOut = json_array();
   for (long long i = offset; i < l->n && i < offset + limit; i++) {
@@ -1139,18 +1134,7 @@ static void *pools_compute(const MemoArgs *pA) {
 }
 static const MemoKind poolsKind = {"dev-pools", pools_compute, memo_json_free};
 
-static void pools_get(Req *r) {
-  MemoArgs args;
-  memo_args(&args, &r->scope, "%s", "");
-  MemoInfo info;
-  json_t *o = memo_json(&poolsKind, &args, &info);
-  if (!o) {
-    api_internal(r);
-    return;
-  }
-  memo_annotate(o, &info);
-  api_json(r, 200, o);
-}
+static void pools_get(Req *r) { memo_answer(r, &poolsKind, "%s", ""); }
 
 /* GET /orgs/{code}/development/alerts: the alerts of the subtree today,
  * summary first: counts, of each kind (counts) and by organization one
@@ -1162,14 +1146,9 @@ static void *alerts_compute(const MemoArgs *pA) { return alerts_json(pA->zPath);
 static const MemoKind alertsKind = {"dev-alerts", alerts_compute, memo_json_free};
 
 static void alerts_get(Req *r) {
-  MemoArgs args;
-  memo_args(&args, &r->scope, "%s", "");
   MemoInfo info;
-  MemoRef *pRef = memo_get(&alertsKind, &args, &info);
-  if (!pRef) {
-    api_internal(r);
-    return;
-  }
+  MemoRef *pRef = memo_request(r, &alertsKind, &info, "%s", "");
+  if (!pRef) return;
   const json_t *pKept = memo_value(pRef);   /* read only: shared with other requests */
   json_t *o = json_pack("{s:O}", "today", json_object_get(pKept, "today"));
   OrgKids kids;

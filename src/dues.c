@@ -632,16 +632,9 @@ static const MemoKind arrearsKind = {"dues-arrears", arrears_compute, arrears_dr
  * in arrears, each with the name of their branch; from the kept answer for
  * a large subtree ("computed_at", "stale"). */
 static void arrears_get(Req *r) {
-  char zMin[24];
-  snprintf(zMin, sizeof zMin, "%lld", api_query_int(r, "min_months", 1));
-  MemoArgs args;
-  memo_args(&args, &r->scope, "%s", zMin);
   MemoInfo info;
-  MemoRef *pRef = memo_get(&arrearsKind, &args, &info);
-  if (!pRef) {
-    api_internal(r);
-    return;
-  }
+  MemoRef *pRef = memo_request(r, &arrearsKind, &info, "%lld", api_query_int(r, "min_months", 1));
+  if (!pRef) return;
   const ArrSet *p = memo_value(pRef);
   long long limit = api_query_int(r, "limit", 100), offset = api_query_int(r, "offset", 0), total = 0;
   size_t nChild = json_array_size(p->aChild);
@@ -743,19 +736,13 @@ static void lapsed_drop(void *p) {
 static const MemoKind lapsedKind = {"dues-lapsed", lapsed_compute, lapsed_drop};
 
 static void lapsed_get(Req *r) {
-  char zToday[11], zYear[16];
+  char zToday[11];
   util_today(zToday);
   int year = (int)api_query_int(r, "year", atoi(zToday));
   long long limit = api_query_int(r, "limit", 100), offset = api_query_int(r, "offset", 0);
-  snprintf(zYear, sizeof zYear, "%d", year);
-  MemoArgs args;
-  memo_args(&args, &r->scope, "%s", zYear);
   MemoInfo info;
-  MemoRef *pRef = memo_get(&lapsedKind, &args, &info);
-  if (!pRef) {
-    api_internal(r);
-    return;
-  }
+  MemoRef *pRef = memo_request(r, &lapsedKind, &info, "%d", year);
+  if (!pRef) return;
   const LapSet *p = memo_value(pRef);
   json_t *aItem = json_array();
   for (long long i = offset; i < p->nRow && i < offset + limit; i++) {

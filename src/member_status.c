@@ -521,18 +521,7 @@ static void *monthly_compute(const MemoArgs *pA) {
 static const MemoKind monthlyKind = {"lifecycle-monthly", monthly_compute, memo_json_free};
 
 /* The same route: kept for a large subtree (memo.h). */
-static void monthly_get(Req *r) {
-  MemoArgs args;
-  memo_args(&args, &r->scope, "%lld", api_query_int(r, "months", 12));
-  MemoInfo info;
-  json_t *o = memo_json(&monthlyKind, &args, &info);
-  if (!o) {
-    api_internal(r);
-    return;
-  }
-  memo_annotate(o, &info);
-  api_json(r, 200, o);
-}
+static void monthly_get(Req *r) { memo_answer(r, &monthlyKind, "%lld", api_query_int(r, "months", 12)); }
 
 /* The server's start: the root's last twelve months, computed behind. */
 static int status_start(void) {

@@ -232,15 +232,46 @@ void memo_warm_root(const MemoKind *k, const char *zParam) {
   memo_warm(k, &a);
 }
 
-void memo_args(MemoArgs *a, const Scope *sc, const char *zFmt, ...) {
+static void args_v(MemoArgs *a, const Scope *sc, const char *zFmt, va_list ap) {
   memset(a, 0, sizeof *a);
   a->orgId = sc->id;
   snprintf(a->zCode, sizeof a->zCode, "%s", sc->zCode);
   snprintf(a->zPath, sizeof a->zPath, "%s", sc->zPath);
+  vsnprintf(a->zParam, sizeof a->zParam, zFmt, ap);
+}
+
+void memo_args(MemoArgs *a, const Scope *sc, const char *zFmt, ...) {
   va_list ap;
   va_start(ap, zFmt);
-  vsnprintf(a->zParam, sizeof a->zParam, zFmt, ap);
+  args_v(a, sc, zFmt, ap);
   va_end(ap);
+}
+
+MemoRef *memo_request(Req *r, const MemoKind *k, MemoInfo *pInfo, const char *zFmt, ...) {
+  MemoArgs a;
+  va_list ap;
+  va_start(ap, zFmt);
+  args_v(&a, &r->scope, zFmt, ap);
+  va_end(ap);
+  MemoRef *p = memo_get(k, &a, pInfo);
+  if (!p) api_internal(r);
+  return p;
+}
+
+void memo_answer(Req *r, const MemoKind *k, const char *zFmt, ...) {
+  MemoArgs a;
+  va_list ap;
+  va_start(ap, zFmt);
+  args_v(&a, &r->scope, zFmt, ap);
+  va_end(ap);
+  MemoInfo info;
+  json_t *o = memo_json(k, &a, &info);
+  if (!o) {
+    api_internal(r);
+    return;
+  }
+  memo_annotate(o, &info);
+  api_json(r, 200, o);
 }
 
 void memo_json_free(void *p) { json_decref(p); }

@@ -70,6 +70,14 @@ void memo_args(MemoArgs *a, const Scope *sc, const char *zFmt, ...) __attribute_
  * its xFree, and the answer as a copy the caller owns (NULL on error). */
 void memo_json_free(void *p);
 json_t *memo_json(const MemoKind *k, const MemoArgs *a, MemoInfo *pInfo);
+/* For a route: the answer of kind k for the request's scope, with the kind's
+ * parameters as printf makes them from zFmt (memo_get); on error it answers
+ * 500 and returns NULL. */
+MemoRef *memo_request(Req *r, const MemoKind *k, MemoInfo *pInfo, const char *zFmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* For a route whose answer is the whole JSON value of kind k: answers it,
+ * with "computed_at" and "stale" (500 on error). */
+void memo_answer(Req *r, const MemoKind *k, const char *zFmt, ...) __attribute__((format(printf, 3, 4)));
 /* Sets "computed_at" and "stale" on an answer object from pInfo. */
 void memo_annotate(json_t *pOut, const MemoInfo *pInfo);
 /* Stops the helper (waiting for a computation it runs) and drops every kept

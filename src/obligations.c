@@ -1072,14 +1072,9 @@ static void obligations_get(Req *r) {
   if (life_query_period(r, zFrom, zTo)) return;
   long long limit = api_query_int(r, "limit", 1000), offset = api_query_int(r, "offset", 0);
   const char *zType = api_query(r, "type");
-  MemoArgs args;
-  memo_args(&args, &r->scope, "%s %s", zFrom, zTo);
   MemoInfo info;
-  MemoRef *pRef = memo_get(&answerKind, &args, &info);
-  if (!pRef) {
-    api_internal(r);
-    return;
-  }
+  MemoRef *pRef = memo_request(r, &answerKind, &info, "%s %s", zFrom, zTo);
+  if (!pRef) return;
   const ObligAnswer *pAns = memo_value(pRef);
   const Oblig *o = &pAns->o;
   json_t *pOut = json_deep_copy(pAns->pHead);
